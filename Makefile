@@ -1,0 +1,54 @@
+# Newsroom: `make run` serves the demo, `make test` runs every check. Both set up from
+# nothing: the virtualenv (.venv), the packages (uv.lock) and PostgreSQL (var/postgres,
+# or DATABASE_URL when set).
+
+UV_VERSION := 0.13.9
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(UV_VERSION)
+WITH_DB := $(BIN)/python -m newsroom.localdb run --
+PYTEST_ARGS ?=
+
+.PHONY: run test serve lint format db-stop clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ needed (see .python-version)"'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python pyproject.toml uv.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet
+	@touch $@
+
+## Serve the demo on http://127.0.0.1:8000 with a task worker; Ctrl-C stops it all.
+run: $(STAMP)
+	$(WITH_DB) $(BIN)/python -m newsroom.supervise dev
+
+## Lint, format check and the whole test suite (browser tests included) on PostgreSQL.
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(WITH_DB) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Production-like: DEBUG off, gunicorn with 2 workers, whitenoise's hashed static files.
+serve: $(STAMP)
+	@mkdir -p var && test -s var/secret_key || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key
+	SECRET_KEY="$$(cat var/secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost \
+	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 EMAIL_URL=consolemail:// \
+	$(WITH_DB) $(BIN)/python -m newsroom.supervise prod
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Stop the embedded PostgreSQL if something left it running.
+db-stop: $(STAMP)
+	$(BIN)/python -m newsroom.localdb stop
+
+clean: db-stop
+	rm -rf $(VENV) var

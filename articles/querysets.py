@@ -1,0 +1,22 @@
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Readers see published articles whose publication time has come."""
+        return self.filter(status=self.model.Status.PUBLISHED).filter(
+            models.Q(published_at__isnull=True) | models.Q(published_at__lte=timezone.now())
+        )
+
+    def latest_first(self):
+        return self.order_by(models.F("published_at").desc(nulls_last=True), "-pk")
+
+    def for_listing(self):
+        """Everything articles/_card.html reads."""
+        from .models import Byline
+
+        return self.select_related("outlet", "section").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.order_by("position"))
+        )

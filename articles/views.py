@@ -1,0 +1,31 @@
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, TemplateView
+
+from .models import Article
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        from .selectors import homepage_articles
+
+        return {**super().get_context_data(**kwargs), "articles": homepage_articles(limit=30)}
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing().prefetch_related("images")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.slug != kwargs["slug"]:
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+
+def article_by_id(request, pk):
+    return redirect(get_object_or_404(Article.objects.published(), pk=pk), permanent=True)

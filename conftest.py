@@ -1,0 +1,55 @@
+"""Shared fixtures: the seed demo, and Playwright on Debian's Chromium.
+
+Browser tests skip with a reason when /usr/bin/chromium is missing, except under
+CI=true, where a missing browser is a failure: CI must prove the UI works.
+"""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would
+# otherwise refuse to run next to it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI") == "true":
+        raise pytest.UsageError(f"CI=true but {CHROMIUM} is missing: browser tests must run")
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} not found (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def seed_demo(db):
+    """The five seed articles imported and clustered, as `make run` shows them."""
+    if not settings.SEEDS_DIR.is_dir():
+        pytest.skip(f"seed directory {settings.SEEDS_DIR} is absent")
+    call_command("load_demo", stdout=io.StringIO())

@@ -1,0 +1,59 @@
+"""manage.py load_demo — the five seed articles, clustered, and a demo editor in dev.
+
+Safe to run on every `make run`: imports are idempotent and the account is created once.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.models import Article
+from coverage.services import article_cluster
+from sources.services import read_records, records_import
+
+DEMO_EDITOR = "editor"
+DEMO_PASSWORD = "newsroom-demo"  # noqa: S105 - dev only, printed on purpose
+
+
+class Command(BaseCommand):
+    help = "Import the seed articles, group them into stories, create the demo editor (dev)."
+
+    def handle(self, *args, **options):
+        seeds_dir = settings.SEEDS_DIR
+        if not seeds_dir.is_dir():
+            raise CommandError(f"No seed directory at {seeds_dir} (set SEEDS_DIR)")
+        files = sorted(seeds_dir.glob("*.txt"))
+        report = records_import(read_records(files, format="seed"))
+        self.stdout.write(
+            f"Seeds: created {report.created}, updated {report.updated}, "
+            f"unchanged {report.unchanged}, failed {report.failed}"
+        )
+        for failure in report.failures:
+            self.stderr.write(self.style.ERROR(f"  {failure}"))
+        # Cluster synchronously so the demo is complete when the server starts.
+        for article in Article.objects.published().order_by("published_at", "pk"):
+            article_cluster(article=article)
+        if settings.DEBUG:
+            self.ensure_demo_editor()
+        if report.failures:
+            raise CommandError("Some seed articles failed to import")
+
+    def ensure_demo_editor(self):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=DEMO_EDITOR, defaults={"is_staff": True, "email": "editor@example.com"}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.user_permissions.set(
+                Permission.objects.filter(
+                    content_type__app_label__in=["articles", "sources", "coverage", "taggit"]
+                )
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo editor: log in at /admin/ as {DEMO_EDITOR!r} with password {DEMO_PASSWORD!r}"
+            )
+        )

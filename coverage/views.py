@@ -1,0 +1,19 @@
+from django.shortcuts import redirect
+from django.views.generic import DetailView
+
+from .models import Story
+from .selectors import story_for_page
+
+
+class StoryDetailView(DetailView):
+    template_name = "coverage/story_detail.html"
+    context_object_name = "story"
+    queryset = Story.objects.all()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.slug != kwargs["slug"]:
+            return redirect(self.object, permanent=True)
+        context = self.get_context_data(object=self.object)
+        context["coverage"] = story_for_page(story=self.object)
+        return self.render_to_response(context)

@@ -1,0 +1,7 @@
+"""Development: DEBUG on, the embedded PostgreSQL unless DATABASE_URL says otherwise."""
+
+from .base import *  # noqa: F403
+from .base import database_from_environment, env
+
+DEBUG = env.bool("DEBUG", default=True)
+DATABASES = {"default": database_from_environment(fallback_to_embedded=True)}

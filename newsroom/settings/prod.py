@@ -1,0 +1,51 @@
+"""Production: every secret and host from the environment; a missing one stops start-up.
+
+Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, EMAIL_URL (SMTP, e.g.
+smtp+tls://user:password@smtp.example.com:587).
+Optional: CSRF_TRUSTED_ORIGINS, DATABASE_POOL_MIN/MAX, LOG_LEVEL, and
+SECURE_SSL_REDIRECT / SECURE_COOKIES (default on; `make serve` turns them off to run
+on plain http://127.0.0.1).
+"""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import database_from_environment, env, mailers_from_environment
+
+DEBUG = False
+SECRET_KEY = os.environ["SECRET_KEY"]
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+DATABASES = {"default": database_from_environment(fallback_to_embedded=False)}
+# psycopg's connection pool: persistent connections are the pool's job, not Django's.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+    "min_size": env.int("DATABASE_POOL_MIN", default=2),
+    "max_size": env.int("DATABASE_POOL_MAX", default=10),
+    "timeout": 10,
+}
+
+MAILERS = mailers_from_environment(None)
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+# Only `make serve` on plain http://127.0.0.1 turns these off.
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}

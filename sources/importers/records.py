@@ -1,0 +1,56 @@
+"""The one record type every importer produces.
+
+Parsers never touch the database: they read a source and return plain records, so
+the same validation and upsert code serves seed text, saved HTML, feeds and JSONL.
+A parser that cannot find a fact leaves it empty and says so in ``review_notes``;
+it never invents one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class BylineRecord:
+    """One credited name, in the order the source prints them."""
+
+    name: str
+    role: str = "author"  # "author" for people, "desk" for desk credits such as "Desk Report"
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    """An image the source showed, with what it said about it."""
+
+    caption: str = ""
+    credit: str = ""
+    url: str = ""
+    alt: str = ""
+
+
+@dataclass
+class ArticleRecord:
+    """An article as read from a source, before validation and upsert."""
+
+    source: str  # file path or URL the record came from
+    headline: str = ""
+    is_headline_provisional: bool = False  # True when taken from the first sentence
+    url: str = ""
+    published_at: dt.datetime | None = None  # aware; None when the source gives no date
+    dek: str = ""
+    bylines: list[BylineRecord] = field(default_factory=list)
+    outlet_name: str = ""
+    section_name: str = ""
+    images: list[ImageRecord] = field(default_factory=list)
+    key_points: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)  # body, in order, plain text
+    attribution: str = ""  # e.g. "Source: IndianDefenseNews": who the outlet credits
+    external_id: str = ""
+    line: int | None = None  # line number in the source file, for error reports
+    review_notes: list[str] = field(default_factory=list)  # facts missing or guessed
+
+    @property
+    def body_text(self) -> str:
+        return "\n\n".join(self.paragraphs)
