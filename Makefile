@@ -19,6 +19,7 @@ $(BIN)/python:
 $(STAMP): $(BIN)/python pyproject.toml uv.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --frozen --quiet
+	@mkdir -p var/static
 	@touch $@
 
 ## Serve the demo on http://127.0.0.1:8000 with a task worker; Ctrl-C stops it all.

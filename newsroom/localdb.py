@@ -33,9 +33,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = BASE_DIR / "var" / "postgres"
+# NEWSROOM_PGDATA moves the data directory (tests run a second server this way).
+DATA_DIR = Path(os.environ.get("NEWSROOM_PGDATA", BASE_DIR / "var" / "postgres"))
 RUNTIME_DIR = BASE_DIR / "var" / "run"
-USERS_FILE = BASE_DIR / "var" / "postgres-users.json"
+USERS_FILE = DATA_DIR.with_name(DATA_DIR.name + "-users.json")
 DATABASE_NAME = "newsroom"
 
 

@@ -77,7 +77,9 @@ def main(mode: str) -> int:
     signal.signal(signal.SIGTERM, request_stop)
     try:
         while not stopping and all(child.poll() is None for child in children):
-            signal.sigtimedwait([signal.SIGINT, signal.SIGTERM], 0.5)
+            # sigtimedwait takes a waited-for signal itself, without running the handler.
+            if signal.sigtimedwait([signal.SIGINT, signal.SIGTERM], 0.5) is not None:
+                stopping = True
     finally:
         stop_all(children)
     failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
