@@ -81,13 +81,22 @@ def _running_postmaster(data_dir: Path) -> tuple[int, Path] | None:
 
 
 def _remove_stale_pidfile(data_dir: Path) -> None:
-    """Delete a postmaster.pid left by a killed server so that the next start can proceed."""
+    """Delete the lock files a killed server left, so that the next start can proceed.
+
+    PostgreSQL checks them itself, but a killed postmaster may linger as a zombie
+    (nobody reaps it in some containers), and then its pid still "exists".
+    """
     lines = _postmaster_lines(data_dir)
     if lines is None:
         return
     pid = int(lines[0]) if lines and lines[0].strip().isdigit() else None
     if pid is not None and _is_our_postmaster(pid, data_dir):
         return  # alive (perhaps still starting): leave it alone
+    socket_dir = Path(lines[4].strip()) if len(lines) > 4 and lines[4].strip() else data_dir
+    for lock in {*socket_dir.glob(".s.PGSQL.*.lock"), *data_dir.glob(".s.PGSQL.*.lock")}:
+        lock_pid = lock.read_text().split("\n", 1)[0].strip()
+        if not (lock_pid.isdigit() and _is_our_postmaster(int(lock_pid), data_dir)):
+            lock.unlink(missing_ok=True)
     (data_dir / "postmaster.pid").unlink(missing_ok=True)
 
 
