@@ -53,3 +53,15 @@ def seed_demo(db):
     if not settings.SEEDS_DIR.is_dir():
         pytest.skip(f"seed directory {settings.SEEDS_DIR} is absent")
     call_command("load_demo", stdout=io.StringIO())
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly whether the browser tests ran: CI logs must show it."""
+    counts = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        reports = terminalreporter.stats.get(outcome, [])
+        counts[outcome] = sum(1 for r in reports if "browser" in getattr(r, "keywords", {}))
+    terminalreporter.write_line(
+        "browser tests (Chromium): "
+        + ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n or outcome == "passed")
+    )
