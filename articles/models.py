@@ -33,7 +33,14 @@ class Article(models.Model):
     )
     slug = models.SlugField(max_length=200)
     dek = models.TextField(blank=True, help_text="The standfirst under the headline.")
-    body = models.TextField(blank=True, help_text="Plain paragraphs separated by blank lines.")
+    body = models.TextField(
+        blank=True, help_text="Rich text. Sanitised when saved through the services."
+    )
+    body_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Plain text of the body, paragraphs separated by blank lines (derived).",
+    )
     key_points = ArrayField(models.TextField(), default=list, blank=True)
     outlet = models.ForeignKey(
         "sources.Outlet", null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
@@ -78,7 +85,14 @@ class Article(models.Model):
 
     @property
     def paragraphs(self) -> list[str]:
-        return [p for p in self.body.split("\n\n") if p.strip()]
+        return [p for p in self.body_text.split("\n\n") if p.strip()]
+
+    @property
+    def body_html(self):
+        """The stored body, safe to print: services sanitise it before every save."""
+        from django.utils.safestring import mark_safe
+
+        return mark_safe(self.body)  # noqa: S308 - sanitised on write (articles.sanitize)
 
 
 class Byline(models.Model):
@@ -93,7 +107,15 @@ class Byline(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
     position = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=200)
+    person = models.ForeignKey(
+        "entities.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bylines",
+        help_text='Empty for desk credits such as "Desk Report".',
+    )
+    name = models.CharField(max_length=200, help_text="As printed in the byline.")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.AUTHOR)
 
     class Meta:

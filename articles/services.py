@@ -8,7 +8,10 @@ from typing import Literal
 from django.db import transaction
 from django.utils.text import slugify
 
+from entities.services import person_for_byline
+
 from .models import Article, ArticleImage, Byline, Section
+from .sanitize import html_to_text, paragraphs_to_html, sanitize_html
 
 UpsertAction = Literal["created", "updated", "unchanged"]
 
@@ -52,6 +55,13 @@ def article_upsert_imported(
     published: they are other outlets' published work, shown as coverage.
     """
     fields = {**fields, "slug": article_slug(fields["headline"])}
+    if "paragraphs" in fields:
+        paragraphs = fields.pop("paragraphs")
+        fields["body"] = paragraphs_to_html(paragraphs)
+        fields["body_text"] = "\n\n".join(paragraphs)
+    else:
+        fields["body"] = sanitize_html(fields.get("body", ""))
+        fields["body_text"] = html_to_text(fields["body"])
     fields.setdefault("status", Article.Status.PUBLISHED)
     article = Article.objects.select_for_update().filter(source_key=source_key).first()
     if article is None:
@@ -79,7 +89,14 @@ def article_upsert_imported(
 def _replace_bylines_and_images(article, bylines, images) -> None:
     article.bylines.all().delete()
     Byline.objects.bulk_create(
-        Byline(article=article, position=i, name=b.name, role=b.role) for i, b in enumerate(bylines)
+        Byline(
+            article=article,
+            position=i,
+            name=b.name,
+            role=b.role,
+            person=None if b.role == Byline.Role.DESK else person_for_byline(name=b.name),
+        )
+        for i, b in enumerate(bylines)
     )
     article.images.all().delete()
     ArticleImage.objects.bulk_create(

@@ -24,7 +24,7 @@ CANDIDATE_WINDOW = dt.timedelta(days=7)
 
 
 def _vector(article: Article):
-    return term_vector(headline=article.headline, dek=article.dek, body=article.body)
+    return term_vector(headline=article.headline, dek=article.dek, body=article.body_text)
 
 
 def _candidate_stories(article: Article):

@@ -98,7 +98,7 @@ def record_import(*, record: ArticleRecord, outlet: Outlet | None = None):
         "headline": record.headline,
         "is_headline_provisional": record.is_headline_provisional,
         "dek": record.dek,
-        "body": record.body_text,
+        "paragraphs": list(record.paragraphs),
         "key_points": list(record.key_points),
         "outlet": outlet,
         "section": section,

@@ -4,6 +4,7 @@ import factory
 from django.utils.text import slugify
 
 from articles.models import Article, Byline
+from articles.sanitize import html_to_text
 from sources.tests.factories import OutletFactory
 
 
@@ -15,7 +16,8 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     headline = factory.Sequence(lambda n: f"Harbour bridge repairs, day {n}")
     slug = factory.LazyAttribute(lambda a: slugify(a.headline))
     dek = "Engineers say the work will take another month."
-    body = "The bridge stays open to pedestrians.\n\nBuses take the ring road."
+    body = "<p>The bridge stays open to pedestrians.</p>\n<p>Buses take the ring road.</p>"
+    body_text = factory.LazyAttribute(lambda a: html_to_text(a.body))
     outlet = factory.SubFactory(OutletFactory)
     status = Article.Status.PUBLISHED
     published_at = factory.Sequence(

@@ -21,7 +21,7 @@ def test_an_unrelated_article_does_not_join_the_seed_story(seed_demo):
     unrelated = Article.objects.create(
         headline="City council approves new bicycle lanes on the harbour road",
         slug="bicycle-lanes",
-        body=(
+        body_text=(
             "The city council voted on Tuesday to build protected bicycle lanes along the "
             "harbour road, after two years of consultation with cyclists and shop owners.\n\n"
             "Construction starts in the spring and will close one lane to cars for six weeks."

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks_db",
     "sources",
+    "entities",
     "articles",
     "coverage",
 ]
