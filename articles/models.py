@@ -1,5 +1,6 @@
 """Articles: our own stories and the other outlets' coverage we import."""
 
+import reversion
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
@@ -19,6 +20,7 @@ class Section(models.Model):
         return self.name
 
 
+@reversion.register(follow=["bylines", "images"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -95,6 +97,7 @@ class Article(models.Model):
         return mark_safe(self.body)  # noqa: S308 - sanitised on write (articles.sanitize)
 
 
+@reversion.register()
 class Byline(models.Model):
     """One credit on an article, in print order: a person's name or a desk."""
 
@@ -128,6 +131,7 @@ class Byline(models.Model):
         return self.name
 
 
+@reversion.register()
 class ArticleImage(models.Model):
     """An image as the source described it: caption and credit, the file when we have one."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import reversion
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -47,6 +48,8 @@ def article_upsert_imported(
     fields: dict,
     bylines: list[BylineInput],
     images: list[ImageInput],
+    actor=None,
+    comment: str = "Imported",
 ) -> tuple[Article, UpsertAction]:
     """Create or update the article an importer identified by ``source_key``.
 
@@ -67,8 +70,10 @@ def article_upsert_imported(
     if article is None:
         article = Article(source_key=source_key, **fields)
         article.full_clean()
-        article.save()
-        _replace_bylines_and_images(article, bylines, images)
+        with reversion.create_revision(atomic=False):
+            article.save()
+            _replace_bylines_and_images(article, bylines, images)
+            _describe_revision(actor, comment)
         return article, "created"
 
     changed = [name for name, value in fields.items() if getattr(article, name) != value]
@@ -81,9 +86,18 @@ def article_upsert_imported(
     for name in changed:
         setattr(article, name, fields[name])
     article.full_clean()
-    article.save()
-    _replace_bylines_and_images(article, bylines, images)
+    with reversion.create_revision(atomic=False):
+        article.save()
+        _replace_bylines_and_images(article, bylines, images)
+        _describe_revision(actor, comment)
     return article, "updated"
+
+
+def _describe_revision(actor, comment: str) -> None:
+    """Every saved version says who made it and why (history is shown to editors)."""
+    if actor is not None:
+        reversion.set_user(actor)
+    reversion.set_comment(comment)
 
 
 def _replace_bylines_and_images(article, bylines, images) -> None:

@@ -29,9 +29,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "taggit",
+    "reversion",
     "django_tasks_db",
-    "sources",
+    "audit",
     "entities",
+    "sources",
     "articles",
     "coverage",
 ]

@@ -1,0 +1,42 @@
+"""Writing the audit log. Callers pass a real actor; scheduled jobs pass system_user()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.text import Truncator
+
+from .models import EditorialLogEntry
+
+SYSTEM_USERNAME = "newsroom-system"
+
+
+def editorial_log(
+    *, actor, action: str, target: models.Model, payload: dict[str, Any] | None = None
+) -> EditorialLogEntry:
+    """Record ``action`` by ``actor`` on ``target``; call inside the change's transaction."""
+    if actor is None or not getattr(actor, "pk", None):
+        raise ValueError("An audit entry needs a saved actor; scheduled jobs use system_user().")
+    return EditorialLogEntry.objects.create(
+        actor=actor,
+        action=action,
+        target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_id=str(target.pk),
+        target_repr=Truncator(str(target)).chars(300),
+        payload=payload or {},
+    )
+
+
+def system_user():
+    """The named account that scheduled and background jobs act as. It cannot log in."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
