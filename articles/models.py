@@ -1,12 +1,16 @@
 """Articles: our own stories and the other outlets' coverage we import."""
 
 import reversion
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
 from django.utils.text import Truncator
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
 
 from .querysets import ArticleQuerySet
+from .sanitize import sanitize_html
 
 
 class Section(models.Model):
@@ -35,8 +39,23 @@ class Article(models.Model):
     )
     slug = models.SlugField(max_length=200)
     dek = models.TextField(blank=True, help_text="The standfirst under the headline.")
-    body = models.TextField(
-        blank=True, help_text="Rich text. Sanitised when saved through the services."
+    body = ProseEditorField(
+        blank=True,
+        extensions={
+            "Bold": True,
+            "Italic": True,
+            "Strike": True,
+            "Heading": {"levels": [2, 3, 4]},
+            "BulletList": True,
+            "OrderedList": True,
+            "ListItem": True,
+            "Blockquote": True,
+            "HardBreak": True,
+            "HorizontalRule": True,
+            "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+        },
+        sanitize=sanitize_html,
+        help_text="Rich text, sanitised against an allow-list when saved.",
     )
     body_text = models.TextField(
         blank=True,
@@ -53,7 +72,25 @@ class Article(models.Model):
     canonical_url = models.URLField(max_length=1000, blank=True)
     attribution = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="The publication time readers see."
+    )
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a scheduled article goes public."
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    tags = TaggableManager(blank=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Bumped on every save; guards against lost edits."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles_created",
+        editable=False,
+    )
     needs_review = models.BooleanField(default=False)
     review_notes = models.TextField(blank=True, help_text="What the importer could not find.")
     source_key = models.CharField(
@@ -77,6 +114,17 @@ class Article(models.Model):
                 name="article_published_idx",
                 condition=models.Q(status="published"),
             ),
+            models.Index(
+                fields=["publish_at"],
+                name="article_due_idx",
+                condition=models.Q(status="scheduled"),
+            ),
+            models.Index(fields=["status", "-updated_at"], name="article_status_idx"),
+        ]
+        permissions = [
+            ("submit_article", "Can submit an article for review"),
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("change_others_article", "Can edit articles created by others"),
         ]
 
     def __str__(self):
@@ -137,7 +185,15 @@ class ArticleImage(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
     position = models.PositiveSmallIntegerField()
-    caption = models.TextField(blank=True)
+    image = models.ForeignKey(
+        "Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        help_text="Empty for imported images whose file we do not have.",
+    )
+    caption = models.TextField(blank=True, help_text="Leave empty to use the image's caption.")
     credit = models.CharField(max_length=300, blank=True)
     source_url = models.URLField(max_length=1000, blank=True)
 
@@ -148,4 +204,80 @@ class ArticleImage(models.Model):
         ]
 
     def __str__(self):
-        return self.caption or self.credit or f"Image {self.position}"
+        return self.display_caption or self.display_credit or f"Image {self.position}"
+
+    @property
+    def display_caption(self) -> str:
+        return self.caption or (self.image.caption if self.image else "")
+
+    @property
+    def display_credit(self) -> str:
+        return self.credit or (self.image.credit if self.image else "")
+
+
+class Image(models.Model):
+    """A picture in the library. Alt text is required: readers using screen readers exist."""
+
+    file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    alt_text = models.CharField(
+        max_length=300, help_text="What the picture shows, for readers who cannot see it."
+    )
+    caption = models.TextField(blank=True)
+    credit = models.CharField(max_length=300, blank=True)
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return Truncator(self.alt_text).chars(60)
+
+
+class ImageRendition(models.Model):
+    """A resized copy made by a background task, never while a page is served."""
+
+    class Format(models.TextChoices):
+        AVIF = "avif", "AVIF"
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField()
+    format = models.CharField(max_length=4, choices=Format.choices)
+    file = models.ImageField(upload_to="renditions/%Y/%m/")
+
+    class Meta:
+        ordering = ["image", "format", "width"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "width", "format"], name="rendition_unique_size_format"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.image_id} {self.width}w {self.format}"
+
+
+class Correction(models.Model):
+    """A dated note on a published article, shown to readers with it; never silently edited."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.article_id}: {Truncator(self.text).chars(60)}"

@@ -9,4 +9,5 @@ urlpatterns = [
         "articles/<int:pk>/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"
     ),
     path("articles/<int:pk>/", views.article_by_id, name="article_by_id"),
+    path("preview/<str:token>/", views.article_preview, name="preview"),
 ]

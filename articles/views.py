@@ -18,7 +18,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing().prefetch_related("images")
+        return Article.objects.published().for_article_page()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -29,3 +29,26 @@ class ArticleDetailView(DetailView):
 
 def article_by_id(request, pk):
     return redirect(get_object_or_404(Article.objects.published(), pk=pk), permanent=True)
+
+
+def article_preview(request, token):
+    """An unpublished article, for whoever holds a valid, unexpired signed link."""
+    from django.core import signing
+    from django.http import Http404
+    from django.shortcuts import render
+
+    from .preview import article_id_from_token
+
+    try:
+        article_id = article_id_from_token(token)
+    except signing.SignatureExpired as error:
+        raise Http404("This preview link has expired.") from error
+    except signing.BadSignature as error:
+        raise Http404("This preview link is not valid.") from error
+    article = get_object_or_404(Article.objects.for_article_page(), pk=article_id)
+    response = render(
+        request, "articles/article_detail.html", {"article": article, "is_preview": True}
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,104 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from .models import Article, Section
+from .workflow import can_publish
+
+# The change form's buttons, by POST name → workflow action.
+TRANSITIONS = {
+    "_submit_for_review": "submit",
+    "_publish": "publish",
+    "_schedule": "schedule",
+    "_unpublish": "unpublish",
+    "_return_to_draft": "return_to_draft",
+}
+
+
+def requested_transition(data) -> str | None:
+    """Which workflow button was pressed, if any."""
+    return next((action for name, action in TRANSITIONS.items() if name in data), None)
+
+
+CONFLICT_FIELDS = ["headline", "dek", "body", "key_points", "section", "outlet", "status"]
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """Carries the version the editor opened, so a save can detect newer work."""
+
+    version_opened = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "slug", "dek", "body", "key_points", "tags", "section", "outlet",
+            "canonical_url", "attribution", "publish_at", "published_at",
+            "is_headline_provisional", "needs_review", "review_notes",
+        ]  # fmt: skip
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        if self.instance.pk:
+            # The database's version, not the instance's: a revision being restored
+            # carries its old number, but it replaces what is saved now.
+            current = Article.objects.filter(pk=self.instance.pk).values_list("version")
+            self.fields["version_opened"].initial = current.first()[0]
+
+    def requested_transition(self) -> str | None:
+        return requested_transition(self.data)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            self._check_for_conflict(cleaned.get("version_opened"))
+        action = self.requested_transition()
+        user = getattr(self.request, "user", None)
+        if action in {"publish", "schedule", "unpublish", "return_to_draft"} and not (
+            user and can_publish(user)
+        ):
+            raise ValidationError("Only editors can publish, schedule or unpublish.")
+        if action == "schedule":
+            publish_at = cleaned.get("publish_at")
+            if not publish_at or publish_at <= timezone.now():
+                self.add_error("publish_at", "Set a publication time in the future to schedule.")
+        return cleaned
+
+    def _check_for_conflict(self, version_opened):
+        current = (Article.objects.select_for_update().select_related("section", "outlet")).get(
+            pk=self.instance.pk
+        )
+        if version_opened is None or current.version == version_opened:
+            return
+        rows = []
+        for name in CONFLICT_FIELDS:
+            theirs = getattr(current, name)
+            mine = self.cleaned_data.get(name, theirs)
+            if theirs != mine:
+                rows.append((self.fields[name].label if name in self.fields else name, theirs))
+        details = format_html_join("", "<li><strong>{}</strong> is now: {}</li>", rows)
+        raise ValidationError(
+            format_html(
+                "Someone else saved this article after you opened it (version {} → {}). "
+                "Nothing was overwritten and your changes are still in the form below. "
+                "What they changed:<ul>{}</ul>Copy what you need, reload the article, "
+                "and apply your edits again.",
+                version_opened,
+                current.version,
+                details or format_html("<li>{}</li>", "bylines, images or tags"),
+            ),
+            code="edit_conflict",
+        )
+
+
+class ArticleActionForm(forms.Form):
+    """The changelist's action bar, with the section chosen for "Set section"."""
+
+    action = forms.ChoiceField(label="Action")
+    select_across = forms.BooleanField(
+        label="", required=False, initial=0, widget=forms.HiddenInput({"class": "select-across"})
+    )
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.all(), required=False, label="Section (for “Set section”)"
+    )

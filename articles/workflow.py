@@ -1,0 +1,296 @@
+"""Editorial workflow: who may do what to an article, and every change audited.
+
+draft ──submit──▶ in review ──publish──▶ published ──unpublish──▶ unpublished
+  │                   │                      ▲
+  └───── schedule ────┴──▶ scheduled ──(worker at publish_at)──┘
+
+Reporters write their own drafts and submit them. Editors edit anyone's article,
+publish, schedule, unpublish and correct. Every transition checks permissions here
+(the admin, commands and tasks all come through these functions), bumps the
+article's version, records a revision and writes an audit entry in one transaction;
+readers' caches and the coverage features hear about it only after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import reversion
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import editorial_log, system_user
+
+from .models import Article, Correction, Section
+from .sanitize import html_to_text, sanitize_html
+from .signals import article_published
+
+Status = Article.Status
+EDITABLE_BY_REPORTER = {Status.DRAFT}
+
+
+class ArticleEditConflict(ValidationError):
+    """Someone saved the article after this editor opened it."""
+
+    def __init__(self, *, current: Article, expected_version: int):
+        self.current = current
+        self.expected_version = expected_version
+        super().__init__(
+            f"Someone else saved this article (version {current.version}) after you opened "
+            f"version {expected_version}. Your changes were not saved.",
+            code="edit_conflict",
+        )
+
+
+def can_edit(user, article: Article) -> bool:
+    """Editors edit anything; reporters edit their own drafts."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if article.pk is None:
+        return user.has_perm("articles.add_article")
+    if user.has_perm("articles.change_others_article"):
+        return True
+    return article.created_by_id == user.pk and article.status in EDITABLE_BY_REPORTER
+
+
+def can_publish(user) -> bool:
+    return user.has_perm("articles.publish_article")
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _prepare_body(article: Article) -> None:
+    article.body = sanitize_html(article.body or "")
+    article.body_text = html_to_text(article.body)
+
+
+def _snapshot(article: Article, fields) -> dict:
+    return {name: _jsonable(getattr(article, name)) for name in fields}
+
+
+def _jsonable(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def _save_revision(article: Article, *, by, comment: str, update_fields=None) -> None:
+    with reversion.create_revision(atomic=False):
+        article.save(update_fields=update_fields)
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+
+
+def _announce_if_public(article: Article) -> None:
+    if article.status == Status.PUBLISHED:
+        pk = article.pk
+        transaction.on_commit(lambda: article_published.send(Article, article_id=pk))
+
+
+@transaction.atomic
+def article_save(
+    *, article: Article, by, expected_version: int | None = None, changed_fields=()
+) -> Article:
+    """Create or update an article as edited in a form; refuses to overwrite newer work.
+
+    ``expected_version`` is the version the editor opened. The row is locked while
+    we compare, so two simultaneous saves cannot both win.
+    """
+    _require(can_edit(by, article), "You may not edit this article.")
+    creating = article.pk is None
+    before = {}
+    if creating:
+        article.created_by = by
+        article.version = 1
+    else:
+        current = Article.objects.select_for_update().get(pk=article.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise ArticleEditConflict(current=current, expected_version=expected_version)
+        before = _snapshot(current, changed_fields)
+        article.version = current.version + 1
+    _prepare_body(article)
+    if article.status == Status.PUBLISHED and not article.published_at:
+        article.published_at = timezone.now()
+    article.full_clean(exclude=["tags"])
+    _save_revision(article, by=by, comment="Created" if creating else "Edited")
+    editorial_log(
+        actor=by,
+        action="article.create" if creating else "article.update",
+        target=article,
+        payload={"before": before, "after": _snapshot(article, changed_fields)},
+    )
+    _announce_if_public(article)
+    return article
+
+
+def _transition(article: Article, *, by, to: str, allowed_from: set, action: str, **changes):
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if current.status not in allowed_from:
+        raise ValidationError(
+            {"status": f"Cannot {action.split('.')[-1]} an article that is {current.status}."}
+        )
+    before = {"status": current.status, **_snapshot(current, changes)}
+    for name, value in {"status": to, **changes}.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.full_clean(exclude=["tags"])
+    _save_revision(current, by=by, comment=action)
+    editorial_log(
+        actor=by,
+        action=action,
+        target=current,
+        payload={"before": before, "after": {"status": to, **_snapshot(current, changes)}},
+    )
+    _announce_if_public(current)
+    article.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def article_submit(*, article: Article, by) -> Article:
+    """A reporter hands a draft to the editors."""
+    _require(
+        by.has_perm("articles.submit_article") and can_edit(by, article),
+        "You may not submit this article.",
+    )
+    return _transition(
+        article, by=by, to=Status.IN_REVIEW, allowed_from={Status.DRAFT}, action="article.submit"
+    )
+
+
+@transaction.atomic
+def article_return_to_draft(*, article: Article, by) -> Article:
+    _require(can_publish(by), "Only editors can send an article back to draft.")
+    return _transition(
+        article,
+        by=by,
+        to=Status.DRAFT,
+        allowed_from={Status.IN_REVIEW, Status.SCHEDULED},
+        action="article.return_to_draft",
+        publish_at=None,
+    )
+
+
+@transaction.atomic
+def article_publish(*, article: Article, by) -> Article:
+    _require(can_publish(by), "Only editors can publish.")
+    now = timezone.now()
+    current = Article.objects.only("published_at", "first_published_at").get(pk=article.pk)
+    return _transition(
+        article,
+        by=by,
+        to=Status.PUBLISHED,
+        allowed_from={Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED, Status.UNPUBLISHED},
+        action="article.publish",
+        published_at=current.published_at or now,
+        first_published_at=current.first_published_at or now,
+        publish_at=None,
+    )
+
+
+@transaction.atomic
+def article_schedule(*, article: Article, by, publish_at: dt.datetime) -> Article:
+    """Publish later: the task worker publishes it at ``publish_at``."""
+    _require(can_publish(by), "Only editors can schedule.")
+    if publish_at <= timezone.now():
+        raise ValidationError({"publish_at": "Choose a time in the future, or publish now."})
+    scheduled = _transition(
+        article,
+        by=by,
+        to=Status.SCHEDULED,
+        allowed_from={Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED, Status.UNPUBLISHED},
+        action="article.schedule",
+        publish_at=publish_at,
+    )
+    from .tasks import publish_scheduled_article
+
+    task = publish_scheduled_article
+    if task.get_backend().supports_defer:
+        task = task.using(run_after=publish_at)
+        pk = scheduled.pk
+        transaction.on_commit(lambda: task.enqueue(article_id=pk))
+    return scheduled
+
+
+@transaction.atomic
+def article_unpublish(*, article: Article, by) -> Article:
+    _require(can_publish(by), "Only editors can unpublish.")
+    return _transition(
+        article,
+        by=by,
+        to=Status.UNPUBLISHED,
+        allowed_from={Status.PUBLISHED},
+        action="article.unpublish",
+    )
+
+
+def articles_publish_due(*, now: dt.datetime | None = None) -> list[int]:
+    """Publish every scheduled article whose time has come; the worker calls this."""
+    now = now or timezone.now()
+    actor = system_user()
+    published = []
+    due = Article.objects.filter(status=Status.SCHEDULED, publish_at__lte=now).order_by("pk")
+    for article_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=article_id)
+            if article.status != Status.SCHEDULED or article.publish_at > now:
+                continue  # changed since we looked
+            _transition(
+                article,
+                by=actor,
+                to=Status.PUBLISHED,
+                allowed_from={Status.SCHEDULED},
+                action="article.publish_scheduled",
+                published_at=article.publish_at,
+                first_published_at=article.first_published_at or article.publish_at,
+                publish_at=None,
+            )
+            published.append(article_id)
+    return published
+
+
+@transaction.atomic
+def articles_set_section(*, articles, section: Section, by) -> int:
+    """Bulk move; every article is checked and logged like a single edit."""
+    changed = 0
+    for article in (
+        Article.objects.select_for_update().filter(pk__in=[a.pk for a in articles]).order_by("pk")
+    ):
+        _require(can_edit(by, article), f"You may not edit “{article}”.")
+        if article.section_id == section.pk:
+            continue
+        before = article.section_id
+        article.section = section
+        article.version += 1
+        _save_revision(article, by=by, comment=f"Section set to {section}")
+        editorial_log(
+            actor=by,
+            action="article.set_section",
+            target=article,
+            payload={"before": {"section": before}, "after": {"section": section.pk}},
+        )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def correction_append(*, article: Article, text: str, by, kind=Correction.Kind.CORRECTION):
+    """A dated, public note on a published article. Corrections are never edited away."""
+    _require(by.has_perm("articles.add_correction"), "Only editors can add corrections.")
+    if article.status != Status.PUBLISHED:
+        raise ValidationError({"text": "Only published articles take corrections."})
+    correction = Correction(article=article, text=text.strip(), kind=kind, author=by)
+    correction.full_clean()
+    correction.save()
+    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
+    editorial_log(
+        actor=by, action=f"article.{kind}", target=article, payload={"text": correction.text}
+    )
+    _announce_if_public(article)
+    return correction

@@ -1,0 +1,25 @@
+"""Reporters and editors create people on the fly when they write bylines."""
+
+from django.db import migrations
+
+from accounts.roles import grant_permissions, revoke_permissions
+
+GRANTS = {
+    "reporter": ["add_person", "view_person"],
+    "editor": ["add_person", "change_person", "view_person"],
+    "admin": ["add_person", "change_person", "delete_person", "view_person"],
+}
+
+
+def grant(apps, schema_editor):
+    grant_permissions(apps, GRANTS, "entities")
+
+
+def revoke(apps, schema_editor):
+    revoke_permissions(apps, GRANTS, "entities")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0001_roles"), ("entities", "0001_initial")]
+
+    operations = [migrations.RunPython(grant, revoke)]
