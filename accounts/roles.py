@@ -1,7 +1,9 @@
 """The newsroom's roles, as Django groups with permissions.
 
-Each app grants its own permissions to these roles in a data migration of its own
-(`grant_permissions`), so that roles never depend on apps above them.
+Each app grants its own permissions to these roles (`grant_permissions`), so that
+roles never depend on apps above them: in a data migration, and again after every
+`migrate` or test-database flush (post_migrate), which also repairs groups that
+someone edited by hand.
 
 - reporter: writes drafts (their own), submits them for review.
 - editor: everything editorial: edits anyone's articles, publishes, schedules,
@@ -17,8 +19,29 @@ ADMIN = "admin"
 ROLES = (REPORTER, EDITOR, MODERATOR, ADMIN)
 
 
+def ensure_roles(apps=None) -> None:
+    from django.apps import apps as global_apps
+
+    Group = (apps or global_apps).get_model("auth", "Group")
+    for role in ROLES:
+        Group.objects.get_or_create(name=role)
+
+
+def grant_on_post_migrate(app_config, grants: dict[str, list[str]], app_label=None) -> None:
+    """Connect a post_migrate receiver that (re)grants ``grants`` after each migrate."""
+    from django.db.models.signals import post_migrate
+
+    label = app_label or app_config.label
+
+    def receiver(sender, apps, **kwargs):
+        ensure_roles(apps)
+        grant_permissions(apps, grants, label)
+
+    post_migrate.connect(receiver, sender=app_config, weak=False, dispatch_uid=f"roles.{label}")
+
+
 def grant_permissions(apps, grants: dict[str, list[str]], app_label: str) -> None:
-    """For a data migration: give each role the ``app_label`` permissions listed.
+    """Give each role the ``app_label`` permissions listed; safe to repeat.
 
     Permissions are normally created after migrations run; create them now so that
     the grant does not depend on the order in which apps migrate.
@@ -32,8 +55,9 @@ def grant_permissions(apps, grants: dict[str, list[str]], app_label: str) -> Non
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    ensure_roles(apps)
     for role, codenames in grants.items():
-        group, _ = Group.objects.get_or_create(name=role)
+        group = Group.objects.get(name=role)
         permissions = Permission.objects.filter(
             content_type__app_label=app_label, codename__in=codenames
         )

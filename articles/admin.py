@@ -196,11 +196,18 @@ class ArticleAdmin(CompareVersionAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Correction:
+            # The admin's change message reads these; corrections are only ever added.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for correction_form in formset.forms:
                 if correction_form.has_changed() and not correction_form.instance.pk:
                     data = correction_form.cleaned_data
-                    workflow.correction_append(
-                        article=form.instance, text=data["text"], kind=data["kind"], by=request.user
+                    formset.new_objects.append(
+                        workflow.correction_append(
+                            article=form.instance,
+                            text=data["text"],
+                            kind=data["kind"],
+                            by=request.user,
+                        )
                     )
             return
         instances = formset.save(commit=False)

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = "Articles"
+
+    def ready(self):
+        from accounts.roles import grant_on_post_migrate
+
+        from .roles import GRANTS, TAG_GRANTS
+
+        grant_on_post_migrate(self, GRANTS)
+        grant_on_post_migrate(self, TAG_GRANTS, app_label="taggit")

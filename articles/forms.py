@@ -66,9 +66,8 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def _check_for_conflict(self, version_opened):
-        current = (Article.objects.select_for_update().select_related("section", "outlet")).get(
-            pk=self.instance.pk
-        )
+        locked = Article.objects.select_for_update(of=("self",))
+        current = locked.select_related("section", "outlet").get(pk=self.instance.pk)
         if version_opened is None or current.version == version_opened:
             return
         rows = []

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class EntitiesConfig(AppConfig):
     name = "entities"
     verbose_name = "People, places and events"
+
+    def ready(self):
+        from accounts.roles import grant_on_post_migrate
+
+        from .roles import GRANTS
+
+        grant_on_post_migrate(self, GRANTS)

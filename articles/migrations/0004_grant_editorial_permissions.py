@@ -3,34 +3,12 @@
 from django.db import migrations
 
 from accounts.roles import grant_permissions, revoke_permissions
-
-WRITING = [
-    "add_article", "change_article", "view_article", "submit_article",
-    "add_byline", "change_byline", "delete_byline", "view_byline",
-    "add_articleimage", "change_articleimage", "delete_articleimage", "view_articleimage",
-    "add_image", "change_image", "view_image", "view_section", "view_correction",
-]  # fmt: skip
-EDITING = WRITING + [
-    "delete_article", "publish_article", "change_others_article",
-    "add_section", "change_section", "delete_section",
-    "delete_image", "add_correction", "change_correction",
-    "view_imagerendition",
-]  # fmt: skip
-GRANTS = {
-    "reporter": WRITING,
-    "editor": EDITING,
-    "moderator": ["view_article", "view_section"],
-    "admin": EDITING + ["delete_correction"],
-}
+from articles.roles import GRANTS, TAG_GRANTS
 
 
 def grant(apps, schema_editor):
     grant_permissions(apps, GRANTS, "articles")
-    grant_permissions(
-        apps,
-        {role: ["add_tag", "change_tag", "view_tag"] for role in ("reporter", "editor", "admin")},
-        "taggit",
-    )
+    grant_permissions(apps, TAG_GRANTS, "taggit")
 
 
 def revoke(apps, schema_editor):

@@ -3,12 +3,7 @@
 from django.db import migrations
 
 from accounts.roles import grant_permissions, revoke_permissions
-
-GRANTS = {
-    "reporter": ["add_person", "view_person"],
-    "editor": ["add_person", "change_person", "view_person"],
-    "admin": ["add_person", "change_person", "delete_person", "view_person"],
-}
+from entities.roles import GRANTS
 
 
 def grant(apps, schema_editor):

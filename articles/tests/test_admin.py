@@ -1,0 +1,242 @@
+"""The editorial admin: roles, conflicts, images, previews, a changelist that stays cheap."""
+
+import io
+import re
+
+import pytest
+from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image as PILImage
+
+from accounts.tests.factories import UserFactory
+from articles import preview
+from articles.images import image_generate_renditions, rendition_formats
+from articles.models import Article, Image, ImageRendition
+from articles.tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:articles_article_changelist")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def logged_in(client, role):
+    user = UserFactory(role=role)
+    client.force_login(user)
+    return user
+
+
+def form_data(client, article, **changes):
+    """The change form as the browser would submit it, with ``changes`` applied."""
+    response = client.get(change_url(article))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["key_points"] = ",".join(article.key_points)
+    data["tags"] = ""
+    data["version_opened"] = form["version_opened"].value()
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[f"{management.prefix}-{name}"] = management[name].value()
+        for inline_form in formset.formset.forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                data[inline_form.add_prefix(name)] = "" if value is None else value
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+# --- permission matrix: the admin
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_changelist", "can_open_others_article", "has_publish_action"),
+    [
+        ("reporter", True, False, False),
+        ("editor", True, True, True),
+        ("moderator", True, False, False),
+        ("admin", True, True, True),
+    ],
+)
+def test_permission_matrix_through_the_admin(
+    client, role, sees_changelist, can_open_others_article, has_publish_action
+):
+    logged_in(client, role)
+    others = ArticleFactory(created_by=UserFactory(role="editor"))
+    response = client.get(CHANGELIST)
+    assert (response.status_code == 200) is sees_changelist
+    action_form = response.context["action_form"]
+    actions = dict(action_form.fields["action"].choices) if action_form else {}
+    assert ("publish_selected" in actions) is has_publish_action
+    page = client.get(change_url(others))
+    editable = page.status_code == 200 and "_save" in page.text
+    assert editable is can_open_others_article
+
+
+def test_reader_without_staff_role_cannot_open_the_admin(client):
+    client.force_login(UserFactory())
+    assert client.get(CHANGELIST).status_code == 302
+
+
+def test_reporter_cannot_publish_through_a_forged_bulk_action(client):
+    logged_in(client, "reporter")
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [article.pk]})
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
+
+
+def test_editor_bulk_publishes_and_sets_section(client):
+    logged_in(client, "editor")
+    articles = ArticleFactory.create_batch(3, status=Article.Status.DRAFT)
+    ids = [a.pk for a in articles]
+    client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": ids})
+    assert set(Article.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"published"}
+    from articles.services import section_get_or_create
+
+    regional = section_get_or_create(name="Regional")
+    client.post(
+        CHANGELIST,
+        {"action": "set_section", "_selected_action": ids, "section": regional.pk},
+    )
+    assert set(Article.objects.filter(pk__in=ids).values_list("section", flat=True)) == {
+        regional.pk
+    }
+
+
+# --- edit conflicts
+
+
+def test_second_of_two_editors_saving_the_same_article_is_refused_and_keeps_their_input(
+    client,
+):
+    from django.test import Client
+
+    article = ArticleFactory(status=Article.Status.DRAFT, headline="Original headline")
+    first, second = Client(), Client()
+    logged_in(first, "editor")
+    logged_in(second, "editor")
+    first_data = form_data(first, article, headline="First editor's headline")
+    second_data = form_data(second, article, headline="Second editor's headline")
+
+    assert first.post(change_url(article), first_data).status_code == 302
+    response = second.post(change_url(article), second_data)
+
+    assert response.status_code == 200
+    assert Article.objects.get(pk=article.pk).headline == "First editor's headline"
+    assert "Someone else saved this article" in response.text
+    assert "First editor&#x27;s headline" in response.text  # what they changed
+    assert 'value="Second editor&#x27;s headline"' in response.text  # their input kept
+
+
+def test_editor_publishes_from_the_change_form(client):
+    logged_in(client, "editor")
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    response = client.post(change_url(article), form_data(client, article, _publish="1"))
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
+
+
+def test_scheduling_without_a_time_shows_a_field_error(client):
+    logged_in(client, "editor")
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    response = client.post(change_url(article), form_data(client, article, _schedule="1"))
+    assert response.status_code == 200
+    assert "Set a publication time in the future" in response.text
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT
+
+
+# --- images
+
+
+def png_upload(name="photo.png", size=(2000, 1000)):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, (200, 40, 40)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_an_image_without_alt_text_is_refused_with_a_field_error(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    logged_in(client, "editor")
+    response = client.post(
+        reverse("admin:articles_image_add"),
+        {"file": png_upload(), "alt_text": "", "caption": "A caption", "credit": "AP"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["alt_text"] == ["This field is required."]
+    assert Image.objects.count() == 0
+
+
+def test_uploaded_image_gets_renditions_in_three_widths_and_modern_formats(
+    client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    logged_in(client, "editor")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:articles_image_add"),
+            {"file": png_upload(), "alt_text": "A red square", "caption": "", "credit": ""},
+        )
+    image = Image.objects.get()
+    renditions = ImageRendition.objects.filter(image=image)
+    assert sorted({r.width for r in renditions}) == [480, 960, 1600]
+    assert {r.format for r in renditions} == set(rendition_formats())
+    assert "webp" in rendition_formats()
+    webp = renditions.get(width=960, format="webp")
+    with PILImage.open(webp.file.path) as opened:
+        assert opened.format == "WEBP"
+        assert opened.size == (960, 480)
+
+
+def test_renditions_are_never_wider_than_the_original(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    image = Image(alt_text="Small")
+    image.file.save("small.png", png_upload(size=(300, 200)), save=True)
+    made = image_generate_renditions(image=image)
+    assert {r.width for r in made} == {300}
+
+
+# --- previews
+
+
+def test_preview_link_shows_an_unpublished_article(client):
+    article = ArticleFactory(status=Article.Status.DRAFT, headline="Embargoed scoop")
+    assert client.get(article.get_absolute_url()).status_code == 404
+    response = client.get(preview.preview_url(article))
+    assert response.status_code == 200
+    assert "Embargoed scoop" in response.text
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_tampered_or_expired_preview_links_are_refused(client, monkeypatch):
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    url = preview.preview_url(article)
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    tampered = url.replace(token, token[:-2] + ("AA" if token[-2:] != "AA" else "BB"))
+    assert client.get(tampered).status_code == 404
+    monkeypatch.setattr(preview, "MAX_AGE_SECONDS", -1)
+    assert client.get(url).status_code == 404
+    with pytest.raises(signing.SignatureExpired):
+        preview.article_id_from_token(token)
+
+
+# --- cost
+
+
+def test_changelist_query_count_does_not_grow_with_rows(client):
+    logged_in(client, "editor")
+    ArticleFactory.create_batch(3, bylines=["A", "B"])
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(CHANGELIST).status_code == 200
+    ArticleFactory.create_batch(40, bylines=["A", "B", "C"])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(CHANGELIST)
+    assert len(re.findall(r'name="_selected_action"', response.text)) == 43
+    assert len(many) == len(few)
