@@ -33,7 +33,10 @@ def grant_on_post_migrate(app_config, grants: dict[str, list[str]], app_label=No
 
     label = app_label or app_config.label
 
-    def receiver(sender, apps, **kwargs):
+    def receiver(sender, apps=None, **kwargs):
+        from django.apps import apps as global_apps
+
+        apps = apps or global_apps  # a test-database flush sends no app registry
         ensure_roles(apps)
         grant_permissions(apps, grants, label)
 
@@ -49,9 +52,10 @@ def grant_permissions(apps, grants: dict[str, list[str]], app_label: str) -> Non
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config(app_label)
-    app_config.models_module = True
+    models_module = app_config.models_module
+    app_config.models_module = models_module or True  # historical apps have none
     create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
