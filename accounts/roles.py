@@ -52,7 +52,7 @@ def grant_permissions(apps, grants: dict[str, list[str]], app_label: str) -> Non
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config(app_label)
-    models_module = app_config.models_module
+    models_module = getattr(app_config, "models_module", None)
     app_config.models_module = models_module or True  # historical apps have none
     create_permissions(app_config, apps=apps, verbosity=0)
     app_config.models_module = models_module
