@@ -1,10 +1,21 @@
 from django import forms
+from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .models import Article, Section
 from .workflow import can_publish
+
+
+class LinesField(SimpleArrayField):
+    """One item per line; blank lines (and Windows line ends) are ignored."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "\n".join(line.strip() for line in value.splitlines() if line.strip())
+        return super().to_python(value)
+
 
 # The change form's buttons, by POST name → workflow action.
 TRANSITIONS = {
@@ -28,6 +39,13 @@ class ArticleAdminForm(forms.ModelForm):
     """Carries the version the editor opened, so a save can detect newer work."""
 
     version_opened = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    key_points = LinesField(
+        forms.CharField(max_length=500),
+        delimiter="\n",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One point per line, in the order readers should see them.",
+    )
 
     class Meta:
         model = Article

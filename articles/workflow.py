@@ -69,7 +69,9 @@ def _prepare_body(article: Article) -> None:
 
 
 def _snapshot(article: Article, fields) -> dict:
-    return {name: _jsonable(getattr(article, name)) for name in fields}
+    """Field values for the audit log; relations as ids, many-to-many (tags) left out."""
+    concrete = {f.name for f in Article._meta.concrete_fields}
+    return {name: _jsonable(getattr(article, name)) for name in fields if name in concrete}
 
 
 def _jsonable(value):

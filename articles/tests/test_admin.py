@@ -37,7 +37,7 @@ def form_data(client, article, **changes):
     assert response.status_code == 200
     form = response.context["adminform"].form
     data = {name: form[name].value() or "" for name in form.fields}
-    data["key_points"] = ",".join(article.key_points)
+    data["key_points"] = "\n".join(article.key_points)
     data["tags"] = ""
     data["version_opened"] = form["version_opened"].value()
     for formset in response.context["inline_admin_formsets"]:
