@@ -1,6 +1,5 @@
 """An editor's day in a real browser: write, illustrate, preview, publish, see it live."""
 
-import io
 import re
 
 import pytest
