@@ -149,6 +149,9 @@ class ArticleAdmin(CompareVersionAdmin):
         )
         if not request.user.has_perm("articles.change_others_article"):
             queryset = queryset.filter(created_by=request.user)
+        match = request.resolver_match
+        if match and match.url_name == "articles_article_changelist":
+            queryset = queryset.defer("body", "body_text")  # 50 rows of full text: no
         return queryset
 
     @admin.display(description="Bylines")

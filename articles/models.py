@@ -3,7 +3,10 @@
 import reversion
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
@@ -120,6 +123,11 @@ class Article(models.Model):
                 condition=models.Q(status="scheduled"),
             ),
             models.Index(fields=["status", "-updated_at"], name="article_status_idx"),
+            # The admin changelist: its default order, and date hierarchy's min/max.
+            models.Index(F("published_at").desc(), F("id").desc(), name="article_admin_order_idx"),
+            # The admin's search (headline, dek) is a case-insensitive substring match.
+            GinIndex(OpClass(Upper("headline"), "gin_trgm_ops"), name="article_headline_trgm"),
+            GinIndex(OpClass(Upper("dek"), "gin_trgm_ops"), name="article_dek_trgm"),
         ]
         permissions = [
             ("submit_article", "Can submit an article for review"),
