@@ -252,6 +252,38 @@ class ArticleAdmin(CompareVersionAdmin):
             obj.refresh_from_db()
             messages.success(request, f"“{obj}” is now {obj.get_status_display().lower()}.")
 
+    # --- history: restoring is one audited action, not an editable old form
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        from django.shortcuts import get_object_or_404, redirect
+        from django.template.response import TemplateResponse
+        from reversion.models import Version
+
+        article = get_object_or_404(Article, pk=object_id)
+        version = get_object_or_404(
+            Version.objects.get_for_object(article).select_related("revision__user"),
+            pk=version_id,
+        )
+        if not workflow.can_edit(request.user, article):
+            raise PermissionDenied
+        if request.method == "POST":
+            try:
+                workflow.article_restore(article=article, version=version, by=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "The earlier revision was restored.")
+            return redirect("admin:articles_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "version": version,
+            "fields": version.field_dict,
+            "title": f"Restore an earlier revision of “{article}”",
+        }
+        return TemplateResponse(request, "admin/articles/article/restore_confirm.html", context)
+
     # --- bulk actions
 
     @admin.action(description="Publish selected articles", permissions=["publish"])

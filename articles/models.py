@@ -27,7 +27,8 @@ class Section(models.Model):
         return self.name
 
 
-@reversion.register(follow=["bylines", "images"])
+# The version counter is not history: restoring must move it forward, never back.
+@reversion.register(follow=["bylines", "images"], exclude=["version"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"

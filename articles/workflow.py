@@ -257,6 +257,44 @@ def articles_publish_due(*, now: dt.datetime | None = None) -> list[int]:
     return published
 
 
+WORKFLOW_FIELDS = ("status", "publish_at", "published_at", "first_published_at", "created_by_id")
+
+
+@transaction.atomic
+def article_restore(*, article: Article, version, by) -> Article:
+    """Bring back the text of an earlier revision (bylines and images included).
+
+    Content only: the article keeps its current workflow state (a published article
+    stays published), and its version moves forward so that anyone editing the
+    current text is told their copy is out of date.
+    """
+    _require(can_edit(by, article), "You may not edit this article.")
+    if version.object_id != str(article.pk) or version.content_type.model_class() is not Article:
+        raise ValidationError("That revision belongs to another article.")
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    keep = {name: getattr(current, name) for name in WORKFLOW_FIELDS}
+    with reversion.create_revision(atomic=False):
+        version.revision.revert(delete=True)
+        restored = Article.objects.get(pk=article.pk)
+        for name, value in keep.items():
+            setattr(restored, name, value)
+        restored.version = current.version + 1
+        _prepare_body(restored)
+        restored.save()
+        reversion.set_user(by)
+        reversion.set_comment(
+            f"Restored the revision of {version.revision.date_created:%Y-%m-%d %H:%M}"
+        )
+    editorial_log(
+        actor=by,
+        action="article.restore",
+        target=restored,
+        payload={"revision": version.revision_id, "from_version": current.version},
+    )
+    _announce_if_public(restored)
+    return restored
+
+
 @transaction.atomic
 def articles_set_section(*, articles, section: Section, by) -> int:
     """Bulk move; every article is checked and logged like a single edit."""

@@ -12,23 +12,37 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('articles', '0004_grant_editorial_permissions'),
-        ('sources', '0001_initial'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("articles", "0004_grant_editorial_permissions"),
+        ("sources", "0001_initial"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         AddIndexConcurrently(
-            model_name='article',
-            index=models.Index(models.OrderBy(models.F('published_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='article_admin_order_idx'),
+            model_name="article",
+            index=models.Index(
+                models.OrderBy(models.F("published_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="article_admin_order_idx",
+            ),
         ),
         AddIndexConcurrently(
-            model_name='article',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('headline'), 'gin_trgm_ops'), name='article_headline_trgm'),
+            model_name="article",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.indexes.OpClass(
+                    django.db.models.functions.text.Upper("headline"), "gin_trgm_ops"
+                ),
+                name="article_headline_trgm",
+            ),
         ),
         AddIndexConcurrently(
-            model_name='article',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper('dek'), 'gin_trgm_ops'), name='article_dek_trgm'),
+            model_name="article",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.indexes.OpClass(
+                    django.db.models.functions.text.Upper("dek"), "gin_trgm_ops"
+                ),
+                name="article_dek_trgm",
+            ),
         ),
     ]

@@ -240,3 +240,56 @@ def test_changelist_query_count_does_not_grow_with_rows(client):
         response = client.get(CHANGELIST)
     assert len(re.findall(r'name="_selected_action"', response.text)) == 43
     assert len(many) == len(few)
+
+
+# --- history
+
+
+def test_history_lists_revisions_and_compare_shows_the_changed_field(client):
+    editor = logged_in(client, "editor")
+    from articles import workflow
+
+    article = workflow.article_save(
+        article=Article(headline="Storm", slug="storm", dek="Winds of 80 km/h"), by=editor
+    )
+    article.dek = "Winds of 120 km/h"
+    workflow.article_save(article=article, by=editor, expected_version=1, changed_fields=["dek"])
+    history = client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert history.status_code == 200
+    from reversion.models import Version
+
+    first, second = Version.objects.get_for_object(article).order_by("pk")
+    compare = client.get(
+        reverse("admin:articles_article_compare", args=[article.pk]),
+        {"version_id1": first.pk, "version_id2": second.pk},
+    )
+    assert compare.status_code == 200
+    assert "80 km/h" in compare.text
+    assert "120 km/h" in compare.text
+
+
+def test_restoring_a_revision_in_the_admin_moves_the_version_forward_and_keeps_status(client):
+    editor = logged_in(client, "editor")
+    from reversion.models import Version
+
+    from articles import workflow
+    from audit.models import EditorialLogEntry
+
+    article = workflow.article_save(
+        article=Article(headline="Storm", slug="storm", dek="First"), by=editor
+    )
+    article.dek = "Second"
+    workflow.article_save(article=article, by=editor, expected_version=1, changed_fields=["dek"])
+    workflow.article_publish(article=article, by=editor)
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Restore this revision" in page.text
+    assert client.post(url).status_code == 302
+
+    restored = Article.objects.get(pk=article.pk)
+    assert restored.dek == "First"
+    assert restored.status == Article.Status.PUBLISHED
+    assert restored.version == 4  # 1 created, 2 edited, 3 published, 4 restored
+    assert EditorialLogEntry.objects.filter(action="article.restore").count() == 1

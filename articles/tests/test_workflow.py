@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from reversion.models import Version
@@ -180,9 +179,22 @@ def test_restoring_a_revision_brings_back_the_old_text(editor):
     workflow.article_save(article=article, by=editor, expected_version=1, changed_fields=["dek"])
     versions = Version.objects.get_for_object(article).order_by("pk")
     assert versions.count() == 2
-    with reversion.create_revision():
-        versions.first().revision.revert()
-    assert Article.objects.get(pk=article.pk).dek == "First dek"
+    workflow.article_restore(article=article, version=versions.first(), by=editor)
+    restored = Article.objects.get(pk=article.pk)
+    assert restored.dek == "First dek"
+    assert restored.version == 3
+
+
+def test_an_editor_holding_the_pre_restore_text_gets_a_conflict(editor):
+    article = draft_by(editor, dek="First dek")
+    stale = Article.objects.get(pk=article.pk)
+    article.dek = "Second dek"
+    workflow.article_save(article=article, by=editor, expected_version=1, changed_fields=["dek"])
+    first = Version.objects.get_for_object(article).order_by("pk").first()
+    workflow.article_restore(article=article, version=first, by=editor)
+    stale.headline = "Edited from an old tab"
+    with pytest.raises(workflow.ArticleEditConflict):
+        workflow.article_save(article=stale, by=editor, expected_version=2)
 
 
 def test_saving_with_an_outdated_version_is_refused_and_keeps_the_newer_text(editor):
