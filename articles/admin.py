@@ -252,6 +252,28 @@ class ArticleAdmin(CompareVersionAdmin):
             obj.refresh_from_db()
             messages.success(request, f"“{obj}” is now {obj.get_status_display().lower()}.")
 
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path(
+                "tags/autocomplete/",
+                self.admin_site.admin_view(self.tag_autocomplete_view),
+                name="articles_article_tags",
+            ),
+            *super().get_urls(),
+        ]
+
+    def tag_autocomplete_view(self, request):
+        from django.http import JsonResponse
+        from taggit.models import Tag
+
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("term", "").strip()
+        names = Tag.objects.filter(name__icontains=term).order_by("name") if term else []
+        return JsonResponse({"results": [t.name for t in names[:20]]})
+
     # --- history: restoring is one audited action, not an editable old form
 
     def revision_view(self, request, object_id, version_id, extra_context=None):

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -58,6 +59,14 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        if "tags" in self.fields:
+            self.fields["tags"] = TagNamesField(
+                required=False,
+                widget=TagAutocompleteWidget(url=reverse("admin:articles_article_tags")),
+                help_text="Type to find existing tags; a new name creates a tag.",
+            )
+            if self.instance.pk:
+                self.initial["tags"] = list(self.instance.tags.names())
         if self.instance.pk:
             # The database's version, not the instance's: a revision being restored
             # carries its old number, but it replaces what is saved now.
@@ -119,3 +128,46 @@ class ArticleActionForm(forms.Form):
     section = forms.ModelChoiceField(
         queryset=Section.objects.all(), required=False, label="Section (for “Set section”)"
     )
+
+
+class TagAutocompleteWidget(forms.SelectMultiple):
+    """A multiple select that select2 turns into type-ahead with free entry."""
+
+    def __init__(self, *, url: str, attrs=None):
+        super().__init__(
+            attrs={"data-tag-autocomplete-url": url, "style": "width: 30em", **(attrs or {})}
+        )
+
+    @property
+    def media(self):
+        return forms.Media(
+            js=[
+                "admin/js/vendor/jquery/jquery.js",
+                "admin/js/vendor/select2/select2.full.js",
+                "admin/js/jquery.init.js",
+                "admin_extra/tag_autocomplete.js",
+            ],
+            css={"screen": ["admin/css/vendor/select2/select2.css", "admin/css/autocomplete.css"]},
+        )
+
+    def optgroups(self, name, value, attrs=None):
+        # Offer exactly the chosen names; suggestions come from the autocomplete URL.
+        self.choices = [(v, v) for v in value if v]
+        return super().optgroups(name, value, attrs)
+
+    def format_value(self, value):
+        if value is None:
+            return []
+        if isinstance(value, str):
+            from taggit.utils import parse_tags
+
+            return parse_tags(value)
+        return [getattr(v, "name", v) for v in value]
+
+
+class TagNamesField(forms.Field):
+    """Tag names from the widget; taggit creates the new ones when the form is saved."""
+
+    def to_python(self, value):
+        names = value if isinstance(value, list | tuple) else [value] if value else []
+        return sorted({" ".join(str(n).split())[:100] for n in names if str(n).strip()})

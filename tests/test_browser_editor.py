@@ -50,7 +50,10 @@ def test_editor_writes_illustrates_previews_and_publishes_an_article(
     editor.click()
     editor.type("The harbour reopened on Monday after three weeks of repairs.")
     page.locator("#id_key_points").fill("Ferries resume Tuesday\nRepairs cost 2 million")
-    page.locator("#id_tags").fill("harbour, transport")
+    tags = page.locator(".field-tags .select2-search__field")
+    for tag in ("harbour", "transport"):
+        tags.fill(tag)
+        page.locator(".select2-results__option", has_text=tag).first.click()
 
     bylines = page.locator("#bylines-group")
     for position, name in enumerate(["Ana Lima", "Desk Report"]):
@@ -66,7 +69,7 @@ def test_editor_writes_illustrates_previews_and_publishes_an_article(
     image_row = images.locator("tr.form-row:not(.empty-form)").first
     image_row.locator("input[name$='-position']").fill("0")
     image_row.locator(".select2-selection").click()
-    page.locator(".select2-search__field").fill("Boats")
+    page.locator(".select2-dropdown .select2-search__field").fill("Boats")
     page.locator(".select2-results__option", has_text="Boats in the harbour").click()
 
     page.get_by_role("button", name="Save and continue editing").click()

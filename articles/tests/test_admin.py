@@ -293,3 +293,26 @@ def test_restoring_a_revision_in_the_admin_moves_the_version_forward_and_keeps_s
     assert restored.status == Article.Status.PUBLISHED
     assert restored.version == 4  # 1 created, 2 edited, 3 published, 4 restored
     assert EditorialLogEntry.objects.filter(action="article.restore").count() == 1
+
+
+def test_tag_autocomplete_suggests_existing_tags_to_editors_only(client):
+    article = ArticleFactory()
+    article.tags.add("Kashmir", "Karachi", "Budget")
+    logged_in(client, "reporter")
+    url = reverse("admin:articles_article_tags")
+    assert client.get(url, {"term": "ka"}).json() == {"results": ["Karachi", "Kashmir"]}
+    client.force_login(UserFactory())  # not staff
+    assert client.get(url, {"term": "ka"}).status_code == 302
+
+
+def test_admin_pages_allow_inline_styles_for_the_editor_but_never_inline_scripts(client):
+    logged_in(client, "editor")
+    article = ArticleFactory()
+    policy = client.get(change_url(article))["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert (
+        "script-src 'self'" in policy
+        and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
+    public = client.get(article.get_absolute_url())["Content-Security-Policy"]
+    assert "unsafe-inline" not in public
