@@ -126,6 +126,12 @@ class Article(models.Model):
             models.Index(fields=["status", "-updated_at"], name="article_status_idx"),
             # The admin changelist: its default order, and date hierarchy's min/max.
             models.Index(F("published_at").desc(), F("id").desc(), name="article_admin_order_idx"),
+            models.Index(
+                "section",
+                F("published_at").desc(),
+                F("id").desc(),
+                name="article_section_order_idx",
+            ),
             # The admin's search (headline, dek) is a case-insensitive substring match.
             GinIndex(OpClass(Upper("headline"), "gin_trgm_ops"), name="article_headline_trgm"),
             GinIndex(OpClass(Upper("dek"), "gin_trgm_ops"), name="article_dek_trgm"),

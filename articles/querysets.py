@@ -5,6 +5,11 @@ from django.utils import timezone
 
 class ArticleQuerySet(models.QuerySet):
     def dates(self, field_name, kind, order="ASC"):
+        if kind != "year" or field_name != "published_at":
+            return super().dates(field_name, kind, order)
+        return [moment.date() for moment in self._years_present(order)]
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
         """Years via an index probe per year instead of DISTINCT over every row.
 
         The admin's date hierarchy asks for the distinct years of published_at; on a
@@ -12,16 +17,20 @@ class ArticleQuerySet(models.QuerySet):
         special-cased: months and days are asked for within one year, already small.
         """
         if kind != "year" or field_name != "published_at":
-            return super().dates(field_name, kind, order)
+            return super().datetimes(field_name, kind, order, tzinfo)
+        return self._years_present(order, tzinfo)
+
+    def _years_present(self, order, tzinfo=None):
         import datetime as dt
 
-        bounds = self.aggregate(first=models.Min(field_name), last=models.Max(field_name))
+        bounds = self.aggregate(first=models.Min("published_at"), last=models.Max("published_at"))
         if bounds["first"] is None:
             return []
-        zone = timezone.get_current_timezone()
-        first, last = timezone.localtime(bounds["first"]), timezone.localtime(bounds["last"])
+        zone = tzinfo or timezone.get_current_timezone()
+        first = bounds["first"].astimezone(zone)
+        last = bounds["last"].astimezone(zone)
         years = [
-            dt.date(year, 1, 1)
+            dt.datetime(year, 1, 1, tzinfo=zone)
             for year in range(first.year, last.year + 1)
             if self.filter(
                 published_at__gte=dt.datetime(year, 1, 1, tzinfo=zone),
