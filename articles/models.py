@@ -4,6 +4,7 @@ import reversion
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
@@ -14,6 +15,7 @@ from taggit.managers import TaggableManager
 
 from .querysets import ArticleQuerySet
 from .sanitize import sanitize_html
+from .search import Unaccented
 
 
 class Section(models.Model):
@@ -106,6 +108,16 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector(Unaccented("headline"), weight="A", config="english")
+            + SearchVector(Unaccented("dek"), weight="B", config="english")
+            + SearchVector(Unaccented("body_text"), weight="C", config="english")
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+        help_text="Weighted full text: headline over dek over body; accents ignored.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -133,6 +145,7 @@ class Article(models.Model):
                 name="article_section_order_idx",
             ),
             # The admin's search (headline, dek) is a case-insensitive substring match.
+            GinIndex(fields=["search_vector"], name="article_search_idx"),
             GinIndex(OpClass(Upper("headline"), "gin_trgm_ops"), name="article_headline_trgm"),
             GinIndex(OpClass(Upper("dek"), "gin_trgm_ops"), name="article_dek_trgm"),
         ]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "sources",
     "articles",
     "coverage",
+    "search",
 ]
 
 MIDDLEWARE = [

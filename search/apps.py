@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    name = "search"
+    verbose_name = "Search"
+
+    def ready(self):
+        from articles.signals import article_published
+
+        from .tasks import record_search_terms
+
+        def enqueue_terms(sender, article_id, **kwargs):
+            record_search_terms.enqueue(article_id=article_id)
+
+        article_published.connect(enqueue_terms, weak=False, dispatch_uid="search.record_terms")

@@ -1,0 +1,37 @@
+from django.db import connection
+
+# Words of headline, dek and body as plain lower-case unaccented tokens ('simple'
+# config: no stemming, so corrections are real words readers recognise).
+RECORD_TERMS_SQL = """
+INSERT INTO search_searchterm (word, documents)
+SELECT word, 1
+FROM unnest(tsvector_to_array(to_tsvector('simple', newsroom_unaccent(
+    coalesce(a.headline, '') || ' ' || coalesce(a.dek, '') || ' ' || coalesce(a.body_text, '')
+)))) AS word, articles_article AS a
+WHERE a.id = %s AND length(word) BETWEEN 3 AND 100 AND word !~ '^[0-9]+$'
+ON CONFLICT (word) DO UPDATE SET documents = search_searchterm.documents + 1
+"""
+
+REBUILD_TERMS_SQL = """
+TRUNCATE search_searchterm;
+INSERT INTO search_searchterm (word, documents)
+SELECT word, ndoc FROM ts_stat($$
+    SELECT to_tsvector('simple', newsroom_unaccent(
+        coalesce(headline, '') || ' ' || coalesce(dek, '') || ' ' || coalesce(body_text, '')))
+    FROM articles_article WHERE status = 'published'
+$$) WHERE length(word) BETWEEN 3 AND 100 AND word !~ '^[0-9]+$';
+"""
+
+
+def search_terms_record(*, article_id: int) -> None:
+    """Add an article's words to the vocabulary (counts are approximate on re-publish)."""
+    with connection.cursor() as cursor:
+        cursor.execute(RECORD_TERMS_SQL, [article_id])
+
+
+def search_terms_rebuild() -> int:
+    """Recount the vocabulary from every published article."""
+    with connection.cursor() as cursor:
+        cursor.execute(REBUILD_TERMS_SQL)
+        cursor.execute("SELECT count(*) FROM search_searchterm")
+        return cursor.fetchone()[0]

@@ -1,0 +1,75 @@
+"""Search: weighted full text, accents, typos, facets, safe snippets, a fixed query count."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article
+from articles.tests.factories import ArticleFactory
+from search.selectors import SearchFilters, article_search, snippet_html
+from search.services import search_terms_rebuild
+
+pytestmark = pytest.mark.django_db
+SEARCH = reverse("search:search")
+
+
+@pytest.fixture
+def seeds_searchable(seed_demo):
+    search_terms_rebuild()
+
+
+def test_a_misspelt_name_still_finds_the_seed_articles(client, seeds_searchable):
+    response = client.get(SEARCH, {"q": "Lavorv"})
+    assert response.status_code == 200
+    assert "Showing results for <strong>Lavrov</strong>" in response.text
+    for headline in Article.objects.values_list("headline", flat=True):
+        assert headline in response.text
+
+
+def test_accents_are_ignored(seeds_searchable):
+    results = article_search(query="Lavróv", filters=SearchFilters())
+    assert results.page.paginator.count == 5
+    assert results.was_corrected is False
+
+
+def test_a_headline_match_ranks_above_a_body_match():
+    body_only = ArticleFactory(headline="Council meeting", body_text="The ferry strike goes on.")
+    in_headline = ArticleFactory(headline="Ferry strike enters its third day")
+    results = article_search(query="ferry strike", filters=SearchFilters())
+    assert [a.pk for a in results.page] == [in_headline.pk, body_only.pk]
+
+
+def test_facets_count_matches_and_narrow_the_results(client, seeds_searchable):
+    results = article_search(query="Kashmir", filters=SearchFilters())
+    outlets = {f["name"]: f["count"] for f in results.facets["outlet"]}
+    assert outlets == {"Modern Tokyo Times": 1, "The Nation Express": 1}
+    narrowed = article_search(query="Kashmir", filters=SearchFilters(outlet="modern-tokyo-times"))
+    assert [a.outlet.name for a in narrowed.page] == ["Modern Tokyo Times"]
+
+
+def test_snippets_highlight_matches_and_escape_article_text():
+    html = snippet_html("a <script>alert(1)</script> \x02Lavrov\x03 said")
+    assert html == "a &lt;script&gt;alert(1)&lt;/script&gt; <mark>Lavrov</mark> said"
+
+
+def test_unpublished_articles_are_never_found():
+    ArticleFactory(headline="Secret embargoed budget", status=Article.Status.DRAFT)
+    assert article_search(query="embargoed", filters=SearchFilters()).page.paginator.count == 0
+
+
+def test_an_end_date_before_the_start_date_is_a_field_error(client):
+    response = client.get(SEARCH, {"q": "x", "date_from": "2025-05-06", "date_to": "2025-05-01"})
+    assert response.status_code == 200
+    assert "The end date is before the start date." in response.text
+
+
+def test_search_page_query_count_does_not_grow_with_matches(client):
+    ArticleFactory.create_batch(3, headline="Harbour ferry news")
+    with CaptureQueriesContext(connection) as few:
+        client.get(SEARCH, {"q": "ferry"})
+    ArticleFactory.create_batch(30, headline="Harbour ferry news", bylines=["A", "B"])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(SEARCH, {"q": "ferry"})
+    assert response.text.count('class="card"') == 20  # one page
+    assert len(many) == len(few)
