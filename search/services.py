@@ -5,9 +5,10 @@ from django.db import connection
 RECORD_TERMS_SQL = """
 INSERT INTO search_searchterm (word, documents)
 SELECT word, 1
-FROM unnest(tsvector_to_array(to_tsvector('simple', newsroom_unaccent(
-    coalesce(a.headline, '') || ' ' || coalesce(a.dek, '') || ' ' || coalesce(a.body_text, '')
-)))) AS word, articles_article AS a
+FROM articles_article AS a,
+     unnest(tsvector_to_array(to_tsvector('simple', newsroom_unaccent(
+         coalesce(a.headline, '') || ' ' || coalesce(a.dek, '') || ' ' || coalesce(a.body_text, '')
+     )))) AS word
 WHERE a.id = %s AND length(word) BETWEEN 3 AND 100 AND word !~ '^[0-9]+$'
 ON CONFLICT (word) DO UPDATE SET documents = search_searchterm.documents + 1
 """

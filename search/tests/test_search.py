@@ -73,3 +73,15 @@ def test_search_page_query_count_does_not_grow_with_matches(client):
         response = client.get(SEARCH, {"q": "ferry"})
     assert response.text.count('class="card"') == 20  # one page
     assert len(many) == len(few)
+
+
+def test_publishing_adds_the_articles_words_to_the_vocabulary(django_capture_on_commit_callbacks):
+    from accounts.tests.factories import UserFactory
+    from articles import workflow
+    from search.models import SearchTerm
+
+    editor = UserFactory(role="editor")
+    article = ArticleFactory(status=Article.Status.DRAFT, headline="Quixotic zeppelin plan")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.article_publish(article=article, by=editor)
+    assert SearchTerm.objects.filter(word__in=["quixotic", "zeppelin"]).count() == 2
