@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("coverage.urls")),
     path("", include("sources.urls")),
+    path("", include("entities.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
