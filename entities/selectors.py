@@ -72,7 +72,11 @@ class EntityPage:
 
 
 def entity_page(*, entity: Entity, page_number: Any = 1) -> EntityPage:
-    """Everything entities/*_detail.html reads: 5 queries, plus 2 on a place page."""
+    """Everything entities/*_detail.html reads besides the entity itself.
+
+    5 queries (aliases, article count, article page, their bylines, stories), plus
+    2 on a place page (places in it, events there). Pinned in tests/test_views.py.
+    """
     aliases = list(entity.aliases.order_by("name").values_list("name", flat=True))
     page = Paginator(entity_articles(entity=entity), ARTICLES_PER_PAGE).get_page(page_number)
     children, events = [], []
