@@ -17,10 +17,13 @@ that mentions this person" one indexed look-up.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+
+from .normalize import normalize_name
 
 ENTITY_KINDS = ("person", "place", "event")
 
@@ -203,6 +206,12 @@ class Alias(EntityReference):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """The normal form is derived from the name, so admin forms can't disagree."""
+        self.normalized = normalize_name(self.name)
+        if not self.normalized:
+            raise ValidationError({"name": "An alias needs at least one letter or digit."})
 
 
 class Mention(EntityReference):

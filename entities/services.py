@@ -261,8 +261,20 @@ def _set_candidates(row: AmbiguousMention, keys: list[EntityKey]) -> None:
     row.candidate_events.set([pk for kind, pk in keys if kind == "event"])
 
 
-def _mention_decide(*, mention: Mention, state: str, by) -> Mention:
+_REVIEW_ACTIONS = {
+    Mention.State.CONFIRMED: "mention.confirm",
+    Mention.State.REJECTED: "mention.reject",
+    Mention.State.SUGGESTED: "mention.reopen",
+}
+
+
+@transaction.atomic
+def mention_review(*, mention: Mention, state: str, by) -> Mention:
+    """Record an editor's decision on a mention (or put it back to suggested)."""
     _require(by, "entities.review_mention")
+    if state not in _REVIEW_ACTIONS:
+        raise ValidationError({"state": f"Unknown state {state!r}."})
+    mention = Mention.objects.select_for_update().get(pk=mention.pk)
     before = mention.state
     if before == state:
         return mention
@@ -270,23 +282,21 @@ def _mention_decide(*, mention: Mention, state: str, by) -> Mention:
     mention.save(update_fields=["state", "updated_at"])
     editorial_log(
         actor=by,
-        action=f"mention.{'confirm' if state == Mention.State.CONFIRMED else 'reject'}",
+        action=_REVIEW_ACTIONS[state],
         target=mention,
         payload={"article_id": mention.article_id, "before": before, "after": state},
     )
     return mention
 
 
-@transaction.atomic
 def mention_confirm(*, mention: Mention, by) -> Mention:
     """An editor agrees the article is about this entity."""
-    return _mention_decide(mention=mention, state=Mention.State.CONFIRMED, by=by)
+    return mention_review(mention=mention, state=Mention.State.CONFIRMED, by=by)
 
 
-@transaction.atomic
 def mention_reject(*, mention: Mention, by) -> Mention:
     """An editor says the match is wrong; it stays rejected when suggestions re-run."""
-    return _mention_decide(mention=mention, state=Mention.State.REJECTED, by=by)
+    return mention_review(mention=mention, state=Mention.State.REJECTED, by=by)
 
 
 @transaction.atomic
