@@ -37,6 +37,7 @@ from .services import (
     entity_merge,
     entity_merge_undo,
     mention_review,
+    slug_redirect_add,
 )
 
 
@@ -57,8 +58,11 @@ class EntityAdmin(admin.ModelAdmin):
     actions = ["merge_selected"]
 
     def save_model(self, request, obj, form, change):
+        """The name is always an alias; a changed slug keeps the old address as a 301."""
         super().save_model(request, obj, form, change)
         alias_add(entity=obj, name=obj.name)
+        if change and "slug" in form.changed_data and form.initial.get("slug"):
+            slug_redirect_add(entity=obj, old_slug=form.initial["slug"])
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

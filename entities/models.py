@@ -244,7 +244,7 @@ class Mention(EntityReference):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["article", "first_position", "pk"]
+        ordering = ["article_id", "first_position", "pk"]
         permissions = [("review_mention", "Can confirm or reject suggested mentions")]
         constraints = [
             _exactly_one_entity("mention_exactly_one_entity"),
@@ -293,7 +293,7 @@ class AmbiguousMention(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["article", "first_position", "pk"]
+        ordering = ["article_id", "first_position", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "normalized"], name="ambiguous_mention_unique_alias"

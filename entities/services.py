@@ -150,6 +150,16 @@ def person_for_byline(*, name: str) -> Person:
     return person
 
 
+def slug_redirect_add(*, entity: Entity, old_slug: str) -> SlugRedirect:
+    """Make ``/<kind>/<old_slug>/`` answer 301 to ``entity`` (after a rename or merge)."""
+    redirect = SlugRedirect.objects.filter(kind=entity.kind, old_slug=old_slug).first()
+    redirect = redirect or SlugRedirect(kind=entity.kind, old_slug=old_slug)
+    redirect.entity = entity
+    redirect.full_clean()
+    redirect.save()
+    return redirect
+
+
 # Mentions --------------------------------------------------------------------------
 
 
@@ -456,9 +466,7 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
         duplicate.events.update(place=keep)
     snapshot["redirects"] = list(duplicate.slug_redirects.values_list("pk", flat=True))
     duplicate.slug_redirects.update(**{kind: keep})
-    redirect = SlugRedirect(kind=kind, old_slug=duplicate.slug)
-    redirect.entity = keep
-    redirect.save()
+    redirect = slug_redirect_add(entity=keep, old_slug=duplicate.slug)
     snapshot["redirect_created"] = redirect.pk
 
     merge = EntityMerge.objects.create(

@@ -285,7 +285,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["article", "first_position", "pk"],
+                "ordering": ["article_id", "first_position", "pk"],
                 "permissions": [("review_mention", "Can confirm or reject suggested mentions")],
             },
         ),
@@ -372,7 +372,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["article", "first_position", "pk"],
+                "ordering": ["article_id", "first_position", "pk"],
             },
         ),
         migrations.CreateModel(

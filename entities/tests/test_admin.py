@@ -179,3 +179,21 @@ def test_alias_added_in_the_admin_reaches_the_matcher(client, editor):
     assert response.status_code == 302, response.text
     assert matcher_current() is not before
     assert ("person", person.pk) in matcher_current().find("S Jaishankar said").entities
+
+
+def test_changing_a_slug_in_the_admin_keeps_the_old_address(client, editor):
+    person = PersonFactory(name="S Jaishankar", slug="s-jaishankar")
+    url = reverse("admin:entities_person_change", args=[person.pk])
+    data = {
+        "name": person.name,
+        "slug": "subrahmanyam-jaishankar",
+        "role": "",
+        "description": "",
+        "wikidata_id": "",
+        "aliases-TOTAL_FORMS": "0",
+        "aliases-INITIAL_FORMS": "0",
+    }
+    assert client.post(url, data).status_code == 302
+    response = client.get("/people/s-jaishankar/")
+    assert response.status_code == 301
+    assert response["Location"] == "/people/subrahmanyam-jaishankar/"
