@@ -58,19 +58,28 @@ def alias_version_bump() -> None:
 @transaction.atomic
 def alias_add(*, entity: Entity, name: str) -> Alias:
     """Add a spelling of ``entity``'s name; adding one it already has changes nothing."""
+    alias, created = _alias_get_or_create(entity=entity, name=name)
+    if created:
+        alias_version_bump()
+    return alias
+
+
+def _alias_get_or_create(*, entity: Entity, name: str) -> tuple[Alias, bool]:
+    """Without the version bump, so that a batch of aliases bumps it once."""
     name = " ".join(name.split())
     normalized = normalize_name(name)
     if not normalized:
         raise ValidationError({"name": "An alias needs at least one letter or digit."})
     alias = Alias.objects.filter(**{entity.kind: entity, "normalized": normalized}).first()
     if alias is not None:
-        return alias
+        return alias, False
     alias = Alias(name=name, normalized=normalized)
     alias.entity = entity
-    alias.full_clean()
+    # The constraints hold by construction (one entity, a non-empty normal form, and
+    # the look-up above); the database enforces them again on insert.
+    alias.full_clean(validate_constraints=False)
     alias.save()
-    alias_version_bump()
-    return alias
+    return alias, True
 
 
 @transaction.atomic
@@ -126,8 +135,9 @@ def entity_upsert(
     if created or changed:
         entity.full_clean()
         entity.save()
-    for alias in (name, *aliases):
-        alias_add(entity=entity, name=alias)
+    added = [_alias_get_or_create(entity=entity, name=alias)[1] for alias in (name, *aliases)]
+    if any(added):
+        alias_version_bump()
     return entity, created
 
 

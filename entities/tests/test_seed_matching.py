@@ -23,6 +23,7 @@ import pytest
 
 from articles.models import Article
 from entities.demo import demo_entities_load
+from entities.matcher import article_document
 from entities.models import Mention
 from entities.services import entities_for_alias
 
@@ -195,7 +196,25 @@ def test_seed_mentions_count_every_occurrence_and_point_at_the_first(seed_demo):
     mention = Mention.objects.get(article=article, person__slug="ishaq-dar")
     # "Ishaq Dar" once, then "Dar updated Russia".
     assert mention.count == 2
-    text = "\n\n".join(
-        [article.headline, article.dek, *article.key_points, article.body_text]
-    ).replace("\n\n\n\n", "\n\n")
+    text = article_document(article)
     assert text[mention.first_position :].startswith("Ishaq Dar")
+
+
+def test_importing_articles_suggests_mentions_through_the_published_signal(
+    django_capture_on_commit_callbacks, settings
+):
+    from sources.services import read_records, records_import
+
+    demo_entities_load(suggest=False)
+    seeds = sorted(settings.SEEDS_DIR.glob("*.txt"))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = records_import(read_records(seeds, format="seed"))
+
+    assert report.created == 5
+    article = Article.objects.get(headline__startswith="Russia Offers to Mediate in Kashmir Crisis")
+    names = set(
+        Mention.objects.filter(article=article, person__isnull=False).values_list(
+            "person__name", flat=True
+        )
+    )
+    assert names == {"Sergey Lavrov", "Ishaq Dar", "Subrahmanyam Jaishankar"}
