@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
+from django.db.models import Q
 
 from .models import Entity, Mention
 
@@ -26,18 +27,19 @@ def _article_model():
 
 
 def entity_articles(*, entity: Entity):
-    """Published articles that name ``entity``, newest first, ready for articles/_card.html.
+    """Published articles that name ``entity`` (or, for a person, carry their byline),
+    newest first, ready for articles/_card.html.
 
     Suggested mentions show until an editor rejects them: they are unambiguous
     dictionary matches (names several entities share are never linked).
     """
-    return (
-        _article_model()
-        .objects.published()
-        .filter(**{f"mentions__{entity.kind}": entity, "mentions__state__in": PUBLIC_STATES})
-        .for_listing()
-        .latest_first()
-    )
+    named = Q(**{f"mentions__{entity.kind}": entity, "mentions__state__in": PUBLIC_STATES})
+    if entity.kind == "person":
+        # Two multi-valued joins (bylines, mentions) can repeat an article: distinct.
+        articles = _article_model().objects.filter(named | Q(bylines__person=entity)).distinct()
+    else:
+        articles = _article_model().objects.filter(named)
+    return articles.published().for_listing().latest_first()
 
 
 def entity_stories(*, entity: Entity, limit: int = STORIES_SHOWN) -> list[Any]:

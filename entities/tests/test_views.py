@@ -142,3 +142,32 @@ def test_entity_page_query_count_does_not_grow_with_articles(client, kind):
         response = client.get(url)
     assert response.text.count('class="card"') == 12
     assert len(many) == len(few) == PINNED_QUERIES[kind]
+
+
+def test_person_page_lists_the_articles_they_wrote(client, seed_demo):
+    response = client.get("/people/k-n-mishra/")
+    assert response.status_code == 200
+    assert "Pakistan asks Russia to mediate" in response.text
+    assert response.text.count('class="card"') == 1
+
+
+def test_article_both_written_by_and_naming_a_person_is_listed_once(client):
+    person = PersonFactory(name="Lee Jay Walker")
+    article = ArticleFactory(bylines=["Lee Jay Walker"])
+    article.bylines.update(person=person)
+    mention(person, articles=[article])
+    assert client.get(person.get_absolute_url()).text.count('class="card"') == 1
+
+
+def test_article_entities_tag_links_what_the_article_names_in_one_query(seed_demo):
+    from django.template import Context, Template
+
+    article = Article.objects.get(headline__startswith="Russia Offers to Mediate in Kashmir")
+    Mention.objects.filter(article=article, place__slug="pahalgam").update(state="rejected")
+    template = Template("{% load entities_tags %}{% article_entities article %}")
+    with CaptureQueriesContext(connection) as queries:
+        html = template.render(Context({"article": article}))
+    assert len(queries) == 1
+    assert '<a href="/people/sergey-lavrov/">Sergey Lavrov</a>' in html
+    assert '<a href="/events/simla-agreement/">Simla Agreement</a>' in html
+    assert "Pahalgam" not in html
