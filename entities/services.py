@@ -365,6 +365,15 @@ def ambiguous_mention_reject(*, ambiguous: AmbiguousMention, by) -> AmbiguousMen
 
 # Merges ----------------------------------------------------------------------------
 
+
+def _suggest_again_on_commit(article_ids: list[int]) -> None:
+    """Re-run suggestions for these articles once the merge (or undo) has committed."""
+    from .tasks import suggest_mentions  # tasks imports this module
+
+    for article_id in article_ids:
+        transaction.on_commit(lambda pk=article_id: suggest_mentions.enqueue(article_id=pk))
+
+
 _STATE_RANK = {Mention.State.REJECTED: 0, Mention.State.SUGGESTED: 1, Mention.State.CONFIRMED: 2}
 
 
@@ -462,7 +471,12 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
     snapshot |= {
         "candidate_in": rows,
         "candidate_added_keep": [r for r in rows if r not in already],
+        "candidate_articles": sorted(
+            set(AmbiguousMention.objects.filter(pk__in=rows).values_list("article_id", flat=True))
+        ),
     }
+    # Where the duplicate made a name ambiguous, it may now name one entity: re-match.
+    _suggest_again_on_commit(snapshot["candidate_articles"])
 
     # Other rows that point at the duplicate. Bylines belong to articles; they are
     # reached through the reverse relation because entities may not import articles.
@@ -551,8 +565,12 @@ def entity_merge_undo(*, merge: EntityMerge, by) -> Entity:
     through.objects.filter(
         **{column: keep.pk, "ambiguousmention_id__in": snap["candidate_added_keep"]}
     ).delete()
+    # Suggestions re-run after the merge may have settled some of those names.
+    still_open = set(
+        AmbiguousMention.objects.filter(pk__in=snap["candidate_in"]).values_list("pk", flat=True)
+    )
     through.objects.bulk_create(
-        [through(ambiguousmention_id=r, **{column: duplicate.pk}) for r in snap["candidate_in"]]
+        [through(ambiguousmention_id=r, **{column: duplicate.pk}) for r in sorted(still_open)]
     )
 
     if kind == "person":
@@ -562,6 +580,8 @@ def entity_merge_undo(*, merge: EntityMerge, by) -> Entity:
         keep.events.filter(pk__in=snap.get("events", [])).update(place=duplicate)
     SlugRedirect.objects.filter(pk__in=snap["redirects"]).update(**{kind: duplicate})
 
+    # The shared name is ambiguous again where suggestions settled it after the merge.
+    _suggest_again_on_commit(snap["candidate_articles"])
     merge.undone_at = timezone.now()
     merge.save(update_fields=["undone_at"])
     editorial_log(

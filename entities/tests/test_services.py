@@ -249,3 +249,28 @@ def test_merging_needs_the_delete_permission(duplicate_people):
 def test_an_entity_cannot_be_merged_into_another_kind(editor):
     with pytest.raises(ValidationError):
         entity_merge(keep=PersonFactory(), duplicate=PlaceFactory(), by=editor)
+
+
+def test_after_a_merge_a_name_only_the_duplicate_shared_links_to_the_kept_person(
+    editor, duplicate_people, django_capture_on_commit_callbacks
+):
+    keep, duplicate, articles = duplicate_people
+    with django_capture_on_commit_callbacks(execute=True):
+        entity_merge(keep=keep, duplicate=duplicate, by=editor)
+
+    assert not AmbiguousMention.objects.exists()
+    assert Mention.objects.get(article=articles["shared"]).person == keep
+
+
+def test_undoing_that_merge_makes_the_shared_name_a_choice_again(
+    editor, duplicate_people, django_capture_on_commit_callbacks
+):
+    keep, duplicate, articles = duplicate_people
+    with django_capture_on_commit_callbacks(execute=True):
+        merge = entity_merge(keep=keep, duplicate=duplicate, by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        entity_merge_undo(merge=merge, by=editor)
+
+    choice = AmbiguousMention.objects.get(article=articles["shared"])
+    assert set(choice.candidate_people.all()) == {keep, Person.objects.get(pk=duplicate.pk)}
+    assert not Mention.objects.filter(article=articles["shared"]).exists()
