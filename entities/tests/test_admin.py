@@ -1,6 +1,7 @@
 """Admin: the merge action, mention review actions, the article inlines, alias edits."""
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission, User
@@ -197,3 +198,18 @@ def test_changing_a_slug_in_the_admin_keeps_the_old_address(client, editor):
     response = client.get("/people/s-jaishankar/")
     assert response.status_code == 301
     assert response["Location"] == "/people/subrahmanyam-jaishankar/"
+
+
+ADMIN_MODELS = ["person", "place", "event", "mention", "ambiguousmention"]
+ADMIN_MODELS += ["slugredirect", "entitymerge"]
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS)
+def test_admin_lists_and_forms_open(client, editor, seed_demo, model):
+    assert client.get(reverse(f"admin:entities_{model}_changelist")).status_code == 200
+    row = apps.get_model("entities", model).objects.first()
+    if row is not None:
+        url = reverse(f"admin:entities_{model}_change", args=[row.pk])
+        assert client.get(url).status_code == 200
+    if model in {"person", "place", "event"}:
+        assert client.get(reverse(f"admin:entities_{model}_add")).status_code == 200
