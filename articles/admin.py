@@ -8,7 +8,8 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 
-from entities.services import person_for_byline
+from entities.admin import AmbiguousMentionInline, MentionInline
+from entities.services import mentions_suggest, person_for_byline
 
 from . import workflow
 from .forms import ArticleActionForm, ArticleAdminForm, requested_transition
@@ -143,7 +144,13 @@ class ArticleAdmin(CompareVersionAdmin):
         ),
     ]
     prepopulated_fields = {"slug": ["headline"]}
-    inlines = [BylineInline, ArticleImageInline, CorrectionInline]
+    inlines = [
+        BylineInline,
+        ArticleImageInline,
+        MentionInline,
+        AmbiguousMentionInline,
+        CorrectionInline,
+    ]
     actions = ["publish_selected", "unpublish_selected", "set_section"]
 
     # --- reading
@@ -236,6 +243,11 @@ class ArticleAdmin(CompareVersionAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Suggestions follow the saved text; editors' confirmations and rejections stay.
+        mentions_suggest(article=form.instance)
 
     def response_change(self, request, obj):
         self._apply_transition(request, obj)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("coverage.urls")),
     path("", include("sources.urls")),
     path("", include("search.urls")),
+    path("", include("entities.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

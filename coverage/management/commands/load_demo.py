@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
 from coverage.services import article_cluster
+from entities.demo import demo_entities_load
 from sources.services import read_records, records_import
 
 DEMO_EDITOR = "editor"
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         )
         for failure in report.failures:
             self.stderr.write(self.style.ERROR(f"  {failure}"))
+        demo_entities_load()  # the seeds' people, places and events; suggests mentions
         # Cluster synchronously so the demo is complete when the server starts.
         for article in Article.objects.published().order_by("published_at", "pk"):
             article_cluster(article=article)
@@ -49,7 +51,13 @@ class Command(BaseCommand):
             user.save()
             user.user_permissions.set(
                 Permission.objects.filter(
-                    content_type__app_label__in=["articles", "sources", "coverage", "taggit"]
+                    content_type__app_label__in=[
+                        "articles",
+                        "sources",
+                        "coverage",
+                        "entities",
+                        "taggit",
+                    ]
                 )
             )
         self.stdout.write(

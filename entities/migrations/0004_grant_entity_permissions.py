@@ -15,6 +15,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0001_roles"), ("entities", "0001_initial")]
+    dependencies = [("accounts", "0001_roles"), ("entities", "0003_aliases_for_existing_people")]
 
     operations = [migrations.RunPython(grant, revoke)]

@@ -1,0 +1,18 @@
+from django.tasks import task
+
+from .models import Mention
+from .services import mentions_suggest
+
+
+@task()
+def suggest_mentions(article_id: int) -> int | None:
+    """Suggest the entities a newly published or re-imported article names.
+
+    Returns how many suggestions were created, or None when the article is gone.
+    """
+    # Reached through the relation: entities may not import articles.
+    article_model = Mention._meta.get_field("article").related_model
+    article = article_model.objects.filter(pk=article_id).first()
+    if article is None:
+        return None
+    return mentions_suggest(article=article).created

@@ -1,0 +1,27 @@
+"""``{% article_entities article %}``: the people, places and events an article names.
+
+For the article page (owned by the articles app, which may use this lower app's
+tags): one query, links to each entity's page, in order of first mention.
+"""
+
+from django import template
+
+from entities.models import Mention
+from entities.selectors import PUBLIC_STATES
+
+register = template.Library()
+
+HEADINGS = {"person": "People", "place": "Places", "event": "Events"}
+
+
+@register.inclusion_tag("entities/_article_entities.html")
+def article_entities(article):
+    mentions = (
+        Mention.objects.filter(article=article, state__in=PUBLIC_STATES)
+        .select_related("person", "place", "event")
+        .order_by("first_position", "pk")
+    )
+    groups = {kind: [] for kind in HEADINGS}
+    for mention in mentions:
+        groups[mention.entity.kind].append(mention.entity)
+    return {"groups": [(HEADINGS[kind], found) for kind, found in groups.items() if found]}

@@ -1,0 +1,44 @@
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views import View
+
+from .jsonld import entity_jsonld, jsonld_script
+from .models import Event, Person, Place, SlugRedirect
+from .selectors import entity_page
+
+
+class EntityDetailView(View):
+    """The public page of a person, place or event: who or what, its names, its articles.
+
+    A slug the entity no longer has (after a merge or a rename) answers 301.
+    """
+
+    model = Person
+    related = ()
+
+    def get(self, request, slug):
+        kind = self.model.kind
+        entities = self.model.objects.filter(slug=slug)
+        if self.related:
+            entities = entities.select_related(*self.related)
+        entity = entities.first()
+        if entity is None:
+            moved = SlugRedirect.objects.filter(kind=kind, old_slug=slug).select_related(kind)
+            moved = moved.first()
+            if moved is None:
+                raise Http404(f"No {kind} at this address")
+            return redirect(moved.entity, permanent=True)
+        bundle = entity_page(entity=entity, page_number=request.GET.get("page"))
+        data = entity_jsonld(
+            entity=entity,
+            aliases=bundle.aliases,
+            url=request.build_absolute_uri(entity.get_absolute_url()),
+        )
+        context = {"entity": entity, "bundle": bundle, "page": bundle.page}
+        context["jsonld"] = jsonld_script(data)
+        return render(request, f"entities/{kind}_detail.html", context)
+
+
+person_detail = EntityDetailView.as_view(model=Person)
+place_detail = EntityDetailView.as_view(model=Place, related=("parent",))
+event_detail = EntityDetailView.as_view(model=Event, related=("place",))
