@@ -166,6 +166,15 @@ class Article(models.Model):
         return [p for p in self.body_text.split("\n\n") if p.strip()]
 
     @property
+    def was_updated_after_publication(self) -> bool:
+        """Worth an "Updated" line: changed more than a few minutes after going public."""
+        import datetime as dt
+
+        if not self.first_published_at:
+            return False
+        return self.updated_at - self.first_published_at > dt.timedelta(minutes=10)
+
+    @property
     def body_html(self):
         """The stored body, safe to print: services sanitise it before every save."""
         from django.utils.safestring import mark_safe

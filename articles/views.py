@@ -17,6 +17,15 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
+    def get_context_data(self, **kwargs):
+        from entities.jsonld import jsonld_script
+
+        from .structured_data import article_jsonld
+
+        context = super().get_context_data(**kwargs)
+        context["jsonld"] = jsonld_script(article_jsonld(article=self.object, request=self.request))
+        return context
+
     def get_queryset(self):
         return Article.objects.published().for_article_page()
 
@@ -52,3 +61,41 @@ def article_preview(request, token):
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class _PaginatedArticles(TemplateView):
+    """Articles of a section or tag, newest first, 20 a page."""
+
+    per_page = 20
+
+    def listing(self, articles, **context):
+        from django.core.paginator import Paginator
+
+        page = Paginator(articles.for_listing().latest_first(), self.per_page).get_page(
+            self.request.GET.get("page")
+        )
+        return {**self.get_context_data(), **context, "page": page}
+
+
+class SectionView(_PaginatedArticles):
+    template_name = "articles/section_detail.html"
+
+    def get(self, request, slug):
+        from .models import Section
+
+        section = get_object_or_404(Section, slug=slug)
+        return self.render_to_response(
+            self.listing(Article.objects.published().filter(section=section), section=section)
+        )
+
+
+class TagView(_PaginatedArticles):
+    template_name = "articles/tag_detail.html"
+
+    def get(self, request, slug):
+        from taggit.models import Tag
+
+        tag = get_object_or_404(Tag, slug=slug)
+        return self.render_to_response(
+            self.listing(Article.objects.published().filter(tags=tag), tag=tag)
+        )

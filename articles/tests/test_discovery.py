@@ -1,0 +1,106 @@
+"""What search engines and feed readers see: JSON-LD, feeds, sitemaps, robots.txt."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article
+from articles.services import section_get_or_create
+from articles.tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def jsonld_blocks(html: str) -> list:
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return [json.loads(block) for block in blocks]
+
+
+def test_article_page_carries_newsarticle_and_breadcrumbs_json_ld(client, seed_demo):
+    article = Article.objects.get(headline__startswith="Russia Offers to Mediate in Kashmir")
+    news, crumbs = jsonld_blocks(client.get(article.get_absolute_url()).text)[0]
+    assert news["@type"] == "NewsArticle"
+    assert news["headline"] == article.headline
+    assert news["datePublished"].startswith("2025-05-06")
+    assert news["dateModified"]
+    assert [a["name"] for a in news["author"]] == ["Kanako Mita", "Sawako Utsumi", "Lee Jay Walker"]
+    assert all(a["url"].startswith("http://testserver/people/") for a in news["author"])
+    assert news["publisher"]["name"] == "Modern Tokyo Times"
+    assert crumbs["@type"] == "BreadcrumbList"
+    assert crumbs["itemListElement"][-1]["name"] == article.headline
+
+
+def test_our_own_article_names_newsroom_as_publisher_with_a_logo(client):
+    article = ArticleFactory(outlet=None)
+    news, _crumbs = jsonld_blocks(client.get(article.get_absolute_url()).text)[0]
+    assert news["publisher"]["name"] == "Newsroom"
+    assert news["publisher"]["logo"]["url"].endswith(".png")
+
+
+def test_json_ld_cannot_be_broken_out_of_by_a_headline(client):
+    article = ArticleFactory(headline="</script><script>alert(1)</script>")
+    html = client.get(article.get_absolute_url()).text
+    assert "<script>alert(1)</script>" not in html
+    assert jsonld_blocks(html)[0][0]["headline"] == "</script><script>alert(1)</script>"
+
+
+def test_section_and_tag_pages_list_their_articles(client):
+    regional = section_get_or_create(name="Regional")
+    inside = ArticleFactory(section=regional, headline="Flood defences approved")
+    inside.tags.add("Floods")
+    ArticleFactory(headline="Unrelated budget story")
+    section_page = client.get(reverse("articles:section", args=["regional"]))
+    assert "Flood defences approved" in section_page.text
+    assert "Unrelated budget story" not in section_page.text
+    tag_page = client.get(reverse("articles:tag", args=["floods"]))
+    assert "Flood defences approved" in tag_page.text
+
+
+def test_section_page_query_count_does_not_grow_with_articles(client):
+    regional = section_get_or_create(name="Regional")
+    ArticleFactory.create_batch(2, section=regional)
+    url = reverse("articles:section", args=["regional"])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    ArticleFactory.create_batch(25, section=regional, bylines=["A", "B"])
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_robots_txt_points_at_the_sitemaps_and_keeps_crawlers_out_of_the_admin(client):
+    text = client.get("/robots.txt").text
+    assert "Disallow: /admin/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Sitemap: http://testserver/sitemap-news.xml" in text
+
+
+def test_sitemap_index_lists_the_article_sitemap_which_lists_published_articles(client):
+    published = ArticleFactory()
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = [loc.text for loc in index.findall("sm:sitemap/sm:loc", SITEMAP_NS)]
+    assert "http://testserver/sitemap-articles.xml" in locations
+    urls = ET.fromstring(client.get("/sitemap-articles.xml").content)
+    listed = [loc.text for loc in urls.findall("sm:url/sm:loc", SITEMAP_NS)]
+    assert f"http://testserver{published.get_absolute_url()}" in listed
+    assert f"http://testserver{draft.get_absolute_url()}" not in listed
+
+
+def test_news_sitemap_has_only_the_last_two_days(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    fresh = ArticleFactory(published_at=timezone.now() - dt.timedelta(hours=3))
+    ArticleFactory(published_at=timezone.now() - dt.timedelta(days=3), headline="Old news")
+    body = client.get("/sitemap-news.xml").text
+    assert fresh.headline in body
+    assert "Old news" not in body

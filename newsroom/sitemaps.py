@@ -1,0 +1,117 @@
+"""Sitemaps for search engines: an index over per-kind sitemaps, and Google News.
+
+Project-level because it gathers every app's public pages; apps never import it.
+"""
+
+import datetime as dt
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Section
+from entities.models import Event, Person, Place
+from sources.models import Outlet
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "daily"
+    limit = 10_000
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .only("pk", "slug", "updated_at")
+            .order_by(Article._meta.pk.name)
+        )
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+class SectionSitemap(Sitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return Section.objects.annotate(latest=Max("articles__updated_at")).order_by("slug")
+
+    def location(self, section):
+        return reverse("articles:section", args=[section.slug])
+
+    def lastmod(self, section):
+        return section.latest
+
+
+class TagSitemap(Sitemap):
+    changefreq = "daily"
+    limit = 10_000
+
+    def items(self):
+        return Tag.objects.order_by("slug")
+
+    def location(self, tag):
+        return reverse("articles:tag", args=[tag.slug])
+
+
+class EntitySitemap(Sitemap):
+    changefreq = "daily"
+    limit = 10_000
+
+    def __init__(self, model):
+        self.model = model
+
+    def items(self):
+        return self.model.objects.order_by("slug")
+
+
+class OutletSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return Outlet.objects.order_by("slug")
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "tags": TagSitemap,
+    "people": EntitySitemap(Person),
+    "places": EntitySitemap(Place),
+    "events": EntitySitemap(Event),
+    "outlets": OutletSitemap,
+}
+
+
+def news_sitemap(request):
+    """Google News: articles published in the last two days, at most 1,000."""
+    since = timezone.now() - dt.timedelta(days=2)
+    articles = (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .only("pk", "slug", "headline", "published_at")
+        .order_by("-published_at")[:1000]
+    )
+    return render(
+        request,
+        "sitemaps/news.xml",
+        {"articles": articles, "base": f"{request.scheme}://{request.get_host()}"},
+        content_type="application/xml",
+    )
+
+
+def robots_txt(request):
+    base = f"{request.scheme}://{request.get_host()}"
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        f"Sitemap: {base}{reverse('sitemap_index')}",
+        f"Sitemap: {base}{reverse('sitemap_news')}",
+    ]
+    from django.http import HttpResponse
+
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
