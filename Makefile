@@ -27,8 +27,15 @@ $(STAMP): $(BIN)/python pyproject.toml uv.lock
 run: $(STAMP)
 	$(WITH_DB) $(BIN)/python -m newsroom.supervise dev
 
+# Validators the test suite runs (Nu HTML Checker, axe-core, sitemap schema), from npm.
+TOOLS_STAMP := tools/node_modules/.installed
+$(TOOLS_STAMP): tools/package.json tools/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tools --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: HTML validity tests will be skipped"; fi
+
 ## Lint, format check and the whole test suite (browser tests included) on PostgreSQL.
-test: $(STAMP)
+test: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(WITH_DB) $(BIN)/python -m pytest $(PYTEST_ARGS)

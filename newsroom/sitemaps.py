@@ -85,6 +85,31 @@ SITEMAPS = {
 }
 
 
+def _instance(sitemap):
+    return sitemap() if isinstance(sitemap, type) else sitemap
+
+
+def _non_empty() -> dict:
+    """An empty <urlset> is invalid (the schema wants at least one url): leave those out."""
+    return {name: s for name, s in SITEMAPS.items() if _instance(s).items()[:1].exists()}
+
+
+def sitemap_index(request):
+    from django.contrib.sitemaps import views
+
+    return views.index(request, _non_empty(), sitemap_url_name="sitemap_section")
+
+
+def sitemap_section(request, section):
+    from django.contrib.sitemaps import views
+    from django.http import Http404
+
+    sitemaps = _non_empty()
+    if section not in sitemaps:
+        raise Http404(f"No sitemap named {section!r} with any pages")
+    return views.sitemap(request, sitemaps, section=section)
+
+
 def news_sitemap(request):
     """Google News: articles published in the last two days, at most 1,000."""
     since = timezone.now() - dt.timedelta(days=2)

@@ -1,13 +1,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from articles.views import HomeView
 
 from .health import healthz
-from .sitemaps import SITEMAPS, news_sitemap, robots_txt
+from .sitemaps import news_sitemap, robots_txt, sitemap_index, sitemap_section
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
@@ -19,19 +18,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
-    path(
-        "sitemap.xml",
-        sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
-        name="sitemap_index",
-    ),
+    path("sitemap.xml", sitemap_index, name="sitemap_index"),
     path("sitemap-news.xml", news_sitemap, name="sitemap_news"),
-    path(
-        "sitemap-<section>.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
-        name="sitemap_section",
-    ),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap_section"),
 ]
 
 if settings.DEBUG:
