@@ -121,9 +121,9 @@ def xmllint(document: bytes, schema: Path, tmp_path: Path) -> str:
 @pytest.mark.django_db
 def test_sitemaps_validate_against_the_sitemaps_org_schema(client, seed_demo, tmp_path):
     require(URLSET_XSD)
-    from articles.tests.factories import ArticleFactory
-
     from django.utils import timezone
+
+    from articles.tests.factories import ArticleFactory
 
     fresh = ArticleFactory(headline="Fresh news for the news sitemap", published_at=timezone.now())
     fresh.tags.add("Kashmir")
