@@ -59,3 +59,24 @@ def test_home_query_count_does_not_grow_with_articles(client):
         response = client.get(reverse("home"))
     assert response.text.count('class="card"') == 28
     assert len(many) == len(few)
+
+
+def test_article_page_query_count_does_not_grow_with_bylines_images_tags_or_corrections(client):
+    from accounts.tests.factories import UserFactory
+    from articles import workflow
+    from articles.models import ArticleImage
+
+    editor = UserFactory(role="editor")
+    small = ArticleFactory(bylines=["One"])
+    big = ArticleFactory(bylines=[f"Writer {n}" for n in range(8)])
+    big.tags.add(*[f"tag {n}" for n in range(10)])
+    for position in range(6):
+        ArticleImage.objects.create(article=big, position=position, caption=f"Photo {position}")
+    for n in range(5):
+        workflow.correction_append(article=big, text=f"Correction {n}", by=editor)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(small.get_absolute_url()).status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(big.get_absolute_url())
+    assert "Correction 4" in response.text and "Photo 5" in response.text
+    assert len(many) == len(few)
