@@ -15,7 +15,7 @@ COPY . .
 RUN SECRET_KEY=build ALLOWED_HOSTS=localhost DATABASE_URL=postgres://build@localhost/build \
     EMAIL_URL=consolemail:// python manage.py collectstatic --no-input -v 0
 
-RUN useradd --system --uid 1000 newsroom && mkdir -p /app/var/media && chown -R newsroom /app/var
+RUN useradd --system --uid 1000 newsroom && mkdir -p /app/var/media /app/var/cache && chown -R newsroom /app/var
 USER newsroom
 EXPOSE 8000
 CMD ["gunicorn", "newsroom.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

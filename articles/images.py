@@ -13,6 +13,8 @@ from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageOps, features
 
+from pagecache.generation import bump_now
+
 from .models import Image, ImageRendition
 
 RENDITION_WIDTHS = (480, 960, 1600)
@@ -52,6 +54,8 @@ def image_generate_renditions(*, image: Image) -> list[ImageRendition]:
             with transaction.atomic():
                 rendition.save()
             made.append(rendition)
+    if made:
+        bump_now()  # pages can now offer srcset
     return made
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from entities.services import person_for_byline
+from pagecache.generation import bump_on_commit
 
 from .models import Article, ArticleImage, Byline, Section
 from .sanitize import html_to_text, paragraphs_to_html, sanitize_html
@@ -96,6 +97,7 @@ def article_upsert_imported(
 
 def _describe_revision(actor, comment: str) -> None:
     """Every saved version says who made it and why (history is shown to editors)."""
+    bump_on_commit()
     if actor is not None:
         reversion.set_user(actor)
     reversion.set_comment(comment)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import editorial_log, system_user
+from pagecache.generation import bump_on_commit
 
 from .models import Article, Correction, Section
 from .sanitize import html_to_text, sanitize_html
@@ -83,6 +84,7 @@ def _jsonable(value):
 
 
 def _save_revision(article: Article, *, by, comment: str, update_fields=None) -> None:
+    bump_on_commit()  # readers' cached pages are stale once this commits
     with reversion.create_revision(atomic=False):
         article.save(update_fields=update_fields)
         reversion.set_user(by)
@@ -329,6 +331,7 @@ def correction_append(*, article: Article, text: str, by, kind=Correction.Kind.C
     correction.full_clean()
     correction.save()
     Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
+    bump_on_commit()
     editorial_log(
         actor=by, action=f"article.{kind}", target=article, payload={"text": correction.text}
     )

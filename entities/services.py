@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from audit.services import editorial_log
+from pagecache.generation import bump_on_commit
 
 from .matcher import EntityKey, article_document, matcher_current
 from .models import (
@@ -58,6 +59,7 @@ def alias_version_bump() -> None:
 @transaction.atomic
 def alias_add(*, entity: Entity, name: str) -> Alias:
     """Add a spelling of ``entity``'s name; adding one it already has changes nothing."""
+    bump_on_commit()  # entity pages and article pages show this
     alias, created = _alias_get_or_create(entity=entity, name=name)
     if created:
         alias_version_bump()
@@ -209,6 +211,7 @@ def mentions_suggest(*, article) -> SuggestReport:
     mentions keep their state (their counts and positions are refreshed), and a
     suggestion that is no longer found is removed. Safe to run again at any time.
     """
+    bump_on_commit()  # entity pages and article pages show this
     article = _article_model().objects.select_for_update().get(pk=article.pk)
     result = matcher_current().find(article_document(article))
     report = SuggestReport()
@@ -291,6 +294,7 @@ _REVIEW_ACTIONS = {
 @transaction.atomic
 def mention_review(*, mention: Mention, state: str, by) -> Mention:
     """Record an editor's decision on a mention (or put it back to suggested)."""
+    bump_on_commit()  # entity pages and article pages show this
     _require(by, "entities.review_mention")
     if state not in _REVIEW_ACTIONS:
         raise ValidationError({"state": f"Unknown state {state!r}."})
@@ -393,6 +397,7 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
     redirect to ``keep``. What moved is recorded in an EntityMerge (for
     ``entity_merge_undo``) and in the editorial log; the duplicate is deleted.
     """
+    bump_on_commit()  # entity pages and article pages show this
     kind = keep.kind
     if duplicate.kind != kind:
         raise ValidationError({"duplicate": f"Cannot merge a {duplicate.kind} into a {kind}."})
@@ -526,6 +531,7 @@ def entity_merge_undo(*, merge: EntityMerge, by) -> Entity:
     Changes made to the kept entity after the merge (new aliases, new mentions)
     stay with the kept entity.
     """
+    bump_on_commit()  # entity pages and article pages show this
     kind = merge.kind
     _require(by, f"entities.add_{kind}")
     merge = EntityMerge.objects.select_for_update().get(pk=merge.pk)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "reversion_compare",
     "reversion",
     "django_tasks_db",
+    "pagecache",
     "accounts",
     "audit",
     "entities",
@@ -46,15 +47,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "newsroom.middleware.PublicCacheControlMiddleware",
+    "pagecache.middleware.PublicCacheControlMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -138,6 +140,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# "pages": rendered public pages, shared by every web process and the worker (which
+# bumps the generation when content changes). PAGE_CACHE_URL points it elsewhere.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": env.cache_url(
+        "PAGE_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'pages'}"
+    ),
+}
+
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -5,3 +5,5 @@ from .base import database_from_environment, env
 
 DEBUG = env.bool("DEBUG", default=True)
 DATABASES = {"default": database_from_environment(fallback_to_embedded=True)}
+# Developers see their template changes at once; `make serve` and production cache.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=False)

@@ -13,3 +13,11 @@ STORAGES = {
 # Tasks run at enqueue time, so a test sees an import's clustering without a worker.
 # The database backend and its worker are exercised by the tests that need them.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# One process: a local-memory page cache behaves like the shared one for the tests.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
+# Off by default so that a test sees what it just wrote; pagecache's own tests turn it on.
+PAGE_CACHE_ENABLED = False

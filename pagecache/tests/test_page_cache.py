@@ -1,0 +1,80 @@
+"""Cached public pages are served until content changes, then never again."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from articles import workflow
+from articles.models import Article
+from articles.tests.factories import ArticleFactory
+from pagecache.generation import cache
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    cache().clear()
+    yield
+    cache().clear()
+
+
+def test_a_second_anonymous_request_is_served_from_the_cache(client, django_assert_num_queries):
+    article = ArticleFactory()
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        response = client.get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+    assert article.headline in response.text
+
+
+def test_publishing_an_edit_invalidates_every_cached_page(
+    client, django_capture_on_commit_callbacks
+):
+    editor = UserFactory(role="editor")
+    article = ArticleFactory(headline="Storm closes harbour")
+    client.get(article.get_absolute_url())
+    client.get(reverse("home"))
+    article.headline = "Storm closes harbour and airport"
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.article_save(article=article, by=editor, changed_fields=["headline"])
+    assert "and airport" in client.get(article.get_absolute_url()).text
+    assert "and airport" in client.get(reverse("home")).text
+
+
+def test_a_correction_is_visible_at_once(client, django_capture_on_commit_callbacks):
+    editor = UserFactory(role="editor")
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.correction_append(article=article, text="The vote was 12 to 3.", by=editor)
+    assert "The vote was 12 to 3." in client.get(article.get_absolute_url()).text
+
+
+def test_an_unpublished_article_disappears_from_cached_pages(
+    client, django_capture_on_commit_callbacks
+):
+    editor = UserFactory(role="editor")
+    article = ArticleFactory(headline="Soon withdrawn")
+    assert "Soon withdrawn" in client.get(reverse("home")).text
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.article_unpublish(article=article, by=editor)
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert "Soon withdrawn" not in client.get(reverse("home")).text
+    assert Article.objects.get(pk=article.pk).status == Article.Status.UNPUBLISHED
+
+
+def test_logged_in_readers_are_never_served_a_cached_page(client):
+    article = ArticleFactory()
+    client.get(article.get_absolute_url())
+    client.force_login(UserFactory())
+    response = client.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in response
+
+
+def test_the_admin_and_previews_are_never_cached(client):
+    from articles.preview import preview_url
+
+    draft = ArticleFactory(status=Article.Status.DRAFT)
+    assert "X-Page-Cache" not in client.get(preview_url(draft))
