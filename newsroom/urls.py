@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("articles.urls")),
     path("", include("coverage.urls")),
     path("", include("sources.urls")),
+    path("", include("comments.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
