@@ -143,6 +143,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
+# Failed logins are throttled by django-axes below (one mechanism, kept in the database);
+# allauth's other limits (sign-ups, password resets, mails per address) stay on.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 
 # Login throttling (django-axes): 5 failed logins for one account, or from one address,

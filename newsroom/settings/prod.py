@@ -41,6 +41,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 # Only `make serve` on plain http://127.0.0.1 turns these off.
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+# Links in account mail (verification, password reset) use the scheme the site is served on.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE_SSL_REDIRECT else "http"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LOGGING = {
