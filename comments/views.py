@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -41,11 +43,14 @@ def _thread_url(comment: Comment) -> str:
     return f"{comment.article.get_absolute_url()}#comment-{comment.pk}"
 
 
-class CommentPostView(LoginRequiredMixin, View):
+class CommentPostView(View):
     """POST a comment or reply; on an error, show the form again with the messages."""
 
     def post(self, request, article_id):
         article = get_object_or_404(Article.objects.published(), pk=article_id)
+        if not request.user.is_authenticated:
+            back = quote(f"{article.get_absolute_url()}#comments", safe="/")
+            return redirect(f"{reverse('account_login')}?next={back}")
         form = CommentForm(request.POST, article=article)
         if form.is_valid():
             try:

@@ -136,6 +136,34 @@ def test_article_page_queries_do_not_grow_with_500_comments(client, django_asser
     assert response.status_code == 200
     assert response.content.decode().count('class="comment comment-depth') == 500
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+    # The whole article page for a logged-in reader, comments included (session, user,
+    # article bundle, related coverage, the comments with authors and profiles, the
+    # open/closed state and the reader's standing).
+    assert len(large) == 13, [q["sql"] for q in large.captured_queries]
+
+
+def test_moderator_sees_the_pending_count_on_the_article_page(client):
+    article = ArticleFactory()
+    CommentFactory.create_batch(3, article=article, status=Status.PENDING)
+    client.force_login(UserFactory(role="moderator"))
+    assert "3 pending in the moderation queue" in article_page(client, article).content.decode()
+
+
+def test_featured_comment_is_shown_first_and_marked(client):
+    article = ArticleFactory()
+    CommentFactory(article=article, body="Older ordinary")
+    CommentFactory(article=article, body="Newer featured", is_featured=True)
+    html = article_page(client, article).content.decode()
+    assert html.index("Newer featured") < html.index("Older ordinary")
+    assert "Featured" in html
+
+
+def test_logged_out_post_is_sent_to_log_in_and_back_to_the_thread(client):
+    article = ArticleFactory()
+    response = post_comment(client, article)
+    assert response["Location"] == (
+        f"/accounts/login/?next={article.get_absolute_url()}%23comments"
+    )
 
 
 def test_readers_cannot_open_the_moderation_queue(client):
