@@ -195,7 +195,8 @@ def test_hostile_comments_render_as_text_with_no_script_run(live_server, page: P
     settings.COMMENTS_RATE_LIMIT_PER_MINUTE = 1000
     assert len(XSS_PAYLOADS) >= 50
     article = ArticleFactory()
-    verified(trusted_reader(email="xss@example.com"))
+    attacker = verified(trusted_reader(email="xss@example.com"))
+    profile_update(user=attacker, display_name="<img src=x onerror=alert(1)>")
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.set_default_timeout(8000)
@@ -221,8 +222,9 @@ def test_hostile_comments_render_as_text_with_no_script_run(live_server, page: P
     page.wait_for_timeout(300)  # give autofocus/onload/animation payloads a chance to fire
     assert dialogs == []
     assert page.evaluate("window.__xss") is None
-    injected = ".comment-body :not(p):not(br):not(a)"
+    injected = ".comment-body :not(p):not(br):not(a), .comment-meta img"
     assert page.locator(injected).count() == 0
+    expect(page.locator(".comment-author").first).to_have_text("<img src=x onerror=alert(1)>")
     texts = [" ".join(t.split()) for t in bodies.all_inner_texts()]
     for payload in XSS_PAYLOADS:
         if not re.search(r"https?://|www\.|@", payload):

@@ -268,3 +268,46 @@ def test_moderator_notes_a_user(moderator):
     note = moderation_note_add(subject=reader, text="Warned about links.", by=moderator)
     assert ModerationNote.objects.get() == note
     assert actions_on(reader) == ["commenter.note"]
+
+
+def test_every_moderation_setting_change_is_audited(moderator):
+    from articles.models import Section
+    from comments.services import (
+        commenter_suspend,
+        comments_close,
+        comments_reopen,
+        section_policy_set,
+    )
+
+    article, reader = ArticleFactory(), UserFactory()
+    section = Section.objects.create(name="Letters", slug="letters")
+    comments_close(article=article, by=moderator)
+    comments_reopen(article=article, by=moderator)
+    section_policy_set(section=section, mode="premoderate", by=moderator)
+    word_rule_set(word="spam", kind=WordRule.Kind.SUSPECT, by=moderator)
+    commenter_suspend(user=reader, until=timezone.now() + dt.timedelta(days=1), by=moderator)
+    logged = set(EditorialLogEntry.objects.filter(actor=moderator).values_list("action", flat=True))
+    assert logged == {
+        "comments.close",
+        "comments.reopen",
+        "comments.section_policy",
+        "comments.word_rule",
+        "commenter.suspend",
+    }
+
+
+def test_automatic_rejection_is_audited_as_the_system_user(moderator):
+    word_rule_set(word="scum", kind=WordRule.Kind.BANNED, by=moderator)
+    comment = comment_post(
+        article=ArticleFactory(), author=trusted_reader(), body="scum", idempotency_key=uuid.uuid4()
+    )
+    entry = EditorialLogEntry.objects.get(action="comment.auto_reject")
+    assert (entry.target_id, entry.actor.username) == (str(comment.pk), "newsroom-system")
+    assert mail.outbox == []  # the reader is told on the page, not by mail
+
+
+def test_suspension_must_end_in_the_future(moderator):
+    from comments.services import commenter_suspend
+
+    with pytest.raises(ValidationError):
+        commenter_suspend(user=UserFactory(), until=timezone.now(), by=moderator)

@@ -281,3 +281,43 @@ def test_deleted_comment_with_replies_leaves_a_placeholder(client):
     html = article_page(client, parent.article).content.decode()
     assert "Parent words" not in html
     assert "deleted by its author" in html and "Reply words" in html
+
+
+def test_moderation_queue_queries_do_not_grow_with_the_queue(client):
+    client.force_login(UserFactory(role="moderator"))
+    url = reverse("comments:queue")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, {"status": "pending"}).status_code == 200
+        return len(captured)
+
+    for comment in CommentFactory.create_batch(3, status=Status.PENDING):
+        CommentFlag.objects.create(comment=comment, flagged_by=UserFactory(), reason="spam")
+    few = queries()
+    for comment in CommentFactory.create_batch(40, status=Status.PENDING):
+        CommentFlag.objects.create(comment=comment, flagged_by=UserFactory(), reason="spam")
+    assert queries() == few
+
+
+def test_user_page_shows_history_and_notes_and_suspends(client):
+    reader = UserFactory()
+    CommentFactory(author=reader, body="Earlier remark", status=Status.REJECTED)
+    client.force_login(UserFactory(role="moderator"))
+    page = reverse("comments:commenter", args=[reader.pk])
+    client.post(page, {"action": "note", "text": "Second warning about insults."})
+    client.post(page, {"action": "suspend", "hours": "24", "reason": "Cool off"})
+    html = client.get(page).content.decode()
+    assert "Earlier remark" in html and "1 rejected" in html
+    assert "Second warning about insults." in html
+    assert "Suspended" in html and "commenter.suspend" in html
+
+
+def test_user_page_rejects_a_bad_suspension_length_without_a_500(client):
+    reader = UserFactory()
+    client.force_login(UserFactory(role="moderator"))
+    response = client.post(
+        reverse("comments:commenter", args=[reader.pk]), {"action": "suspend", "hours": "-5"}
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
