@@ -321,3 +321,24 @@ def test_user_page_rejects_a_bad_suspension_length_without_a_500(client):
     )
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_moderators_see_the_pending_count_in_the_header_and_readers_do_not(client):
+    CommentFactory.create_batch(2, status=Status.PENDING)
+    client.force_login(UserFactory(role="moderator"))
+    assert "Moderation <span" in client.get("/").content.decode()
+    assert "2 pending" in client.get("/").content.decode()
+    client.force_login(UserFactory())
+    html = client.get("/").content.decode()
+    assert "nav-pending-count" not in html and "Moderation" not in html
+
+
+def test_logging_in_from_the_comments_link_returns_to_the_thread(client):
+    article = ArticleFactory()
+    reader = UserFactory(email="gil@example.com")
+    reader.emailaddress_set.create(email="gil@example.com", verified=True, primary=True)
+    response = client.post(
+        f"{reverse('account_login')}?next={article.get_absolute_url()}%23comments",
+        {"login": "gil@example.com", "password": "correct horse battery staple"},
+    )
+    assert response["Location"] == f"{article.get_absolute_url()}#comments"
