@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "articles",
     "coverage",
     "search",
+    "comments",
+    "allauth",
+    "allauth.account",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +61,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "pagecache.middleware.PublicCacheControlMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout response.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Axes first: it refuses locked-out logins before any backend checks a password. Staff
+# sign in to /admin/ with a username (ModelBackend); readers sign in with their email
+# through allauth.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -73,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "comments.context_processors.moderation",
             ],
         },
     },
@@ -117,6 +134,44 @@ def mailers_from_environment(default: str | None) -> dict:
 
 MAILERS = mailers_from_environment("consolemail://")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Newsroom <newsroom@localhost>")
+
+# Absolute links in mail (comment replies) start with this.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# Readers' accounts (django-allauth): sign in with email, which must be verified by the
+# link we mail before the first login; a public display name is asked at sign-up.
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
+# Failed logins are throttled by django-axes below (one mechanism, kept in the database);
+# allauth's other limits (sign-ups, password resets, mails per address) stay on.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+
+# Login throttling (django-axes): 5 failed logins for one account, or from one address,
+# lock further attempts for 15 minutes. allauth passes the email as ``email``, hence the
+# username callable.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+
+# Comment rules (see comments/rules.py for what each one does).
+COMMENTS_RATE_LIMIT_PER_MINUTE = env.int("COMMENTS_RATE_LIMIT_PER_MINUTE", default=5)
+COMMENTS_TRUSTED_AFTER_APPROVED = 2
+COMMENTS_MAX_LINKS = 2
+COMMENTS_REJECTION_RATE = 0.3
+COMMENTS_REJECTION_WINDOW_DAYS = 7
+COMMENTS_EDIT_WINDOW_SECONDS = 600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,9 +2,10 @@
 
 Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, EMAIL_URL (SMTP, e.g.
 smtp+tls://user:password@smtp.example.com:587).
-Optional: CSRF_TRUSTED_ORIGINS, DATABASE_POOL_MIN/MAX, LOG_LEVEL, and
-SECURE_SSL_REDIRECT / SECURE_COOKIES (default on; `make serve` turns them off to run
-on plain http://127.0.0.1).
+Optional: SITE_URL (absolute links in mail), AXES_PROXY_COUNT (proxies in front of
+gunicorn, for login throttling by client address), CSRF_TRUSTED_ORIGINS,
+DATABASE_POOL_MIN/MAX, LOG_LEVEL, and SECURE_SSL_REDIRECT / SECURE_COOKIES (default on;
+`make serve` turns them off to run on plain http://127.0.0.1).
 """
 
 import os
@@ -41,6 +42,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 # Only `make serve` on plain http://127.0.0.1 turns these off.
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+# Behind a reverse proxy every request arrives from the proxy's address; login throttling
+# by address must read the client's from X-Forwarded-For, set by AXES_PROXY_COUNT proxies.
+if env.int("AXES_PROXY_COUNT", default=0):
+    AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+# Links in account mail (verification, password reset) use the scheme the site is served on.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE_SSL_REDIRECT else "http"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LOGGING = {

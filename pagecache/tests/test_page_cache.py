@@ -78,3 +78,18 @@ def test_the_admin_and_previews_are_never_cached(client):
 
     draft = ArticleFactory(status=Article.Status.DRAFT)
     assert "X-Page-Cache" not in client.get(preview_url(draft))
+
+
+def test_an_approved_comment_appears_on_the_cached_article_page(
+    client, django_capture_on_commit_callbacks
+):
+    from comments.models import Comment
+    from comments.services import comment_approve
+    from comments.tests.factories import CommentFactory
+
+    article = ArticleFactory()
+    pending = CommentFactory(article=article, status=Comment.Status.PENDING, body="First!")
+    assert "First!" not in client.get(article.get_absolute_url()).text
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_approve(comment=pending, by=UserFactory(role="moderator"))
+    assert "First!" in client.get(article.get_absolute_url()).text

@@ -1,0 +1,123 @@
+"""Readers' accounts: sign-up with a verified email and a display name, login throttling."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import Profile
+from accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "correct horse battery staple"
+
+
+def sign_up(client, email="ana@example.com", display_name="Ana Lima"):
+    return client.post(
+        reverse("account_signup"),
+        {
+            "email": email,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "display_name": display_name,
+        },
+    )
+
+
+def verification_link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", message.body).group(1)
+
+
+def test_signup_mails_a_verification_link_and_asks_for_a_display_name(client):
+    response = sign_up(client)
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email="ana@example.com")
+    assert Profile.objects.get(user=user).display_name == "Ana Lima"
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ana@example.com"]
+    assert "_auth_user_id" not in client.session  # not logged in until verified
+
+
+def test_following_the_verification_link_logs_the_reader_in(client):
+    sign_up(client)
+    link = verification_link(mail.outbox[0])
+    assert client.get(link).status_code == 200
+    client.post(link)
+    assert client.session["_auth_user_id"] == str(get_user_model().objects.get().pk)
+
+
+def test_unverified_reader_cannot_log_in(client):
+    sign_up(client)
+    client.logout()
+    client.post(reverse("account_login"), {"login": "ana@example.com", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+
+def test_signup_without_display_name_is_a_field_error(client):
+    response = sign_up(client, display_name="")
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+
+
+def test_verified_reader_logs_in_with_email(client):
+    user = UserFactory(email="bo@example.com")
+    user.emailaddress_set.create(email="bo@example.com", verified=True, primary=True)
+    client.post(reverse("account_login"), {"login": "bo@example.com", "password": PASSWORD})
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_five_failed_logins_lock_the_account_out(client, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    user = UserFactory(email="cy@example.com")
+    user.emailaddress_set.create(email="cy@example.com", verified=True, primary=True)
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "cy@example.com", "password": "wrong"})
+    response = client.post(
+        reverse("account_login"), {"login": "cy@example.com", "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_four_failed_logins_do_not_lock_the_account(client, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    user = UserFactory(email="di@example.com")
+    user.emailaddress_set.create(email="di@example.com", verified=True, primary=True)
+    for _ in range(4):
+        client.post(reverse("account_login"), {"login": "di@example.com", "password": "wrong"})
+    client.post(reverse("account_login"), {"login": "di@example.com", "password": PASSWORD})
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_password_reset_mails_a_link(client):
+    user = UserFactory(email="ed@example.com")
+    user.emailaddress_set.create(email="ed@example.com", verified=True, primary=True)
+    client.post(reverse("account_reset_password"), {"email": "ed@example.com"})
+    assert len(mail.outbox) == 1
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_reader_turns_off_reply_emails_in_the_profile(client):
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:profile"),
+        {"display_name": "Fay", "notify_on_rejection": "on"},
+    )
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=user)
+    assert (profile.display_name, profile.notify_on_reply, profile.notify_on_rejection) == (
+        "Fay",
+        False,
+        True,
+    )
+
+
+def test_admin_login_by_username_still_works(client):
+    UserFactory(username="ed", role="editor")
+    response = client.post(
+        reverse("admin:login"), {"username": "ed", "password": PASSWORD, "next": "/admin/"}
+    )
+    assert response.status_code == 302

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CommentsConfig(AppConfig):
+    name = "comments"
+    verbose_name = "Comments and moderation"
+
+    def ready(self):
+        from accounts.roles import grant_on_post_migrate
+
+        from .roles import GRANTS
+
+        grant_on_post_migrate(self, GRANTS)
