@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils.text import slugify
 
 from articles.models import Article
@@ -96,46 +97,50 @@ def _profile(story: Story) -> scoring.StoryProfile:
     )
 
 
-def _candidate_story_ids(terms: list[str], clock: dt.datetime | None, *, after: int = 0):
-    """Story ids sharing the most of ``terms``, read through the index only.
+def _candidate_sql(terms: list[str], clock: dt.datetime | None, *, after: int = 0):
+    """SQL for the ids of stories sharing the most of ``terms``, read through the index.
 
     Each term contributes at most ``PER_TERM_STORIES`` of its most recent stories in the
     window, so a lookup costs the same with 10 thousand or 10 million stored articles.
     Undated articles (``clock`` None) have no window: they meet the latest stories of
     each term.
     """
-    if not terms:
-        return []
     if clock is None:
         low, high = dt.datetime.min.replace(tzinfo=dt.UTC), dt.datetime.max.replace(tzinfo=dt.UTC)
     else:
         low, high = clock - scoring.CANDIDATE_WINDOW, clock + scoring.CANDIDATE_WINDOW
     table = StoryTerm._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT hit.story_id FROM unnest(%s::varchar[]) AS q(term) "  # noqa: S608
-            f"CROSS JOIN LATERAL (SELECT st.story_id FROM {table} st WHERE st.term = q.term "
-            "AND st.active_at BETWEEN %s AND %s AND st.story_id > %s "
-            "ORDER BY st.active_at DESC LIMIT %s) hit "
-            "GROUP BY hit.story_id ORDER BY count(*) DESC, hit.story_id LIMIT %s",
-            [terms, low, high, after, scoring.PER_TERM_STORIES, scoring.CANDIDATE_LIMIT],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _candidate_stories(*, article: Article, signature: ArticleSignature) -> list[Story]:
-    """Recent stories sharing the article's leading terms, found through the index."""
-    ids = _candidate_story_ids(
-        scoring.query_terms(signature.vector),
-        article.published_at and signature.clock_at,
+    sql = (
+        "SELECT hit.story_id FROM unnest(%s::varchar[]) AS q(term) "  # noqa: S608
+        f"CROSS JOIN LATERAL (SELECT st.story_id FROM {table} st WHERE st.term = q.term "
+        "AND st.active_at BETWEEN %s AND %s AND st.story_id > %s "
+        "ORDER BY st.active_at DESC LIMIT %s) hit "
+        "GROUP BY hit.story_id ORDER BY count(*) DESC, hit.story_id LIMIT %s"
     )
-    if not ids:
+    params = [terms, low, high, after, scoring.PER_TERM_STORIES, scoring.CANDIDATE_LIMIT]
+    return sql, params
+
+
+def _candidate_stories(
+    terms: list[str], clock: dt.datetime | None, *, after: int = 0, article_id: int | None = None
+) -> list[Story]:
+    """Unlocked, non-empty candidate stories (one query), minus those that excluded the
+    article."""
+    if not terms:
         return []
-    excluded = StoryArticle.objects.filter(article=article, joined_by=JoinedBy.EXCLUDED)
+    stories = Story.objects.filter(
+        pk__in=RawSQL(*_candidate_sql(terms, clock, after=after)),  # noqa: S611 - no user input
+        is_locked=False,
+        member_count__gt=0,
+    )
+    if article_id is not None:
+        stories = stories.exclude(
+            pk__in=StoryArticle.objects.filter(
+                article_id=article_id, joined_by=JoinedBy.EXCLUDED
+            ).values("story")
+        )
     return list(
-        Story.objects.filter(pk__in=ids, is_locked=False, member_count__gt=0)
-        .exclude(pk__in=excluded.values("story"))
-        .only(
+        stories.only(
             "pk",
             "centroid",
             "entity_counts",
@@ -143,8 +148,7 @@ def _candidate_stories(*, article: Article, signature: ArticleSignature) -> list
             "last_updated_at",
             "member_count",
             "active_at",
-        )
-        .order_by("pk")
+        ).order_by("pk")
     )
 
 
@@ -165,8 +169,7 @@ def _story_absorb(story: Story, article: Article, signature: ArticleSignature) -
         at = article.published_at
         story.first_reported_at = min(filter(None, [story.first_reported_at, at]))
         story.last_updated_at = max(filter(None, [story.last_updated_at, at]))
-    moved = story.active_at is None or signature.clock_at > story.active_at
-    if moved:
+    if story.active_at is None or signature.clock_at > story.active_at:
         story.active_at = signature.clock_at
     story.save(
         update_fields=[
@@ -178,15 +181,24 @@ def _story_absorb(story: Story, article: Article, signature: ArticleSignature) -
             "active_at",
         ]
     )
-    if moved:
-        StoryTerm.objects.filter(story=story).update(active_at=story.active_at)
-    StoryTerm.objects.bulk_create(
-        [
-            StoryTerm(story=story, term=term, active_at=story.active_at)
-            for term in scoring.query_terms(signature.vector)
-        ],
-        ignore_conflicts=True,
-    )
+    table = StoryTerm._meta.db_table
+    with connection.cursor() as cursor:
+        # Move the story's index rows to its new activity time and add the article's
+        # leading terms, in one statement.
+        cursor.execute(
+            f"WITH moved AS (UPDATE {table} SET active_at = %s "  # noqa: S608
+            "WHERE story_id = %s AND active_at < %s) "
+            f"INSERT INTO {table} (story_id, term, active_at) "
+            "SELECT %s, unnest(%s::varchar[]), %s ON CONFLICT (story_id, term) DO NOTHING",
+            [
+                story.active_at,
+                story.pk,
+                story.active_at,
+                story.pk,
+                scoring.query_terms(signature.vector),
+                story.active_at,
+            ],
+        )
 
 
 @transaction.atomic
@@ -197,18 +209,29 @@ def article_cluster(*, article: Article, prefer_story: Story | None = None) -> t
     harmless, and only ``stories_recluster`` moves automatic members. ``prefer_story``
     is an emptied story to reuse instead of creating one (re-clustering keeps URLs).
     """
-    # Lock the article so that the worker and a command never cluster it twice at once.
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    current = (
-        StoryArticle.objects.filter(article=article)
-        .exclude(joined_by=JoinedBy.EXCLUDED)
-        .select_related("story")
-        .first()
+    # Lock the article so that the worker and a command never cluster it twice at once;
+    # the same query brings its signature and tells whether it already has a story.
+    article = (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("signature")
+        .annotate(
+            current_membership=Subquery(
+                StoryArticle.objects.filter(article=OuterRef("pk"))
+                .exclude(joined_by=JoinedBy.EXCLUDED)
+                .values("pk")[:1]
+            )
+        )
+        .get(pk=article.pk)
     )
-    if current is not None:
+    if article.current_membership is not None:
+        current = StoryArticle.objects.select_related("story").get(pk=article.current_membership)
         return current.story, current.score
 
-    signature, stats = article_signature(article=article)
+    try:
+        signature = article.signature
+        stats = _read_counts([*(f"e:{k}" for k in signature.entity_keys), TermStatistic.DOCUMENTS])
+    except ArticleSignature.DoesNotExist:
+        signature, stats = _signature_create(article)
     matches = [
         scoring.score(
             vector=signature.vector,
@@ -217,7 +240,11 @@ def article_cluster(*, article: Article, prefer_story: Story | None = None) -> t
             story=_profile(story),
             key_idf=_key_idf(stats),
         )
-        for story in _candidate_stories(article=article, signature=signature)
+        for story in _candidate_stories(
+            scoring.query_terms(signature.vector),
+            article.published_at and signature.clock_at,
+            article_id=article.pk,
+        )
     ]
     best = scoring.best_match(matches)
     if best is None:
@@ -501,12 +528,12 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
         if story_id in gone:
             continue
         story = Story.objects.get(pk=story_id)
-        ids = _candidate_story_ids(
+        candidates = _candidate_stories(
             scoring.query_terms(story.centroid),
             story.last_updated_at and story.active_at,
             after=story.pk,
         )
-        for other in Story.objects.filter(pk__in=list(ids), is_locked=False).order_by("pk"):
+        for other in candidates:
             if _centroid_similarity(story, other) < scoring.MERGE_THRESHOLD:
                 continue
             proximity = scoring.time_proximity(

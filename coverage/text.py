@@ -21,7 +21,7 @@ NAME = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w'’.-]*[A-Za-z])(?:\s+(?:(?:of|de|al|bin|van|von|the|for)\s+)?"
     r"[A-Z][\w'’.-]*[A-Za-z])*"
 )
-SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n)\s*$")
+SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”(]\s*|\n\s*)$")
 
 HEADLINE_WEIGHT = 3
 DEK_WEIGHT = 2
@@ -128,7 +128,7 @@ def name_phrases(text: str) -> list[str]:
     for match in NAME.finditer(text):
         phrase = match.group(0).strip(".-’'")
         words = phrase.split()
-        at_start = bool(SENTENCE_START.search(text[: match.start()]))
+        at_start = bool(SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]))
         while words and fold(words[0]) in NAME_STOPWORDS:
             words = words[1:]
             at_start = False
