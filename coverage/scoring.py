@@ -37,7 +37,7 @@ JOIN_THRESHOLD = 0.27
 MERGE_THRESHOLD = 0.55
 # Candidate retrieval: stories whose last article is this close in time.
 CANDIDATE_WINDOW = dt.timedelta(days=7)
-CANDIDATE_LIMIT = 30
+CANDIDATE_LIMIT = 12
 PER_TERM_STORIES = 50
 QUERY_TERMS = 12
 

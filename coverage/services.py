@@ -16,6 +16,7 @@ Editors' decisions are memberships too, and clustering respects them afterwards:
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -57,17 +58,24 @@ def _read_counts(keys: list[str]) -> dict[str, int]:
     return dict(TermStatistic.objects.filter(term__in=keys).values_list("term", "document_count"))
 
 
-def _signature_create(article: Article) -> tuple[ArticleSignature, dict[str, int]]:
+def _signature_build(article: Article) -> tuple[ArticleSignature, dict[str, int]]:
+    """A new, unsaved signature; counts the article into the term statistics."""
     counts = evidence.article_term_counts(article)
     entity_keys = sorted(evidence.article_entity_keys(article))
     stats = _count_documents([*counts, *(f"e:{k}" for k in entity_keys), TermStatistic.DOCUMENTS])
     vector = scoring.article_vector(counts, stats, stats[TermStatistic.DOCUMENTS])
-    signature = ArticleSignature.objects.create(
+    signature = ArticleSignature(
         article=article,
         vector=vector,
         entity_keys=entity_keys,
         clock_at=article.published_at or article.created_at,
     )
+    return signature, stats
+
+
+def _signature_create(article: Article) -> tuple[ArticleSignature, dict[str, int]]:
+    signature, stats = _signature_build(article)
+    signature.save(force_insert=True)
     return signature, stats
 
 
@@ -160,8 +168,20 @@ def _story_start(article: Article, prefer: Story | None = None) -> Story:
     )
 
 
-def _story_absorb(story: Story, article: Article, signature: ArticleSignature) -> None:
-    """Add one member's evidence to the story's profile and index; no member rescans."""
+def _story_absorb(
+    story: Story,
+    article: Article,
+    signature: ArticleSignature,
+    *,
+    score: float,
+    explanation: dict,
+) -> None:
+    """Record the membership and add the member's evidence to the story's profile and
+    index, without rescanning other members.
+
+    The hot path of clustering, so its five writes (signature, membership, story
+    profile, index moves, index additions) go to the database as one statement.
+    """
     story.centroid = scoring.centroid_add(story.centroid, signature.vector)
     story.entity_counts = scoring.counts_add(story.entity_counts, signature.entity_keys)
     story.member_count += 1
@@ -171,44 +191,72 @@ def _story_absorb(story: Story, article: Article, signature: ArticleSignature) -
         story.last_updated_at = max(filter(None, [story.last_updated_at, at]))
     if story.active_at is None or signature.clock_at > story.active_at:
         story.active_at = signature.clock_at
-    story.save(
-        update_fields=[
-            "centroid",
-            "entity_counts",
-            "member_count",
-            "first_reported_at",
-            "last_updated_at",
-            "active_at",
-        ]
+    # Table names come from our models; every value is a parameter.
+    sql = (
+        "WITH sig AS ("  # noqa: S608
+        f"INSERT INTO {ArticleSignature._meta.db_table} "
+        "(article_id, vector, entity_keys, clock_at) "
+        "SELECT %(article)s, %(vector)s::jsonb, %(keys)s::varchar[], %(clock)s "
+        "ON CONFLICT (article_id) DO NOTHING), "
+        f"membership AS (INSERT INTO {StoryArticle._meta.db_table} "
+        "(story_id, article_id, score, joined_by, explanation, joined_at) "
+        "VALUES (%(story)s, %(article)s, %(score)s, %(joined_by)s, "
+        "%(explanation)s::jsonb, now())), "
+        f"profile AS (UPDATE {Story._meta.db_table} SET centroid = %(centroid)s::jsonb, "
+        "entity_counts = %(entity_counts)s::jsonb, member_count = %(member_count)s, "
+        "first_reported_at = %(first)s, last_updated_at = %(last)s, active_at = %(active)s "
+        "WHERE id = %(story)s), "
+        f"moved AS (UPDATE {StoryTerm._meta.db_table} SET active_at = %(active)s "
+        "WHERE story_id = %(story)s AND active_at < %(active)s) "
+        f"INSERT INTO {StoryTerm._meta.db_table} (story_id, term, active_at) "
+        "SELECT %(story)s, unnest(%(terms)s::varchar[]), %(active)s "
+        "ON CONFLICT (story_id, term) DO NOTHING"
     )
-    table = StoryTerm._meta.db_table
     with connection.cursor() as cursor:
-        # Move the story's index rows to its new activity time and add the article's
-        # leading terms, in one statement.
         cursor.execute(
-            f"WITH moved AS (UPDATE {table} SET active_at = %s "  # noqa: S608
-            "WHERE story_id = %s AND active_at < %s) "
-            f"INSERT INTO {table} (story_id, term, active_at) "
-            "SELECT %s, unnest(%s::varchar[]), %s ON CONFLICT (story_id, term) DO NOTHING",
-            [
-                story.active_at,
-                story.pk,
-                story.active_at,
-                story.pk,
-                scoring.query_terms(signature.vector),
-                story.active_at,
-            ],
+            sql,
+            {
+                "article": article.pk,
+                "vector": json.dumps(signature.vector),
+                "keys": list(signature.entity_keys),
+                "clock": signature.clock_at,
+                "story": story.pk,
+                "score": round(score, 4),
+                "joined_by": JoinedBy.AUTOMATIC,
+                "explanation": json.dumps(explanation),
+                "centroid": json.dumps(story.centroid),
+                "entity_counts": json.dumps(story.entity_counts),
+                "member_count": story.member_count,
+                "first": story.first_reported_at,
+                "last": story.last_updated_at,
+                "active": story.active_at,
+                "terms": scoring.query_terms(signature.vector),
+            },
         )
 
 
-@transaction.atomic
 def article_cluster(*, article: Article, prefer_story: Story | None = None) -> tuple[Story, float]:
     """Put ``article`` in the best-matching recent story, or start a story with it.
 
     An article already in a story stays there (automatic or pinned): re-running is
     harmless, and only ``stories_recluster`` moves automatic members. ``prefer_story``
     is an emptied story to reuse instead of creating one (re-clustering keeps URLs).
+
+    Run on its own, the transaction commits without waiting for the disk flush
+    (``synchronous_commit = off``): everything it writes is derived and is rebuilt by
+    ``recluster``, so a crash can at worst lose the last few groupings, never corrupt
+    them, and throughput nearly doubles. Inside an editor's transaction the caller's
+    durability applies.
     """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        return _article_cluster(article=article, prefer_story=prefer_story)
+
+
+def _article_cluster(*, article: Article, prefer_story: Story | None) -> tuple[Story, float]:
     # Lock the article so that the worker and a command never cluster it twice at once;
     # the same query brings its signature and tells whether it already has a story.
     article = (
@@ -231,7 +279,7 @@ def article_cluster(*, article: Article, prefer_story: Story | None = None) -> t
         signature = article.signature
         stats = _read_counts([*(f"e:{k}" for k in signature.entity_keys), TermStatistic.DOCUMENTS])
     except ArticleSignature.DoesNotExist:
-        signature, stats = _signature_create(article)
+        signature, stats = _signature_build(article)  # saved with the membership below
     matches = [
         scoring.score(
             vector=signature.vector,
@@ -253,10 +301,7 @@ def article_cluster(*, article: Article, prefer_story: Story | None = None) -> t
     else:
         story = Story.objects.select_for_update().get(pk=best.story_id)
         score, explanation = best.score, best.explanation()
-    StoryArticle.objects.create(
-        story=story, article=article, score=round(score, 4), explanation=explanation
-    )
-    _story_absorb(story, article, signature)
+    _story_absorb(story, article, signature, score=score, explanation=explanation)
     return story, score
 
 
