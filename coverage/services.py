@@ -420,8 +420,9 @@ def story_merge(*, keep: Story, others: list[Story], by) -> Story:
 def story_split(*, story: Story, articles: list[Article], title: str, by) -> Story:
     """Move ``articles`` from ``story`` into a new story titled ``title``.
 
-    They are pinned to the new story and excluded from the old one, so automatic
-    clustering never puts them back.
+    They are pinned to the new story and excluded from the old one, and the old story's
+    remaining members are pinned where they are, so automatic clustering never undoes
+    the split.
     """
     _check_editor(by)
     story = _lock_stories([story])[story.pk]
@@ -437,6 +438,10 @@ def story_split(*, story: Story, articles: list[Article], title: str, by) -> Sto
         title=title.strip(), slug=slugify(title)[:200] or "story", is_title_edited=True
     )
     members.update(joined_by=JoinedBy.EXCLUDED, explanation={"split_to": new.pk})
+    # The editor has now judged the remaining members too: they stay together.
+    StoryArticle.objects.filter(story=story, joined_by=JoinedBy.AUTOMATIC).update(
+        joined_by=JoinedBy.PINNED
+    )
     StoryArticle.objects.bulk_create(
         StoryArticle(
             story=new,
