@@ -168,6 +168,17 @@ def _story_start(article: Article, prefer: Story | None = None) -> Story:
     )
 
 
+def _activity(
+    last_published_at: dt.datetime | None, active_at: dt.datetime | None, clock: dt.datetime
+) -> dt.datetime:
+    """When a story was last active: its latest publication date. Only a story with no
+    dated member falls back to import times, so an undated article joining a dated story
+    does not drag the story out of its own time window."""
+    if last_published_at is not None:
+        return last_published_at
+    return max(filter(None, [active_at, clock]))
+
+
 def _story_absorb(
     story: Story,
     article: Article,
@@ -189,8 +200,7 @@ def _story_absorb(
         at = article.published_at
         story.first_reported_at = min(filter(None, [story.first_reported_at, at]))
         story.last_updated_at = max(filter(None, [story.last_updated_at, at]))
-    if story.active_at is None or signature.clock_at > story.active_at:
-        story.active_at = signature.clock_at
+    story.active_at = _activity(story.last_updated_at, story.active_at, signature.clock_at)
     # Table names come from our models; every value is a parameter.
     sql = (
         "WITH sig AS ("  # noqa: S608
@@ -207,7 +217,7 @@ def _story_absorb(
         "first_reported_at = %(first)s, last_updated_at = %(last)s, active_at = %(active)s "
         "WHERE id = %(story)s), "
         f"moved AS (UPDATE {StoryTerm._meta.db_table} SET active_at = %(active)s "
-        "WHERE story_id = %(story)s AND active_at < %(active)s) "
+        "WHERE story_id = %(story)s AND active_at <> %(active)s) "
         f"INSERT INTO {StoryTerm._meta.db_table} (story_id, term, active_at) "
         "SELECT %(story)s, unnest(%(terms)s::varchar[]), %(active)s "
         "ON CONFLICT (story_id, term) DO NOTHING"
@@ -345,7 +355,7 @@ def story_refresh(*, story: Story) -> Story:
     dates = [a.published_at for a, _ in members if a.published_at]
     story.first_reported_at = min(dates, default=None)
     story.last_updated_at = max(dates, default=None)
-    story.active_at = max((s.clock_at for _, s in members), default=None)
+    story.active_at = story.last_updated_at or max((s.clock_at for _, s in members), default=None)
     if not story.is_title_edited:
         headline = _central_headline(members, story.centroid)
         if headline:
