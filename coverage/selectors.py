@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Coalesce
 
 from articles.models import Article, Byline
 from sources.models import Outlet
@@ -206,13 +207,15 @@ def related_coverage_for_article(*, article: Article, limit: int = 5) -> Related
         .exclude(story_memberships__joined_by=EXCLUDED)
         .exclude(pk=article.pk)
         .select_related("outlet")
-        .order_by("outlet_id", "published_at", "pk")
+        # Articles with no named outlet each count as their own outlet.
+        .annotate(outlet_key=Coalesce("outlet_id", -F("id")))
+        .order_by("outlet_key", "published_at", "pk")
     )
     if article.outlet_id:
         candidates = candidates.exclude(outlet_id=article.outlet_id)
     # One per outlet (DISTINCT ON), then the earliest first.
     others = sorted(
-        candidates.distinct("outlet_id")[: limit * 4],
+        candidates.distinct("outlet_key")[: limit * 4],
         key=lambda a: (a.published_at or dt.datetime.max.replace(tzinfo=dt.UTC), a.pk),
     )[:limit]
     return RelatedCoverage(story=story, others=others, article_count=story.member_count)

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from articles.models import Article
-from coverage.models import Story
-from coverage.services import article_cluster
+from coverage.models import ArticleSignature, Story, TermStatistic
+from coverage.services import article_cluster, story_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +40,20 @@ def test_clustering_twice_keeps_an_article_in_its_story(seed_demo):
     again, _ = article_cluster(article=article)
     assert first == again
     assert Story.objects.count() == 1
+
+
+def test_the_seeds_form_one_story_in_import_order_too(seed_demo):
+    """The worker clusters articles as they are imported, undated ones included."""
+    Story.objects.all().delete()
+    ArticleSignature.objects.all().delete()
+    TermStatistic.objects.all().delete()
+    for article in Article.objects.order_by("pk"):
+        article_cluster(article=article)
+    assert Story.objects.count() == 1
+    assert Story.objects.get().member_count == 5
+
+
+def test_the_story_is_titled_after_its_most_central_article(seed_demo):
+    story = Story.objects.get()
+    story_refresh(story=story)
+    assert story.title in set(Article.objects.values_list("headline", flat=True))
