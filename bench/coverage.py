@@ -11,8 +11,9 @@ so the development database is never touched):
 
 Each file (format: ../shared/data/coverage/README.md) is imported into empty tables as
 published articles, then every article goes through the real service,
-``coverage.services.article_cluster``, in time order (by ``published``, then file
-order), followed by one periodic merge pass. Predicted stories are scored with
+``coverage.services.articles_cluster`` (batches of 100 in one transaction each, the
+same grouping as ``article_cluster`` one by one), in time order (by ``published``,
+then file order), followed by one periodic merge pass. Predicted stories are scored with
 ``../shared/tools/score_clusters.py``. ``--no-dates`` drops the dates (text-only
 figures). Parameters live in ``coverage/scoring.py`` and are the same for every file.
 
@@ -38,6 +39,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR.parent / "shared" / "data" / "coverage"
 SCORER = BASE_DIR.parent / "shared" / "tools" / "score_clusters.py"
 BENCH_DATABASE = "newsroom_bench_coverage"
+# Articles per call of coverage.services.articles_cluster (one transaction each), as an
+# import run hands them over.
+BATCH = 100
 
 
 def scratch_database() -> str:
@@ -135,12 +139,11 @@ def import_records(records: list[dict], *, use_dates: bool) -> list[int]:
 
 def cluster(ids: list[int]) -> float:
     """Run the real service over ``ids`` in order; returns the elapsed seconds."""
-    from articles.models import Article
-    from coverage.services import article_cluster, stories_merge_converging
+    from coverage.services import articles_cluster, stories_merge_converging
 
     started = time.perf_counter()
-    for article in Article.objects.filter(pk__in=ids).order_by("pk").iterator(chunk_size=500):
-        article_cluster(article=article)
+    for start in range(0, len(ids), BATCH):
+        articles_cluster(article_ids=ids[start : start + BATCH])
     stories_merge_converging()
     return time.perf_counter() - started
 
@@ -260,12 +263,11 @@ def import_records_dated(records: list[dict]) -> list[int]:
 
 
 def cluster_plain(ids: list[int]) -> float:
-    from articles.models import Article
-    from coverage.services import article_cluster
+    from coverage.services import articles_cluster
 
     started = time.perf_counter()
-    for article in Article.objects.filter(pk__in=ids).order_by("pk").iterator(chunk_size=500):
-        article_cluster(article=article)
+    for start in range(0, len(ids), BATCH):
+        articles_cluster(article_ids=ids[start : start + BATCH])
     return time.perf_counter() - started
 
 

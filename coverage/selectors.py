@@ -116,7 +116,7 @@ def story_page(*, story: Story, max_gap_names: int = 8) -> StoryPage:
         if outlet is None:
             continue
         outlet_ids.add(outlet.pk)
-        names = by_country.setdefault(outlet.country or "—", [])
+        names = by_country.setdefault(outlet.country or "Country not recorded", [])
         if outlet.name not in names:
             names.append(outlet.name)
     columns = [
@@ -138,7 +138,7 @@ def story_page(*, story: Story, max_gap_names: int = 8) -> StoryPage:
     ownership = dict(Outlet.OwnershipType.choices)
     gaps = [
         OutletGap(
-            country=row["country"] or "—",
+            country=row["country"] or "Country not recorded",
             ownership=ownership.get(row["ownership_type"], row["ownership_type"]),
             count=row["count"],
             names=row["names"][:max_gap_names],
