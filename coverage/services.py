@@ -634,17 +634,18 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
             ).exists()
             if conflict:
                 continue
+            other_id = other.pk  # delete() clears it
             _lock_stories([story, other])
-            moved = _merge_into(story, other, pin=False, note={"converged_from": other.pk})
+            moved = _merge_into(story, other, pin=False, note={"converged_from": other_id})
             story_refresh(story=story)
             editorial_log(
                 actor=actor,
                 action="story.merge_converged",
                 target=story,
-                payload={"merged_story_ids": [other.pk], "articles_moved": moved},
+                payload={"merged_story_ids": [other_id], "articles_moved": moved},
             )
-            merged.append((story.pk, other.pk))
-            gone.add(other.pk)
+            merged.append((story.pk, other_id))
+            gone.add(other_id)
     return merged
 
 

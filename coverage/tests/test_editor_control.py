@@ -12,6 +12,7 @@ from coverage.services import (
     article_cluster,
     article_exclude,
     article_pin,
+    stories_merge_converging,
     stories_recluster,
     story_lock,
     story_merge,
@@ -147,3 +148,21 @@ def test_recluster_dry_run_changes_nothing(two_topics, editor):
         memberships
     )
     assert Article.objects.count() == 6
+
+
+def test_the_periodic_pass_merges_stories_that_converged(editor):
+    """Stories kept apart earlier (here by a lock) merge once nothing stops them."""
+    first = topical_article("bridge", 0)
+    article_cluster(article=first)
+    story_lock(story=story_of(first), is_locked=True, by=editor)
+    others = [topical_article("bridge", v) for v in (1, 2)]
+    article_cluster(article=others[0])
+    story_lock(story=story_of(others[0]), is_locked=True, by=editor)
+    article_cluster(article=others[1])
+    for story in Story.objects.all():
+        story_lock(story=story, is_locked=False, by=editor)
+    assert Story.objects.count() == 3
+    merged = stories_merge_converging()
+    assert len(merged) == 2
+    assert {story_of(a) for a in [first, *others]} == {story_of(first)}
+    assert EditorialLogEntry.objects.filter(action="story.merge_converged").count() == 2
