@@ -649,6 +649,35 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
     return merged
 
 
+def stories_retitle(*, since: dt.datetime | None = None) -> int:
+    """Give each recently active story the headline of its most central article.
+
+    Joining is incremental and never rereads other members, so a story keeps its first
+    article's headline until this periodic pass (or an editor's change) runs. Titles an
+    editor set are left alone. Returns how many titles changed.
+    """
+    stories = Story.objects.filter(is_title_edited=False, member_count__gt=1).order_by("pk")
+    if since is not None:
+        stories = stories.filter(active_at__gte=since)
+    changed = 0
+    for story in stories.only("pk", "title", "slug", "centroid"):
+        members = list(
+            StoryArticle.objects.filter(story=story)
+            .exclude(joined_by=JoinedBy.EXCLUDED)
+            .select_related("article", "article__signature")
+            .order_by("article_id")
+        )
+        pairs = [
+            (m.article, m.article.signature) for m in members if hasattr(m.article, "signature")
+        ]
+        headline = _central_headline(pairs, story.centroid)
+        if headline and headline != story.title:
+            story.title, story.slug = headline, slugify(headline)[:200] or "story"
+            story.save(update_fields=["title", "slug"])
+            changed += 1
+    return changed
+
+
 @dataclass
 class ReclusterReport:
     articles: int = 0
@@ -740,6 +769,7 @@ def _recluster(report, *, since, by, on_article) -> None:
         if on_article:
             on_article(position, len(ids))
     report.merges = len(stories_merge_converging(by=by))
+    stories_retitle()
     empty = Story.objects.filter(pk__in=touched, member_count=0, is_locked=False)
     report.stories_deleted = empty.count()
     empty.delete()

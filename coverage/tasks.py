@@ -2,7 +2,7 @@ from django.tasks import task
 
 from articles.models import Article
 
-from .services import article_cluster, stories_merge_converging
+from .services import article_cluster, stories_merge_converging, stories_retitle
 
 
 @task()
@@ -17,10 +17,13 @@ def cluster_article(article_id: int) -> int | None:
 
 @task()
 def merge_converging_stories(days: int = 7) -> int:
-    """The periodic pass: schedule it (e.g. hourly) to merge stories that converged."""
+    """The periodic pass: schedule it (e.g. hourly) to merge stories that converged and
+    retitle active stories after their most central article."""
     import datetime as dt
 
     from django.utils import timezone
 
     since = timezone.now() - dt.timedelta(days=days)
-    return len(stories_merge_converging(since=since))
+    merged = len(stories_merge_converging(since=since))
+    stories_retitle(since=since)
+    return merged

@@ -6,7 +6,7 @@ import pytest
 
 from articles.models import Article
 from coverage.models import ArticleSignature, Story, TermStatistic
-from coverage.services import article_cluster, articles_cluster, story_refresh
+from coverage.services import article_cluster, articles_cluster, stories_retitle, story_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +66,11 @@ def test_clustering_a_batch_gives_the_same_story_as_one_by_one(seed_demo):
     ids = list(Article.objects.order_by("published_at", "pk").values_list("pk", flat=True))
     assert articles_cluster(article_ids=ids) == 5
     assert Story.objects.count() == 1
+
+
+def test_the_periodic_pass_titles_a_story_after_its_most_central_article(seed_demo):
+    story = Story.objects.get()
+    stories_retitle()
+    story.refresh_from_db()
+    assert story.title in set(Article.objects.values_list("headline", flat=True))
+    assert story.is_title_edited is False

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
-from coverage.services import article_cluster
+from coverage.services import article_cluster, stories_retitle
 from sources.services import read_records, records_import
 
 DEMO_EDITOR = "editor"
@@ -34,6 +34,7 @@ class Command(BaseCommand):
         # Cluster synchronously so the demo is complete when the server starts.
         for article in Article.objects.published().order_by("published_at", "pk"):
             article_cluster(article=article)
+        stories_retitle()
         if settings.DEBUG:
             self.ensure_demo_editor()
         if report.failures:
