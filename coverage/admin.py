@@ -1,17 +1,204 @@
-from django.contrib import admin
+"""Editors correct the grouping here; every action goes through a coverage service,
+which checks the permission and writes the audit record."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from .models import Story, StoryArticle
+from .services import (
+    EDIT_PERMISSION,
+    article_exclude,
+    article_pin,
+    story_lock,
+    story_merge,
+    story_split,
+    story_update,
+)
+
+
+class MembershipActionForm(ActionForm):
+    story_id = forms.IntegerField(
+        required=False, help_text="Target story id for “Pin to story…”", label="Story id"
+    )
+    title = forms.CharField(required=False, label="New story title (split)")
 
 
 class StoryArticleInline(admin.TabularInline):
     model = StoryArticle
     extra = 0
-    autocomplete_fields = ["article"]
-    readonly_fields = ["score", "joined_at"]
+    fields = ["article", "joined_by", "score", "explanation", "joined_at"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False  # pin from the memberships list, so the change is audited
+
+
+def _report(modeladmin, request, function):
+    try:
+        result = function()
+    except (ValidationError, PermissionDenied) as error:
+        modeladmin.message_user(
+            request, "; ".join(getattr(error, "messages", [str(error)])), messages.ERROR
+        )
+        return None
+    return result
 
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
-    list_display = ["title", "first_reported_at", "last_updated_at"]
+    list_display = [
+        "title",
+        "member_count",
+        "first_reported_at",
+        "last_updated_at",
+        "is_locked",
+    ]
+    list_filter = ["is_locked"]
     search_fields = ["title"]
+    fields = [
+        "title",
+        "summary",
+        "is_title_edited",
+        "is_locked",
+        "first_reported_at",
+        "last_updated_at",
+        "member_count",
+    ]
+    readonly_fields = [
+        "is_title_edited",
+        "is_locked",
+        "first_reported_at",
+        "last_updated_at",
+        "member_count",
+    ]
     inlines = [StoryArticleInline]
+    actions = ["merge_selected", "lock_selected", "unlock_selected"]
+
+    def has_edit_membership_permission(self, request):
+        return request.user.has_perm(EDIT_PERMISSION)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        story = Story.objects.get(pk=obj.pk)
+        story_update(story=story, title=obj.title, summary=obj.summary, by=request.user)
+
+    @admin.action(
+        description="Merge selected stories into the oldest", permissions=["edit_membership"]
+    )
+    def merge_selected(self, request, queryset):
+        stories = list(queryset.order_by("pk"))
+        if len(stories) < 2:
+            self.message_user(request, "Select at least two stories.", messages.WARNING)
+            return
+        keep = _report(
+            self, request, lambda: story_merge(keep=stories[0], others=stories[1:], by=request.user)
+        )
+        if keep:
+            self.message_user(request, f"Merged {len(stories) - 1} stories into “{keep}”.")
+
+    @admin.action(description="Lock selected stories", permissions=["edit_membership"])
+    def lock_selected(self, request, queryset):
+        for story in queryset.order_by("pk"):
+            _report(
+                self, request, lambda s=story: story_lock(story=s, is_locked=True, by=request.user)
+            )
+
+    @admin.action(description="Unlock selected stories", permissions=["edit_membership"])
+    def unlock_selected(self, request, queryset):
+        for story in queryset.order_by("pk"):
+            _report(
+                self, request, lambda s=story: story_lock(story=s, is_locked=False, by=request.user)
+            )
+
+
+@admin.register(StoryArticle)
+class StoryArticleAdmin(admin.ModelAdmin):
+    """Memberships: where editors pin, exclude and split off articles."""
+
+    list_display = ["article", "story", "joined_by", "score", "joined_at"]
+    list_filter = ["joined_by"]
+    list_select_related = ["article", "story"]
+    search_fields = ["article__headline", "story__title"]
+    readonly_fields = ["story", "article", "joined_by", "score", "explanation", "joined_at"]
+    action_form = MembershipActionForm
+    actions = ["pin_here", "pin_to_story", "exclude_selected", "split_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # exclude instead: the decision is remembered and audited
+
+    def has_edit_membership_permission(self, request):
+        return request.user.has_perm(EDIT_PERMISSION)
+
+    @admin.action(
+        description="Pin selected articles to their current story", permissions=["edit_membership"]
+    )
+    def pin_here(self, request, queryset):
+        for membership in queryset.exclude(joined_by="excluded").select_related("story", "article"):
+            _report(
+                self,
+                request,
+                lambda m=membership: article_pin(article=m.article, story=m.story, by=request.user),
+            )
+
+    @admin.action(
+        description="Pin selected articles to the story id given above",
+        permissions=["edit_membership"],
+    )
+    def pin_to_story(self, request, queryset):
+        story = Story.objects.filter(pk=request.POST.get("story_id") or 0).first()
+        if story is None:
+            self.message_user(request, "Give the id of an existing story.", messages.ERROR)
+            return
+        for membership in queryset.select_related("article"):
+            _report(
+                self,
+                request,
+                lambda m=membership: article_pin(article=m.article, story=story, by=request.user),
+            )
+
+    @admin.action(
+        description="Exclude selected articles from their story", permissions=["edit_membership"]
+    )
+    def exclude_selected(self, request, queryset):
+        for membership in queryset.exclude(joined_by="excluded").select_related("story", "article"):
+            _report(
+                self,
+                request,
+                lambda m=membership: article_exclude(
+                    article=m.article, story=m.story, by=request.user
+                ),
+            )
+
+    @admin.action(
+        description="Split selected articles off into a new story", permissions=["edit_membership"]
+    )
+    def split_selected(self, request, queryset):
+        memberships = list(
+            queryset.exclude(joined_by="excluded").select_related("story", "article")
+        )
+        stories = {m.story_id for m in memberships}
+        if len(stories) != 1:
+            self.message_user(request, "Select articles of one story.", messages.ERROR)
+            return
+        title = request.POST.get("title") or memberships[0].article.headline
+        new = _report(
+            self,
+            request,
+            lambda: story_split(
+                story=memberships[0].story,
+                articles=[m.article for m in memberships],
+                title=title,
+                by=request.user,
+            ),
+        )
+        if new:
+            self.message_user(request, f"Split {len(memberships)} articles into “{new}”.")

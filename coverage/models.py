@@ -1,5 +1,15 @@
-"""Stories: one news event, covered by articles from many outlets."""
+"""Stories: one news event, covered by articles from many outlets.
 
+Besides the editorial rows (``Story``, ``StoryArticle``) this app keeps what the
+incremental clustering needs so that it never rescans old articles:
+
+* ``ArticleSignature``: each clustered article's frozen TF-IDF vector and entity keys;
+* ``TermStatistic``: document frequencies, counted up as articles are clustered;
+* ``StoryTerm``: an inverted index from a term to the recently active stories whose
+  articles lead with it, which is how candidate stories are found.
+"""
+
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -7,9 +17,25 @@ from django.utils.text import Truncator
 
 class Story(models.Model):
     title = models.CharField(max_length=300)
+    is_title_edited = models.BooleanField(
+        default=False, help_text="An editor set the title; clustering no longer changes it."
+    )
     slug = models.SlugField(max_length=200)
+    summary = models.TextField(blank=True)
     first_reported_at = models.DateTimeField(null=True, blank=True)
     last_updated_at = models.DateTimeField(null=True, blank=True)
+    active_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Clock for candidate retrieval: latest member's publication (or import) time.",
+    )
+    is_locked = models.BooleanField(
+        default=False,
+        help_text="Locked stories take no automatic members and lose none on re-clustering.",
+    )
+    centroid = models.JSONField(default=dict, blank=True, editable=False)
+    entity_counts = models.JSONField(default=dict, blank=True, editable=False)
+    member_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     articles = models.ManyToManyField(
         "articles.Article", through="StoryArticle", related_name="stories"
@@ -22,6 +48,7 @@ class Story(models.Model):
             models.Index(fields=["last_updated_at"], name="story_last_updated_idx"),
             models.Index(fields=["created_at"], name="story_created_idx"),
         ]
+        permissions = [("edit_story_membership", "Can merge, split, pin, exclude and lock")]
 
     def __str__(self):
         return Truncator(self.title).chars(80)
@@ -46,6 +73,11 @@ class StoryArticle(models.Model):
     joined_by = models.CharField(
         max_length=20, choices=JoinedBy.choices, default=JoinedBy.AUTOMATIC
     )
+    explanation = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Why it joined: similarity, shared entities, top shared terms.",
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -61,3 +93,49 @@ class StoryArticle(models.Model):
 
     def __str__(self):
         return f"{self.article} in {self.story}"
+
+
+class ArticleSignature(models.Model):
+    """An article's clustering representation, computed once when it is first clustered."""
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="signature"
+    )
+    vector = models.JSONField(default=dict, help_text="term → unit TF-IDF weight, frozen")
+    entity_keys = ArrayField(models.CharField(max_length=200), default=list, blank=True)
+    clock_at = models.DateTimeField(help_text="Publication time, else import time.")
+
+    def __str__(self):
+        return f"Signature of article {self.article_id}"
+
+
+class TermStatistic(models.Model):
+    """Document frequency of a term (or "e:" entity key); DOCUMENTS holds the total."""
+
+    DOCUMENTS = "#documents"
+
+    term = models.CharField(max_length=200, primary_key=True)
+    document_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.term}: {self.document_count}"
+
+
+class StoryTerm(models.Model):
+    """Inverted index: stories by the leading terms of their articles, with the story's
+    activity time beside each row so that a lookup reads only recent stories."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="index_terms")
+    term = models.CharField(max_length=200)
+    active_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "term"], name="story_term_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["term", "active_at"], include=["story"], name="story_term_lookup"),
+        ]
+
+    def __str__(self):
+        return f"{self.term} → story {self.story_id}"

@@ -2,38 +2,172 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+import datetime as dt
+from dataclasses import dataclass, field
 
-from articles.models import Article
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models.functions import Coalesce
 
-from .models import Story, StoryArticle
+from articles.models import Article, Byline
+from sources.models import Outlet
+
+from . import facts
+from .models import ArticleSignature, Story, StoryArticle
+
+EXCLUDED = StoryArticle.JoinedBy.EXCLUDED
+WIRE_AGENCIES = (
+    "associated press", "reuters", "agence france-presse", "afp", "press trust of india",
+    "pti", "ani", "xinhua", "tass", "ria novosti", "dpa", "efe", "ansa", "kyodo", "yonhap",
+    "united press international", "upi", "bloomberg", "anadolu",
+)  # fmt: skip
+NEAR_DUPLICATE = 0.9
+
+
+def story_members(*, story: Story) -> list[StoryArticle]:
+    """The story's published members with their articles, earliest first (2 queries)."""
+    return list(
+        StoryArticle.objects.filter(story=story)
+        .exclude(joined_by=EXCLUDED)
+        .filter(article__in=Article.objects.published())
+        .select_related("article__outlet", "article__section")
+        .prefetch_related(
+            Prefetch("article__bylines", queryset=Byline.objects.order_by("position"))
+        )
+        .order_by("article__published_at", "article_id")
+    )
 
 
 def story_for_page(*, story: Story) -> list[Article]:
     """The story's articles, earliest first: who reported first leads the list."""
-    return list(
-        Article.objects.published()
-        .filter(
-            story_memberships__story=story,
+    return [m.article for m in story_members(story=story)]
+
+
+@dataclass
+class CoverageEntry:
+    article: Article
+    membership: StoryArticle
+    is_wire: bool = False
+    wire_reason: str = ""
+
+
+@dataclass
+class OutletGap:
+    country: str
+    ownership: str
+    count: int
+    names: list[str]
+
+
+@dataclass
+class StoryPage:
+    story: Story
+    entries: list[CoverageEntry]
+    first: CoverageEntry | None
+    timeline: list[CoverageEntry]
+    countries: list[tuple[str, list[str]]]
+    comparison_columns: list[str]
+    comparison: list[facts.ComparisonRow]
+    gaps: list[OutletGap] = field(default_factory=list)
+    gap_total: int = 0
+
+    @property
+    def article_count(self) -> int:
+        return len(self.entries)
+
+
+def _wire_reason(article: Article) -> str:
+    credits = " ".join([article.attribution, *(b.name for b in article.bylines.all())]).casefold()
+    for agency in WIRE_AGENCIES:
+        if agency in credits.replace(".", "").split() or (" " in agency and agency in credits):
+            return f"credited to {agency.title() if len(agency) > 4 else agency.upper()}"
+    return ""
+
+
+def story_page(*, story: Story, max_gap_names: int = 8) -> StoryPage:
+    """Everything coverage/story_detail.html reads, in 4 queries whatever the size."""
+    members = story_members(story=story)  # 2 queries
+    signatures = {
+        s.article_id: s.vector
+        for s in ArticleSignature.objects.filter(article_id__in=[m.article_id for m in members])
+    }  # 1 query
+    entries = []
+    for membership in members:
+        entry = CoverageEntry(article=membership.article, membership=membership)
+        entry.wire_reason = _wire_reason(membership.article)
+        if not entry.wire_reason:
+            # The same text as an earlier member: a wire copy run under another name.
+            vector = signatures.get(membership.article_id, {})
+            for earlier in entries:
+                other = signatures.get(earlier.article.pk, {})
+                similarity = sum(w * other.get(t, 0.0) for t, w in vector.items())
+                if similarity >= NEAR_DUPLICATE:
+                    name = earlier.article.outlet.name if earlier.article.outlet else "another"
+                    entry.wire_reason = f"same text as {name}'s article"
+                    break
+        entry.is_wire = bool(entry.wire_reason)
+        entries.append(entry)
+    dated = [e for e in entries if e.article.published_at]
+    timeline = sorted(dated, key=lambda e: (e.article.published_at, e.article.pk))
+    by_country: dict[str, list[str]] = {}
+    outlet_ids = set()
+    for entry in entries:
+        outlet = entry.article.outlet
+        if outlet is None:
+            continue
+        outlet_ids.add(outlet.pk)
+        names = by_country.setdefault(outlet.country or "Country not recorded", [])
+        if outlet.name not in names:
+            names.append(outlet.name)
+    columns = [
+        e.article.outlet.name if e.article.outlet else f"Unnamed outlet ({e.article.pk})"
+        for e in entries
+    ]
+    comparison = facts.comparison_rows(
+        [
+            facts.article_facts(headline=e.article.headline, body=e.article.body_text)
+            for e in entries
+        ]
+    )
+    gap_rows = list(
+        Outlet.objects.exclude(pk__in=outlet_ids)
+        .values("country", "ownership_type")
+        .annotate(count=Count("pk"), names=ArrayAgg("name", ordering="name"))
+        .order_by("country", "ownership_type")
+    )  # 1 query
+    ownership = dict(Outlet.OwnershipType.choices)
+    gaps = [
+        OutletGap(
+            country=row["country"] or "Country not recorded",
+            ownership=ownership.get(row["ownership_type"], row["ownership_type"]),
+            count=row["count"],
+            names=row["names"][:max_gap_names],
         )
-        .exclude(story_memberships__joined_by=StoryArticle.JoinedBy.EXCLUDED)
-        .for_listing()
-        .order_by("published_at", "pk")
+        for row in gap_rows
+    ]
+    return StoryPage(
+        story=story,
+        entries=entries,
+        first=timeline[0] if timeline else None,
+        timeline=timeline,
+        countries=sorted(by_country.items()),
+        comparison_columns=columns,
+        comparison=comparison,
+        gaps=gaps,
+        gap_total=sum(g.count for g in gaps),
     )
 
 
 def stories_for_homepage(*, limit: int = 10) -> list[Story]:
     """Stories with the widest coverage first, then the most recent."""
-    members = StoryArticle.objects.exclude(joined_by=StoryArticle.JoinedBy.EXCLUDED)
+    members = StoryArticle.objects.exclude(joined_by=EXCLUDED)
     return list(
         Story.objects.annotate(
-            article_count=Count(
-                "memberships", filter=~Q(memberships__joined_by=StoryArticle.JoinedBy.EXCLUDED)
-            ),
+            article_count=Count("memberships", filter=~Q(memberships__joined_by=EXCLUDED)),
             outlet_count=Count(
                 "memberships__article__outlet",
                 distinct=True,
-                filter=~Q(memberships__joined_by=StoryArticle.JoinedBy.EXCLUDED),
+                filter=~Q(memberships__joined_by=EXCLUDED),
             ),
         )
         .filter(article_count__gt=0)
@@ -47,8 +181,41 @@ def stories_for_homepage(*, limit: int = 10) -> list[Story]:
 def story_for_article(*, article: Article) -> Story | None:
     membership = (
         StoryArticle.objects.filter(article=article)
-        .exclude(joined_by=StoryArticle.JoinedBy.EXCLUDED)
+        .exclude(joined_by=EXCLUDED)
         .select_related("story")
         .first()
     )
     return membership.story if membership else None
+
+
+@dataclass
+class RelatedCoverage:
+    story: Story | None
+    others: list[Article]
+    article_count: int = 0
+
+
+def related_coverage_for_article(*, article: Article, limit: int = 5) -> RelatedCoverage:
+    """The article's story and up to ``limit`` other outlets' takes, one per outlet,
+    earliest first (2 queries whatever the story's size)."""
+    story = story_for_article(article=article)
+    if story is None:
+        return RelatedCoverage(story=None, others=[])
+    candidates = (
+        Article.objects.published()
+        .filter(story_memberships__story=story)
+        .exclude(story_memberships__joined_by=EXCLUDED)
+        .exclude(pk=article.pk)
+        .select_related("outlet")
+        # Articles with no named outlet each count as their own outlet.
+        .annotate(outlet_key=Coalesce("outlet_id", -F("id")))
+        .order_by("outlet_key", "published_at", "pk")
+    )
+    if article.outlet_id:
+        candidates = candidates.exclude(outlet_id=article.outlet_id)
+    # One per outlet (DISTINCT ON), then the earliest first.
+    others = sorted(
+        candidates.distinct("outlet_key")[: limit * 4],
+        key=lambda a: (a.published_at or dt.datetime.max.replace(tzinfo=dt.UTC), a.pk),
+    )[:limit]
+    return RelatedCoverage(story=story, others=others, article_count=story.member_count)

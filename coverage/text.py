@@ -1,25 +1,72 @@
-"""Turning article text into comparable term vectors."""
+"""Turning article text into comparable terms and name keys. Pure Python, no database.
+
+Two kinds of evidence come out of an article:
+
+* **terms**: folded, lightly stemmed words (and years/figures) with counts. The
+  headline and dek say what the story is, so their words count more than the body's.
+* **name keys**: proper-noun phrases ("Sergey Lavrov", "Simla Agreement") and their last
+  word ("lavrov"). They are the fallback for shared-entity evidence until the entities
+  app records mentions; see ``coverage.evidence.article_entity_keys``.
+"""
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import Counter
 
-WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+# A run of capitalised words, allowing short joiners ("Bank of England").
+NAME = re.compile(
+    r"(?<![\w'’])(?:[A-Z][\w'’.-]*[A-Za-z])(?:\s+(?:(?:of|de|al|bin|van|von|the|for)\s+)?"
+    r"[A-Z][\w'’.-]*[A-Za-z])*"
+)
+SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”(]\s*|\n\s*)$")
 
-# Words that every news article uses; they carry no information about the story.
+HEADLINE_WEIGHT = 3
+DEK_WEIGHT = 2
+
+# Words every news article uses; they say nothing about which story it is.
 STOPWORDS = frozenset(
     """
-    about above after again against all also among and any are around because been before
-    being between both but can could did does doing down during each few for from further
-    had has have having her here hers herself him himself his how into its itself just
-    more most not now off once only other our ours out over own same she should some such
-    than that the their theirs them themselves then there these they this those through
-    too under until very was were what when where which while who whom why will with would
-    you your yours said says say according told new one two three last first year years
-    week weeks day days time may might must shall per via amid while since still even well
+    a about above across after afterwards again against all almost alone along already also
+    although always am among amongst amount an and another any anyhow anyone anything anyway
+    anywhere are around as at back be became because become becomes becoming been before
+    beforehand behind being below beside besides between beyond both but by can cannot could
+    did do does doing done down due during each either else elsewhere enough etc even ever
+    every everyone everything everywhere except few for former formerly from further get
+    gets getting give given go going gone got had has have having he hence her here hereafter
+    hereby herein hers herself him himself his how however i if in indeed into is it its
+    itself just keep last latter least less like made make makes making many may me meanwhile
+    might mine more moreover most mostly much must my myself namely neither never
+    nevertheless next no nobody none noone nor not nothing now nowhere of off often on once
+    one only onto or other others otherwise our ours ourselves out over own part per perhaps
+    please put rather re really same say says said saying see seem seemed seeming seems
+    several she should show side since so some somehow someone something sometime sometimes
+    somewhere still such take taken than that the their theirs them themselves then thence
+    there thereafter thereby therefore therein thereupon these they thing things this those
+    though through throughout thru thus to together too toward towards under until up upon
+    us use used using very via was we well were what whatever when whence whenever where
+    whereafter whereas whereby wherein whereupon wherever whether which while whither who
+    whoever whole whom whose why will with within without would yet you your yours yourself
+    yourselves according told tell tells new news two three four five first second third
+    year years week weeks day days time times today yesterday tomorrow monday tuesday
+    wednesday thursday friday saturday sunday month months ago including include includes
+    included according report reported reports reporting statement added adding asked
+    called call calls want wants wanted need needs needed lot lots way ways people percent
+    don didn doesn isn wasn aren weren won wouldn couldn shouldn can't it's that's
+    mr mrs ms dr according among amid around inc ltd co com www http https
+    """.split()
+)
+
+# Capitalised words that start names only by accident (titles, months, weekdays).
+NAME_STOPWORDS = STOPWORDS | frozenset(
+    """
+    president minister prime secretary senator sen rep gov governor mayor chief chairman
+    director spokesman spokeswoman spokesperson official officials judge justice gen general
+    january february march april june july august september october november december
+    sept jan feb mar apr jun jul aug oct nov dec read more photo file getty images reuters
+    ap afp associated press update updated breaking live watch video image
     """.split()
 )
 
@@ -27,26 +74,83 @@ STOPWORDS = frozenset(
 def fold(text: str) -> str:
     """Lower-case and strip accents, so that "Sergéi" and "sergei" compare equal."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+
+
+def stem(word: str) -> str:
+    """A deliberately light stemmer: plural and possessive endings only.
+
+    Heavier stemming merges unrelated words ("policy"/"police"); plurals are where
+    outlets differ most ("attack"/"attacks").
+    """
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4:
+        if word.endswith("ies"):
+            return word[:-3] + "y"
+        if word.endswith("es") and word[-3] in "sxz":
+            return word[:-2]
+        if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            return word[:-1]
+    return word
 
 
 def terms(text: str) -> list[str]:
-    return [word for word in WORD.findall(fold(text)) if word not in STOPWORDS]
+    """Content words and figures: "26" and "1972" tell stories apart as well as words do."""
+    out = []
+    for raw in WORD.findall(fold(text)):
+        if raw.isdigit():
+            if len(raw) >= 2:
+                out.append(raw)
+            continue
+        if len(raw) < 3 or raw in STOPWORDS or any(ch.isdigit() for ch in raw):
+            continue
+        word = stem(raw)
+        if word not in STOPWORDS:
+            out.append(word)
+    return out
 
 
-def term_vector(*, headline: str, dek: str, body: str) -> Counter:
-    """Bag of words; the headline and dek say what the story is, so they count more."""
-    vector = Counter(terms(body))
-    for word in terms(f"{headline} {dek}"):
-        vector[word] += 3
-    return vector
+def term_counts(*, headline: str, dek: str = "", body: str = "") -> Counter:
+    counts = Counter(terms(body))
+    for word in terms(headline):
+        counts[word] += HEADLINE_WEIGHT
+    for word in terms(dek):
+        counts[word] += DEK_WEIGHT
+    return counts
 
 
-def cosine(a: Counter, b: Counter) -> float:
-    if not a or not b:
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(weight * b.get(word, 0) for word, weight in a.items())
-    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
-    return dot / norm if norm else 0.0
+def name_phrases(text: str) -> list[str]:
+    """Proper-noun phrases, as written. A single capitalised word opening a sentence is
+    usually not a name ("Officials said"), so it is kept only if it is not a common word.
+    """
+    found = []
+    for match in NAME.finditer(text):
+        phrase = match.group(0).strip(".-’'")
+        words = phrase.split()
+        at_start = bool(SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]))
+        while words and fold(words[0]) in NAME_STOPWORDS:
+            words = words[1:]
+            at_start = False
+        while words and fold(words[-1]) in NAME_STOPWORDS:
+            words = words[:-1]
+        if not words:
+            continue
+        if len(words) == 1 and at_start and fold(words[0]) in STOPWORDS:
+            continue
+        found.append(" ".join(words))
+    return found
+
+
+def name_keys(*, headline: str, dek: str = "", body: str = "") -> set[str]:
+    """Folded name keys: each phrase and its last word ("sergey lavrov", "lavrov")."""
+    keys = set()
+    for phrase in name_phrases(f"{headline}.\n{dek}.\n{body}"):
+        folded = " ".join(stem(w) for w in fold(phrase).replace("'s", "").split())
+        if len(folded) < 3:
+            continue
+        keys.add(folded)
+        last = folded.rsplit(" ", 1)[-1]
+        if len(last) >= 3 and last not in NAME_STOPWORDS:
+            keys.add(last)
+    return keys

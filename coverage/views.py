@@ -2,7 +2,7 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView
 
 from .models import Story
-from .selectors import story_for_page
+from .selectors import story_page
 
 
 class StoryDetailView(DetailView):
@@ -15,5 +15,5 @@ class StoryDetailView(DetailView):
         if self.object.slug != kwargs["slug"]:
             return redirect(self.object, permanent=True)
         context = self.get_context_data(object=self.object)
-        context["coverage"] = story_for_page(story=self.object)
+        context["page"] = story_page(story=self.object)
         return self.render_to_response(context)

@@ -2,7 +2,7 @@
 
 from django import template
 
-from coverage.selectors import stories_for_homepage, story_for_article, story_for_page
+from coverage.selectors import related_coverage_for_article, stories_for_homepage
 
 register = template.Library()
 
@@ -14,8 +14,10 @@ def top_stories(limit=10):
 
 @register.inclusion_tag("coverage/_related_coverage.html")
 def related_coverage(article, limit=5):
-    story = story_for_article(article=article)
-    others = []
-    if story is not None:
-        others = [a for a in story_for_page(story=story) if a.pk != article.pk][:limit]
-    return {"story": story, "others": others, "article": article}
+    related = related_coverage_for_article(article=article, limit=limit)
+    return {
+        "story": related.story,
+        "others": related.others,
+        "article": article,
+        "article_count": related.article_count,
+    }

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from articles.models import Article
-from coverage.models import Story
-from coverage.services import article_cluster
+from coverage.models import ArticleSignature, Story, TermStatistic
+from coverage.services import article_cluster, articles_cluster, stories_retitle, story_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +40,37 @@ def test_clustering_twice_keeps_an_article_in_its_story(seed_demo):
     again, _ = article_cluster(article=article)
     assert first == again
     assert Story.objects.count() == 1
+
+
+def test_the_seeds_form_one_story_in_import_order_too(seed_demo):
+    """The worker clusters articles as they are imported, undated ones included."""
+    Story.objects.all().delete()
+    ArticleSignature.objects.all().delete()
+    TermStatistic.objects.all().delete()
+    for article in Article.objects.order_by("pk"):
+        article_cluster(article=article)
+    assert Story.objects.count() == 1
+    assert Story.objects.get().member_count == 5
+
+
+def test_the_story_is_titled_after_its_most_central_article(seed_demo):
+    story = Story.objects.get()
+    story_refresh(story=story)
+    assert story.title in set(Article.objects.values_list("headline", flat=True))
+
+
+def test_clustering_a_batch_gives_the_same_story_as_one_by_one(seed_demo):
+    Story.objects.all().delete()
+    ArticleSignature.objects.all().delete()
+    TermStatistic.objects.all().delete()
+    ids = list(Article.objects.order_by("published_at", "pk").values_list("pk", flat=True))
+    assert articles_cluster(article_ids=ids) == 5
+    assert Story.objects.count() == 1
+
+
+def test_the_periodic_pass_titles_a_story_after_its_most_central_article(seed_demo):
+    story = Story.objects.get()
+    stories_retitle()
+    story.refresh_from_db()
+    assert story.title in set(Article.objects.values_list("headline", flat=True))
+    assert story.is_title_edited is False

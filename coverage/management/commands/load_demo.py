@@ -5,15 +5,15 @@ Safe to run on every `make run`: imports are idempotent and the account is creat
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
-from coverage.services import article_cluster
+from coverage.services import article_cluster, stories_retitle
 from entities.demo import demo_entities_load
 from sources.services import read_records, records_import
 
 DEMO_EDITOR = "editor"
+DEMO_MODERATOR = "moderator"
 DEMO_PASSWORD = "newsroom-demo"  # noqa: S105 - dev only, printed on purpose
 
 
@@ -36,32 +36,28 @@ class Command(BaseCommand):
         # Cluster synchronously so the demo is complete when the server starts.
         for article in Article.objects.published().order_by("published_at", "pk"):
             article_cluster(article=article)
+        stories_retitle()
         if settings.DEBUG:
             self.ensure_demo_editor()
         if report.failures:
             raise CommandError("Some seed articles failed to import")
 
     def ensure_demo_editor(self):
+        """Demo accounts in their roles: an editor and a comment moderator."""
+        from django.contrib.auth.models import Group
+
         User = get_user_model()
-        user, created = User.objects.get_or_create(
-            username=DEMO_EDITOR, defaults={"is_staff": True, "email": "editor@example.com"}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
-            user.user_permissions.set(
-                Permission.objects.filter(
-                    content_type__app_label__in=[
-                        "articles",
-                        "sources",
-                        "coverage",
-                        "entities",
-                        "taggit",
-                    ]
-                )
+        for username, role in ((DEMO_EDITOR, "editor"), (DEMO_MODERATOR, "moderator")):
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"is_staff": True, "email": f"{username}@example.com"}
             )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo editor: log in at /admin/ as {DEMO_EDITOR!r} with password {DEMO_PASSWORD!r}"
+                f"Demo accounts (password {DEMO_PASSWORD!r}): {DEMO_EDITOR!r} (editor, /admin/) "
+                f"and {DEMO_MODERATOR!r} (comment moderator, /moderation/)"
             )
         )

@@ -1,0 +1,320 @@
+"""Benchmark the related-coverage clustering on labelled JSONL sets, and at scale.
+
+Run through the embedded PostgreSQL (a scratch database is created, used and dropped,
+so the development database is never touched):
+
+    .venv/bin/python -m newsroom.localdb run -- .venv/bin/python bench/coverage.py
+    .venv/bin/python -m newsroom.localdb run -- .venv/bin/python bench/coverage.py \
+        ../shared/data/coverage/neus-dev.jsonl --json
+    .venv/bin/python -m newsroom.localdb run -- .venv/bin/python bench/coverage.py \
+        --scale 1000,10000,100000
+
+Each file (format: ../shared/data/coverage/README.md) is imported into empty tables as
+published articles, then every article goes through the real service,
+``coverage.services.articles_cluster`` (batches of 100 in one transaction each, the
+same grouping as ``article_cluster`` one by one), in time order (by ``published``,
+then file order), followed by one periodic merge pass. Predicted stories are scored with
+``../shared/tools/score_clusters.py``. ``--no-dates`` drops the dates (text-only
+figures). Parameters live in ``coverage/scoring.py`` and are the same for every file.
+
+Scale mode generates dated synthetic articles (topic words drawn from a Zipf
+vocabulary, 3-8 articles per story, 2,000 articles a day) and measures the mean time
+per article of a batch clustered when 1k, 10k, 100k ... articles are stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = BASE_DIR.parent / "shared" / "data" / "coverage"
+SCORER = BASE_DIR.parent / "shared" / "tools" / "score_clusters.py"
+BENCH_DATABASE = "newsroom_bench_coverage"
+# Articles per call of coverage.services.articles_cluster (one transaction each), as an
+# import run hands them over.
+BATCH = 100
+
+
+def scratch_database() -> str:
+    """Create a fresh scratch database next to the one in DATABASE_URL; return its URL."""
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        sys.exit("DATABASE_URL is unset: run me under `python -m newsroom.localdb run --`")
+    parts = urlsplit(url)
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+    return urlunsplit(parts._replace(path="/" + BENCH_DATABASE))
+
+
+def drop_scratch_database(admin_url: str) -> None:
+    import psycopg
+    from django.db import connections
+
+    connections.close_all()
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.dev")
+    os.environ["DEBUG"] = "false"  # no query log: it would cost memory and time
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def empty_tables() -> None:
+    from django.db import connection
+
+    from articles.models import Article
+    from coverage.models import ArticleSignature, Story, StoryArticle, StoryTerm, TermStatistic
+    from sources.models import Outlet
+
+    tables = [
+        m._meta.db_table
+        for m in (StoryTerm, StoryArticle, ArticleSignature, TermStatistic, Story, Article, Outlet)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+def load_scorer():
+    spec = importlib.util.spec_from_file_location("score_clusters", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def import_records(records: list[dict], *, use_dates: bool) -> list[int]:
+    """Published articles, one per record, created in bulk; returns ids in time order."""
+    from django.utils.text import slugify
+
+    from articles.models import Article
+    from articles.sanitize import paragraphs_to_html
+    from sources.models import Outlet
+
+    outlets = {}
+    for name in sorted({r.get("outlet") or "unknown" for r in records}):
+        slug = slugify(name)[:200] or "unknown"
+        outlets[name] = Outlet.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+    articles = []
+    for position, record in enumerate(records):
+        paragraphs = [p.strip() for p in (record.get("text") or "").split("\n\n") if p.strip()]
+        published = record.get("published") if use_dates else None
+        articles.append(
+            Article(
+                headline=(record.get("title") or "")[:300] or "(untitled)",
+                slug=slugify(record.get("title") or "")[:200] or "article",
+                body=paragraphs_to_html(paragraphs),
+                body_text="\n\n".join(paragraphs),
+                outlet=outlets[record.get("outlet") or "unknown"],
+                status=Article.Status.PUBLISHED,
+                published_at=(
+                    dt.datetime.fromisoformat(published).replace(tzinfo=dt.UTC)
+                    if published
+                    else None
+                ),
+                source_key=f"bench:{position}:{record['id']}"[:200],
+            )
+        )
+    created = Article.objects.bulk_create(articles, batch_size=1000)
+    return [a.pk for a in created]
+
+
+def cluster(ids: list[int]) -> float:
+    """Run the real service over ``ids`` in order; returns the elapsed seconds."""
+    from coverage.services import articles_cluster, stories_merge_converging
+
+    started = time.perf_counter()
+    for start in range(0, len(ids), BATCH):
+        articles_cluster(article_ids=ids[start : start + BATCH])
+    stories_merge_converging()
+    return time.perf_counter() - started
+
+
+def predictions(ids_by_record: dict[str, int]) -> dict[str, str]:
+    from coverage.models import StoryArticle
+
+    story_of = dict(
+        StoryArticle.objects.exclude(joined_by="excluded").values_list("article_id", "story_id")
+    )
+    return {rid: str(story_of.get(pk, f"none-{pk}")) for rid, pk in ids_by_record.items()}
+
+
+def run_file(path: Path, *, use_dates: bool, scorer) -> dict:
+    records = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    # Time order: by date (undated last, as PostgreSQL sorts NULLs), then file order.
+    order = sorted(
+        range(len(records)),
+        key=lambda i: (records[i].get("published") is None, records[i].get("published") or "", i),
+    )
+    records = [records[i] for i in order]
+    empty_tables()
+    ids = import_records(records, use_dates=use_dates)
+    seconds = cluster(ids)
+    gold = {r["id"]: r["story"] for r in records}
+    pred = predictions({r["id"]: pk for r, pk in zip(records, ids, strict=True)})
+    result = scorer.score(gold, pred)
+    return {
+        "file": str(path),
+        "articles": len(records),
+        "dates": use_dates,
+        "gold_stories": result["gold_clusters"],
+        "predicted_stories": result["pred_clusters"],
+        "bcubed_precision": round(result["bcubed"]["precision"], 4),
+        "bcubed_recall": round(result["bcubed"]["recall"], 4),
+        "bcubed_f1": round(result["bcubed"]["f1"], 4),
+        "pairwise_precision": round(result["pairwise"]["precision"], 4),
+        "pairwise_recall": round(result["pairwise"]["recall"], 4),
+        "pairwise_f1": round(result["pairwise"]["f1"], 4),
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(len(records) / seconds, 1),
+    }
+
+
+# ------------------------------------------------------------------ scale mode
+def synthetic_records(total: int, *, seed: int = 7):
+    """Dated synthetic articles: each story has its own topic words over a Zipf vocabulary."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic text, not security
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    vocabulary = [
+        "".join(rng.choice(letters) for _ in range(rng.randint(4, 9))) for _ in range(30000)
+    ]
+    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    produced = 0
+    story = 0
+    while produced < total:
+        story += 1
+        topic = rng.sample(vocabulary[2000:], 12)
+        names = [w.capitalize() for w in rng.sample(vocabulary[5000:], 3)]
+        for _ in range(rng.randint(3, 8)):
+            if produced >= total:
+                break
+            at = start + dt.timedelta(seconds=produced * 43.2)  # 2,000 a day
+            common = rng.choices(vocabulary[:2000], weights[:2000], k=60)
+            words = common + rng.choices(topic, k=25)
+            rng.shuffle(words)
+            body = " ".join(words) + ". " + " and ".join(names) + " said."
+            yield {
+                "id": f"syn-{produced}",
+                "story": f"s{story}",
+                "outlet": f"Outlet {produced % 40}",
+                "title": " ".join(rng.sample(topic, 5) + [names[0]]).capitalize(),
+                "text": body,
+                "published": at.isoformat(),
+            }
+            produced += 1
+
+
+def run_scale(sizes: list[int], *, batch: int) -> list[dict]:
+    """Cluster synthetic articles up to each size; time a batch right after each size."""
+    from articles.models import Article
+
+    empty_tables()
+    rows = []
+    records = list(synthetic_records(max(sizes) + batch))
+    stored = 0
+    for size in sorted(sizes):
+        while stored < size:
+            chunk = records[stored : min(size, stored + 5000)]
+            chunk = [{**r, "published": r["published"][:10]} for r in chunk]
+            ids = import_records_dated(chunk)
+            cluster_plain(ids)
+            stored += len(chunk)
+            print(f"  stored {stored:,} articles", file=sys.stderr, flush=True)
+        measured = import_records_dated(records[stored : stored + batch])
+        seconds = cluster_plain(measured)
+        stored += batch
+        rows.append(
+            {
+                "stored_articles": Article.objects.count() - batch,
+                "batch": batch,
+                "ms_per_article": round(1000 * seconds / batch, 2),
+                "articles_per_s": round(batch / seconds, 1),
+            }
+        )
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def import_records_dated(records: list[dict]) -> list[int]:
+    for record in records:
+        record["published"] = record["published"][:19]
+    return import_records(records, use_dates=True)
+
+
+def cluster_plain(ids: list[int]) -> float:
+    from coverage.services import articles_cluster
+
+    started = time.perf_counter()
+    for start in range(0, len(ids), BATCH):
+        articles_cluster(article_ids=ids[start : start + BATCH])
+    return time.perf_counter() - started
+
+
+# ------------------------------------------------------------------------ main
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "files", nargs="*", type=Path, help="JSONL sets (default: every *-dev.jsonl)"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per file")
+    parser.add_argument("--no-dates", action="store_true", help="ignore dates (text-only figures)")
+    parser.add_argument("--scale", help="comma-separated stored-article counts, e.g. 1000,10000")
+    parser.add_argument("--batch", type=int, default=500, help="articles timed per scale step")
+    parser.add_argument("--keep-db", action="store_true", help="leave the scratch database")
+    args = parser.parse_args(argv)
+
+    admin_url = os.environ.get("DATABASE_URL", "")
+    setup_django(scratch_database())
+    try:
+        if args.scale:
+            run_scale([int(s) for s in args.scale.split(",")], batch=args.batch)
+            return 0
+        scorer = load_scorer()
+        files = args.files or sorted(DATA_DIR.glob("*-dev.jsonl"))
+        if not files:
+            print(f"no files given and none in {DATA_DIR}", file=sys.stderr)
+            return 2
+        if not args.json:
+            print(
+                f"{'file':22}{'articles':>9}{'B-P':>8}{'B-R':>8}{'B-F1':>8}{'pair-F1':>9}{'art/s':>8}"
+            )
+        for path in files:
+            row = run_file(path, use_dates=not args.no_dates, scorer=scorer)
+            if args.json:
+                print(json.dumps(row), flush=True)
+            else:
+                print(
+                    f"{path.name:22}{row['articles']:>9}{row['bcubed_precision']:>8.4f}"
+                    f"{row['bcubed_recall']:>8.4f}{row['bcubed_f1']:>8.4f}"
+                    f"{row['pairwise_f1']:>9.4f}{row['articles_per_s']:>8.1f}",
+                    flush=True,
+                )
+        return 0
+    finally:
+        if not args.keep_db:
+            drop_scratch_database(admin_url)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
