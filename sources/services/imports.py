@@ -1,0 +1,258 @@
+"""The import pipeline: read → normalise to records → validate → upsert → hand on.
+
+Every format (seed text, saved HTML, RSS/Atom, JSONL) is read into
+:class:`~sources.importers.records.ArticleRecord`; this module validates and writes them.
+
+Records are written in batches, one transaction per batch, so a long import commits
+as it goes and holds bounded memory; inside a batch each record has its own savepoint,
+so one bad item is rolled back alone and reported with its file and line while the
+rest go in. After each batch commits, the articles it created or changed are announced
+with ``articles.signals.article_published`` (coverage clusters them, entity matching
+will link them), and their text fingerprints are stored for wire-copy detection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils.text import slugify
+
+from articles.models import Article
+from articles.services import (
+    BylineInput,
+    ImageInput,
+    article_upsert_imported,
+    section_get_or_create,
+)
+from articles.signals import article_published
+
+from ..importers.records import ArticleRecord, ImportFailure
+from ..models import Outlet
+from .fingerprints import articles_fingerprint
+
+__all__ = [
+    "DEFAULT_MAX_FILE_BYTES",
+    "FORMATS",
+    "ImportFailure",
+    "ImportItemError",
+    "ImportReport",
+    "max_file_bytes",
+    "outlet_get_or_create",
+    "read_records",
+    "record_import",
+    "record_source_key",
+    "records_import",
+]
+
+FORMATS = ("seed", "html", "feed", "jsonl")
+DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
+BATCH_SIZE = 250
+_SOURCE_KEY_LENGTH = 200
+
+
+class ImportItemError(Exception):
+    """A single item that cannot be imported; the message says why."""
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: list[ImportFailure] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged + self.failed
+
+    def count(self, action: str) -> None:
+        setattr(self, action, getattr(self, action) + 1)
+
+
+def max_file_bytes() -> int:
+    """The size above which a file is refused (``IMPORT_MAX_FILE_BYTES``, default 20 MiB)."""
+    return getattr(settings, "IMPORT_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)
+
+
+def outlet_get_or_create(*, name: str) -> Outlet:
+    """Outlets are matched by slug so that re-imports and spelling of case agree."""
+    slug = slugify(name)[:200]
+    outlet, _ = Outlet.objects.get_or_create(slug=slug, defaults={"name": name.strip()[:200]})
+    return outlet
+
+
+def record_source_key(record: ArticleRecord) -> str:
+    """Identity for idempotent imports: the canonical URL, else a hash of the text.
+
+    The hash covers the outlet too: the same wire text from two outlets is two
+    articles (one marked as the other's copy), not one.
+    """
+    if record.url:
+        key = "url:" + record.url.strip()
+        if len(key) <= _SOURCE_KEY_LENGTH:
+            return key
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        return key[: _SOURCE_KEY_LENGTH - 33] + "#" + digest
+    digest = hashlib.sha256(
+        "\n".join([record.outlet_name, record.headline, record.body_text]).encode("utf-8")
+    ).hexdigest()
+    return "sha256:" + digest
+
+
+def record_validate(record: ArticleRecord) -> None:
+    if not record.paragraphs and not record.headline:
+        raise ImportItemError("no article text found")
+    if not record.headline:
+        raise ImportItemError("no headline")
+
+
+def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=None):
+    """Write one record; returns (article, action). Runs in the caller's transaction."""
+    record_validate(record)
+    if outlet is None and record.outlet_name:
+        outlet = outlet_get_or_create(name=record.outlet_name)
+    section = section_get_or_create(name=record.section_name) if record.section_name else None
+    notes = list(record.review_notes)
+    if record.is_headline_provisional and not any("headline" in n for n in notes):
+        notes.insert(0, "headline is provisional, taken from the first sentence")
+    fields = {
+        "headline": record.headline[:300],
+        "is_headline_provisional": record.is_headline_provisional,
+        "dek": record.dek,
+        "paragraphs": list(record.paragraphs),
+        "key_points": list(record.key_points),
+        "outlet": outlet,
+        "section": section,
+        "canonical_url": record.url,
+        "attribution": record.attribution[:300],
+        "published_at": record.published_at,
+        "needs_review": bool(notes),
+        "review_notes": "\n".join(notes),
+    }
+    bylines = [BylineInput(b.name, b.role) for b in record.bylines]
+    images = [ImageInput(i.caption, i.credit, i.url) for i in record.images]
+    try:
+        return article_upsert_imported(
+            source_key=record_source_key(record),
+            fields=fields,
+            bylines=bylines,
+            images=images,
+            actor=actor,
+        )
+    except ValidationError as error:
+        raise ImportItemError(_describe_validation_error(error)) from error
+
+
+def _describe_validation_error(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
+    return "; ".join(error.messages)
+
+
+class _OutletCache:
+    """Outlets by name for one run, filled only from committed savepoints."""
+
+    def __init__(self, forced: Outlet | None):
+        self.forced = forced
+        self.by_slug: dict[str, Outlet] = {}
+
+    def get(self, record: ArticleRecord) -> Outlet | None:
+        if self.forced is not None:
+            return self.forced
+        if not record.outlet_name:
+            return None
+        return self.by_slug.get(slugify(record.outlet_name)[:200])
+
+    def remember(self, article: Article) -> None:
+        if self.forced is None and article.outlet is not None:
+            self.by_slug.setdefault(article.outlet.slug, article.outlet)
+
+
+def records_import(
+    records: Iterable[ArticleRecord | ImportFailure],
+    *,
+    outlet: Outlet | None = None,
+    dry_run: bool = False,
+    actor=None,
+    on_item: Callable[[ArticleRecord | ImportFailure], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    """Import records in batches, one savepoint each. Parsers yield ImportFailure for
+    items they could not read; those are reported as they are.
+
+    With ``dry_run`` everything runs in one transaction that is rolled back at the end,
+    so the counts are the real ones and nothing is kept.
+    """
+    report = ImportReport()
+    outlets = _OutletCache(outlet)
+    batches = _batched(records, batch_size, on_item)
+    if dry_run:
+        with transaction.atomic(durable=True):
+            for batch in batches:
+                _import_batch(batch, report, outlets, actor)
+            transaction.set_rollback(True)
+        return report
+    for batch in batches:
+        with transaction.atomic(durable=True):
+            published = _import_batch(batch, report, outlets, actor)
+            transaction.on_commit(lambda ids=published: _announce(ids))
+    return report
+
+
+def _batched(records, size, on_item) -> Iterator[list]:
+    iterator = iter(records)
+    while True:
+        batch = list(itertools.islice(iterator, size))
+        if not batch:
+            return
+        if on_item is not None:
+            for item in batch:
+                on_item(item)
+        yield batch
+
+
+def _import_batch(batch, report: ImportReport, outlets: _OutletCache, actor) -> list[int]:
+    """Write one batch in the current transaction; returns ids of articles to announce."""
+    changed: list[Article] = []
+    for item in batch:
+        if isinstance(item, ImportFailure):
+            report.failures.append(item)
+            continue
+        try:
+            with transaction.atomic():
+                article, action = record_import(record=item, outlet=outlets.get(item), actor=actor)
+        except (ImportItemError, DatabaseError) as error:
+            report.failures.append(ImportFailure(item.source, item.line, str(error), item.unit))
+            continue
+        outlets.remember(article)
+        report.count(action)
+        if action != "unchanged":
+            changed.append(article)
+    articles_fingerprint(articles=changed)
+    return [a.pk for a in changed if a.status == Article.Status.PUBLISHED]
+
+
+def _announce(article_ids: list[int]) -> None:
+    for article_id in article_ids:
+        article_published.send(Article, article_id=article_id)
+
+
+def read_records(paths: Iterable[Path | str], *, format: str = "auto"):
+    """Yield a record (or an ImportFailure) per item in each file, streaming JSONL."""
+    from ..importers.readers import read_path
+
+    for path in paths:
+        yield from read_path(path, format=format, max_bytes=max_file_bytes())

@@ -1,0 +1,13 @@
+from django.tasks import task
+
+from .models import ImportRun
+from .services import import_run_execute
+
+
+@task()
+def import_run_task(import_run_id: int) -> str | None:
+    """Run an import queued from the admin; returns the run's final status."""
+    run = ImportRun.objects.filter(pk=import_run_id).select_related("created_by").first()
+    if run is None:
+        return None
+    return import_run_execute(import_run=run).status
