@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 
@@ -99,18 +98,15 @@ class ImportRun(models.Model):
 class ArticleFingerprint(models.Model):
     """A MinHash signature of an article's text, to find wire copy across outlets.
 
-    ``bands`` holds one 64-bit hash per LSH band (band number folded in), GIN-indexed,
-    so the articles sharing any band with a new one come back in one indexed query,
-    across import runs. ``same_text_as`` marks this article as (mostly) the same text
-    as an earlier article from another outlet, with the estimated Jaccard similarity
-    of their word shingles.
+    ``same_text_as`` marks this article as (mostly) the same text as an earlier
+    article from another outlet, with the estimated Jaccard similarity of their word
+    shingles. The LSH band hashes live in :class:`ArticleTextBand`.
     """
 
     article = models.OneToOneField(
         "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
     )
     signature = models.BinaryField(help_text="MinHash values, little-endian uint32.")
-    bands = ArrayField(models.BigIntegerField())
     same_text_as = models.ForeignKey(
         "articles.Article",
         null=True,
@@ -120,8 +116,21 @@ class ArticleFingerprint(models.Model):
     )
     similarity = models.FloatField(null=True, blank=True)
 
-    class Meta:
-        indexes = [GinIndex(fields=["bands"], name="fingerprint_bands_gin")]
-
     def __str__(self):
         return f"Fingerprint of article {self.article_id}"
+
+
+class ArticleTextBand(models.Model):
+    """One LSH band hash of an article's signature (band number folded into the hash).
+
+    A b-tree on ``band_hash`` answers "which articles share any of these bands" for a
+    whole import batch with one index scan, whichever run stored them.
+    """
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="text_bands"
+    )
+    band_hash = models.BigIntegerField(db_index=True)
+
+    def __str__(self):
+        return f"{self.band_hash} ({self.article_id})"

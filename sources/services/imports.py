@@ -28,7 +28,9 @@ from articles.models import Article
 from articles.services import (
     BylineInput,
     ImageInput,
+    ImportedArticleInput,
     article_upsert_imported,
+    articles_upsert_imported,
     section_get_or_create,
 )
 from articles.signals import article_published
@@ -118,11 +120,29 @@ def record_validate(record: ArticleRecord) -> None:
 
 
 def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=None):
-    """Write one record; returns (article, action). Runs in the caller's transaction."""
+    """Write one record; returns (article, action). Runs in the caller's transaction.
+
+    The one-at-a-time path: used when a batch hits a database error, to find the item.
+    """
     record_validate(record)
     if outlet is None and record.outlet_name:
         outlet = outlet_get_or_create(name=record.outlet_name)
     section = section_get_or_create(name=record.section_name) if record.section_name else None
+    item = _upsert_input(record, outlet, section)
+    try:
+        return article_upsert_imported(
+            source_key=item.source_key,
+            fields=item.fields,
+            bylines=item.bylines,
+            images=item.images,
+            actor=actor,
+        )
+    except ValidationError as error:
+        raise ImportItemError(_describe_validation_error(error)) from error
+
+
+def _upsert_input(record: ArticleRecord, outlet, section) -> ImportedArticleInput:
+    """The article fields a record stands for; review notes say what the source lacked."""
     notes = list(record.review_notes)
     if record.is_headline_provisional and not any("headline" in n for n in notes):
         notes.insert(0, "headline is provisional, taken from the first sentence")
@@ -140,18 +160,12 @@ def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=
         "needs_review": bool(notes),
         "review_notes": "\n".join(notes),
     }
-    bylines = [BylineInput(b.name, b.role) for b in record.bylines]
-    images = [ImageInput(i.caption, i.credit, i.url) for i in record.images]
-    try:
-        return article_upsert_imported(
-            source_key=record_source_key(record),
-            fields=fields,
-            bylines=bylines,
-            images=images,
-            actor=actor,
-        )
-    except ValidationError as error:
-        raise ImportItemError(_describe_validation_error(error)) from error
+    return ImportedArticleInput(
+        source_key=record_source_key(record),
+        fields=fields,
+        bylines=[BylineInput(b.name, b.role) for b in record.bylines],
+        images=[ImageInput(i.caption, i.credit, i.url) for i in record.images],
+    )
 
 
 def _describe_validation_error(error: ValidationError) -> str:
@@ -162,23 +176,38 @@ def _describe_validation_error(error: ValidationError) -> str:
     return "; ".join(error.messages)
 
 
-class _OutletCache:
-    """Outlets by name for one run, filled only from committed savepoints."""
+class _Lookups:
+    """Outlets and sections by slug for one run, so a batch does not ask for each record.
+
+    Filled only from committed work: a batch that is rolled back calls ``forget``.
+    """
 
     def __init__(self, forced: Outlet | None):
         self.forced = forced
-        self.by_slug: dict[str, Outlet] = {}
+        self.outlets: dict[str, Outlet] = {}
+        self.sections: dict[str, object] = {}
 
-    def get(self, record: ArticleRecord) -> Outlet | None:
+    def outlet(self, record: ArticleRecord) -> Outlet | None:
         if self.forced is not None:
             return self.forced
         if not record.outlet_name:
             return None
-        return self.by_slug.get(slugify(record.outlet_name)[:200])
+        slug = slugify(record.outlet_name)[:200]
+        if slug not in self.outlets:
+            self.outlets[slug] = outlet_get_or_create(name=record.outlet_name)
+        return self.outlets[slug]
 
-    def remember(self, article: Article) -> None:
-        if self.forced is None and article.outlet is not None:
-            self.by_slug.setdefault(article.outlet.slug, article.outlet)
+    def section(self, record: ArticleRecord):
+        if not record.section_name:
+            return None
+        slug = slugify(record.section_name)[:100]
+        if slug not in self.sections:
+            self.sections[slug] = section_get_or_create(name=record.section_name)
+        return self.sections[slug]
+
+    def forget(self) -> None:
+        self.outlets.clear()
+        self.sections.clear()
 
 
 def records_import(
@@ -190,24 +219,24 @@ def records_import(
     on_item: Callable[[ArticleRecord | ImportFailure], None] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
-    """Import records in batches, one savepoint each. Parsers yield ImportFailure for
-    items they could not read; those are reported as they are.
+    """Import records in batches; parsers yield ImportFailure for items they could not
+    read, and those are reported as they are.
 
     With ``dry_run`` everything runs in one transaction that is rolled back at the end,
     so the counts are the real ones and nothing is kept.
     """
     report = ImportReport()
-    outlets = _OutletCache(outlet)
+    lookups = _Lookups(outlet)
     batches = _batched(records, batch_size, on_item)
     if dry_run:
         with transaction.atomic(durable=True):
             for batch in batches:
-                _import_batch(batch, report, outlets, actor)
+                _import_batch(batch, report, lookups, actor)
             transaction.set_rollback(True)
         return report
     for batch in batches:
         with transaction.atomic(durable=True):
-            published = _import_batch(batch, report, outlets, actor)
+            published = _import_batch(batch, report, lookups, actor)
             transaction.on_commit(lambda ids=published: _announce(ids))
     return report
 
@@ -224,30 +253,88 @@ def _batched(records, size, on_item) -> Iterator[list]:
         yield batch
 
 
-def _import_batch(batch, report: ImportReport, outlets: _OutletCache, actor) -> list[int]:
-    """Write one batch in the current transaction; returns ids of articles to announce."""
-    changed: list[Article] = []
+def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> list[int]:
+    """Write one batch in the current transaction; returns ids of articles to announce.
+
+    The batch is written with one bulk upsert. If that hits a database error (a row
+    the database refuses), the batch is rolled back to its savepoint and written again
+    one record per savepoint, so only the offending record fails.
+    """
+    pending: list[tuple[ArticleRecord, ImportedArticleInput]] = []
     for item in batch:
         if isinstance(item, ImportFailure):
             report.failures.append(item)
             continue
         try:
-            with transaction.atomic():
-                article, action = record_import(record=item, outlet=outlets.get(item), actor=actor)
-        except (ImportItemError, DatabaseError) as error:
-            report.failures.append(ImportFailure(item.source, item.line, str(error), item.unit))
+            record_validate(item)
+        except ImportItemError as error:
+            report.failures.append(_failure(item, error))
             continue
-        outlets.remember(article)
-        report.count(action)
-        if action != "unchanged":
-            changed.append(article)
+        pending.append((item, None))
+    changed: list[Article] = []
+    for chunk in _unique_key_chunks(pending):
+        try:
+            with transaction.atomic():
+                inputs = [
+                    _upsert_input(record, lookups.outlet(record), lookups.section(record))
+                    for record, _ in chunk
+                ]
+                results = articles_upsert_imported(items=inputs, actor=actor)
+        except DatabaseError:
+            lookups.forget()
+            changed += _import_one_by_one([record for record, _ in chunk], report, lookups, actor)
+            continue
+        for (record, _), result in zip(chunk, results, strict=True):
+            if result.error is not None:
+                report.failures.append(
+                    _failure(record, ImportItemError(_describe_validation_error(result.error)))
+                )
+                continue
+            report.count(result.action)
+            if result.action != "unchanged":
+                changed.append(result.article)
     articles_fingerprint(articles=changed)
     return [a.pk for a in changed if a.status == Article.Status.PUBLISHED]
 
 
+def _unique_key_chunks(pending):
+    """Split so that no chunk holds one source key twice (the second sees the first)."""
+    chunk, keys = [], set()
+    for record, _ in pending:
+        key = record_source_key(record)
+        if key in keys:
+            yield chunk
+            chunk, keys = [], set()
+        chunk.append((record, None))
+        keys.add(key)
+    if chunk:
+        yield chunk
+
+
+def _import_one_by_one(records, report: ImportReport, lookups: _Lookups, actor) -> list[Article]:
+    changed = []
+    for record in records:
+        try:
+            with transaction.atomic():
+                article, action = record_import(record=record, outlet=lookups.forced, actor=actor)
+        except (ImportItemError, DatabaseError) as error:
+            report.failures.append(_failure(record, error))
+            continue
+        report.count(action)
+        if action != "unchanged":
+            changed.append(article)
+    return changed
+
+
+def _failure(record: ArticleRecord, error: Exception) -> ImportFailure:
+    return ImportFailure(record.source, record.line, str(error), record.unit)
+
+
 def _announce(article_ids: list[int]) -> None:
-    for article_id in article_ids:
-        article_published.send(Article, article_id=article_id)
+    """Tell the features about a committed batch; their task rows commit together."""
+    with transaction.atomic():
+        for article_id in article_ids:
+            article_published.send(Article, article_id=article_id)
 
 
 def read_records(paths: Iterable[Path | str], *, format: str = "auto"):
