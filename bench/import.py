@@ -87,6 +87,18 @@ def recreate_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def backend_cpu_seconds(connection) -> float | None:
+    """CPU time of this connection's PostgreSQL backend (same host only), from /proc."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
@@ -97,6 +109,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--database", default="newsroom_bench", help="scratch database name")
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--without-hand-on",
+        action="store_true",
+        help="measure the pipeline alone: do not enqueue clustering tasks for new articles",
+    )
     args = parser.parse_args(argv)
 
     url = scratch_database_url(args.database)
@@ -113,6 +130,10 @@ def main(argv: list[str]) -> int:
     from sources.services import read_records, records_import
 
     call_command("migrate", verbosity=0)
+    if args.without_hand_on:
+        from articles.signals import article_published
+
+        article_published.disconnect(dispatch_uid="coverage.enqueue_clustering")
     with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
         started = time.perf_counter()
         files = generate(args.count, Path(tmp))
@@ -140,15 +161,27 @@ def main(argv: list[str]) -> int:
                 )
 
         options = {} if args.batch_size is None else {"batch_size": args.batch_size}
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        server_before = backend_cpu_seconds(connection)
         report = records_import(read_records(files), **options, on_item=tick)
         elapsed = time.perf_counter() - started
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        server_after = backend_cpu_seconds(connection)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     rate = report.total / elapsed
     print(
         f"imported: created {report.created:,}, updated {report.updated:,}, "
         f"unchanged {report.unchanged:,}, failed {report.failed:,}"
     )
     print(f"{report.total:,} articles in {elapsed:.1f} s = {rate:,.0f} articles/s")
-    print(f"peak RSS {peak_rss_mib():.1f} MiB")
+    print(f"importer process CPU {cpu:.1f} s ({cpu / elapsed:.0%} of wall time)")
+    if server_before is not None and server_after is not None:
+        server = server_after - server_before
+        print(
+            f"PostgreSQL backend CPU {server:.1f} s; together "
+            f"{report.total / (cpu + server):,.0f} articles per CPU-second"
+        )
+    print(f"peak RSS {peak_rss_mib():.1f} MiB; load average {os.getloadavg()[0]:.1f}")
     print(
         f"command: .venv/bin/python -m newsroom.localdb run -- .venv/bin/python bench/import.py "
         f"--count {args.count}"

@@ -123,14 +123,17 @@ class ArticleFingerprint(models.Model):
 class ArticleTextBand(models.Model):
     """One LSH band hash of an article's signature (band number folded into the hash).
 
-    A b-tree on ``band_hash`` answers "which articles share any of these bands" for a
-    whole import batch with one index scan, whichever run stored them.
+    The primary key (band_hash, article) is the b-tree that answers "which articles
+    share any of these bands" for a whole import batch with one index scan, whichever
+    run stored them; there is no surrogate id, since every index costs each of the 20
+    rows per imported article an insertion.
     """
 
+    pk = models.CompositePrimaryKey("band_hash", "article")
+    band_hash = models.BigIntegerField()
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="text_bands"
     )
-    band_hash = models.BigIntegerField(db_index=True)
 
     def __str__(self):
         return f"{self.band_hash} ({self.article_id})"

@@ -55,7 +55,7 @@ __all__ = [
 
 FORMATS = ("seed", "html", "feed", "jsonl")
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
-BATCH_SIZE = 250
+BATCH_SIZE = 500
 _SOURCE_KEY_LENGTH = 200
 
 
