@@ -183,3 +183,11 @@ def test_bylines_and_images_are_not_duplicated_by_re_import(mixed_sources):
     counts = Byline.objects.count(), ArticleImage.objects.count()
     run_import(mixed_sources)
     assert (Byline.objects.count(), ArticleImage.objects.count()) == counts
+
+
+def test_a_directory_import_reads_article_files_and_leaves_its_readme_alone(tmp_path):
+    write_jsonl(tmp_path / "a.jsonl", [jsonl_record(1)])
+    (tmp_path / "README.md").write_text("# About these files\n\nThey are exports.\n")
+    out, _err, error = run_import(tmp_path)
+    assert error is None
+    assert "created 1, updated 0, unchanged 0, failed 0" in out

@@ -89,8 +89,23 @@ class Command(BaseCommand):
         )
 
 
+# In a directory, only files with these suffixes are read (a README is not an article);
+# files named one by one are read whatever their suffix, by sniffing their content.
+IMPORTABLE_SUFFIXES = {
+    ".txt",
+    ".text",
+    ".jsonl",
+    ".ndjson",
+    ".html",
+    ".htm",
+    ".xml",
+    ".rss",
+    ".atom",
+}
+
+
 def expand_paths(paths: list[str]) -> list[str | Path]:
-    """Directories become their files (sorted, hidden files skipped); URLs pass through."""
+    """Directories become their importable files, sorted; URLs pass through."""
     files: list[str | Path] = []
     for raw in paths:
         if raw.startswith(("http://", "https://")):
@@ -99,7 +114,13 @@ def expand_paths(paths: list[str]) -> list[str | Path]:
         path = Path(raw)
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.is_file()
+                    and not p.name.startswith(".")
+                    and p.suffix.lower() in IMPORTABLE_SUFFIXES
+                )
             )
         else:
             files.append(path)
