@@ -260,7 +260,7 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> list
     the database refuses), the batch is rolled back to its savepoint and written again
     one record per savepoint, so only the offending record fails.
     """
-    pending: list[tuple[ArticleRecord, ImportedArticleInput]] = []
+    pending: list[ArticleRecord] = []
     for item in batch:
         if isinstance(item, ImportFailure):
             report.failures.append(item)
@@ -270,21 +270,21 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> list
         except ImportItemError as error:
             report.failures.append(_failure(item, error))
             continue
-        pending.append((item, None))
+        pending.append(item)
     changed: list[Article] = []
     for chunk in _unique_key_chunks(pending):
         try:
             with transaction.atomic():
                 inputs = [
                     _upsert_input(record, lookups.outlet(record), lookups.section(record))
-                    for record, _ in chunk
+                    for record in chunk
                 ]
                 results = articles_upsert_imported(items=inputs, actor=actor)
         except DatabaseError:
             lookups.forget()
-            changed += _import_one_by_one([record for record, _ in chunk], report, lookups, actor)
+            changed += _import_one_by_one(chunk, report, lookups, actor)
             continue
-        for (record, _), result in zip(chunk, results, strict=True):
+        for record, result in zip(chunk, results, strict=True):
             if result.error is not None:
                 report.failures.append(
                     _failure(record, ImportItemError(_describe_validation_error(result.error)))
@@ -297,15 +297,16 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> list
     return [a.pk for a in changed if a.status == Article.Status.PUBLISHED]
 
 
-def _unique_key_chunks(pending):
+def _unique_key_chunks(records: list[ArticleRecord]) -> Iterator[list[ArticleRecord]]:
     """Split so that no chunk holds one source key twice (the second sees the first)."""
-    chunk, keys = [], set()
-    for record, _ in pending:
+    chunk: list[ArticleRecord] = []
+    keys: set[str] = set()
+    for record in records:
         key = record_source_key(record)
         if key in keys:
             yield chunk
             chunk, keys = [], set()
-        chunk.append((record, None))
+        chunk.append(record)
         keys.add(key)
     if chunk:
         yield chunk
