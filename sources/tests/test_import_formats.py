@@ -191,3 +191,17 @@ def test_a_directory_import_reads_article_files_and_leaves_its_readme_alone(tmp_
     out, _err, error = run_import(tmp_path)
     assert error is None
     assert "created 1, updated 0, unchanged 0, failed 0" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_jobs_option_imports_files_in_worker_processes_with_the_same_counts(tmp_path):
+    write_jsonl(tmp_path / "a.jsonl", [jsonl_record(n) for n in range(1, 6)])
+    write_jsonl(tmp_path / "b.jsonl", [jsonl_record(n) for n in range(6, 9)])
+    write_jsonl(tmp_path / "c.jsonl", [jsonl_record(9), '{"title": '])
+    out, err, error = run_import(tmp_path, "--jobs", "2")
+    assert "created 9, updated 0, unchanged 0, failed 1" in out
+    assert "c.jsonl: line 2: truncated record" in err
+    assert error.returncode == 1
+    assert Article.objects.count() == 9
+    out, _err, _error = run_import(tmp_path, "--jobs", "2")
+    assert "created 0, updated 0, unchanged 9, failed 1" in out
