@@ -5,7 +5,7 @@
 Creates a scratch database on the same PostgreSQL server (``newsroom_bench`` by
 default, dropped and re-created; the dev database is not touched), migrates it,
 writes N articles as JSONL files of at most 10,000 lines into a temporary directory,
-then imports them with ``read_records`` → ``records_import`` exactly as
+then imports them with ``paths_import`` (read → records → batched upsert) exactly as
 ``manage.py import`` does, with DEBUG off and the database task backend: each committed
 batch queues one task that announces its articles (``article_published``, whose
 receivers queue clustering per article). No worker runs here, so that announcing and
@@ -101,8 +101,19 @@ def backend_cpu_seconds(connection) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+def peak_rss_mib(*, children: bool = False) -> float:
+    """Peak RSS of this process, or of its largest finished child (Linux reports KiB)."""
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _cpu_seconds() -> float:
+    """User and system CPU of this process and its finished worker processes."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
 
 
 def main(argv: list[str]) -> int:
@@ -111,6 +122,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--database", default="newsroom_bench", help="scratch database name")
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (import --jobs)")
 
     args = parser.parse_args(argv)
 
@@ -125,7 +137,7 @@ def main(argv: list[str]) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from sources.services import read_records, records_import
+    from sources.services import paths_import
 
     call_command("migrate", verbosity=0)
 
@@ -139,47 +151,49 @@ def main(argv: list[str]) -> int:
             f"({size / 2**20:.0f} MiB) in {generated:.1f} s",
             flush=True,
         )
-        samples = []
-        seen = 0
-        sample_every = max(args.count // 10, 1)
+        next_sample = sample_every = max(args.count // 10, 1)
         started = time.perf_counter()
 
-        def tick(_item):
-            nonlocal seen
-            seen += 1
-            if seen % sample_every == 0:
+        def on_progress(seen: int) -> None:
+            nonlocal next_sample
+            if seen >= next_sample:
+                next_sample += sample_every
                 elapsed = time.perf_counter() - started
-                samples.append((seen, elapsed, peak_rss_mib()))
                 print(
                     f"  {seen:>8,} read  {elapsed:7.1f} s  peak RSS {peak_rss_mib():6.1f} MiB",
                     flush=True,
                 )
 
-        options = {} if args.batch_size is None else {"batch_size": args.batch_size}
-        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-        server_before = backend_cpu_seconds(connection)
-        report = records_import(read_records(files), **options, on_item=tick)
+        if args.batch_size is not None:
+            import sources.services.imports
+
+            sources.services.imports.BATCH_SIZE = args.batch_size
+        cpu_before = _cpu_seconds()
+        server_before = backend_cpu_seconds(connection) if args.jobs == 1 else None
+        report = paths_import(files, jobs=args.jobs, on_progress=on_progress)
         elapsed = time.perf_counter() - started
-        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-        server_after = backend_cpu_seconds(connection)
-    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+        cpu = _cpu_seconds() - cpu_before
+        server_after = backend_cpu_seconds(connection) if args.jobs == 1 else None
     rate = report.total / elapsed
     print(
         f"imported: created {report.created:,}, updated {report.updated:,}, "
         f"unchanged {report.unchanged:,}, failed {report.failed:,}"
     )
     print(f"{report.total:,} articles in {elapsed:.1f} s = {rate:,.0f} articles/s")
-    print(f"importer process CPU {cpu:.1f} s ({cpu / elapsed:.0%} of wall time)")
+    print(f"importer CPU {cpu:.1f} s ({cpu / elapsed:.0%} of wall time), workers included")
     if server_before is not None and server_after is not None:
         server = server_after - server_before
         print(
             f"PostgreSQL backend CPU {server:.1f} s; together "
             f"{report.total / (cpu + server):,.0f} articles per CPU-second"
         )
-    print(f"peak RSS {peak_rss_mib():.1f} MiB; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"peak RSS {peak_rss_mib():.1f} MiB (largest worker {peak_rss_mib(children=True):.1f} MiB);"
+        f" load average {os.getloadavg()[0]:.1f}"
+    )
     print(
         f"command: .venv/bin/python -m newsroom.localdb run -- .venv/bin/python bench/import.py "
-        f"--count {args.count}"
+        f"--count {args.count} --jobs {args.jobs}"
     )
     connection.close()
     if not args.keep:

@@ -182,7 +182,8 @@ def _describe_validation_error(error: ValidationError) -> str:
 class _Lookups:
     """Outlets and sections by slug for one run, so a batch does not ask for each record.
 
-    Filled only from committed work: a batch that is rolled back calls ``forget``.
+    Rows created inside a savepoint that is then rolled back would be stale here, so
+    the code that rolls one back calls ``forget``.
     """
 
     def __init__(self, forced: Outlet | None):
