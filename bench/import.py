@@ -187,10 +187,8 @@ def main(argv: list[str]) -> int:
             f"PostgreSQL backend CPU {server:.1f} s; together "
             f"{report.total / (cpu + server):,.0f} articles per CPU-second"
         )
-    print(
-        f"peak RSS {peak_rss_mib():.1f} MiB (largest worker {peak_rss_mib(children=True):.1f} MiB);"
-        f" load average {os.getloadavg()[0]:.1f}"
-    )
+    workers = f" (largest worker {peak_rss_mib(children=True):.1f} MiB)" if args.jobs > 1 else ""
+    print(f"peak RSS {peak_rss_mib():.1f} MiB{workers}; load average {os.getloadavg()[0]:.1f}")
     print(
         f"command: .venv/bin/python -m newsroom.localdb run -- .venv/bin/python bench/import.py "
         f"--count {args.count} --jobs {args.jobs}"
