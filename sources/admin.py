@@ -1,11 +1,164 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
-from .models import Outlet
+from .forms import ImportUploadForm
+from .models import ArticleFingerprint, ImportRun, Outlet
+from .services import import_run_create
 
 
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "language", "ownership_type", "homepage"]
+    list_display = ["name", "country", "language", "ownership_type", "owner", "homepage"]
     list_filter = ["country", "language", "ownership_type"]
     search_fields = ["name", "slug", "domains", "owner"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "homepage", "logo"]}),
+        ("Where and who", {"fields": ["country", "language", "ownership_type", "owner"]}),
+        ("Feeds and domains", {"fields": ["domains", "feed_urls"]}),
+    ]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Upload files to import; the import runs as a background task, the report stays.
+
+    "Add" is the upload form (needs ``sources.add_importrun``); runs are never edited,
+    only viewed.
+    """
+
+    list_display = [
+        "__str__",
+        "created_by",
+        "created_at",
+        "status",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "failed_count",
+    ]
+    list_filter = ["status", "format"]
+    list_select_related = ["created_by"]
+    date_hierarchy = "created_at"
+    fields = [
+        "status",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "format",
+        "outlet",
+        "file_list",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "failed_count",
+        "failure_list",
+        "error",
+    ]
+    readonly_fields = fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Files")
+    def file_list(self, run):
+        return format_html_join(", ", "{}", ((name.rsplit("/", 1)[-1],) for name in run.files))
+
+    @admin.display(description="Failures")
+    def failure_list(self, run):
+        if not run.failures:
+            return "None"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (f["source"], f"{f['unit']} {f['line']}" if f.get("line") else "", f["reason"])
+                for f in run.failures
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>File</th><th>Where</th><th>Why</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                run = import_run_create(
+                    files=form.cleaned_data["files"],
+                    by=request.user,
+                    format=form.cleaned_data["format"],
+                    outlet=form.cleaned_data["outlet"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"{run} queued: {len(run.files)} file(s). This page shows its report."
+                )
+                return redirect(reverse("admin:sources_importrun_change", args=[run.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import articles from files",
+            "form": form,
+            "opts": self.opts,
+            "media": self.media + form.media,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "sources/admin/importrun_upload.html", context)
+
+
+@admin.register(ArticleFingerprint)
+class WireCopyAdmin(admin.ModelAdmin):
+    """Articles marked as wire copy: "same text as <article>, similarity 0.93"."""
+
+    list_display = ["article_link", "outlet", "mark", "original_outlet"]
+    list_select_related = ["article__outlet", "same_text_as__outlet"]
+    list_filter = [("same_text_as", admin.EmptyFieldListFilter)]
+    search_fields = ["article__headline", "same_text_as__headline"]
+    fields = ["article_link", "mark"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("signature")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Article", ordering="article__headline")
+    def article_link(self, fingerprint):
+        url = reverse("admin:articles_article_change", args=[fingerprint.article_id])
+        return format_html('<a href="{}">{}</a>', url, fingerprint.article)
+
+    @admin.display(description="Outlet")
+    def outlet(self, fingerprint):
+        return fingerprint.article.outlet or "—"
+
+    @admin.display(description="Wire copy", ordering="-similarity")
+    def mark(self, fingerprint):
+        if fingerprint.same_text_as_id is None:
+            return "—"
+        url = reverse("admin:articles_article_change", args=[fingerprint.same_text_as_id])
+        return format_html(
+            'same text as <a href="{}">{}</a>, similarity {}',
+            url,
+            fingerprint.same_text_as,
+            f"{fingerprint.similarity:.2f}",
+        )
+
+    @admin.display(description="Original's outlet")
+    def original_outlet(self, fingerprint):
+        original = fingerprint.same_text_as
+        return (original and original.outlet) or "—"

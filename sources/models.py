@@ -1,5 +1,6 @@
-"""Where articles come from: the outlets that publish them."""
+"""Where articles come from: the outlets that publish them, and how they got here."""
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
@@ -26,6 +27,13 @@ class Outlet(models.Model):
         max_length=20, choices=OwnershipType.choices, default=OwnershipType.UNKNOWN
     )
     owner = models.CharField(max_length=200, blank=True)
+    logo = models.ImageField(upload_to="outlets/logos/", blank=True)
+    feed_urls = ArrayField(
+        models.URLField(max_length=1000),
+        default=list,
+        blank=True,
+        help_text="RSS or Atom feeds to import from.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -36,3 +44,96 @@ class Outlet(models.Model):
 
     def get_absolute_url(self):
         return reverse("sources:outlet_detail", kwargs={"slug": self.slug})
+
+
+class ImportRun(models.Model):
+    """One import started from the admin: who uploaded which files, and what happened.
+
+    The report (counts and every failure) is kept, so an editor can come back to it
+    after the background task has finished.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to run"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Imported"
+        PARTIAL = "partial", "Imported with failures"
+        ERROR = "error", "Stopped by an error"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_runs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    format = models.CharField(max_length=10, default="auto")
+    outlet = models.ForeignKey(
+        Outlet,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="import_runs",
+        help_text="Every item belongs to this outlet, whatever the files say.",
+    )
+    files = models.JSONField(
+        default=list, help_text="Stored names of the uploaded files, under MEDIA_ROOT."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    failures = models.JSONField(
+        default=list, blank=True, help_text="[{source, unit, line, reason}] per failed item."
+    )
+    error = models.TextField(blank=True, help_text="Why the run stopped, if it did.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Import #{self.pk} ({self.get_status_display()})"
+
+
+class ArticleFingerprint(models.Model):
+    """A MinHash signature of an article's text, to find wire copy across outlets.
+
+    ``same_text_as`` marks this article as (mostly) the same text as an earlier
+    article from another outlet, with the estimated Jaccard similarity of their word
+    shingles. The LSH band hashes live in :class:`ArticleTextBand`.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
+    )
+    signature = models.BinaryField(help_text="MinHash values, little-endian uint32.")
+    same_text_as = models.ForeignKey(
+        "articles.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="wire_copies",
+    )
+    similarity = models.FloatField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Fingerprint of article {self.article_id}"
+
+
+class ArticleTextBand(models.Model):
+    """One LSH band hash of an article's signature (band number folded into the hash).
+
+    The primary key (band_hash, article) is the b-tree that answers "which articles
+    share any of these bands" for a whole import batch with one index scan, whichever
+    run stored them; there is no surrogate id, since every index costs each of the 20
+    rows per imported article an insertion.
+    """
+
+    pk = models.CompositePrimaryKey("band_hash", "article")
+    band_hash = models.BigIntegerField()
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="text_bands"
+    )
+
+    def __str__(self):
+        return f"{self.band_hash} ({self.article_id})"

@@ -48,9 +48,31 @@ class ArticleRecord:
     paragraphs: list[str] = field(default_factory=list)  # body, in order, plain text
     attribution: str = ""  # e.g. "Source: IndianDefenseNews": who the outlet credits
     external_id: str = ""
-    line: int | None = None  # line number in the source file, for error reports
+    line: int | None = None  # line (or feed entry) number in the source, for error reports
+    unit: str = "line"  # what ``line`` counts: "line", or "entry" for feeds
     review_notes: list[str] = field(default_factory=list)  # facts missing or guessed
 
     @property
     def body_text(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+
+@dataclass
+class ImportFailure:
+    """An item that could not be read or imported, named so an editor can find it.
+
+    ``line`` is the line number for line-based formats (JSONL, seed text) and the
+    entry number for feeds; ``unit`` says which, so a report reads "feed.xml: entry 3: …".
+    """
+
+    source: str
+    line: int | None
+    reason: str
+    unit: str = "line"
+
+    def __str__(self):
+        where = f"{self.source}: {self.unit} {self.line}" if self.line else self.source
+        return f"{where}: {self.reason}"
+
+    def as_dict(self) -> dict:
+        return {"source": self.source, "unit": self.unit, "line": self.line, "reason": self.reason}

@@ -1,0 +1,47 @@
+"""Reads about where articles come from: wire copy for the story and article pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from articles.models import Article
+
+from .models import ArticleFingerprint
+
+
+@dataclass(frozen=True)
+class WireCopy:
+    """``article`` has (mostly) the same text as ``original``, from another outlet."""
+
+    article_id: int
+    original: Article
+    similarity: float
+
+    def __str__(self):
+        return f"same text as “{self.original.headline}”, similarity {self.similarity:.2f}"
+
+
+def wire_copy_of(*, article: Article) -> WireCopy | None:
+    """The earlier article this one repeats, if any (one query)."""
+    return wire_copies_for(articles=[article]).get(article.pk)
+
+
+def wire_copies_for(*, articles: Iterable[Article]) -> dict[int, WireCopy]:
+    """Wire-copy marks for many articles in one query, keyed by article id (story pages)."""
+    ids = [a.pk for a in articles]
+    rows = (
+        ArticleFingerprint.objects.filter(article_id__in=ids, same_text_as__isnull=False)
+        .select_related("same_text_as__outlet")
+        .only(
+            "article_id",
+            "similarity",
+            "same_text_as__headline",
+            "same_text_as__slug",
+            "same_text_as__outlet__name",
+            "same_text_as__outlet__slug",
+        )
+    )
+    return {
+        row.article_id: WireCopy(row.article_id, row.same_text_as, row.similarity) for row in rows
+    }

@@ -1,0 +1,33 @@
+"""Every write the sources app makes: outlets, the import pipeline, runs, wire copy.
+
+Split by concern; import from ``sources.services``.
+"""
+
+from .fingerprints import articles_fingerprint
+from .import_runs import import_run_create, import_run_execute
+from .imports import (
+    ImportFailure,
+    ImportItemError,
+    ImportReport,
+    outlet_get_or_create,
+    paths_import,
+    read_records,
+    record_import,
+    record_source_key,
+    records_import,
+)
+
+__all__ = [
+    "ImportFailure",
+    "ImportItemError",
+    "ImportReport",
+    "articles_fingerprint",
+    "import_run_create",
+    "import_run_execute",
+    "outlet_get_or_create",
+    "paths_import",
+    "read_records",
+    "record_import",
+    "record_source_key",
+    "records_import",
+]

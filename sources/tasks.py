@@ -1,0 +1,20 @@
+from django.tasks import task
+
+from .models import ImportRun
+from .services import import_run_execute
+from .services.imports import articles_announce
+
+
+@task()
+def import_run_task(import_run_id: int) -> str | None:
+    """Run an import queued from the admin; returns the run's final status."""
+    run = ImportRun.objects.filter(pk=import_run_id).select_related("created_by").first()
+    if run is None:
+        return None
+    return import_run_execute(import_run=run).status
+
+
+@task()
+def articles_announce_task(article_ids: list[int]) -> int:
+    """Announce one committed import batch to clustering and entity matching."""
+    return articles_announce(article_ids=article_ids)
