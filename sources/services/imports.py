@@ -392,7 +392,9 @@ def paths_import(
     sooner. Files are shared out by size; one big file still goes to one worker.
     ``on_progress`` receives the number of items read so far.
 
-    Known limit: workers do not see each other's uncommitted batches, so a text and its
+    Workers are spawned processes with their own database connections (see
+    ``sources.import_worker``). Known limit: workers do not see each other's uncommitted
+    batches, so a text and its
     copy imported at the same moment by two workers are not marked as wire copy. Import
     with ``jobs=1`` when that matters.
     """
@@ -441,48 +443,41 @@ def _shares(paths: list[Path | str], jobs: int) -> list[list[Path | str]]:
     return [share for share in shares if share]
 
 
-_counter = None  # the shared item counter, set in each worker process
-
-
-def _worker_init(counter) -> None:
-    global _counter
-    _counter = counter
-
-
-def _worker_import(paths, format, outlet_id, dry_run, actor_id) -> ImportReport:
+def worker_import(paths, *, format, outlet_id, dry_run, actor_id, on_item) -> ImportReport:
+    """One worker's share of a parallel import (see ``sources.import_worker``)."""
     from django.contrib.auth import get_user_model
 
     outlet = Outlet.objects.get(pk=outlet_id) if outlet_id else None
     actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
-
-    def tick(_item):
-        with _counter.get_lock():
-            _counter.value += 1
-
     return records_import(
         read_records(paths, format=format),
         outlet=outlet,
         dry_run=dry_run,
         actor=actor,
-        on_item=tick,
+        on_item=on_item,
     )
 
 
 def _paths_import_parallel(paths, *, format, outlet_id, dry_run, actor_id, jobs, on_progress):
     import multiprocessing
+    import os
 
-    from django.db import connections
+    from django.db import connection
+
+    from .. import import_worker
 
     shares = _shares(list(paths), jobs)
-    # Workers are forked, so they inherit settings (and, in tests, the test database);
-    # a connection must not be shared across processes, so each opens its own.
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     counter = context.Value("q", 0)
     report = ImportReport()
-    with context.Pool(len(shares), initializer=_worker_init, initargs=(counter,)) as pool:
+    init_args = (
+        os.environ.get("DJANGO_SETTINGS_MODULE", "newsroom.settings.dev"),
+        connection.settings_dict["NAME"],
+        counter,
+    )
+    with context.Pool(len(shares), initializer=import_worker.init, initargs=init_args) as pool:
         pending = pool.starmap_async(
-            _worker_import,
+            import_worker.run,
             [(share, format, outlet_id, dry_run, actor_id) for share in shares],
         )
         while not pending.ready():

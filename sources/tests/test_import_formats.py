@@ -233,3 +233,37 @@ def test_jobs_option_imports_files_in_worker_processes_with_the_same_counts(tmp_
     assert Article.objects.count() == 9
     out, _err, _returncode = import_in_a_fresh_process(tmp_path, "--jobs", "2")
     assert "created 0, updated 0, unchanged 9, failed 1" in out
+
+
+@pytest.fixture
+def local_feed_server(tmp_path):
+    """A feed served on the loopback interface: the only network these tests touch."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_feed_url_is_fetched_and_its_entries_imported(local_feed_server):
+    directory, base_url = local_feed_server
+    feed = rss_feed([{"title": "Wire story one", "link": "https://wire.example.com/1"}])
+    (directory / "wire.xml").write_text(feed, encoding="utf-8")
+    out, _err, error = run_import(f"{base_url}/wire.xml")
+    assert error is None
+    assert "created 1, updated 0, unchanged 0, failed 0" in out
+    assert Article.objects.get().headline == "Wire story one"
+
+
+def test_an_unreachable_feed_url_is_reported_by_address(local_feed_server):
+    _directory, base_url = local_feed_server
+    out, err, error = run_import(f"{base_url}/missing.xml")
+    assert error.returncode == 1
+    assert f"{base_url}/missing.xml: cannot fetch: HTTP Error 404" in err

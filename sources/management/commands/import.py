@@ -43,8 +43,8 @@ class Command(BaseCommand):
         files = expand_paths(paths)
         if not files:
             raise CommandError("No files to import.")
-        # No refresh thread: worker processes are forked, which must not happen while
-        # another thread runs. The bar is redrawn from the progress callback instead.
+        # The bar is redrawn from the progress callback, which the parallel import calls
+        # while it waits for its workers, so no refresh thread is needed.
         progress = Progress(
             TextColumn(f"[bold]Importing[/] {len(files)} file(s)"),
             BarColumn(),
