@@ -104,3 +104,31 @@ def test_news_sitemap_has_only_the_last_two_days(client):
     body = client.get("/sitemap-news.xml").text
     assert fresh.headline in body
     assert "Old news" not in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feeds/latest.rss",
+        "/feeds/latest.atom",
+        "/sections/regional/feed.rss",
+        "/sections/regional/feed.atom",
+        "/tags/kashmir/feed.rss",
+        "/tags/kashmir/feed.atom",
+    ],
+)
+def test_feeds_parse_cleanly_with_the_required_elements(client, path):
+    import feedparser
+
+    regional = section_get_or_create(name="Regional")
+    article = ArticleFactory(section=regional, headline="Talks resume in Tashkent")
+    article.tags.add("Kashmir")
+    response = client.get(path)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert feed.bozo is False, feed.get("bozo_exception")
+    assert feed.feed.title and feed.feed.link
+    entry = feed.entries[0]
+    assert entry.title == "Talks resume in Tashkent"
+    assert entry.link == f"http://testserver{article.get_absolute_url()}"
+    assert entry.id and (entry.get("published") or entry.get("updated"))

@@ -217,3 +217,19 @@ def test_bodies_are_sanitised_when_saved(editor):
     stored = Article.objects.get(pk=article.pk)
     assert stored.body == "<p>Hi</p>"
     assert stored.body_text == "Hi"
+
+
+def test_the_worker_task_publishes_what_is_due_and_nothing_else(editor):
+    from articles.tasks import publish_scheduled_article
+
+    due = draft_by(editor)
+    later = draft_by(editor)
+    for article, hours in ((due, 1), (later, 5)):
+        workflow.article_schedule(
+            article=article, by=editor, publish_at=timezone.now() + dt.timedelta(hours=hours)
+        )
+    # The clock reaches the first article's time.
+    Article.objects.filter(pk=due.pk).update(publish_at=timezone.now() - dt.timedelta(seconds=1))
+    assert publish_scheduled_article.call(article_id=due.pk) == [due.pk]
+    assert Article.objects.get(pk=due.pk).status == Status.PUBLISHED
+    assert Article.objects.get(pk=later.pk).status == Status.SCHEDULED
