@@ -49,8 +49,7 @@ def stop_all(children: list[subprocess.Popen]) -> None:
 def main(mode: str) -> int:
     if mode == "dev":
         settings = "newsroom.settings.dev"
-        manage("migrate", "--no-input", "-v", "0", settings=settings)
-        manage("load_demo", settings=settings)
+        manage("load_demo", "--migrate", settings=settings)
         web = [PYTHON, "manage.py", "runserver", HOST_PORT]
     elif mode == "prod":
         settings = "newsroom.settings.prod"

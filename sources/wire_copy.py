@@ -18,11 +18,11 @@ would raise recall below 0.7 but cost one indexed row per band per article.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 128
 BANDS = 20
@@ -34,8 +34,20 @@ MIN_WORDS = 30
 SAME_TEXT_THRESHOLD = 0.7
 
 _WORD = re.compile(r"\w+")
-# One MinHash with the permutations built once; copies share them (building is costly).
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=1)
+
+
+@functools.cache
+def _template():
+    """One MinHash with the permutations built once; copies share them (building is costly).
+
+    Imported on first use: datasketch pulls in SciPy, a second of start-up that every
+    web process and management command would otherwise pay.
+    """
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1)
+
+
 # Fixed odd multipliers and salts for band hashing (stored hashes depend on them: never
 # change them without re-fingerprinting every article).
 _BAND_RNG = np.random.default_rng(20251105)
@@ -78,6 +90,6 @@ def text_signature(text: str) -> Signature | None:
         " ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8")
         for i in range(len(words) - SHINGLE_WORDS + 1)
     }
-    minhash = _TEMPLATE.copy()
+    minhash = _template().copy()
     minhash.update_batch(list(shingles))
     return Signature(minhash.hashvalues.astype(np.uint64))
