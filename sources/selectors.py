@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from articles.models import Article
 
-from .models import ArticleFingerprint
+from .models import ArticleFingerprint, Outlet
 
 
 @dataclass(frozen=True)
@@ -45,3 +45,40 @@ def wire_copies_for(*, articles: Iterable[Article]) -> dict[int, WireCopy]:
     return {
         row.article_id: WireCopy(row.article_id, row.same_text_as, row.similarity) for row in rows
     }
+
+
+def outlet_stories(*, outlet: Outlet, limit: int = 10) -> list:
+    """The latest stories this outlet covered, in one query.
+
+    Stories belong to the coverage app, which builds on sources; they are reached
+    through Article's relations rather than imported, so the layering holds.
+    """
+    membership = Article._meta.get_field("story_memberships").related_model
+    story = membership._meta.get_field("story").related_model
+    return list(
+        story.objects.filter(
+            memberships__article__outlet=outlet,
+            memberships__article__status=Article.Status.PUBLISHED,
+        )
+        .exclude(memberships__joined_by="excluded")
+        .distinct()
+        .order_by("-last_updated_at", "-pk")[:limit]
+    )
+
+
+def outlet_jsonld(*, outlet: Outlet, request) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsMediaOrganization",
+        "name": outlet.name,
+        "url": outlet.homepage or request.build_absolute_uri(outlet.get_absolute_url()),
+    }
+    if outlet.logo:
+        data["logo"] = request.build_absolute_uri(outlet.logo.url)
+    if outlet.domains:
+        data["sameAs"] = [f"https://{domain}/" for domain in outlet.domains]
+    if outlet.country:
+        data["address"] = {"@type": "PostalAddress", "addressCountry": outlet.country}
+    if outlet.owner:
+        data["parentOrganization"] = {"@type": "Organization", "name": outlet.owner}
+    return data

@@ -2,12 +2,20 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article
+from entities.jsonld import jsonld_script
 
 from .models import Outlet
+from .selectors import outlet_jsonld, outlet_stories
 
 
 def outlet_detail(request, slug):
     outlet = get_object_or_404(Outlet, slug=slug)
     articles = Article.objects.published().filter(outlet=outlet).for_listing().latest_first()
     page = Paginator(articles, 20).get_page(request.GET.get("page"))
-    return render(request, "sources/outlet_detail.html", {"outlet": outlet, "page": page})
+    context = {
+        "outlet": outlet,
+        "page": page,
+        "stories": outlet_stories(outlet=outlet),
+        "jsonld": jsonld_script(outlet_jsonld(outlet=outlet, request=request)),
+    }
+    return render(request, "sources/outlet_detail.html", context)
