@@ -48,6 +48,13 @@ def start_gunicorn(port: int, cache: bool) -> subprocess.Popen:
         "PAGE_CACHE_ENABLED": "true" if cache else "false",
         "PAGE_CACHE_URL": f"filecache://{ROOT / 'var' / 'cache' / 'bench-pages'}",
     }
+    # Static files as production serves them: hashed names from a fresh manifest.
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     process = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -107,7 +114,6 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if Article.objects.count() < args.articles:
         call_command("generate_corpus", articles=args.articles - Article.objects.count())
-    call_command("collectstatic", verbosity=0, interactive=False)
     total = Article.objects.count()
     article = Article.objects.published().latest_first().first()
     story = Story.objects.order_by("pk").first()
