@@ -99,3 +99,43 @@ class TagAtomFeed(TagFeed):
 
     def subtitle(self, obj):
         return self.description(obj)
+
+
+class EntityFeed(LatestArticlesFeed):
+    """Articles naming a person, place or event (a person's also include their bylines)."""
+
+    kind = "person"
+
+    def get_object(self, request, slug):
+        from entities.models import Event, Person, Place
+
+        model = {"person": Person, "place": Place, "event": Event}[self.kind]
+        return get_object_or_404(model, slug=slug)
+
+    def title(self, obj):
+        return f"Newsroom: {obj.name}"
+
+    def description(self, obj):
+        return f"The latest articles about {obj.name} on Newsroom."
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def articles(self, obj):
+        from entities.selectors import entity_articles
+
+        return entity_articles(entity=obj)
+
+    def items(self, obj=None):
+        return self.articles(obj)[:FEED_SIZE]
+
+
+class EntityAtomFeed(EntityFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+
+def entity_feed(kind: str, atom: bool = False):
+    return type(f"{kind.title()}Feed", (EntityAtomFeed if atom else EntityFeed,), {"kind": kind})()

@@ -132,3 +132,30 @@ def test_feeds_parse_cleanly_with_the_required_elements(client, path):
     assert entry.title == "Talks resume in Tashkent"
     assert entry.link == f"http://testserver{article.get_absolute_url()}"
     assert entry.id and (entry.get("published") or entry.get("updated"))
+
+
+@pytest.mark.parametrize("kind", ["story", "person", "place"])
+def test_story_and_entity_feeds_carry_the_seed_articles(client, seed_demo, kind):
+    import feedparser
+
+    from coverage.models import Story
+    from entities.models import Person, Place
+
+    url = {
+        "story": lambda: reverse("coverage:story_rss", args=[Story.objects.get().pk]),
+        "person": lambda: reverse("articles:person_rss", args=["sergey-lavrov"]),
+        "place": lambda: reverse("articles:place_atom", args=["pahalgam"]),
+    }[kind]()
+    assert Person.objects.filter(slug="sergey-lavrov").exists()
+    assert Place.objects.filter(slug="pahalgam").exists()
+    feed = feedparser.parse(client.get(url).content)
+    assert feed.bozo is False, feed.get("bozo_exception")
+    titles = {entry.title for entry in feed.entries}
+    assert "Russia Offers to Mediate in Kashmir Crisis: India and Pakistan" in titles
+    if kind == "place":  # the page's articles: seed 001 names only the Pahalgam *attack*
+        from entities.selectors import entity_articles
+
+        expected = entity_articles(entity=Place.objects.get(slug="pahalgam"))
+        assert titles == {article.headline for article in expected}
+    else:
+        assert len(titles) == 5

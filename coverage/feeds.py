@@ -1,0 +1,40 @@
+"""A story's feed: every article that joins it, as outlets report."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+
+from articles.feeds import FEED_SIZE, LatestArticlesFeed
+from articles.models import Article
+
+from .models import Story, StoryArticle
+
+
+class StoryFeed(LatestArticlesFeed):
+    def get_object(self, request, pk):
+        return get_object_or_404(Story, pk=pk)
+
+    def title(self, obj):
+        return f"Newsroom story: {obj.title}"
+
+    def description(self, obj):
+        return f"Every outlet's coverage of “{obj.title}” on Newsroom, newest first."
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def articles(self, obj):
+        return (
+            Article.objects.published()
+            .filter(story_memberships__story=obj)
+            .exclude(story_memberships__joined_by=StoryArticle.JoinedBy.EXCLUDED)
+        )
+
+    def items(self, obj=None):
+        return self.articles(obj).for_listing().latest_first()[:FEED_SIZE]
+
+
+class StoryAtomFeed(StoryFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)
