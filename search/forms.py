@@ -5,6 +5,8 @@ class SearchForm(forms.Form):
     q = forms.CharField(label="Search articles", max_length=200, required=False)
     section = forms.SlugField(required=False, widget=forms.HiddenInput)
     outlet = forms.SlugField(required=False, widget=forms.HiddenInput)
+    person = forms.SlugField(required=False, widget=forms.HiddenInput)
+    place = forms.SlugField(required=False, widget=forms.HiddenInput)
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

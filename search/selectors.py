@@ -15,6 +15,8 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Article
 from articles.search import Unaccented
+from entities.models import Mention
+from entities.selectors import PUBLIC_STATES
 
 from .models import SearchTerm
 
@@ -24,10 +26,15 @@ WORD = re.compile(r"[^\W_]+", re.UNICODE)
 START, STOP = "\x02", "\x03"
 
 
+ENTITY_FACETS = ("person", "place")
+
+
 @dataclass
 class SearchFilters:
     section: str = ""
     outlet: str = ""
+    person: str = ""
+    place: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
@@ -92,6 +99,12 @@ def _matching(query: str, filters: SearchFilters):
         articles = articles.filter(section__slug=filters.section)
     if filters.outlet:
         articles = articles.filter(outlet__slug=filters.outlet)
+    for kind in ENTITY_FACETS:
+        slug = getattr(filters, kind)
+        if slug:
+            articles = articles.filter(
+                **{f"mentions__{kind}__slug": slug, "mentions__state__in": PUBLIC_STATES}
+            )
     if filters.date_from:
         articles = articles.filter(published_at__date__gte=filters.date_from)
     if filters.date_to:
@@ -153,6 +166,18 @@ def _facets(articles) -> dict[str, list[dict]]:
         )
         facets[relation] = [
             {"slug": r[f"{relation}__slug"], "name": r[f"{relation}__name"], "count": r["count"]}
+            for r in rows
+        ]
+    for kind in ENTITY_FACETS:
+        rows = (
+            Mention.objects.filter(article__in=base.values("pk"), state__in=PUBLIC_STATES)
+            .exclude(**{kind: None})
+            .values(f"{kind}__slug", f"{kind}__name")
+            .annotate(count=Count("article", distinct=True))
+            .order_by("-count", f"{kind}__name")[:10]
+        )
+        facets[kind] = [
+            {"slug": r[f"{kind}__slug"], "name": r[f"{kind}__name"], "count": r["count"]}
             for r in rows
         ]
     return facets

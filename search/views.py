@@ -14,6 +14,8 @@ def search(request):
             filters=SearchFilters(
                 section=data["section"],
                 outlet=data["outlet"],
+                person=data["person"],
+                place=data["place"],
                 date_from=data["date_from"],
                 date_to=data["date_to"],
             ),

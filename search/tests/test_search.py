@@ -85,3 +85,12 @@ def test_publishing_adds_the_articles_words_to_the_vocabulary(django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         workflow.article_publish(article=article, by=editor)
     assert SearchTerm.objects.filter(word__in=["quixotic", "zeppelin"]).count() == 2
+
+
+def test_people_and_places_are_facets_that_narrow_the_results(seeds_searchable):
+    results = article_search(query="Russia", filters=SearchFilters())
+    people = {f["name"]: f["count"] for f in results.facets["person"]}
+    assert people["Sergey Lavrov"] == 5
+    assert "Pahalgam" in {f["name"] for f in results.facets["place"]}
+    narrowed = article_search(query="Russia", filters=SearchFilters(person="narendra-modi"))
+    assert narrowed.page.paginator.count == people["Narendra Modi"] < 5
