@@ -61,32 +61,14 @@ def article_upsert_imported(
     when every field, byline and image already matches. Imported articles are
     published: they are other outlets' published work, shown as coverage.
     """
-    fields = _imported_fields(fields)
-    article = Article.objects.select_for_update().filter(source_key=source_key).first()
-    if article is None:
-        article = Article(source_key=source_key, **fields)
-        article.full_clean()
-        with reversion.create_revision(atomic=False):
-            article.save()
-            _replace_bylines_and_images(article, bylines, images)
-            _describe_revision(actor, comment)
-        return article, "created"
-
-    changed = [name for name, value in fields.items() if getattr(article, name) != value]
-    old_bylines = [BylineInput(b.name, b.role) for b in article.bylines.order_by("position")]
-    old_images = [
-        ImageInput(i.caption, i.credit, i.source_url) for i in article.images.order_by("position")
-    ]
-    if not changed and old_bylines == list(bylines) and old_images == list(images):
-        return article, "unchanged"
-    for name in changed:
-        setattr(article, name, fields[name])
-    article.full_clean()
-    with reversion.create_revision(atomic=False):
-        article.save()
-        _replace_bylines_and_images(article, bylines, images)
-        _describe_revision(actor, comment)
-    return article, "updated"
+    (result,) = articles_upsert_imported(
+        items=[ImportedArticleInput(source_key, fields, list(bylines), list(images))],
+        actor=actor,
+        comment=comment,
+    )
+    if result.error is not None:
+        raise result.error
+    return result.article, result.action
 
 
 def _describe_revision(actor, comment: str) -> None:
@@ -95,31 +77,6 @@ def _describe_revision(actor, comment: str) -> None:
     if actor is not None:
         reversion.set_user(actor)
     reversion.set_comment(comment)
-
-
-def _replace_bylines_and_images(article, bylines, images) -> None:
-    article.bylines.all().delete()
-    Byline.objects.bulk_create(
-        Byline(
-            article=article,
-            position=i,
-            name=b.name,
-            role=b.role,
-            person=None if b.role == Byline.Role.DESK else person_for_byline(name=b.name),
-        )
-        for i, b in enumerate(bylines)
-    )
-    article.images.all().delete()
-    ArticleImage.objects.bulk_create(
-        ArticleImage(
-            article=article,
-            position=i,
-            caption=m.caption,
-            credit=m.credit,
-            source_url=m.source_url,
-        )
-        for i, m in enumerate(images)
-    )
 
 
 @dataclass

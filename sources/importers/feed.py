@@ -22,11 +22,7 @@ from articles.sanitize import html_to_text, sanitize_html
 
 from .records import ArticleRecord, BylineRecord, ImageRecord, ImportFailure
 from .seed import (
-    NOTE_NO_BYLINE,
-    NOTE_NO_DATE,
-    NOTE_OUTLET_NOT_NAMED,
-    NOTE_PROVISIONAL_HEADLINE,
-    provisional_headline,
+    note_missing_facts,
 )
 
 __all__ = ["FeedFormatError", "iter_feed_records"]
@@ -81,16 +77,7 @@ def _record(entry, *, source: str, outlet_name: str) -> ArticleRecord:
             url = enclosure.get("href") or enclosure.get("url") or ""
             record.images.append(ImageRecord(url=url))
             break
-    if not record.headline:
-        record.headline = provisional_headline(paragraphs[0])
-        record.is_headline_provisional = True
-        record.review_notes.append(NOTE_PROVISIONAL_HEADLINE)
-    if not record.bylines:
-        record.review_notes.append(NOTE_NO_BYLINE)
-    if record.published_at is None:
-        record.review_notes.append(NOTE_NO_DATE)
-    if not record.outlet_name:
-        record.review_notes.append(NOTE_OUTLET_NOT_NAMED)
+    note_missing_facts(record)
     return record
 
 

@@ -19,12 +19,8 @@ from lxml import html as lxml_html
 
 from .records import ArticleRecord, BylineRecord, ImageRecord
 from .seed import (
-    NOTE_NO_BYLINE,
-    NOTE_NO_DATE,
-    NOTE_OUTLET_NOT_NAMED,
-    NOTE_PROVISIONAL_HEADLINE,
     NOTE_TIME_ZONE_ASSUMED,
-    provisional_headline,
+    note_missing_facts,
 )
 
 __all__ = ["MIN_ARTICLE_WORDS", "NoArticleError", "parse_html"]
@@ -81,16 +77,7 @@ def parse_html(text: str, *, source: str) -> ArticleRecord:
     image = _lead_image(text, document.image or "")
     if image is not None:
         record.images.append(image)
-    if not record.headline:
-        record.headline = provisional_headline(paragraphs[0])
-        record.is_headline_provisional = True
-        record.review_notes.append(NOTE_PROVISIONAL_HEADLINE)
-    if not record.bylines:
-        record.review_notes.append(NOTE_NO_BYLINE)
-    if record.published_at is None:
-        record.review_notes.append(NOTE_NO_DATE)
-    if not record.outlet_name:
-        record.review_notes.append(NOTE_OUTLET_NOT_NAMED)
+    note_missing_facts(record)
     return record
 
 

@@ -237,7 +237,7 @@ def parse_seed_text(text: str, *, source: str) -> ArticleRecord:
     _parse_trailer(lines[trailer_start:], record)
     if not record.paragraphs:
         raise SeedFormatError(f"{source}: no body paragraphs found")
-    _note_missing_facts(record)
+    note_missing_facts(record)
     return record
 
 
@@ -365,7 +365,7 @@ def _parse_trailer(lines: list[str], record: ArticleRecord) -> None:
             record.attribution = line
 
 
-def _note_missing_facts(record: ArticleRecord) -> None:
+def note_missing_facts(record: ArticleRecord) -> None:
     """Fill a provisional headline and say which facts the page did not give."""
     if not record.headline:
         record.headline = provisional_headline(record.paragraphs[0])
