@@ -6,13 +6,15 @@ class CoverageConfig(AppConfig):
     verbose_name = "Related coverage"
 
     def ready(self):
-        from articles.signals import article_published
+        from entities.signals import mentions_suggested
 
         from .tasks import cluster_article
 
         def enqueue_clustering(sender, article_id, **kwargs):
             cluster_article.enqueue(article_id=article_id)
 
-        article_published.connect(
+        # Clustering reads the article's entity mentions, so it waits for them: the
+        # entities app suggests mentions when an article is published, then announces.
+        mentions_suggested.connect(
             enqueue_clustering, weak=False, dispatch_uid="coverage.enqueue_clustering"
         )

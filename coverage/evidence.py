@@ -1,18 +1,19 @@
 """What the clustering reads from an article: its terms and its entity keys.
 
-**Plugging in real entities.** ``article_entity_keys`` is the single place the
-clustering (and the story page's comparison table) asks "which people, places and
-events does this article mention?". Today the entities app has no mentions yet, so it
-falls back to proper-noun phrases found in the text (``coverage.text.name_keys``).
-When ``entities`` records mentions, replace the body of ``article_entity_keys`` with a
-lookup such as::
+``article_entity_keys`` is the single place the clustering (and the story page's
+comparison table) asks "which people, places and events does this article mention?".
+Two sources, together:
 
-    keys = Mention.objects.filter(article_id=article.pk).values_list("entity_id", flat=True)
-    return {f"entity:{pk}" for pk in keys} or text.name_keys(...)
+* the entities app's mentions (suggested or confirmed, never rejected), as
+  ``person:<id>``, ``place:<id>``, ``event:<id>``: aliases are resolved there, so
+  "Sergey Lavrov" and "Sergei Lavrov" are one key;
+* proper-noun phrases found in the text (``coverage.text.name_keys``), which cover the
+  names no entity record exists for yet.
 
-(keys only need to be equal strings for equal entities; they are stored in
-``ArticleSignature.entity_keys`` and counted in ``TermStatistic`` with an "e:" prefix),
-and run ``manage.py recluster`` once so that stored signatures use the new keys.
+Keys only need to be equal strings for equal entities; they are stored in
+``ArticleSignature.entity_keys`` and counted in ``TermStatistic`` with an "e:" prefix.
+Clustering runs after mentions are suggested (``coverage.apps``); after bulk changes to
+entities, ``manage.py recluster`` rebuilds the stored signatures.
 """
 
 from __future__ import annotations
@@ -20,8 +21,14 @@ from __future__ import annotations
 from collections import Counter
 
 from articles.models import Article
+from entities.models import Mention
+from entities.selectors import PUBLIC_STATES
 
 from . import text
+
+# Below this many mentioned entities, the names in the text are added: one or two
+# mentions alone would make any story naming the same country look like a match.
+MIN_MENTIONED_ENTITIES = 3
 
 
 def article_term_counts(article: Article) -> Counter:
@@ -29,5 +36,17 @@ def article_term_counts(article: Article) -> Counter:
 
 
 def article_entity_keys(article: Article) -> set[str]:
-    """Entity keys for ``article``: the fallback is the names found in its text."""
-    return text.name_keys(headline=article.headline, dek=article.dek, body=article.body_text)
+    """Entity keys for ``article``: its mentioned entities when there are enough of them
+    to characterise it, else those plus the names found in its text."""
+    keys = set()
+    mentions = Mention.objects.filter(article_id=article.pk, state__in=PUBLIC_STATES)
+    for person, place, event in mentions.values_list("person_id", "place_id", "event_id"):
+        if person:
+            keys.add(f"person:{person}")
+        if place:
+            keys.add(f"place:{place}")
+        if event:
+            keys.add(f"event:{event}")
+    if len(keys) < MIN_MENTIONED_ENTITIES:
+        keys |= text.name_keys(headline=article.headline, dek=article.dek, body=article.body_text)
+    return keys

@@ -11,7 +11,12 @@ The clustering service (``coverage.services``) stores what this module computes:
 
 An article's score against a story combines three kinds of evidence:
 
-* text: cosine of the article vector and the story centroid;
+* text: how close the article is to the story's members: the mean and the minimum of
+  its cosines with the story's latest ``MEMBER_SAMPLE`` members, averaged. Comparing
+  with members rather than with the centroid keeps a story from chaining: an article
+  close to one corner of a broad story but far from the rest stays out, which a
+  centroid, the sum of several topics, would let in. (Without member vectors, the
+  cosine with the centroid.)
 * shared entities: the IDF-weighted share of the article's entity keys the story has;
 * time: a bonus when the article falls within or near the story's dates, a penalty when
   it is far away, and nothing at all when either side is undated (undated feeds must not
@@ -30,10 +35,12 @@ from dataclasses import dataclass, field
 VECTOR_TERMS = 120
 CENTROID_TERMS = 300
 TEXT_WEIGHT = 1.0
-ENTITY_WEIGHT = 0.05
+ENTITY_WEIGHT = 0.1
 TIME_WEIGHT = 0.15
 TIME_SCALE_DAYS = 2.0
-JOIN_THRESHOLD = 0.27
+JOIN_THRESHOLD = 0.29
+# Latest members an article is compared with (one index scan per candidate story).
+MEMBER_SAMPLE = 10
 MERGE_THRESHOLD = 0.55
 # Candidate retrieval: stories whose last article is this close in time.
 CANDIDATE_WINDOW = dt.timedelta(days=7)
@@ -157,6 +164,26 @@ def entity_overlap(keys: Iterable[str], story_counts: Mapping[str, int], key_idf
     return sum(key_idf(k) for k in keys if k in story_counts) / total
 
 
+def member_similarity(
+    vector: Mapping[str, float], members: list[Mapping[str, float]]
+) -> tuple[float, dict[str, float]]:
+    """Average of the mean and the minimum cosine with the members (article vectors are
+    unit length, so a cosine is a dot product): high only when the article is close to
+    all of them, not to one. Also returns what each term contributed, for "why
+    grouped"."""
+    cosines = []
+    contributions: dict[str, float] = {}
+    for member in members:
+        total = 0.0
+        for term, weight in vector.items():
+            other = member.get(term)
+            if other:
+                total += weight * other
+                contributions[term] = contributions.get(term, 0.0) + weight * other
+        cosines.append(total)
+    return (sum(cosines) / len(cosines) + min(cosines)) / 2.0, contributions
+
+
 def score(
     *,
     vector: Mapping[str, float],
@@ -164,18 +191,17 @@ def score(
     at: dt.datetime | None,
     story: StoryProfile,
     key_idf,
+    members: list[Mapping[str, float]] | None = None,
     explain_terms: int = 8,
 ) -> Match:
-    centroid = story.centroid
-    c_norm = story.centroid_norm if story.centroid_norm is not None else norm(centroid)
-    dot = 0.0
-    contributions = []
-    for term, weight in vector.items():
-        other = centroid.get(term)
-        if other:
-            dot += weight * other
-            contributions.append((weight * other, term))
-    text = dot / c_norm if c_norm else 0.0
+    if members:
+        text, by_term = member_similarity(vector, members)
+    else:
+        centroid = story.centroid
+        c_norm = story.centroid_norm if story.centroid_norm is not None else norm(centroid)
+        by_term = {t: w * centroid[t] for t, w in vector.items() if centroid.get(t)}
+        text = sum(by_term.values()) / c_norm if c_norm else 0.0
+    contributions = [(weight, term) for term, weight in by_term.items()]
     entity_keys = list(entity_keys)
     entities = entity_overlap(entity_keys, story.entity_counts, key_idf)
     proximity = time_proximity(at, story.first_at, story.last_at)

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.db.models.functions import Coalesce
 
 from articles.models import Article, Byline
+from entities.models import Event, Person, Place
 from sources.models import Outlet
 
 from . import facts
@@ -44,11 +45,51 @@ def story_for_page(*, story: Story) -> list[Article]:
 
 
 @dataclass
+class SharedName:
+    """A name an article shares with its story, as "why grouped" shows it."""
+
+    name: str
+    url: str = ""
+
+
+@dataclass
 class CoverageEntry:
     article: Article
     membership: StoryArticle
     is_wire: bool = False
     wire_reason: str = ""
+    shared_names: list[SharedName] = field(default_factory=list)
+
+
+ENTITY_MODELS = {"person": Person, "place": Place, "event": Event}
+
+
+def _shared_names(memberships: list[StoryArticle]) -> dict[int, list[SharedName]]:
+    """The shared entity keys of each membership's explanation as names, linked when they
+    are entity records (``person:12``): one query per kind of entity, whatever the count.
+    Other keys are names found in the text and show as they are."""
+    wanted: dict[str, set[int]] = {}
+    for membership in memberships:
+        for key in (membership.explanation or {}).get("shared_entities", []):
+            kind, _, pk = key.partition(":")
+            if kind in ENTITY_MODELS and pk.isdigit():
+                wanted.setdefault(kind, set()).add(int(pk))
+    entities = {
+        f"{kind}:{pk}": entity
+        for kind, pks in sorted(wanted.items())
+        for pk, entity in ENTITY_MODELS[kind].objects.in_bulk(sorted(pks)).items()
+    }
+    names = {}
+    for membership in memberships:
+        shown = []
+        for key in (membership.explanation or {}).get("shared_entities", []):
+            entity = entities.get(key)
+            if entity is not None:
+                shown.append(SharedName(entity.name, entity.get_absolute_url()))
+            elif ":" not in key:
+                shown.append(SharedName(key))
+        names[membership.pk] = shown
+    return names
 
 
 @dataclass
@@ -85,15 +126,21 @@ def _wire_reason(article: Article) -> str:
 
 
 def story_page(*, story: Story, max_gap_names: int = 8) -> StoryPage:
-    """Everything coverage/story_detail.html reads, in 4 queries whatever the size."""
+    """Everything coverage/story_detail.html reads, in at most 8 queries whatever the
+    size."""
     members = story_members(story=story)  # 2 queries
     signatures = {
         s.article_id: s.vector
         for s in ArticleSignature.objects.filter(article_id__in=[m.article_id for m in members])
     }  # 1 query
+    shared_names = _shared_names(members)  # at most 3 queries
     entries = []
     for membership in members:
-        entry = CoverageEntry(article=membership.article, membership=membership)
+        entry = CoverageEntry(
+            article=membership.article,
+            membership=membership,
+            shared_names=shared_names[membership.pk],
+        )
         entry.wire_reason = _wire_reason(membership.article)
         if not entry.wire_reason:
             # The same text as an earlier member: a wire copy run under another name.

@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import OuterRef, Q, Subquery
@@ -97,9 +98,10 @@ def _key_idf(stats: dict[str, int]):
 
 # --------------------------------------------------------------------- clustering
 def _profile(story: Story) -> scoring.StoryProfile:
+    deferred = story.get_deferred_fields()
     return scoring.StoryProfile(
         story_id=story.pk,
-        centroid=story.centroid,
+        centroid={} if "centroid" in deferred else story.centroid,
         entity_counts=story.entity_counts,
         first_at=story.first_reported_at,
         last_at=story.last_updated_at,
@@ -132,10 +134,17 @@ def _candidate_sql(terms: list[str], clock: dt.datetime | None, *, after: int = 
 
 
 def _candidate_stories(
-    terms: list[str], clock: dt.datetime | None, *, after: int = 0, article_id: int | None = None
+    terms: list[str],
+    clock: dt.datetime | None,
+    *,
+    after: int = 0,
+    article_id: int | None = None,
+    for_merging: bool = False,
 ) -> list[Story]:
     """Unlocked, non-empty candidate stories (one query), minus those that excluded the
-    article."""
+    article. Scoring an article reads each story's latest members (``member_vectors``),
+    fetched in the same query through the (story, article) unique index, so the cost
+    does not grow with a story's size; merging compares centroids instead."""
     if not terms:
         return []
     stories = Story.objects.filter(
@@ -149,10 +158,22 @@ def _candidate_stories(
                 article_id=article_id, joined_by=JoinedBy.EXCLUDED
             ).values("story")
         )
+    if for_merging:
+        fields = ["centroid"]
+    else:
+        fields = []
+        stories = stories.annotate(
+            member_vectors=ArraySubquery(
+                StoryArticle.objects.filter(story=OuterRef("pk"))
+                .exclude(joined_by=JoinedBy.EXCLUDED)
+                .order_by("-article_id")
+                .values("article__signature__vector")[: scoring.MEMBER_SAMPLE]
+            )
+        )
     return list(
         stories.only(
             "pk",
-            "centroid",
+            *fields,
             "entity_counts",
             "first_reported_at",
             "last_updated_at",
@@ -318,6 +339,11 @@ def _cluster_locked(article: Article, *, prefer_story: Story | None) -> tuple[St
         stats = _read_counts([*(f"e:{k}" for k in signature.entity_keys), TermStatistic.DOCUMENTS])
     except ArticleSignature.DoesNotExist:
         signature, stats = _signature_build(article)  # saved with the membership below
+    candidates = _candidate_stories(
+        scoring.query_terms(signature.vector),
+        article.published_at and signature.clock_at,
+        article_id=article.pk,
+    )
     matches = [
         scoring.score(
             vector=signature.vector,
@@ -325,12 +351,9 @@ def _cluster_locked(article: Article, *, prefer_story: Story | None) -> tuple[St
             at=article.published_at,
             story=_profile(story),
             key_idf=_key_idf(stats),
+            members=[v for v in story.member_vectors if v],
         )
-        for story in _candidate_stories(
-            scoring.query_terms(signature.vector),
-            article.published_at and signature.clock_at,
-            article_id=article.pk,
-        )
+        for story in candidates
     ]
     best = scoring.best_match(matches)
     if best is None:
@@ -623,6 +646,7 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
             scoring.query_terms(story.centroid),
             story.last_updated_at and story.active_at,
             after=story.pk,
+            for_merging=True,
         )
         for other in candidates:
             if _centroid_similarity(story, other) < scoring.MERGE_THRESHOLD:

@@ -2,6 +2,7 @@ from django.tasks import task
 
 from .models import Mention
 from .services import mentions_suggest
+from .signals import mentions_suggested
 
 
 @task()
@@ -9,10 +10,15 @@ def suggest_mentions(article_id: int) -> int | None:
     """Suggest the entities a newly published or re-imported article names.
 
     Returns how many suggestions were created, or None when the article is gone.
+    Announces ``mentions_suggested`` afterwards, even when suggesting failed, so that
+    what waits for mentions (clustering) still runs, with the mentions there are.
     """
     # Reached through the relation: entities may not import articles.
     article_model = Mention._meta.get_field("article").related_model
     article = article_model.objects.filter(pk=article_id).first()
     if article is None:
         return None
-    return mentions_suggest(article=article).created
+    try:
+        return mentions_suggest(article=article).created
+    finally:
+        mentions_suggested.send(Mention, article_id=article_id)

@@ -7,6 +7,7 @@ import pytest
 from articles.models import Article
 from coverage.models import ArticleSignature, Story, TermStatistic
 from coverage.services import article_cluster, articles_cluster, stories_retitle, story_refresh
+from entities.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +16,19 @@ def test_the_five_seed_articles_form_exactly_one_story(seed_demo):
     assert Story.objects.count() == 1
     story = Story.objects.get()
     assert story.articles.count() == 5
+
+
+def test_clustering_counts_the_people_an_article_mentions_however_they_are_spelt(seed_demo):
+    """Clustering runs after mentions are suggested, so the spellings "Sergey" and
+    "Sergei" Lavrov are one piece of shared evidence, not two unrelated names."""
+    lavrov = Person.objects.get(name="Sergey Lavrov")
+    key = f"person:{lavrov.pk}"
+    mentioning = set(lavrov.mentions.values_list("article_id", flat=True))
+    assert len(mentioning) >= 3
+    signatures = ArticleSignature.objects.filter(article_id__in=mentioning)
+    assert all(key in signature.entity_keys for signature in signatures)
+    spellings = {"Sergei Lavrov" in a.body_text for a in Article.objects.filter(pk__in=mentioning)}
+    assert spellings == {True, False}  # both spellings among them
 
 
 def test_an_unrelated_article_does_not_join_the_seed_story(seed_demo):

@@ -6,6 +6,7 @@ from django.urls import reverse
 from articles.models import Article
 from articles.tests.factories import ArticleFactory
 from coverage.models import Story, StoryArticle
+from entities.models import Person
 from sources.tests.factories import OutletFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +45,13 @@ def test_story_page_explains_why_each_article_was_grouped(client, seed_demo):
     assert "Top shared terms:" in page
 
 
+def test_why_grouped_names_the_shared_people_and_links_their_pages(client, seed_demo):
+    lavrov = Person.objects.get(name="Sergey Lavrov")
+    page = client.get(Story.objects.get().get_absolute_url()).text
+    assert f'<a href="{lavrov.get_absolute_url()}">Sergey Lavrov</a>' in page
+    assert "person:" not in page  # keys never show as such
+
+
 def test_story_page_lists_registered_outlets_that_did_not_cover_it(client, seed_demo):
     OutletFactory(name="Silent Gazette", country="NZ")
     story = Story.objects.get()
@@ -69,7 +77,8 @@ def test_story_page_query_count_does_not_grow_with_articles_or_outlets(client, s
     with CaptureQueriesContext(connection) as twenty_five_articles:
         response = client.get(url)
     assert response.text.count('class="card"') == 25
-    assert len(twenty_five_articles) == len(five_articles) == 5
+    # 5 for the page and its members, one per kind of entity the explanations name.
+    assert len(twenty_five_articles) == len(five_articles) == 8
 
 
 def test_related_coverage_box_shows_the_story_and_other_outlets_takes(client, seed_demo):
