@@ -21,7 +21,6 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import OuterRef, Q, Subquery
@@ -97,18 +96,6 @@ def _key_idf(stats: dict[str, int]):
 
 
 # --------------------------------------------------------------------- clustering
-def _profile(story: Story) -> scoring.StoryProfile:
-    deferred = story.get_deferred_fields()
-    return scoring.StoryProfile(
-        story_id=story.pk,
-        centroid={} if "centroid" in deferred else story.centroid,
-        entity_counts=story.entity_counts,
-        first_at=story.first_reported_at,
-        last_at=story.last_updated_at,
-        size=story.member_count,
-    )
-
-
 def _candidate_sql(terms: list[str], clock: dt.datetime | None, *, after: int = 0):
     """SQL for the ids of stories sharing the most of ``terms``, read through the index.
 
@@ -134,17 +121,10 @@ def _candidate_sql(terms: list[str], clock: dt.datetime | None, *, after: int = 
 
 
 def _candidate_stories(
-    terms: list[str],
-    clock: dt.datetime | None,
-    *,
-    after: int = 0,
-    article_id: int | None = None,
-    for_merging: bool = False,
+    terms: list[str], clock: dt.datetime | None, *, after: int = 0
 ) -> list[Story]:
-    """Unlocked, non-empty candidate stories (one query), minus those that excluded the
-    article. Scoring an article reads each story's latest members (``member_vectors``),
-    fetched in the same query through the (story, article) unique index, so the cost
-    does not grow with a story's size; merging compares centroids instead."""
+    """Unlocked, non-empty candidate stories with their centroids (one query): what the
+    merge pass compares."""
     if not terms:
         return []
     stories = Story.objects.filter(
@@ -152,28 +132,10 @@ def _candidate_stories(
         is_locked=False,
         member_count__gt=0,
     )
-    if article_id is not None:
-        stories = stories.exclude(
-            pk__in=StoryArticle.objects.filter(
-                article_id=article_id, joined_by=JoinedBy.EXCLUDED
-            ).values("story")
-        )
-    if for_merging:
-        fields = ["centroid"]
-    else:
-        fields = []
-        stories = stories.annotate(
-            member_vectors=ArraySubquery(
-                StoryArticle.objects.filter(story=OuterRef("pk"))
-                .exclude(joined_by=JoinedBy.EXCLUDED)
-                .order_by("-article_id")
-                .values("article__signature__vector")[: scoring.MEMBER_SAMPLE]
-            )
-        )
     return list(
         stories.only(
             "pk",
-            *fields,
+            "centroid",
             "entity_counts",
             "first_reported_at",
             "last_updated_at",
@@ -181,6 +143,53 @@ def _candidate_stories(
             "active_at",
         ).order_by("pk")
     )
+
+
+def _candidate_profiles(
+    terms: list[str], clock: dt.datetime | None, *, article_id: int
+) -> list[tuple[scoring.StoryProfile, list[dict]]]:
+    """The stories an article could join, each with the vectors of its latest
+    ``MEMBER_SAMPLE`` members: unlocked, non-empty, and not excluded for this article.
+
+    One raw statement on the hot path of clustering (the ORM took longer to build it
+    than PostgreSQL to run it). The members come through the (story, article) unique
+    index read backwards, so the cost does not grow with a story's size.
+    """
+    if not terms:
+        return []
+    candidates, params = _candidate_sql(terms, clock)
+    membership = StoryArticle._meta.db_table
+    sql = (
+        "SELECT s.id, s.entity_counts, s.first_reported_at, s.last_updated_at, "  # noqa: S608
+        "s.member_count, ARRAY("
+        f"SELECT sig.vector FROM {membership} sa "
+        f"JOIN {ArticleSignature._meta.db_table} sig ON sig.article_id = sa.article_id "
+        "WHERE sa.story_id = s.id AND sa.joined_by <> %s "
+        "ORDER BY sa.article_id DESC LIMIT %s) "
+        f"FROM {Story._meta.db_table} s WHERE s.id IN ({candidates}) "
+        "AND NOT s.is_locked AND s.member_count > 0 "
+        f"AND NOT EXISTS (SELECT 1 FROM {membership} x WHERE x.story_id = s.id "
+        "AND x.article_id = %s AND x.joined_by = %s) "
+        "ORDER BY s.id"
+    )
+    excluded = JoinedBy.EXCLUDED
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [excluded, scoring.MEMBER_SAMPLE, *params, article_id, excluded])
+        rows = cursor.fetchall()
+    return [
+        (
+            scoring.StoryProfile(
+                story_id=story_id,
+                centroid={},
+                entity_counts=json.loads(entity_counts),
+                first_at=first_at,
+                last_at=last_at,
+                size=member_count,
+            ),
+            [json.loads(vector) for vector in vectors],
+        )
+        for story_id, entity_counts, first_at, last_at, member_count, vectors in rows
+    ]
 
 
 def _story_start(article: Article, prefer: Story | None = None) -> Story:
@@ -339,21 +348,22 @@ def _cluster_locked(article: Article, *, prefer_story: Story | None) -> tuple[St
         stats = _read_counts([*(f"e:{k}" for k in signature.entity_keys), TermStatistic.DOCUMENTS])
     except ArticleSignature.DoesNotExist:
         signature, stats = _signature_build(article)  # saved with the membership below
-    candidates = _candidate_stories(
+    candidates = _candidate_profiles(
         scoring.query_terms(signature.vector),
         article.published_at and signature.clock_at,
         article_id=article.pk,
     )
+    key_idf = _key_idf(stats)
     matches = [
         scoring.score(
             vector=signature.vector,
             entity_keys=signature.entity_keys,
             at=article.published_at,
-            story=_profile(story),
-            key_idf=_key_idf(stats),
-            members=[v for v in story.member_vectors if v],
+            story=profile,
+            key_idf=key_idf,
+            members=members,
         )
-        for story in candidates
+        for profile, members in candidates
     ]
     best = scoring.best_match(matches)
     if best is None:
@@ -646,7 +656,6 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
             scoring.query_terms(story.centroid),
             story.last_updated_at and story.active_at,
             after=story.pk,
-            for_merging=True,
         )
         for other in candidates:
             if _centroid_similarity(story, other) < scoring.MERGE_THRESHOLD:
