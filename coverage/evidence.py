@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.db.models import Prefetch
+
 from articles.models import Article
 from entities.models import Mention
 from entities.selectors import PUBLIC_STATES
@@ -35,12 +37,27 @@ def article_term_counts(article: Article) -> Counter:
     return text.term_counts(headline=article.headline, dek=article.dek, body=article.body_text)
 
 
+def public_mentions() -> Prefetch:
+    """Prefetch an article queryset's evidence mentions as ``public_mentions``: a batch
+    of articles then reads its mentions in one query, not one per article."""
+    return Prefetch(
+        "mentions",
+        queryset=Mention.objects.filter(state__in=PUBLIC_STATES).only(
+            "article_id", "person_id", "place_id", "event_id"
+        ),
+        to_attr="public_mentions",
+    )
+
+
 def article_entity_keys(article: Article) -> set[str]:
     """Entity keys for ``article``: its mentioned entities when there are enough of them
     to characterise it, else those plus the names found in its text."""
     keys = set()
-    mentions = Mention.objects.filter(article_id=article.pk, state__in=PUBLIC_STATES)
-    for person, place, event in mentions.values_list("person_id", "place_id", "event_id"):
+    mentions = getattr(article, "public_mentions", None)
+    if mentions is None:
+        mentions = Mention.objects.filter(article_id=article.pk, state__in=PUBLIC_STATES)
+    for mention in mentions:
+        person, place, event = mention.person_id, mention.place_id, mention.event_id
         if person:
             keys.add(f"person:{person}")
         if place:

@@ -322,10 +322,12 @@ def _derived_transaction():
 
 def _articles_locked(ids: list[int]):
     """Lock the articles so that the worker and a command never cluster one twice at
-    once; the same query brings their signatures and says which already have a story."""
+    once; the same query brings their signatures and says which already have a story
+    (and one more brings their mentions)."""
     return (
         Article.objects.select_for_update(of=("self",))
         .select_related("signature")
+        .prefetch_related(evidence.public_mentions())
         .annotate(
             current_membership=Subquery(
                 StoryArticle.objects.filter(article=OuterRef("pk"))
