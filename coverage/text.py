@@ -71,10 +71,21 @@ NAME_STOPWORDS = STOPWORDS | frozenset(
 )
 
 
+# Every combining mark of the Basic Multilingual Plane, for stripping accents with one
+# regular expression instead of a Python test per character.
+COMBINING = re.compile(
+    "["
+    + "".join(re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c)))
+    + "]"
+)
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, so that "Sergéi" and "sergei" compare equal."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+    if not decomposed.isascii():
+        decomposed = COMBINING.sub("", decomposed)
+    return decomposed.replace("’", "'")
 
 
 def stem(word: str) -> str:
