@@ -238,9 +238,14 @@ def run_scale(sizes: list[int], *, batch: int) -> list[dict]:
             chunk = records[stored : min(size, stored + 5000)]
             chunk = [{**r, "published": r["published"][:10]} for r in chunk]
             ids = import_records_dated(chunk)
-            cluster_plain(ids)
+            seconds = cluster_plain(ids)
             stored += len(chunk)
-            print(f"  stored {stored:,} articles", file=sys.stderr, flush=True)
+            print(
+                f"  stored {stored:,} articles "
+                f"({1000 * seconds / len(chunk):.2f} ms per article for the last {len(chunk):,})",
+                file=sys.stderr,
+                flush=True,
+            )
         measured = import_records_dated(records[stored : stored + batch])
         seconds = cluster_plain(measured)
         stored += batch
