@@ -38,7 +38,8 @@ from urllib.parse import urlsplit, urlunsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR.parent / "shared" / "data" / "coverage"
 SCORER = BASE_DIR.parent / "shared" / "tools" / "score_clusters.py"
-BENCH_DATABASE = "newsroom_bench_coverage"
+# One scratch database per run, so that two runs at once cannot drop each other's.
+BENCH_DATABASE = f"newsroom_bench_coverage_{os.getpid()}"
 # Articles per call of coverage.services.articles_cluster (one transaction each), as an
 # import run hands them over.
 BATCH = 100
