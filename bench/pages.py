@@ -17,7 +17,9 @@ snippets and facets): per query, the median and p95 of --repeat runs after one
 warm-up, and the same over all queries. The queries are QUERIES plus one word per
 band of document frequency (about 50 %, 10 %, 3 %, 1 %, 0.3 % and 0.05 % of articles,
 taken from the search vocabulary), so that common, middling and rare words are all
-measured; the share of articles each matches is printed beside it.
+measured, then a common word with each filter (section, outlet, last week, person).
+The share of articles each matches is printed beside it (of the corrected query when
+the spelling was corrected).
 """
 
 from __future__ import annotations
@@ -35,7 +37,10 @@ import urllib.request
 
 from _scratch import ROOT, setup_django, use_scratch_database
 
-QUERIES = ["harbour", "council budget", "ferry strike", "minister", "flood", "Lavorv", "treaty"]
+QUERIES = [
+    "harbour", "council budget", "ferry strike", "minister", "flood", "Lavorv", "treaty",
+    "said",
+]  # fmt: skip
 BANDS = (0.5, 0.1, 0.03, 0.01, 0.003, 0.0005)
 
 
@@ -106,50 +111,84 @@ def wrk(url: str, duration: int, connections: int) -> tuple[float, str, str]:
 
 
 def band_words(total: int) -> list[tuple[str, int]]:
-    """One vocabulary word per band of BANDS: the word whose document count is nearest."""
+    """One vocabulary word per band of BANDS: of the words full-text search keeps (not
+    "the" or "have"), the one whose document count is nearest the band's."""
+    from django.db import connection
+
     from search.models import SearchTerm
 
-    picked = []
+    def kept(word: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT numnode(plainto_tsquery('english', %s)) > 0", [word])
+            return cursor.fetchone()[0]
+
+    picked: list[tuple[str, int]] = []
     for share in BANDS:
         target = round(total * share)
-        above = SearchTerm.objects.filter(documents__gte=target).order_by("documents").first()
-        below = SearchTerm.objects.filter(documents__lt=target).order_by("-documents").first()
-        nearest = min(
-            (t for t in (above, below) if t), key=lambda t: abs(t.documents - target), default=None
-        )
-        if nearest and nearest.word not in {w for w, _ in picked}:
-            picked.append((nearest.word, nearest.documents))
+        above = SearchTerm.objects.filter(documents__gte=target).order_by("documents")[:20]
+        below = SearchTerm.objects.filter(documents__lt=target).order_by("-documents")[:20]
+        nearest = sorted([*above, *below], key=lambda term: abs(term.documents - target))
+        for term in nearest:
+            if term.word not in {w for w, _ in picked} and kept(term.word):
+                picked.append((term.word, term.documents))
+                break
     return picked
 
 
-def search_latency(total: int, repeat: int) -> None:
-    from articles.models import Article
-    from search.selectors import SearchFilters, _search_query, article_search
+def filtered_searches() -> list[tuple[str, dict]]:
+    """Each filter once, on a common word: a section, an outlet, a week, a person."""
+    import datetime as dt
 
-    queries = [*QUERIES, *(word for word, _ in band_words(total))]
+    from django.utils import timezone
+
+    from articles.models import Section
+    from entities.models import Person
+    from sources.models import Outlet
+
+    today = timezone.localdate()
+    searches = [("minister", {"date_from": today - dt.timedelta(days=7), "date_to": today})]
+    if section := Section.objects.order_by("pk").first():
+        searches.append(("harbour", {"section": section.slug}))
+    if outlet := Outlet.objects.order_by("pk").first():
+        searches.append(("ferry", {"outlet": outlet.slug}))
+    if person := Person.objects.filter(slug__startswith="corpus-person-").order_by("pk").first():
+        searches.append(("said", {"person": person.slug}))
+    return searches
+
+
+def search_latency(total: int, repeat: int) -> None:
+    from search.selectors import SearchFilters, _allowed, _search_query, article_search
+
+    bands = [word for word, _ in band_words(total) if word not in QUERIES]
+    searches = [(query, {}) for query in [*QUERIES, *bands]]
+    searches += filtered_searches()
     print(f"search over {total:,} articles, {repeat} runs per query after a warm-up")
-    print(f"{'query':<18} {'matches':>10} {'shown':>6} {'median ms':>10} {'p95 ms':>8}")
+    print(f"{'query':<34} {'matches':>8} {'shown':>6} {'median ms':>10} {'p95 ms':>8}")
     everything = []
-    for query in queries:
-        matches = Article.objects.published().filter(search_vector=_search_query(query)).count()
+    for query, filters in searches:
         timings = []
         for run in range(repeat + 1):
             started = time.perf_counter()
-            results = article_search(query=query, filters=SearchFilters())
+            results = article_search(query=query, filters=SearchFilters(**filters))
             list(results.page.object_list)
             if run:  # the first run warms the caches
                 timings.append((time.perf_counter() - started) * 1000)
         everything += timings
         p95 = statistics.quantiles(timings, n=20)[-1]
+        matches = _allowed(SearchFilters(**filters)).filter(
+            search_vector=_search_query(results.searched_for)
+        )
+        label = query if not results.was_corrected else f"{query} → {results.searched_for}"
+        label += "".join(f" {key}={value}" for key, value in filters.items())
         shown = f"{results.count}{'+' if results.is_capped else ''}"
         print(
-            f"{query:<18} {matches / total:>9.2%} {shown:>6} "
+            f"{label:<34} {matches.count() / total:>8.2%} {shown:>6} "
             f"{statistics.median(timings):>10.1f} {p95:>8.1f}",
             flush=True,
         )
     p95 = statistics.quantiles(everything, n=20)[-1]
     print(
-        f"{'all queries':<18} {'':>10} {'':>6} {statistics.median(everything):>10.1f} {p95:>8.1f}"
+        f"{'all queries':<34} {'':>8} {'':>6} {statistics.median(everything):>10.1f} {p95:>8.1f}"
         f"  ({len(everything)} searches)"
     )
 
