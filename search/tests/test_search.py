@@ -145,3 +145,35 @@ def test_a_date_range_includes_the_whole_of_its_last_day():
         filters=SearchFilters(date_from=dt.date(2025, 5, 2), date_to=dt.date(2025, 5, 3)),
     )
     assert [a.pk for a in results.page] == [late.pk]
+
+
+def test_a_window_of_dates_finds_the_same_newest_matches(monkeypatch):
+    """Searching a window of recent dates (for words in 1-10 % of a large archive) is an
+    optimisation: the results are the newest matches either way, including when the
+    window holds too few and the whole archive is searched after all."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from search import selectors
+
+    now = timezone.now()
+    for n in range(12):  # recent matches, and older ones that only the fallback reaches
+        ArticleFactory(headline=f"Ferry news {n}", published_at=now - dt.timedelta(days=n))
+        ArticleFactory(headline=f"Old ferry news {n}", published_at=now - dt.timedelta(days=900))
+        ArticleFactory(headline=f"Bridge news {n}", published_at=now - dt.timedelta(hours=n))
+    monkeypatch.setattr(selectors, "CANDIDATES", 4)
+
+    def newest(query):
+        results = article_search(query=query, filters=SearchFilters())
+        return [a.pk for a in results.page], results.is_capped
+
+    plain = {query: newest(query) for query in ("ferry", "old ferry")}
+    monkeypatch.setattr(selectors, "SCAN_LIMIT", 0)  # always search a window first
+    with CaptureQueriesContext(connection) as queries:
+        windowed = {query: newest(query) for query in ("ferry", "old ferry")}
+    assert windowed == plain
+    assert plain["ferry"][1] is True
+    assert sum('published_at" >=' in q["sql"] and "c.pk" in q["sql"] for q in queries) >= 2
