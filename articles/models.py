@@ -144,8 +144,24 @@ class Article(models.Model):
                 F("id").desc(),
                 name="article_section_order_idx",
             ),
-            # The admin's search (headline, dek) is a case-insensitive substring match.
+            # Public lists narrowed to a section or an outlet, newest first (section,
+            # outlet and tag pages; search's newest matches within a section or outlet).
+            models.Index(
+                "section",
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="article_section_latest_idx",
+                condition=models.Q(status="published"),
+            ),
+            models.Index(
+                "outlet",
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="article_outlet_latest_idx",
+                condition=models.Q(status="published"),
+            ),
             GinIndex(fields=["search_vector"], name="article_search_idx"),
+            # The admin's search (headline, dek) is a case-insensitive substring match.
             GinIndex(OpClass(Upper("headline"), "gin_trgm_ops"), name="article_headline_trgm"),
             GinIndex(OpClass(Upper("dek"), "gin_trgm_ops"), name="article_dek_trgm"),
         ]

@@ -2,13 +2,24 @@
 
     .venv/bin/python -m newsroom.localdb run -- .venv/bin/python bench/pages.py
     ... bench/pages.py --articles 100000 --duration 10 --connections 16
+    ... bench/pages.py --search-only --repeat 30
 
-Uses the benchmark corpus database (`newsroom_bench`, made by
+Uses the benchmark corpus database (`newsroom_bench`, or --database; made by
 bench/admin_changelist.py or here with --articles), production settings (DEBUG off,
 gunicorn with 2 workers, whitenoise) and wrk (Debian package `wrk`) on 127.0.0.1.
+Stories come from `manage.py generate_stories`, run here when the corpus has none.
 For each page: one run with the page cache off and one with it on, and a run
-against a static file served by whitenoise in the same server. Then search p95
-latency in-process over a set of queries.
+against a static file served by whitenoise in the same server. The story page is
+measured twice: a typical story (about 10 articles) and the largest one.
+
+Then search latency in-process (the selector, as the view calls it, page 1 with
+snippets and facets): per query, the median and p95 of --repeat runs after one
+warm-up, and the same over all queries. The queries are QUERIES plus one word per
+band of document frequency (about 50 %, 10 %, 3 %, 1 %, 0.3 % and 0.05 % of articles,
+taken from the search vocabulary), so that common, middling and rare words are all
+measured, then a common word with each filter (section, outlet, last week, person).
+The share of articles each matches is printed beside it (of the corrected query when
+the spelling was corrected).
 """
 
 from __future__ import annotations
@@ -26,7 +37,11 @@ import urllib.request
 
 from _scratch import ROOT, setup_django, use_scratch_database
 
-QUERIES = ["harbour", "council budget", "ferry strike", "minister", "flood", "Lavorv", "treaty"]
+QUERIES = [
+    "harbour", "council budget", "ferry strike", "minister", "flood", "Lavorv", "treaty",
+    "said",
+]  # fmt: skip
+BANDS = (0.5, 0.1, 0.03, 0.01, 0.003, 0.0005)
 
 
 def free_port() -> int:
@@ -95,32 +110,144 @@ def wrk(url: str, duration: int, connections: int) -> tuple[float, str, str]:
     return rate, p50, p99
 
 
+def band_words(total: int) -> list[tuple[str, int]]:
+    """One vocabulary word per band of BANDS: of the words full-text search keeps (not
+    "the" or "have"), the one whose document count is nearest the band's."""
+    from django.db import connection
+
+    from search.models import SearchTerm
+
+    def kept(word: str) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT numnode(plainto_tsquery('english', %s)) > 0", [word])
+            return cursor.fetchone()[0]
+
+    picked: list[tuple[str, int]] = []
+    for share in BANDS:
+        target = round(total * share)
+        above = SearchTerm.objects.filter(documents__gte=target).order_by("documents")[:20]
+        below = SearchTerm.objects.filter(documents__lt=target).order_by("-documents")[:20]
+        nearest = sorted([*above, *below], key=lambda term: abs(term.documents - target))
+        for term in nearest:
+            if term.word not in {w for w, _ in picked} and kept(term.word):
+                picked.append((term.word, term.documents))
+                break
+    return picked
+
+
+def filtered_searches() -> list[tuple[str, dict]]:
+    """Each filter once, on a common word: a section, an outlet, a week, a person."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from articles.models import Section
+    from entities.models import Person
+    from sources.models import Outlet
+
+    today = timezone.localdate()
+    searches = [("minister", {"date_from": today - dt.timedelta(days=7), "date_to": today})]
+    if section := Section.objects.order_by("pk").first():
+        searches.append(("harbour", {"section": section.slug}))
+    if outlet := Outlet.objects.order_by("pk").first():
+        searches.append(("ferry", {"outlet": outlet.slug}))
+    if person := Person.objects.filter(slug__startswith="corpus-person-").order_by("pk").first():
+        searches.append(("said", {"person": person.slug}))
+    return searches
+
+
+def search_latency(total: int, repeat: int) -> None:
+    from search.selectors import SearchFilters, _allowed, _search_query, article_search
+
+    bands = [word for word, _ in band_words(total) if word not in QUERIES]
+    searches = [(query, {}) for query in [*QUERIES, *bands]]
+    searches += filtered_searches()
+    print(f"search over {total:,} articles, {repeat} runs per query after a warm-up")
+    print(f"{'query':<34} {'matches':>8} {'shown':>6} {'median ms':>10} {'p95 ms':>8}")
+    everything = []
+    for query, filters in searches:
+        timings = []
+        for run in range(repeat + 1):
+            started = time.perf_counter()
+            results = article_search(query=query, filters=SearchFilters(**filters))
+            list(results.page.object_list)
+            if run:  # the first run warms the caches
+                timings.append((time.perf_counter() - started) * 1000)
+        everything += timings
+        p95 = statistics.quantiles(timings, n=20)[-1]
+        matches = _allowed(SearchFilters(**filters)).filter(
+            search_vector=_search_query(results.searched_for)
+        )
+        label = query if not results.was_corrected else f"{query} → {results.searched_for}"
+        label += "".join(f" {key}={value}" for key, value in filters.items())
+        shown = f"{results.count}{'+' if results.is_capped else ''}"
+        print(
+            f"{label:<34} {matches.count() / total:>8.2%} {shown:>6} "
+            f"{statistics.median(timings):>10.1f} {p95:>8.1f}",
+            flush=True,
+        )
+    p95 = statistics.quantiles(everything, n=20)[-1]
+    print(
+        f"{'all queries':<34} {'':>8} {'':>6} {statistics.median(everything):>10.1f} {p95:>8.1f}"
+        f"  ({len(everything)} searches)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=0, help="grow the corpus to this")
+    parser.add_argument("--database", default="newsroom_bench")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--repeat", type=int, default=20, help="runs per search query")
+    parser.add_argument("--search-only", action="store_true")
     args = parser.parse_args()
 
-    use_scratch_database("newsroom_bench", fresh=False)
+    use_scratch_database(args.database, fresh=False)
     setup_django()
     from django.core.management import call_command
 
     from articles.models import Article
     from coverage.models import Story
-    from search.selectors import SearchFilters, article_search
+    from search.models import SearchTerm
     from search.services import search_terms_rebuild
 
     call_command("migrate", verbosity=0)
     if Article.objects.count() < args.articles:
         call_command("generate_corpus", articles=args.articles - Article.objects.count())
+    if not args.search_only and not Story.objects.exists():
+        call_command("generate_stories")
+    if not SearchTerm.objects.exists():
+        search_terms_rebuild()
     total = Article.objects.count()
-    article = Article.objects.published().latest_first().first()
-    story = Story.objects.order_by("pk").first()
-    pages = {"home": "/", "article": article.get_absolute_url(), "search": "/search/?q=harbour"}
-    if story:
-        pages["story"] = story.get_absolute_url()
+    if not args.search_only:
+        pages_under_load(args, total)
+    search_latency(total, args.repeat)
 
+
+def story_pages() -> dict[str, str]:
+    """A typical story (about ten articles, the most recent such) and the largest."""
+    from coverage.models import Story
+
+    pages = {}
+    typical = Story.objects.filter(member_count__range=(8, 12)).order_by("-last_updated_at").first()
+    largest = Story.objects.order_by("-member_count", "pk").first()
+    for story in (typical, largest):
+        if story:
+            pages[f"story {story.member_count}"] = story.get_absolute_url()
+    return pages
+
+
+def pages_under_load(args, total: int) -> None:
+    from articles.models import Article
+
+    article = Article.objects.published().latest_first().first()
+    pages = {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        **story_pages(),
+        "search": "/search/?q=harbour",
+    }
     port = free_port()
     print(f"{total:,} articles; wrk -t2 -c{args.connections} -d{args.duration}s")
     print(f"{'page':<10} {'cache':<6} {'req/s':>9} {'p50':>9} {'p99':>9}")
@@ -146,22 +273,6 @@ def main() -> None:
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait()
-
-    if not Article.objects.filter(pk__gt=0).exists():
-        return
-    search_terms_rebuild()
-    timings = []
-    for _ in range(5):
-        for query in QUERIES:
-            started = time.perf_counter()
-            results = article_search(query=query, filters=SearchFilters())
-            list(results.page.object_list)
-            timings.append((time.perf_counter() - started) * 1000)
-    p95 = statistics.quantiles(timings, n=20)[-1]
-    print(
-        f"search over {total:,} articles: median {statistics.median(timings):.1f} ms, "
-        f"p95 {p95:.1f} ms ({len(timings)} queries)"
-    )
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from articles.models import Article, Byline
@@ -205,11 +205,31 @@ def story_page(*, story: Story, max_gap_names: int = 8) -> StoryPage:
     )
 
 
+RECENT_STORIES = 100
+
+
 def stories_for_homepage(*, limit: int = 10) -> list[Story]:
-    """Stories with the widest coverage first, then the most recent."""
-    members = StoryArticle.objects.exclude(joined_by=EXCLUDED)
+    """Of the RECENT_STORIES most recently updated stories, the widest coverage first,
+    then the most recent (1 query; 2 when no story has a dated article).
+
+    Breadth is compared among the stories in the news, not over the whole archive: an
+    old story with many articles is not a top story today, and counting the articles
+    of every story took 2.5 s at 1M articles (78,000 stories). The recent ones come
+    from story_last_updated_idx. Stories whose articles carry no date have no last
+    update; they are taken, newest first, only when no story has one (feeds without
+    dates).
+    """
+    recent = Story.objects.filter(last_updated_at__isnull=False).order_by("-last_updated_at", "-pk")
+    stories = _widest(recent, limit)
+    if not stories:
+        stories = _widest(Story.objects.order_by("-pk"), limit)
+    return stories
+
+
+def _widest(candidates, limit: int) -> list[Story]:
     return list(
-        Story.objects.annotate(
+        Story.objects.filter(pk__in=Subquery(candidates.values("pk")[:RECENT_STORIES]))
+        .annotate(
             article_count=Count("memberships", filter=~Q(memberships__joined_by=EXCLUDED)),
             outlet_count=Count(
                 "memberships__article__outlet",
@@ -218,10 +238,7 @@ def stories_for_homepage(*, limit: int = 10) -> list[Story]:
             ),
         )
         .filter(article_count__gt=0)
-        .order_by("-article_count", "-last_updated_at", "-pk")
-        .prefetch_related(
-            Prefetch("memberships", queryset=members.select_related("article__outlet"))
-        )[:limit]
+        .order_by("-article_count", "-last_updated_at", "-pk")[:limit]
     )
 
 

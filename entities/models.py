@@ -17,6 +17,8 @@ that mentions this person" one indexed look-up.
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -202,7 +204,12 @@ class Alias(EntityReference):
             models.UniqueConstraint(fields=["place", "normalized"], name="alias_unique_place"),
             models.UniqueConstraint(fields=["event", "normalized"], name="alias_unique_event"),
         ]
-        indexes = [models.Index(fields=["normalized"], name="alias_normalized_idx")]
+        indexes = [
+            models.Index(fields=["normalized"], name="alias_normalized_idx"),
+            # Names suggested as readers type: any word of an alias by its first letters
+            # ("lavr" → "sergei lavrov"), through the prefix matching of a GIN index.
+            GinIndex(SearchVector("normalized", config="simple"), name="alias_words_idx"),
+        ]
 
     def __str__(self):
         return self.name

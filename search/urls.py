@@ -4,4 +4,7 @@ from . import views
 
 app_name = "search"
 
-urlpatterns = [path("search/", views.search, name="search")]
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("search/suggest", views.suggest, name="suggest"),
+]

@@ -159,3 +159,115 @@ def test_story_and_entity_feeds_carry_the_seed_articles(client, seed_demo, kind)
         assert titles == {article.headline for article in expected}
     else:
         assert len(titles) == 5
+
+
+def test_tag_page_query_count_does_not_grow_with_articles(client):
+    for article in ArticleFactory.create_batch(2):
+        article.tags.add("Floods")
+    url = reverse("articles:tag", args=["floods"])
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for article in ArticleFactory.create_batch(25, bylines=["A", "B"]):
+        article.tags.add("Floods", "Rain")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.text.count('class="card"') == 20  # one page
+    assert len(many) == len(few)
+
+
+def newsroom_with_articles(count: int, *, story=None, entities=()) -> None:
+    """``count`` more published articles in section Regional, tagged Kashmir, in
+    ``story``, naming each of ``entities``, with two bylines each."""
+    from coverage.models import StoryArticle
+    from entities.models import Mention
+
+    regional = section_get_or_create(name="Regional")
+    for article in ArticleFactory.create_batch(count, section=regional, bylines=["A", "B"]):
+        article.tags.add("Kashmir")
+        if story is not None:
+            StoryArticle.objects.create(story=story, article=article, score=0.5)
+        for entity in entities:
+            mention = Mention(article=article, count=1, first_position=0)
+            mention.entity = entity
+            mention.save()
+
+
+FEEDS = [
+    "articles:latest_rss",
+    "articles:latest_atom",
+    "articles:section_rss",
+    "articles:section_atom",
+    "articles:tag_rss",
+    "articles:tag_atom",
+    "coverage:story_rss",
+    "coverage:story_atom",
+    "articles:person_rss",
+    "articles:person_atom",
+    "articles:place_rss",
+    "articles:place_atom",
+    "articles:event_rss",
+    "articles:event_atom",
+]
+
+
+@pytest.mark.parametrize("name", FEEDS)
+def test_feed_query_count_does_not_grow_with_articles(client, name):
+    from coverage.models import Story
+    from entities.tests.factories import EventFactory, PersonFactory, PlaceFactory
+
+    story = Story.objects.create(title="Talks", slug="talks")
+    person, place, event = PersonFactory(), PlaceFactory(), EventFactory()
+    args = {
+        "section": ["regional"],
+        "tag": ["kashmir"],
+        "story": [story.pk],
+        "person": [person.slug],
+        "place": [place.slug],
+        "event": [event.slug],
+    }.get(name.split(":")[1].rsplit("_", 1)[0], [])
+    newsroom_with_articles(2, story=story, entities=(person, place, event))
+    url = reverse(name, args=args)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    newsroom_with_articles(35, story=story, entities=(person, place, event))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.content.count(b"<item>") + response.content.count(b"<entry>") == 30
+    assert len(many) == len(few)
+
+
+SITEMAP_PAGES = [
+    "/sitemap.xml",
+    "/sitemap-articles.xml",
+    "/sitemap-sections.xml",
+    "/sitemap-tags.xml",
+    "/sitemap-people.xml",
+    "/sitemap-places.xml",
+    "/sitemap-events.xml",
+    "/sitemap-outlets.xml",
+    "/sitemap-news.xml",
+]
+
+
+@pytest.mark.parametrize("path", SITEMAP_PAGES)
+def test_sitemap_query_count_does_not_grow_with_content(client, path):
+    from django.utils import timezone
+
+    from entities.tests.factories import EventFactory, PersonFactory, PlaceFactory
+
+    def grow(count):
+        for article in ArticleFactory.create_batch(count, published_at=timezone.now()):
+            article.tags.add(f"Topic {article.pk}")
+            section_get_or_create(name=f"Section {article.pk}")
+        PersonFactory.create_batch(count)
+        PlaceFactory.create_batch(count)
+        EventFactory.create_batch(count)
+
+    grow(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == 200
+    grow(25)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(path)
+    assert response.content.count(b"<loc>") >= 27 or path == "/sitemap.xml"
+    assert len(many) == len(few)

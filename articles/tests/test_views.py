@@ -80,3 +80,22 @@ def test_article_page_query_count_does_not_grow_with_bylines_images_tags_or_corr
         response = client.get(big.get_absolute_url())
     assert "Correction 4" in response.text and "Photo 5" in response.text
     assert len(many) == len(few)
+
+
+def test_home_query_count_does_not_grow_with_stories_or_their_articles(client):
+    from coverage.models import Story, StoryArticle
+
+    def story_with(count):
+        story = Story.objects.create(title=f"Story of {count}", slug="story")
+        for article in ArticleFactory.create_batch(count, bylines=["A"]):
+            StoryArticle.objects.create(story=story, article=article, score=0.5)
+
+    story_with(2)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("home"))
+    for _ in range(12):
+        story_with(15)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("home"))
+    assert response.text.count('class="story-card"') == 10
+    assert len(many) == len(few)

@@ -165,6 +165,10 @@ AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 
+# Names suggested as readers type in the search box (search/views.py: suggest): requests
+# one client address may make a minute. Counted per process in the default cache.
+SEARCH_SUGGEST_RATE_PER_MINUTE = env.int("SEARCH_SUGGEST_RATE_PER_MINUTE", default=120)
+
 # Comment rules (see comments/rules.py for what each one does).
 COMMENTS_RATE_LIMIT_PER_MINUTE = env.int("COMMENTS_RATE_LIMIT_PER_MINUTE", default=5)
 COMMENTS_TRUSTED_AFTER_APPROVED = 2

@@ -72,7 +72,9 @@ def test_search_page_query_count_does_not_grow_with_matches(client):
     with CaptureQueriesContext(connection) as many:
         response = client.get(SEARCH, {"q": "ferry"})
     assert response.text.count('class="card"') == 20  # one page
-    assert len(many) == len(few)
+    # The planner's estimate of the matches, the ranked candidates, the page's articles
+    # with snippets, their bylines, the people and places named (article_search).
+    assert len(many) == len(few) == 5
 
 
 def test_publishing_adds_the_articles_words_to_the_vocabulary(django_capture_on_commit_callbacks):
@@ -94,3 +96,84 @@ def test_people_and_places_are_facets_that_narrow_the_results(seeds_searchable):
     assert "Pahalgam" in {f["name"] for f in results.facets["place"]}
     narrowed = article_search(query="Russia", filters=SearchFilters(person="narendra-modi"))
     assert narrowed.page.paginator.count == people["Narendra Modi"] < 5
+
+
+def test_a_broad_query_ranks_only_the_newest_matches_and_says_there_are_more(client, monkeypatch):
+    """News search weighs recency: beyond CANDIDATES matches, the oldest drop out."""
+    import datetime as dt
+
+    from search import selectors
+
+    monkeypatch.setattr(selectors, "CANDIDATES", 5)
+    start = dt.datetime(2025, 5, 1, tzinfo=dt.UTC)
+    oldest = ArticleFactory(headline="Ferry ferry ferry timetable", published_at=start)
+    newer = [
+        ArticleFactory(headline=f"Harbour news {n}", body="<p>The ferry runs late.</p>",
+                       published_at=start + dt.timedelta(days=n + 1))
+        for n in range(6)
+    ]  # fmt: skip
+    results = article_search(query="ferry", filters=SearchFilters())
+    assert results.is_capped is True
+    assert {a.pk for a in results.page} == {a.pk for a in newer[1:]}
+    assert oldest not in results.page
+    page = client.get(SEARCH, {"q": "ferry"}).text
+    assert "More than 5 results" in page
+
+
+def test_a_section_narrows_the_results_to_it():
+    from articles.services import section_get_or_create
+
+    sport = section_get_or_create(name="Sport")
+    in_sport = ArticleFactory(headline="Ferry crew wins the regatta", section=sport)
+    ArticleFactory(headline="Ferry fares rise")
+    narrowed = article_search(query="ferry", filters=SearchFilters(section="sport"))
+    assert [a.pk for a in narrowed.page] == [in_sport.pk]
+    assert article_search(query="ferry", filters=SearchFilters(section="none")).count == 0
+
+
+def test_a_date_range_includes_the_whole_of_its_last_day():
+    import datetime as dt
+
+    def at(day, hour, minute):
+        return dt.datetime(2025, 5, day, hour, minute, tzinfo=dt.UTC)
+
+    late = ArticleFactory(headline="Late ferry", published_at=at(3, 23, 50))
+    ArticleFactory(headline="Next ferry", published_at=at(4, 0, 5))
+    ArticleFactory(headline="Early ferry", published_at=at(1, 23, 59))
+    results = article_search(
+        query="ferry",
+        filters=SearchFilters(date_from=dt.date(2025, 5, 2), date_to=dt.date(2025, 5, 3)),
+    )
+    assert [a.pk for a in results.page] == [late.pk]
+
+
+def test_a_window_of_dates_finds_the_same_newest_matches(monkeypatch):
+    """Searching a window of recent dates (for words in 1-10 % of a large archive) is an
+    optimisation: the results are the newest matches either way, including when the
+    window holds too few and the whole archive is searched after all."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from search import selectors
+
+    now = timezone.now()
+    for n in range(12):  # recent matches, and older ones that only the fallback reaches
+        ArticleFactory(headline=f"Ferry news {n}", published_at=now - dt.timedelta(days=n))
+        ArticleFactory(headline=f"Old ferry news {n}", published_at=now - dt.timedelta(days=900))
+        ArticleFactory(headline=f"Bridge news {n}", published_at=now - dt.timedelta(hours=n))
+    monkeypatch.setattr(selectors, "CANDIDATES", 4)
+
+    def newest(query):
+        results = article_search(query=query, filters=SearchFilters())
+        return [a.pk for a in results.page], results.is_capped
+
+    plain = {query: newest(query) for query in ("ferry", "old ferry")}
+    monkeypatch.setattr(selectors, "SCAN_LIMIT", 0)  # always search a window first
+    with CaptureQueriesContext(connection) as queries:
+        windowed = {query: newest(query) for query in ("ferry", "old ferry")}
+    assert windowed == plain
+    assert plain["ferry"][1] is True
+    assert sum('published_at" >=' in q["sql"] and "c.pk" in q["sql"] for q in queries) >= 2
