@@ -320,6 +320,8 @@ def _page_articles(pks: list[int], query: str) -> list[Article]:
             )
         )
         .for_listing()
+        # What articles/_card.html does not read: the body twice over and the vector.
+        .defer("body", "body_text", "search_vector", "key_points")
         .order_by()
     )
     by_pk = {article.pk: article for article in articles}
