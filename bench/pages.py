@@ -105,8 +105,12 @@ def wrk(url: str, duration: int, connections: int) -> tuple[float, str, str]:
         check=True,
     ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = re.search(r"50%\s+(\S+)", output).group(1)
-    p99 = re.search(r"99%\s+(\S+)", output).group(1)
+    # The latency distribution's own lines ("    50%    3.21ms"), not a "+/- Stdev" column.
+    p50 = re.search(r"^\s*50%\s+(\S+)", output, re.MULTILINE).group(1)
+    p99 = re.search(r"^\s*99%\s+(\S+)", output, re.MULTILINE).group(1)
+    timeouts = re.search(r"timeout (\d+)", output)
+    if timeouts and int(timeouts.group(1)):
+        p99 += f" ({timeouts.group(1)} timed out)"
     return rate, p50, p99
 
 

@@ -177,3 +177,13 @@ def test_a_window_of_dates_finds_the_same_newest_matches(monkeypatch):
     assert windowed == plain
     assert plain["ferry"][1] is True
     assert sum('published_at" >=' in q["sql"] and "c.pk" in q["sql"] for q in queries) >= 2
+
+
+def test_results_come_twenty_a_page_with_links_between_pages(client):
+    ArticleFactory.create_batch(25, headline="Ferry timetable changes")
+    first = client.get(SEARCH, {"q": "ferry"}).text
+    assert first.count('class="card"') == 20
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    second = client.get(SEARCH, {"q": "ferry", "page": 2}).text
+    assert second.count('class="card"') == 5
+    assert "Page 2 of 2" in second and 'rel="prev"' in second
