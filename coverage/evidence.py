@@ -1,7 +1,7 @@
 """What the clustering reads from an article: its terms and its entity keys.
 
-``article_entity_keys`` is the single place the clustering (and the story page's
-comparison table) asks "which people, places and events does this article mention?".
+``article_entity_keys`` is the single place the clustering asks "which people,
+places and events does this article mention?".
 Two sources, together:
 
 * the entities app's mentions (suggested or confirmed, never rejected), as
@@ -37,16 +37,16 @@ def article_term_counts(article: Article) -> Counter:
     return text.term_counts(headline=article.headline, dek=article.dek, body=article.body_text)
 
 
+def _evidence_mentions():
+    return Mention.objects.filter(state__in=PUBLIC_STATES).only(
+        "article_id", "person_id", "place_id", "event_id"
+    )
+
+
 def public_mentions() -> Prefetch:
     """Prefetch an article queryset's evidence mentions as ``public_mentions``: a batch
     of articles then reads its mentions in one query, not one per article."""
-    return Prefetch(
-        "mentions",
-        queryset=Mention.objects.filter(state__in=PUBLIC_STATES).only(
-            "article_id", "person_id", "place_id", "event_id"
-        ),
-        to_attr="public_mentions",
-    )
+    return Prefetch("mentions", queryset=_evidence_mentions(), to_attr="public_mentions")
 
 
 def article_entity_keys(article: Article) -> set[str]:
@@ -55,7 +55,7 @@ def article_entity_keys(article: Article) -> set[str]:
     keys = set()
     mentions = getattr(article, "public_mentions", None)
     if mentions is None:
-        mentions = Mention.objects.filter(article_id=article.pk, state__in=PUBLIC_STATES)
+        mentions = _evidence_mentions().filter(article_id=article.pk)
     for mention in mentions:
         person, place, event = mention.person_id, mention.place_id, mention.event_id
         if person:

@@ -15,8 +15,8 @@ An article's score against a story combines three kinds of evidence:
   its cosines with the story's latest ``MEMBER_SAMPLE`` members, averaged. Comparing
   with members rather than with the centroid keeps a story from chaining: an article
   close to one corner of a broad story but far from the rest stays out, which a
-  centroid, the sum of several topics, would let in. (Without member vectors, the
-  cosine with the centroid.)
+  centroid, the sum of several topics, would let in. (The centroid still serves
+  candidate retrieval, titles and the merge pass.)
 * shared entities: the IDF-weighted share of the article's entity keys the story has;
 * time: a bonus when the article falls within or near the story's dates, a penalty when
   it is far away, and nothing at all when either side is undated (undated feeds must not
@@ -113,12 +113,10 @@ class StoryProfile:
     """What scoring needs to know about a story."""
 
     story_id: int
-    centroid: Mapping[str, float]
+    members: list[Mapping[str, float]]  # the latest MEMBER_SAMPLE members' vectors
     entity_counts: Mapping[str, int]
     first_at: dt.datetime | None
     last_at: dt.datetime | None
-    size: int = 1
-    centroid_norm: float | None = None
 
 
 @dataclass
@@ -191,16 +189,9 @@ def score(
     at: dt.datetime | None,
     story: StoryProfile,
     key_idf,
-    members: list[Mapping[str, float]] | None = None,
     explain_terms: int = 8,
 ) -> Match:
-    if members:
-        text, by_term = member_similarity(vector, members)
-    else:
-        centroid = story.centroid
-        c_norm = story.centroid_norm if story.centroid_norm is not None else norm(centroid)
-        by_term = {t: w * centroid[t] for t, w in vector.items() if centroid.get(t)}
-        text = sum(by_term.values()) / c_norm if c_norm else 0.0
+    text, by_term = member_similarity(vector, story.members) if story.members else (0.0, {})
     contributions = [(weight, term) for term, weight in by_term.items()]
     entity_keys = list(entity_keys)
     entities = entity_overlap(entity_keys, story.entity_counts, key_idf)

@@ -147,7 +147,7 @@ def _candidate_stories(
 
 def _candidate_profiles(
     terms: list[str], clock: dt.datetime | None, *, article_id: int
-) -> list[tuple[scoring.StoryProfile, list[dict]]]:
+) -> list[scoring.StoryProfile]:
     """The stories an article could join, each with the vectors of its latest
     ``MEMBER_SAMPLE`` members: unlocked, non-empty, and not excluded for this article.
 
@@ -160,8 +160,7 @@ def _candidate_profiles(
     candidates, params = _candidate_sql(terms, clock)
     membership = StoryArticle._meta.db_table
     sql = (
-        "SELECT s.id, s.entity_counts, s.first_reported_at, s.last_updated_at, "  # noqa: S608
-        "s.member_count, ARRAY("
+        "SELECT s.id, s.entity_counts, s.first_reported_at, s.last_updated_at, ARRAY("  # noqa: S608
         f"SELECT sig.vector FROM {membership} sa "
         f"JOIN {ArticleSignature._meta.db_table} sig ON sig.article_id = sa.article_id "
         "WHERE sa.story_id = s.id AND sa.joined_by <> %s "
@@ -177,18 +176,14 @@ def _candidate_profiles(
         cursor.execute(sql, [excluded, scoring.MEMBER_SAMPLE, *params, article_id, excluded])
         rows = cursor.fetchall()
     return [
-        (
-            scoring.StoryProfile(
-                story_id=story_id,
-                centroid={},
-                entity_counts=json.loads(entity_counts),
-                first_at=first_at,
-                last_at=last_at,
-                size=member_count,
-            ),
-            [json.loads(vector) for vector in vectors],
+        scoring.StoryProfile(
+            story_id=story_id,
+            members=[json.loads(vector) for vector in vectors],
+            entity_counts=json.loads(entity_counts),
+            first_at=first_at,
+            last_at=last_at,
         )
-        for story_id, entity_counts, first_at, last_at, member_count, vectors in rows
+        for story_id, entity_counts, first_at, last_at, vectors in rows
     ]
 
 
@@ -363,9 +358,8 @@ def _cluster_locked(article: Article, *, prefer_story: Story | None) -> tuple[St
             at=article.published_at,
             story=profile,
             key_idf=key_idf,
-            members=members,
         )
-        for profile, members in candidates
+        for profile in candidates
     ]
     best = scoring.best_match(matches)
     if best is None:
