@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -39,55 +40,95 @@ EDIT_PERMISSION = "coverage.edit_story_membership"
 
 
 # --------------------------------------------------------------------- signatures
-def _count_documents(keys: list[str]) -> dict[str, int]:
-    """Count one more document for each key and return the new counts: one statement.
+def _count_documents(added: Counter) -> dict[str, int]:
+    """Add ``added[key]`` documents to each key's count and return the counts from
+    before: one statement.
 
     Keys are sorted so that concurrent workers lock the rows in the same order.
     """
-    keys = sorted(set(keys))
+    keys = sorted(added)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {TermStatistic._meta.db_table} AS t (term, document_count) "  # noqa: S608
-            "SELECT unnest(%s::varchar[]), 1 "
-            "ON CONFLICT (term) DO UPDATE SET document_count = t.document_count + 1 "
+            "SELECT * FROM unnest(%s::varchar[], %s::integer[]) "
+            "ON CONFLICT (term) DO UPDATE "
+            "SET document_count = t.document_count + excluded.document_count "
             "RETURNING term, document_count",
-            [keys],
+            [keys, [added[key] for key in keys]],
         )
-        return dict(cursor.fetchall())
+        return {term: count - added[term] for term, count in cursor.fetchall()}
 
 
 def _read_counts(keys: list[str]) -> dict[str, int]:
     return dict(TermStatistic.objects.filter(term__in=keys).values_list("term", "document_count"))
 
 
-def _signature_build(article: Article) -> tuple[ArticleSignature, dict[str, int]]:
-    """A new, unsaved signature; counts the article into the term statistics."""
-    counts = evidence.article_term_counts(article)
-    entity_keys = sorted(evidence.article_entity_keys(article))
-    stats = _count_documents([*counts, *(f"e:{k}" for k in entity_keys), TermStatistic.DOCUMENTS])
-    vector = scoring.article_vector(counts, stats, stats[TermStatistic.DOCUMENTS])
-    signature = ArticleSignature(
-        article=article,
-        vector=vector,
-        entity_keys=entity_keys,
-        clock_at=article.published_at or article.created_at,
-    )
-    return signature, stats
+def _signatures_with_stats(
+    articles: list[Article],
+) -> dict[int, tuple[ArticleSignature, dict[str, int]]]:
+    """Each article's signature (its stored one, or a new, unsaved one counted into the
+    term statistics) with the statistics scoring needs: one statement for the whole
+    batch, and one read more if some articles already had signatures.
+
+    The statistics are those each article would have seen had the batch been counted
+    one article after another in the given order (the counts before the batch plus the
+    new articles up to and including it), so a batch gives the same vectors, and so the
+    same stories, as clustering the articles singly: the incremental IDF depends on the
+    order, not on how the articles were grouped into calls.
+    """
+    stored: dict[int, ArticleSignature] = {}
+    new: dict[int, tuple[Counter, list[str]]] = {}  # term counts, entity keys
+    keys_of: dict[int, set[str]] = {}
+    for article in articles:
+        if _signed(article):
+            stored[article.pk] = article.signature
+            entity_keys = article.signature.entity_keys
+            keys_of[article.pk] = {*(f"e:{k}" for k in entity_keys), TermStatistic.DOCUMENTS}
+        else:
+            counts = evidence.article_term_counts(article)
+            entity_keys = sorted(evidence.article_entity_keys(article))
+            new[article.pk] = (counts, entity_keys)
+            keys_of[article.pk] = {*counts, *(f"e:{k}" for k in entity_keys)}
+            keys_of[article.pk].add(TermStatistic.DOCUMENTS)
+    added = Counter(key for pk in new for key in keys_of[pk])
+    before = _count_documents(added) if added else {}
+    if unread := set().union(*keys_of.values()) - before.keys():
+        before |= _read_counts(list(unread))
+    counted = Counter()
+    out = {}
+    for article in articles:
+        keys = keys_of[article.pk]
+        if article.pk in stored:
+            stats = {key: before.get(key, 0) + counted[key] for key in keys}
+            out[article.pk] = (stored[article.pk], stats)
+            continue
+        counted.update(keys)
+        stats = {key: before.get(key, 0) + counted[key] for key in keys}
+        counts, entity_keys = new[article.pk]
+        signature = ArticleSignature(
+            article=article,
+            vector=scoring.article_vector(counts, stats, stats[TermStatistic.DOCUMENTS]),
+            entity_keys=entity_keys,
+            clock_at=article.published_at or article.created_at,
+        )
+        out[article.pk] = (signature, stats)
+    return out
 
 
-def _signature_create(article: Article) -> tuple[ArticleSignature, dict[str, int]]:
-    signature, stats = _signature_build(article)
+def _signed(article: Article) -> bool:
+    """Whether the article has a stored signature (read with ``select_related``)."""
+    try:
+        article.signature  # noqa: B018 - loaded already, no query
+    except ArticleSignature.DoesNotExist:
+        return False
+    return True
+
+
+def _signature_create(article: Article) -> ArticleSignature:
+    """Make, count and save the signature of an article that has none."""
+    signature, _ = _signatures_with_stats([article])[article.pk]
     signature.save(force_insert=True)
-    return signature, stats
-
-
-def article_signature(*, article: Article) -> tuple[ArticleSignature, dict[str, int]]:
-    """The article's stored signature (made and counted once), with entity statistics."""
-    signature = ArticleSignature.objects.filter(article=article).first()
-    if signature is None:
-        return _signature_create(article)
-    stats = _read_counts([*(f"e:{k}" for k in signature.entity_keys), TermStatistic.DOCUMENTS])
-    return signature, stats
+    return signature
 
 
 def _key_idf(stats: dict[str, int]):
@@ -299,9 +340,13 @@ def articles_cluster(*, article_ids: list[int]) -> int:
     ordered = list(dict.fromkeys(article_ids))
     with _derived_transaction():
         locked = {a.pk: a for a in _articles_locked(ordered)}
+        to_place = [
+            locked[pk] for pk in ordered if pk in locked and locked[pk].current_membership is None
+        ]
+        evidence_of = _signatures_with_stats(to_place)
         for pk in ordered:
             if pk in locked:
-                _cluster_locked(locked[pk], prefer_story=None)
+                _cluster_locked(locked[pk], prefer_story=None, evidence=evidence_of.get(pk))
     return len(locked)
 
 
@@ -335,16 +380,20 @@ def _articles_locked(ids: list[int]):
     )
 
 
-def _cluster_locked(article: Article, *, prefer_story: Story | None) -> tuple[Story, float]:
+def _cluster_locked(
+    article: Article,
+    *,
+    prefer_story: Story | None,
+    evidence: tuple[ArticleSignature, dict[str, int]] | None = None,
+) -> tuple[Story, float]:
+    """Cluster one locked article. ``evidence`` is its signature and statistics when the
+    caller prepared them for a batch (``_signatures_with_stats``)."""
     if article.current_membership is not None:
         current = StoryArticle.objects.select_related("story").get(pk=article.current_membership)
         return current.story, current.score
 
-    try:
-        signature = article.signature
-        stats = _read_counts([*(f"e:{k}" for k in signature.entity_keys), TermStatistic.DOCUMENTS])
-    except ArticleSignature.DoesNotExist:
-        signature, stats = _signature_build(article)  # saved with the membership below
+    # A new signature is saved with the membership below.
+    signature, stats = evidence or _signatures_with_stats([article])[article.pk]
     candidates = _candidate_profiles(
         scoring.query_terms(signature.vector),
         article.published_at and signature.clock_at,
@@ -403,7 +452,7 @@ def story_refresh(*, story: Story) -> Story:
     for membership in memberships:
         signature = signatures.get(membership.article_id)
         if signature is None:
-            signature, _ = _signature_create(membership.article)
+            signature = _signature_create(membership.article)
         members.append((membership.article, signature))
     story.centroid = scoring.centroid_sum(s.vector for _, s in members)
     story.entity_counts = {}
@@ -644,10 +693,11 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
         stories = stories.filter(active_at__gte=since)
     merged: list[tuple[int, int]] = []
     gone: set[int] = set()
-    for story_id in list(stories.values_list("pk", flat=True)):
-        if story_id in gone:
+    # Read once: a merge changes only the story being visited (earlier in the order
+    # than every story merged into it) and deletes the other.
+    for story in stories.iterator(chunk_size=500):
+        if story.pk in gone:
             continue
-        story = Story.objects.get(pk=story_id)
         candidates = _candidate_stories(
             scoring.query_terms(story.centroid),
             story.last_updated_at and story.active_at,

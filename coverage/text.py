@@ -11,6 +11,7 @@ Two kinds of evidence come out of an article:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -88,6 +89,10 @@ def fold(text: str) -> str:
     return decomposed.replace("’", "'")
 
 
+# ``fold`` for words and names, which recur from article to article.
+fold_short = functools.lru_cache(maxsize=1 << 16)(fold)
+
+
 def stem(word: str) -> str:
     """A deliberately light stemmer: plural and possessive endings only.
 
@@ -106,20 +111,20 @@ def stem(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _term(word: str) -> str | None:
+    """The term a folded word counts as, or None: cached, since news repeats words."""
+    if word.isdigit():
+        return word if len(word) >= 2 else None
+    if len(word) < 3 or word in STOPWORDS or any(ch.isdigit() for ch in word):
+        return None
+    word = stem(word)
+    return None if word in STOPWORDS else word
+
+
 def terms(text: str) -> list[str]:
     """Content words and figures: "26" and "1972" tell stories apart as well as words do."""
-    out = []
-    for raw in WORD.findall(fold(text)):
-        if raw.isdigit():
-            if len(raw) >= 2:
-                out.append(raw)
-            continue
-        if len(raw) < 3 or raw in STOPWORDS or any(ch.isdigit() for ch in raw):
-            continue
-        word = stem(raw)
-        if word not in STOPWORDS:
-            out.append(word)
-    return out
+    return [term for word in WORD.findall(fold(text)) if (term := _term(word)) is not None]
 
 
 def term_counts(*, headline: str, dek: str = "", body: str = "") -> Counter:
@@ -140,14 +145,14 @@ def name_phrases(text: str) -> list[str]:
         phrase = match.group(0).strip(".-’'")
         words = phrase.split()
         at_start = bool(SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]))
-        while words and fold(words[0]) in NAME_STOPWORDS:
+        while words and fold_short(words[0]) in NAME_STOPWORDS:
             words = words[1:]
             at_start = False
-        while words and fold(words[-1]) in NAME_STOPWORDS:
+        while words and fold_short(words[-1]) in NAME_STOPWORDS:
             words = words[:-1]
         if not words:
             continue
-        if len(words) == 1 and at_start and fold(words[0]) in STOPWORDS:
+        if len(words) == 1 and at_start and fold_short(words[0]) in STOPWORDS:
             continue
         found.append(" ".join(words))
     return found
@@ -157,7 +162,7 @@ def name_keys(*, headline: str, dek: str = "", body: str = "") -> set[str]:
     """Folded name keys: each phrase and its last word ("sergey lavrov", "lavrov")."""
     keys = set()
     for phrase in name_phrases(f"{headline}.\n{dek}.\n{body}"):
-        folded = " ".join(stem(w) for w in fold(phrase).replace("'s", "").split())
+        folded = " ".join(stem(w) for w in fold_short(phrase).replace("'s", "").split())
         if len(folded) < 3:
             continue
         keys.add(folded)

@@ -35,5 +35,17 @@ def bump_now() -> int:
 
 
 def bump_on_commit() -> None:
-    """Call from any service that changes what readers see."""
+    """Call from any service that changes what readers see.
+
+    One bump per transaction is enough: a batch of a hundred changes (an import, a
+    clustering run) then writes the shared cache once, not a hundred times. A bump
+    already waiting is reused only if it is bound to this transaction as closely as a new
+    one would be (Django drops a callback with the savepoint it was registered in, and a
+    released savepoint can no longer roll back).
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        callback is bump_now for _, callback, _ in connection.run_on_commit
+    ):
+        return
     transaction.on_commit(bump_now)

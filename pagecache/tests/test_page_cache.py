@@ -1,13 +1,14 @@
 """Cached public pages are served until content changes, then never again."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from articles import workflow
 from articles.models import Article
 from articles.tests.factories import ArticleFactory
-from pagecache.generation import cache
+from pagecache.generation import cache, current_generation
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,38 @@ def test_an_approved_comment_appears_on_the_cached_article_page(
     with django_capture_on_commit_callbacks(execute=True):
         comment_approve(comment=pending, by=UserFactory(role="moderator"))
     assert "First!" in client.get(article.get_absolute_url()).text
+
+
+def test_many_changes_in_one_transaction_invalidate_the_cache_once(
+    django_capture_on_commit_callbacks,
+):
+    """An import or a clustering batch publishes hundreds of changes in one
+    transaction; the shared cache is written once for all of them."""
+    editor = UserFactory(role="editor")
+    articles = ArticleFactory.create_batch(3)
+    before = current_generation()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for article in articles:
+            article.headline += " (updated)"
+            workflow.article_save(article=article, by=editor, changed_fields=["headline"])
+    assert current_generation() == before + 1
+
+
+def test_a_change_after_a_rolled_back_one_still_invalidates_the_cache(
+    client, django_capture_on_commit_callbacks
+):
+    editor = UserFactory(role="editor")
+    article = ArticleFactory(headline="Bridge reopens")
+    client.get(article.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                article.headline = "Bridge reopens to lorries"
+                workflow.article_save(article=article, by=editor, changed_fields=["headline"])
+                raise RuntimeError("the editor's second change fails")
+        except RuntimeError:
+            pass
+        article.refresh_from_db()
+        article.headline = "Bridge reopens to cyclists"
+        workflow.article_save(article=article, by=editor, changed_fields=["headline"])
+    assert "Bridge reopens to cyclists" in client.get(article.get_absolute_url()).text
