@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from articles.models import Article, Byline
 from entities.models import Event, Person, Place
@@ -23,6 +25,11 @@ WIRE_AGENCIES = (
     "united press international", "upi", "bloomberg", "anadolu",
 )  # fmt: skip
 NEAR_DUPLICATE = 0.9
+# Articles side by side on one page of a story (and columns of its comparison table).
+ENTRIES_PER_PAGE = 30
+# Up to this many dated articles the timeline lists each; above, it counts them per day.
+TIMELINE_ARTICLES = 30
+TIMELINE_DAY_OUTLETS = 6
 
 
 def story_members(*, story: Story) -> list[StoryArticle]:
@@ -101,11 +108,24 @@ class OutletGap:
 
 
 @dataclass
+class TimelineDay:
+    """One day of a large story's coverage timeline."""
+
+    day: dt.date
+    count: int
+    outlets: list[str]
+    more_outlets: int
+    share: int  # percent of the busiest day, for the bar
+
+
+@dataclass
 class StoryPage:
     story: Story
-    entries: list[CoverageEntry]
+    entries: list[CoverageEntry]  # this page's articles
+    page: Page
     first: CoverageEntry | None
-    timeline: list[CoverageEntry]
+    timeline: list[CoverageEntry]  # each dated article, for a small story
+    timeline_days: list[TimelineDay]  # per day, for a large one
     countries: list[tuple[str, list[str]]]
     comparison_columns: list[str]
     comparison: list[facts.ComparisonRow]
@@ -114,7 +134,7 @@ class StoryPage:
 
     @property
     def article_count(self) -> int:
-        return len(self.entries)
+        return self.page.paginator.count
 
 
 def _wire_reason(article: Article) -> str:
@@ -125,17 +145,60 @@ def _wire_reason(article: Article) -> str:
     return ""
 
 
-def story_page(*, story: Story, max_gap_names: int = 8) -> StoryPage:
+def _copied_from(vector: dict, earlier: list[StoryArticle], signatures: dict) -> str:
+    """The outlet of an earlier member with the same text (a wire copy run under another
+    name), or ""."""
+    for membership in earlier:
+        other = signatures.get(membership.article_id, {})
+        if sum(w * other.get(t, 0.0) for t, w in vector.items()) >= NEAR_DUPLICATE:
+            outlet = membership.article.outlet
+            return outlet.name if outlet else "another"
+    return ""
+
+
+def _outlet_name(article: Article) -> str:
+    return article.outlet.name if article.outlet else ""
+
+
+def _timeline_days(dated: list[StoryArticle]) -> list[TimelineDay]:
+    by_day: dict[dt.date, list[StoryArticle]] = {}
+    for membership in dated:
+        day = timezone.localdate(membership.article.published_at)
+        by_day.setdefault(day, []).append(membership)
+    busiest = max((len(day) for day in by_day.values()), default=1)
+    days = []
+    for day, memberships in sorted(by_day.items()):
+        names = (_outlet_name(m.article) for m in memberships)
+        outlets = list(dict.fromkeys(name for name in names if name))
+        days.append(
+            TimelineDay(
+                day=day,
+                count=len(memberships),
+                outlets=outlets[:TIMELINE_DAY_OUTLETS],
+                more_outlets=max(0, len(outlets) - TIMELINE_DAY_OUTLETS),
+                share=round(100 * len(memberships) / busiest),
+            )
+        )
+    return days
+
+
+def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryPage:
     """Everything coverage/story_detail.html reads, in at most 8 queries whatever the
-    size."""
+    size. A large story's articles come ``ENTRIES_PER_PAGE`` a page (the comparison
+    table compares that page's articles); the timeline, countries and gaps cover all."""
     members = story_members(story=story)  # 2 queries
+    page = Paginator(members, ENTRIES_PER_PAGE).get_page(page_number)
+    start = page.start_index() - 1 if members else 0
+    shown = list(page.object_list)
     signatures = {
         s.article_id: s.vector
-        for s in ArticleSignature.objects.filter(article_id__in=[m.article_id for m in members])
+        for s in ArticleSignature.objects.filter(
+            article_id__in=[m.article_id for m in members[: start + len(shown)]]
+        )
     }  # 1 query
-    shared_names = _shared_names(members)  # at most 3 queries
+    shared_names = _shared_names(shown)  # at most 3 queries
     entries = []
-    for membership in members:
+    for offset, membership in enumerate(shown):
         entry = CoverageEntry(
             article=membership.article,
             membership=membership,
@@ -143,33 +206,28 @@ def story_page(*, story: Story, max_gap_names: int = 8) -> StoryPage:
         )
         entry.wire_reason = _wire_reason(membership.article)
         if not entry.wire_reason:
-            # The same text as an earlier member: a wire copy run under another name.
             vector = signatures.get(membership.article_id, {})
-            for earlier in entries:
-                other = signatures.get(earlier.article.pk, {})
-                similarity = sum(w * other.get(t, 0.0) for t, w in vector.items())
-                if similarity >= NEAR_DUPLICATE:
-                    name = earlier.article.outlet.name if earlier.article.outlet else "another"
-                    entry.wire_reason = f"same text as {name}'s article"
-                    break
+            if source := _copied_from(vector, members[: start + offset], signatures):
+                entry.wire_reason = f"same text as {source}'s article"
         entry.is_wire = bool(entry.wire_reason)
         entries.append(entry)
-    dated = [e for e in entries if e.article.published_at]
-    timeline = sorted(dated, key=lambda e: (e.article.published_at, e.article.pk))
+    dated = sorted(
+        (m for m in members if m.article.published_at),
+        key=lambda m: (m.article.published_at, m.article_id),
+    )
+    small = len(dated) <= TIMELINE_ARTICLES
+    timeline = [CoverageEntry(article=m.article, membership=m) for m in dated] if small else []
     by_country: dict[str, list[str]] = {}
     outlet_ids = set()
-    for entry in entries:
-        outlet = entry.article.outlet
+    for membership in members:
+        outlet = membership.article.outlet
         if outlet is None:
             continue
         outlet_ids.add(outlet.pk)
         names = by_country.setdefault(outlet.country or "Country not recorded", [])
         if outlet.name not in names:
             names.append(outlet.name)
-    columns = [
-        e.article.outlet.name if e.article.outlet else f"Unnamed outlet ({e.article.pk})"
-        for e in entries
-    ]
+    columns = [_outlet_name(e.article) or f"Unnamed outlet ({e.article.pk})" for e in entries]
     comparison = facts.comparison_rows(
         [
             facts.article_facts(headline=e.article.headline, body=e.article.body_text)
@@ -195,8 +253,10 @@ def story_page(*, story: Story, max_gap_names: int = 8) -> StoryPage:
     return StoryPage(
         story=story,
         entries=entries,
-        first=timeline[0] if timeline else None,
+        page=page,
+        first=CoverageEntry(article=dated[0].article, membership=dated[0]) if dated else None,
         timeline=timeline,
+        timeline_days=[] if small else _timeline_days(dated),
         countries=sorted(by_country.items()),
         comparison_columns=columns,
         comparison=comparison,

@@ -15,5 +15,5 @@ class StoryDetailView(DetailView):
         if self.object.slug != kwargs["slug"]:
             return redirect(self.object, permanent=True)
         context = self.get_context_data(object=self.object)
-        context["page"] = story_page(story=self.object)
+        context["page"] = story_page(story=self.object, page_number=request.GET.get("page"))
         return self.render_to_response(context)

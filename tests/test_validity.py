@@ -29,6 +29,19 @@ def require(path: Path):
     pytest.skip(message)
 
 
+def large_story_path() -> str:
+    """A story with more articles than a page holds: pager, per-day timeline."""
+    from articles.tests.factories import ArticleFactory
+    from coverage.models import Story, StoryArticle
+    from coverage.selectors import ENTRIES_PER_PAGE, TIMELINE_ARTICLES
+
+    story = Story.objects.create(title="Floods close the valley road", slug="floods")
+    count = max(ENTRIES_PER_PAGE, TIMELINE_ARTICLES) + 5
+    for article in ArticleFactory.create_batch(count):
+        StoryArticle.objects.create(story=story, article=article, score=0.5)
+    return story.get_absolute_url() + "?page=2"
+
+
 def public_pages() -> dict[str, str]:
     """Name → path of every kind of public page, on the seed demo."""
     from articles.models import Article
@@ -39,6 +52,7 @@ def public_pages() -> dict[str, str]:
     return {
         "home": reverse("home"),
         "story": Story.objects.get().get_absolute_url(),
+        "large story": large_story_path(),
         "article": article.get_absolute_url(),
         "provisional article": Article.objects.get(is_headline_provisional=True).get_absolute_url(),
         "search": reverse("search:search") + "?q=Lavorv",

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -106,3 +108,49 @@ def test_story_url_with_an_old_slug_redirects_to_the_current_one(client, seed_de
     response = client.get(reverse("coverage:story_detail", args=[story.pk, "old-title"]))
     assert response.status_code == 301
     assert response["Location"] == story.get_absolute_url()
+
+
+def test_a_large_story_shows_its_articles_a_page_at_a_time(client, seed_demo):
+    """A story covered by hundreds of outlets stays a page a reader can load: its
+    articles come thirty a page, earliest first, and the comparison table compares the
+    articles on the page."""
+    story = Story.objects.get()
+    add_members(story, 40)
+    first = client.get(story.get_absolute_url()).text
+    assert first.count('class="card"') == 30
+    assert "Articles 1–30 of 45, earliest first." in first
+    assert 'rel="next">Later articles</a>' in first
+    second = client.get(story.get_absolute_url() + "?page=2").text
+    assert second.count('class="card"') == 15
+    assert '<ol class="coverage-grid" start="31">' in second
+    assert 'rel="prev">Earlier articles</a>' in second
+    table = second.split('<table class="comparison">', 1)[1]
+    header = table.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert header.count('<th scope="col">') == 1 + 15  # "Reported" and one per article
+
+
+def test_every_page_of_a_large_story_costs_at_most_eight_queries(client, seed_demo):
+    story = Story.objects.get()
+    add_members(story, 40)
+    with CaptureQueriesContext(connection) as first:
+        client.get(story.get_absolute_url())
+    with CaptureQueriesContext(connection) as second:
+        client.get(story.get_absolute_url() + "?page=2")
+    assert len(first) <= 8
+    assert len(second) <= 8
+
+
+def test_a_large_storys_timeline_counts_the_articles_of_each_day(client, seed_demo):
+    story = Story.objects.get()
+    day = dt.datetime(2025, 5, 9, 8, tzinfo=dt.UTC)
+    for hour in range(35):
+        article = ArticleFactory(published_at=day + dt.timedelta(hours=hour))
+        StoryArticle.objects.create(story=story, article=article, score=0.5)
+    page = client.get(story.get_absolute_url()).text
+    timeline = page.split('<table class="timeline-days">', 1)[1].split("</table>", 1)[0]
+    rows = timeline.split("<tbody>", 1)[1].count("<tr>")
+    dated = story.articles.exclude(published_at=None)
+    assert rows == len({a.published_at.date() for a in dated})
+    assert '<time datetime="2025-05-09">9 May 2025</time></th><td>' in timeline
+    nine_may = timeline.split('<time datetime="2025-05-09">', 1)[1].split("</tr>", 1)[0]
+    assert "</meter> 16</td>" in nine_may  # 08:00 to 23:00 UTC
