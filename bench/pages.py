@@ -3,6 +3,7 @@
     .venv/bin/python -m newsroom.localdb run -- .venv/bin/python bench/pages.py
     ... bench/pages.py --articles 100000 --duration 10 --connections 16
     ... bench/pages.py --search-only --repeat 30
+    ... bench/pages.py --pages story      # only the story pages (typical and largest)
 
 Uses the benchmark corpus database (`newsroom_bench`, or --database; made by
 bench/admin_changelist.py or here with --articles), production settings (DEBUG off,
@@ -205,6 +206,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--repeat", type=int, default=20, help="runs per search query")
     parser.add_argument("--search-only", action="store_true")
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="only these pages under load, no search latency (e.g. story or home,article)",
+    )
     args = parser.parse_args()
 
     use_scratch_database(args.database, fresh=False)
@@ -226,7 +232,8 @@ def main() -> None:
     total = Article.objects.count()
     if not args.search_only:
         pages_under_load(args, total)
-    search_latency(total, args.repeat)
+    if not args.pages:
+        search_latency(total, args.repeat)
 
 
 def story_pages() -> dict[str, str]:
@@ -252,6 +259,9 @@ def pages_under_load(args, total: int) -> None:
         **story_pages(),
         "search": "/search/?q=harbour",
     }
+    if args.pages:
+        kinds = tuple(args.pages.split(","))
+        pages = {name: path for name, path in pages.items() if name.startswith(kinds)}
     port = free_port()
     print(f"{total:,} articles; wrk -t2 -c{args.connections} -d{args.duration}s")
     print(f"{'page':<10} {'cache':<6} {'req/s':>9} {'p50':>9} {'p99':>9}")
