@@ -200,10 +200,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# "default": rate-limit counters (allauth's signup and password-reset limits, search
+# suggestions), so every gunicorn worker must see the same counts: a file cache shared on
+# one machine; CACHE_URL (e.g. redis://) when the site runs on several.
 # "pages": rendered public pages, shared by every web process and the worker (which
 # bumps the generation when content changes). PAGE_CACHE_URL points it elsewhere.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": env.cache_url(
+        "CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'default'}"
+    ),
     "pages": env.cache_url(
         "PAGE_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'pages'}"
     ),
