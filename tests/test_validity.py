@@ -34,11 +34,13 @@ def large_story_path() -> str:
     from articles.tests.factories import ArticleFactory
     from coverage.models import Story, StoryArticle
     from coverage.selectors import ENTRIES_PER_PAGE, TIMELINE_ARTICLES
+    from coverage.services import story_refresh
 
     story = Story.objects.create(title="Floods close the valley road", slug="floods")
     count = max(ENTRIES_PER_PAGE, TIMELINE_ARTICLES) + 5
     for article in ArticleFactory.create_batch(count):
         StoryArticle.objects.create(story=story, article=article, score=0.5)
+    story_refresh(story=story)
     return story.get_absolute_url() + "?page=2"
 
 
