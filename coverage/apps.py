@@ -6,7 +6,7 @@ class CoverageConfig(AppConfig):
     verbose_name = "Related coverage"
 
     def ready(self):
-        from entities.signals import mentions_suggested
+        from entities.signals import mentions_changed, mentions_suggested
 
         from .tasks import cluster_article
 
@@ -17,4 +17,9 @@ class CoverageConfig(AppConfig):
         # entities app suggests mentions when an article is published, then announces.
         mentions_suggested.connect(
             enqueue_clustering, weak=False, dispatch_uid="coverage.enqueue_clustering"
+        )
+        # An article already in a story keeps it, but its entity evidence (and its
+        # story's) follows the editors' decisions: see ``article_cluster``.
+        mentions_changed.connect(
+            enqueue_clustering, weak=False, dispatch_uid="coverage.enqueue_clustering_changed"
         )

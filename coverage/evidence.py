@@ -12,8 +12,9 @@ Two sources, together:
 
 Keys only need to be equal strings for equal entities; they are stored in
 ``ArticleSignature.entity_keys`` and counted in ``TermStatistic`` with an "e:" prefix.
-Clustering runs after mentions are suggested (``coverage.apps``); after bulk changes to
-entities, ``manage.py recluster`` rebuilds the stored signatures.
+Clustering runs after mentions are suggested, and again after editors change them
+(``coverage.apps``); after bulk changes to entities, ``manage.py recluster`` rebuilds
+the stored signatures.
 """
 
 from __future__ import annotations

@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
 from django.utils.text import slugify
 
 from articles.models import Article
@@ -317,8 +318,10 @@ def _story_absorb(
 def article_cluster(*, article: Article, prefer_story: Story | None = None) -> tuple[Story, float]:
     """Put ``article`` in the best-matching recent story, or start a story with it.
 
-    An article already in a story stays there (automatic or pinned): re-running is
-    harmless, and only ``stories_recluster`` moves automatic members. ``prefer_story``
+    An article already in a story stays there (automatic or pinned): re-running only
+    brings its entity keys up to date with its mentions (the clustering task runs again
+    when editors review mentions or merge entities), and only ``stories_recluster``
+    moves automatic members. ``prefer_story``
     is an emptied story to reuse instead of creating one (re-clustering keeps URLs).
 
     Run on its own, the transaction commits without waiting for the disk flush
@@ -390,6 +393,7 @@ def _cluster_locked(
     caller prepared them for a batch (``_signatures_with_stats``)."""
     if article.current_membership is not None:
         current = StoryArticle.objects.select_related("story").get(pk=article.current_membership)
+        _entity_keys_refresh(article, current.story)
         return current.story, current.score
 
     # A new signature is saved with the membership below.
@@ -419,6 +423,35 @@ def _cluster_locked(
         score, explanation = best.score, best.explanation()
     _story_absorb(story, article, signature, score=score, explanation=explanation)
     return story, score
+
+
+def _entity_keys_refresh(article: Article, story: Story) -> None:
+    """Bring a placed article's entity keys up to date with its mentions (after an
+    editor confirmed or rejected one, or merged two entities), with the key statistics
+    and its story's entity counts, so that later articles are scored against what the
+    editors decided rather than what was first suggested."""
+    if not _signed(article):
+        return
+    signature = article.signature
+    keys = sorted(evidence.article_entity_keys(article))
+    gained, lost = set(keys) - set(signature.entity_keys), set(signature.entity_keys) - set(keys)
+    if not gained and not lost:
+        return
+    if gained:
+        _count_documents(Counter(f"e:{key}" for key in gained))
+    TermStatistic.objects.filter(term__in=[f"e:{key}" for key in lost]).update(
+        document_count=Greatest(F("document_count") - 1, 0)
+    )
+    signature.entity_keys = keys
+    signature.save(update_fields=["entity_keys"])
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    counts = scoring.counts_add(story.entity_counts, gained)
+    for key in lost:
+        counts[key] = counts.get(key, 0) - 1
+        if counts[key] <= 0:
+            del counts[key]
+    story.entity_counts = counts
+    story.save(update_fields=["entity_counts"])
 
 
 def _central_headline(members: list[tuple[Article, ArticleSignature]], centroid) -> str | None:

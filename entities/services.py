@@ -33,6 +33,7 @@ from .models import (
     SlugRedirect,
 )
 from .normalize import normalize_name
+from .signals import mentions_changed
 
 MODEL_BY_KIND: dict[str, type[Entity]] = {"person": Person, "place": Place, "event": Event}
 
@@ -291,6 +292,12 @@ _REVIEW_ACTIONS = {
 }
 
 
+def _announce_change_on_commit(*article_ids: int) -> None:
+    """Tell the apps that read mentions (clustering) once the decision has committed."""
+    for article_id in sorted(set(article_ids)):
+        transaction.on_commit(lambda pk=article_id: mentions_changed.send(Mention, article_id=pk))
+
+
 @transaction.atomic
 def mention_review(*, mention: Mention, state: str, by) -> Mention:
     """Record an editor's decision on a mention (or put it back to suggested)."""
@@ -304,6 +311,7 @@ def mention_review(*, mention: Mention, state: str, by) -> Mention:
         return mention
     mention.state = state
     mention.save(update_fields=["state", "updated_at"])
+    _announce_change_on_commit(mention.article_id)
     editorial_log(
         actor=by,
         action=_REVIEW_ACTIONS[state],
@@ -343,6 +351,7 @@ def ambiguous_mention_resolve(*, ambiguous: AmbiguousMention, entity: Entity, by
     ambiguous.state = AmbiguousMention.State.RESOLVED
     ambiguous.resolved_mention = mention
     ambiguous.save(update_fields=["state", "resolved_mention", "updated_at"])
+    _announce_change_on_commit(mention.article_id)
     editorial_log(
         actor=by,
         action="mention.resolve",
@@ -427,7 +436,9 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
     # Mentions: move; where both are mentioned in one article, combine into keep's.
     kept_mentions = {m.article_id: m for m in keep.mentions.select_for_update()}
     moved, combined, kept_before, repointed = [], [], [], []
-    for mention in duplicate.mentions.select_for_update():
+    duplicate_mentions = list(duplicate.mentions.select_for_update())
+    _announce_change_on_commit(*(m.article_id for m in duplicate_mentions))
+    for mention in duplicate_mentions:
         other = kept_mentions.get(mention.article_id)
         if other is None:
             moved.append(mention.pk)
@@ -553,6 +564,10 @@ def entity_merge_undo(*, merge: EntityMerge, by) -> Entity:
     Alias.objects.bulk_create([Alias(**values) for values in snap["aliases_dropped"]])
 
     Mention.objects.filter(pk__in=snap["mentions_moved"]).update(**{kind: duplicate})
+    _announce_change_on_commit(
+        *Mention.objects.filter(pk__in=snap["mentions_moved"]).values_list("article_id", flat=True),
+        *(values["article_id"] for values in snap["mentions_combined"]),
+    )
     for values in snap["kept_mentions_before"]:
         Mention.objects.filter(pk=values["id"]).update(
             count=values["count"], first_position=values["first_position"], state=values["state"]

@@ -3,11 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import User
 
 from articles.models import Article
 from coverage.models import ArticleSignature, Story, StoryArticle, TermStatistic
 from coverage.services import article_cluster, articles_cluster, stories_retitle, story_refresh
-from entities.models import Person
+from entities.models import Mention, Person
+from entities.services import entity_merge, mention_reject, mention_review
+from entities.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +119,53 @@ def test_the_periodic_pass_titles_a_story_after_its_most_central_article(seed_de
     story.refresh_from_db()
     assert story.title in set(Article.objects.values_list("headline", flat=True))
     assert story.is_title_edited is False
+
+
+def test_the_story_evidence_follows_an_editors_review_of_a_mention(
+    seed_demo, django_capture_on_commit_callbacks
+):
+    """A wrong suggestion must not keep pulling articles into a story: once an editor
+    rejects a mention, the article's and its story's entity evidence drop it, and
+    reopening the mention brings it back."""
+    editor = User.objects.create_superuser("chief", "chief@example.com", "x")
+    lavrov = Person.objects.get(name="Sergey Lavrov")
+    key = f"person:{lavrov.pk}"
+    story = Story.objects.get()
+    mentioning = story.entity_counts[key]
+    mention = lavrov.mentions.order_by("pk").first()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mention_reject(mention=mention, by=editor)
+    assert key not in ArticleSignature.objects.get(article_id=mention.article_id).entity_keys
+    story.refresh_from_db()
+    assert story.entity_counts[key] == mentioning - 1
+    assert story.articles.count() == 5  # the article itself stays
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mention_review(mention=mention, state=Mention.State.SUGGESTED, by=editor)
+    assert key in ArticleSignature.objects.get(article_id=mention.article_id).entity_keys
+    story.refresh_from_db()
+    assert story.entity_counts[key] == mentioning
+    assert TermStatistic.objects.get(term=f"e:{key}").document_count == mentioning
+
+
+def test_merging_two_people_merges_them_in_the_story_evidence(
+    seed_demo, django_capture_on_commit_callbacks
+):
+    """After an editor merges a duplicate person, articles that named the duplicate
+    count as naming the person the story already has."""
+    editor = User.objects.create_superuser("chief", "chief@example.com", "x")
+    lavrov = Person.objects.get(name="Sergey Lavrov")
+    duplicate = PersonFactory(name="Sergei V. Lavrov", slug="sergei-v-lavrov")
+    mention = lavrov.mentions.order_by("pk").first()
+    Mention.objects.filter(pk=mention.pk).update(person=duplicate)  # a suggestion for it
+    article_cluster(article=mention.article)  # the worker, after that suggestion
+    story = Story.objects.get()
+    assert story.entity_counts[f"person:{duplicate.pk}"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        entity_merge(keep=lavrov, duplicate=duplicate, by=editor)
+    story.refresh_from_db()
+    assert f"person:{duplicate.pk}" not in story.entity_counts
+    naming = lavrov.mentions.exclude(state=Mention.State.REJECTED).count()
+    assert story.entity_counts[f"person:{lavrov.pk}"] == naming
