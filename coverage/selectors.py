@@ -204,14 +204,14 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
     """Everything coverage/story_detail.html reads, in at most 9 queries whatever the
     size. A large story's articles come ``ENTRIES_PER_PAGE`` a page (the comparison
     table compares that page's articles); the timeline, countries and gaps cover all."""
-    if story.member_count <= ENTRIES_PER_PAGE:  # one page: read it whole (2 queries)
-        members = story_members(story=story)
-    else:  # outline all (1 query), read the page's members in full (2 queries)
-        members = story_outline(story=story)
+    # One page: read it whole (2 queries). Larger: an outline of all (1 query), then the
+    # page's members in full (2 queries).
+    one_page = story.member_count <= ENTRIES_PER_PAGE
+    members = story_members(story=story) if one_page else story_outline(story=story)
     page = Paginator(members, ENTRIES_PER_PAGE).get_page(page_number)
     start = page.start_index() - 1 if members else 0
     shown = list(page.object_list)
-    if story.member_count > ENTRIES_PER_PAGE:
+    if not one_page:
         shown = story_members(story=story, ids=[m.pk for m in shown])
     signatures = {
         s.article_id: s.vector

@@ -15,6 +15,13 @@ from entities.tests.factories import PersonFactory
 pytestmark = pytest.mark.django_db
 
 
+def _forget_clustering() -> None:
+    """No stories, signatures or term counts: as before the first article arrived."""
+    Story.objects.all().delete()
+    ArticleSignature.objects.all().delete()
+    TermStatistic.objects.all().delete()
+
+
 def test_the_five_seed_articles_form_exactly_one_story(seed_demo):
     assert Story.objects.count() == 1
     story = Story.objects.get()
@@ -61,9 +68,7 @@ def test_clustering_twice_keeps_an_article_in_its_story(seed_demo):
 
 def test_the_seeds_form_one_story_in_import_order_too(seed_demo):
     """The worker clusters articles as they are imported, undated ones included."""
-    Story.objects.all().delete()
-    ArticleSignature.objects.all().delete()
-    TermStatistic.objects.all().delete()
+    _forget_clustering()
     for article in Article.objects.order_by("pk"):
         article_cluster(article=article)
     assert Story.objects.count() == 1
@@ -79,9 +84,7 @@ def test_the_story_is_titled_after_its_most_central_article(seed_demo):
 def _clustered_from_scratch(cluster) -> tuple[dict, dict, dict]:
     """Cluster every article again with ``cluster(ids)``; return what a reader or the
     next article would see: each article's story-mates, vector and score."""
-    Story.objects.all().delete()
-    ArticleSignature.objects.all().delete()
-    TermStatistic.objects.all().delete()
+    _forget_clustering()
     ids = list(Article.objects.order_by("published_at", "pk").values_list("pk", flat=True))
     cluster(ids)
     mates = {
