@@ -31,6 +31,11 @@ class EditorialLogEntry(models.Model):
             models.Index(fields=["target_type", "target_id", "-created_at"], name="audit_target"),
             models.Index(fields=["action", "-created_at"], name="audit_action"),
         ]
+        # The log has two readerships: see audit.roles and audit.selectors.
+        permissions = [
+            ("view_editorial_entries", "Can read editorial entries of the log"),
+            ("view_moderation_entries", "Can read moderation entries of the log"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"
