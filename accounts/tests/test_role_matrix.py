@@ -42,8 +42,8 @@ def test_each_role_opens_exactly_its_admin_pages(client, role):
     assert opened == OPENS[role]
 
 
-@pytest.mark.parametrize(("role", "allowed"), [("editor", True), ("admin", True)])
-def test_outlet_autocomplete_in_the_article_form_answers_editors(client, role, allowed):
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_outlet_autocomplete_in_the_article_form_answers_editors(client, role):
     client.force_login(UserFactory(role=role))
     article = ArticleFactory(outlet__name="The Hindu", outlet__slug="the-hindu")
     response = client.get(

@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor():
-    return UserFactory(role="editor")
+    """The admin role could merge before the role matrix, so these tests fail on the
+    Wikidata behaviour alone."""
+    return UserFactory(role="admin")
 
 
 def test_kept_person_takes_the_duplicates_wikidata_id(editor):
@@ -72,8 +74,8 @@ def test_duplicate_wikidata_id_is_a_field_error_in_full_clean():
         PersonFactory.build(name="Douglas", slug="douglas", wikidata_id="Q42").full_clean()
 
 
-@pytest.mark.parametrize(("role", "allowed"), [("editor", True), ("admin", True)])
-def test_editor_and_admin_roles_merge_and_undo(role, allowed):
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_editor_and_admin_roles_merge_and_undo(role):
     user = UserFactory(role=role)
     keep, duplicate = PersonFactory(), PersonFactory()
     merge = entity_merge(keep=keep, duplicate=duplicate, by=user)
@@ -86,7 +88,9 @@ def test_reporter_and_moderator_cannot_merge(role):
         entity_merge(keep=PersonFactory(), duplicate=PersonFactory(), by=UserFactory(role=role))
 
 
-def test_reporter_cannot_undo_a_merge(editor):
-    merge = entity_merge(keep=PersonFactory(), duplicate=PersonFactory(), by=editor)
+def test_reporter_cannot_undo_a_merge():
+    merge = entity_merge(
+        keep=PersonFactory(), duplicate=PersonFactory(), by=UserFactory(role="editor")
+    )
     with pytest.raises(PermissionDenied):
         entity_merge_undo(merge=merge, by=UserFactory(role="reporter"))
