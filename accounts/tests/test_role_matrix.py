@@ -12,6 +12,8 @@ pytestmark = pytest.mark.django_db
 
 PAGES = {
     "article add": "admin:articles_article_add",
+    "image add": "admin:articles_image_add",
+    "person add": "admin:entities_person_add",
     "outlets": "admin:sources_outlet_changelist",
     "outlet add": "admin:sources_outlet_add",
     "import runs": "admin:sources_importrun_changelist",
@@ -25,10 +27,11 @@ PAGES = {
     "comment word rules": "admin:comments_wordrule_changelist",
 }
 OPENS = {
-    "reporter": {"article add", "people"},
+    "reporter": {"article add", "image add", "person add", "people"},
     "editor": {
-        "article add", "outlets", "outlet add", "import runs", "import upload", "wire copy",
-        "stories", "memberships", "people", "entity merges", "audit log",
+        "article add", "image add", "person add", "outlets", "outlet add", "import runs",
+        "import upload", "wire copy", "stories", "memberships", "people", "entity merges",
+        "audit log",
     },
     "moderator": {"audit log", "comment word rules"},
     "admin": set(PAGES),
@@ -42,21 +45,26 @@ def test_each_role_opens_exactly_its_admin_pages(client, role):
     assert opened == OPENS[role]
 
 
+def outlet_autocomplete(client, term):
+    query = {"term": term, "app_label": "articles", "model_name": "article", "field_name": "outlet"}
+    return client.get(reverse("admin:autocomplete"), query)
+
+
 @pytest.mark.parametrize("role", ["editor", "admin"])
 def test_outlet_autocomplete_in_the_article_form_answers_editors(client, role):
     client.force_login(UserFactory(role=role))
     article = ArticleFactory(outlet__name="The Hindu", outlet__slug="the-hindu")
-    response = client.get(
-        reverse("admin:autocomplete"),
-        {
-            "term": "hindu",
-            "app_label": "articles",
-            "model_name": "article",
-            "field_name": "outlet",
-        },
-    )
+    response = outlet_autocomplete(client, "hindu")
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == [str(article.outlet)]
+
+
+@pytest.mark.parametrize("role", ["reporter", "moderator"])
+def test_outlet_autocomplete_refuses_roles_without_outlets(client, role):
+    """Reporters leave the outlet to the editor who publishes; moderators write nothing."""
+    client.force_login(UserFactory(role=role))
+    ArticleFactory(outlet__name="The Hindu", outlet__slug="the-hindu")
+    assert outlet_autocomplete(client, "hindu").status_code == 403
 
 
 @pytest.mark.parametrize("role", ["editor", "admin"])
