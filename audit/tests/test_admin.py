@@ -53,15 +53,17 @@ def test_reporter_cannot_open_the_log(client, entries):
     assert client.get(CHANGELIST).status_code == 403
 
 
-def test_log_is_read_only_for_the_admin_role(client, entries):
-    client.force_login(UserFactory(role="admin"))
-    published, _ = entries
-    change = reverse("admin:audit_editoriallogentry_change", args=[published.pk])
+@pytest.mark.parametrize("role", ["editor", "moderator", "admin"])
+def test_log_is_read_only_for_every_role_that_reads_it(client, entries, role):
+    client.force_login(UserFactory(role=role))
+    published, approved = entries
+    entry = approved if role == "moderator" else published
+    change = reverse("admin:audit_editoriallogentry_change", args=[entry.pk])
     page = client.get(change)
     assert page.status_code == 200
     assert 'name="_save"' not in page.text
     assert client.get(reverse("admin:audit_editoriallogentry_add")).status_code == 403
-    delete = reverse("admin:audit_editoriallogentry_delete", args=[published.pk])
+    delete = reverse("admin:audit_editoriallogentry_delete", args=[entry.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert EditorialLogEntry.objects.count() == 2
 
