@@ -63,6 +63,20 @@ LABELS: dict[str, str] = {
 }
 
 
+# What entries are about, by (app label, model): the admin's "object type" filter.
+TARGET_TYPES = {
+    "editorial": [
+        ("articles", "article"), ("articles", "section"), ("sources", "importrun"),
+        ("coverage", "story"), ("entities", "person"), ("entities", "place"),
+        ("entities", "event"), ("entities", "mention"), ("entities", "ambiguousmention"),
+    ],
+    "moderation": [
+        ("comments", "comment"), ("auth", "user"), ("comments", "wordrule"),
+        ("articles", "article"), ("coverage", "story"), ("articles", "section"),
+    ],
+}  # fmt: skip
+
+
 def action_label(code: str) -> str:
     """The label for ``code``; unknown codes read "Verb object" from "object.verb"."""
     if code in LABELS:

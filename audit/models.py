@@ -2,7 +2,9 @@
 
 Readers and lawyers ask who changed a headline; moderators ask who banned whom. The
 service that makes a change writes the entry in the same transaction, so no caller
-can skip it. This app imports no other app of ours: every other app may use it.
+can skip it. Like every app, it grants its permissions to the roles through
+accounts.roles (apps.py); otherwise it imports no other app of ours, and every other
+app may use it.
 """
 
 from django.conf import settings
