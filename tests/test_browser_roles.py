@@ -171,6 +171,20 @@ def test_editor_sets_outlets_imports_merges_stories_and_people_reads_wire_copy_a
     expect_message(page, "was changed successfully")
     assert Article.objects.get(pk=draft.pk).outlet == hindu
 
+    # A correction on a draft is refused beside the row, and her text stays.
+    page.locator("#corrections-group .add-row a").click()
+    correction = page.locator("#corrections-group tr.form-row:not(.empty-form)").first
+    correction.locator("[name$='-text']").fill("The envoy landed on Tuesday, not Monday.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator("#corrections-group")).to_contain_text(
+        "Only published articles take corrections and updates."
+    )
+    expect(
+        page.locator("#corrections-group tr.form-row:not(.empty-form)").first.locator(
+            "[name$='-text']"
+        )
+    ).to_have_value("The envoy landed on Tuesday, not Monday.")
+
     # Add an outlet.
     open_from_admin_home(page, base, "Outlets")
     page.get_by_role("link", name="Add outlet").click()
@@ -274,7 +288,6 @@ def test_admin_role_undoes_a_merge_deletes_an_outlet_and_reads_the_whole_log(
     UserFactory(username="ada", role="admin", password=PASSWORD)
     editor = UserFactory(username="ed", role="editor")
     keep, duplicate = lavrov_twice()
-    duplicate.wikidata_id = ""
     entity_merge(keep=keep, duplicate=duplicate, by=editor)  # yesterday's merge, by an editor
     moderator = UserFactory(username="mo", role="moderator")
     editorial_log(actor=moderator, action="comment.approve", target=moderator)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from audit.models import EditorialLogEntry
@@ -54,6 +55,19 @@ def test_merging_two_different_wikidata_items_is_refused_with_a_reason(editor):
     with pytest.raises(ValidationError, match="two different items, so they are not duplicates"):
         entity_merge(keep=keep, duplicate=duplicate, by=editor)
     assert Person.objects.filter(pk=duplicate.pk).exists()
+
+
+def test_admin_merge_of_two_wikidata_items_shows_the_reason_and_keeps_both(client):
+    client.force_login(UserFactory(role="editor"))
+    keep = PersonFactory(name="Narendra Modi", wikidata_id="Q1058")
+    other = PersonFactory(name="Modi", wikidata_id="Q7777")
+    response = client.post(
+        reverse("admin:entities_person_changelist"),
+        {"action": "merge_selected", "_selected_action": [keep.pk, other.pk], "keep": keep.pk},
+        follow=True,
+    )
+    assert "two different items, so they are not duplicates" in response.text
+    assert Person.objects.filter(pk__in=[keep.pk, other.pk]).count() == 2
 
 
 def test_two_people_cannot_share_a_wikidata_id():
