@@ -82,12 +82,15 @@ def form_data(client, article, **changes):
     """The change form as the browser submits it (from the rendered page), ``changes`` applied."""
     response = client.get(change_url(article))
     assert response.status_code == 200
+    return {**rendered_form(response.text), **changes}
+
+
+def rendered_form(html) -> dict[str, list[str]]:
     parser = RenderedForm()
-    parser.feed(response.text)
+    parser.feed(html)
     data = {}
     for name, value in parser.data:
         data.setdefault(name, []).append(value)
-    data.update({name: value for name, value in changes.items()})
     return data
 
 
@@ -151,26 +154,97 @@ def test_editor_bulk_publishes_and_sets_section(client):
 # --- edit conflicts
 
 
-def test_second_of_two_editors_saving_the_same_article_is_refused_and_keeps_their_input(
-    client,
-):
+def test_change_form_renders_the_version_it_shows_as_a_hidden_input(client):
+    logged_in(client, "editor")
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    Article.objects.filter(pk=article.pk).update(version=7)
+    response = client.get(change_url(article))
+    assert re.search(r'<input type="hidden" name="version_opened" value="7"', response.text)
+
+
+def opened_by_two_editors(**fields):
+    """An article saved once through the workflow (so its history has version 1), and two
+    editors' clients that have each opened its change form."""
     from django.test import Client
 
-    article = ArticleFactory(status=Article.Status.DRAFT, headline="Original headline")
+    from articles import workflow
+
+    author = UserFactory(role="editor")
+    article = workflow.article_save(
+        article=Article(slug="storm", status=Article.Status.DRAFT, **fields), by=author
+    )
     first, second = Client(), Client()
     logged_in(first, "editor")
     logged_in(second, "editor")
+    return article, first, second
+
+
+def test_second_of_two_editors_saving_the_same_article_is_refused_and_keeps_their_input():
+    article, first, second = opened_by_two_editors(headline="Original headline", dek="Original dek")
     first_data = form_data(first, article, headline="First editor's headline")
-    second_data = form_data(second, article, headline="Second editor's headline")
+    second_data = form_data(second, article, dek="Second editor's dek")
 
     assert first.post(change_url(article), first_data).status_code == 302
     response = second.post(change_url(article), second_data)
 
     assert response.status_code == 200
-    assert Article.objects.get(pk=article.pk).headline == "First editor's headline"
+    saved = Article.objects.get(pk=article.pk)
+    assert (saved.headline, saved.dek) == ("First editor's headline", "Original dek")
     assert "Someone else saved this article" in response.text
-    assert "First editor&#x27;s headline" in response.text  # what they changed
-    assert 'value="Second editor&#x27;s headline"' in response.text  # their input kept
+    conflict = response.context["adminform"].form.conflict
+    headline = next(row for row in conflict.rows if row.label == "Headline")
+    assert (headline.opened, headline.current, headline.mine) == (
+        "Original headline",
+        "First editor's headline",
+        "Original headline",
+    )
+    dek = next(row for row in conflict.rows if row.label == "Dek")
+    assert (dek.opened, dek.current, dek.mine) == (
+        "Original dek",
+        "Original dek",
+        "Second editor's dek",
+    )
+    assert "First editor&#x27;s headline" in response.text  # the table, escaped
+    assert rendered_form(response.text)["dek"] == ["Second editor's dek"]  # input kept
+
+
+def test_after_seeing_the_comparison_the_editors_next_save_is_their_merge():
+    article, first, second = opened_by_two_editors(headline="Original", dek="Original dek")
+    second_data = form_data(second, article, dek="Mine")
+    first.post(change_url(article), form_data(first, article, headline="Theirs"))
+    refused = second.post(change_url(article), second_data)
+    assert refused.status_code == 200
+    merged = {**rendered_form(refused.text), "headline": "Theirs"}
+    assert merged["dek"] == ["Mine"]
+
+    assert second.post(change_url(article), merged).status_code == 302
+    saved = Article.objects.get(pk=article.pk)
+    assert (saved.headline, saved.dek, saved.version) == ("Theirs", "Mine", 3)
+
+
+def test_a_change_to_bylines_alone_refuses_a_later_save_of_the_older_version():
+    article, first, second = opened_by_two_editors(headline="Storm", dek="Winds")
+    first_data = form_data(first, article)
+    second_data = form_data(second, article, headline="Storm warning")
+    first_data.update(
+        {
+            "bylines-TOTAL_FORMS": "1",
+            "bylines-0-position": "0",
+            "bylines-0-name": "Ana Lima",
+            "bylines-0-role": "author",
+        }
+    )
+    assert first.post(change_url(article), first_data).status_code == 302
+    assert Article.objects.get(pk=article.pk).version == 2
+
+    response = second.post(change_url(article), second_data)
+
+    assert response.status_code == 200
+    assert Article.objects.get(pk=article.pk).headline == "Storm"
+    bylines = next(
+        r for r in response.context["adminform"].form.conflict.rows if r.label == "Bylines"
+    )
+    assert (bylines.opened, bylines.current) == ("", "Ana Lima")
 
 
 def test_editor_publishes_from_the_change_form(client):
