@@ -166,7 +166,7 @@
   // Tiptap keeps its editor on the editable element, should the ready event be missed.
   function editorOf(textarea) {
     const container = textarea.closest(".prose-editor") || textarea.parentElement;
-    const editable = container && container.querySelector(".ProseMirror");
+    const editable = container && container.querySelector(".ProseMirror[contenteditable]");
     return editable && editable.editor ? editable.editor : null;
   }
 
