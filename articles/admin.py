@@ -121,17 +121,7 @@ class ArticleAdmin(CompareVersionAdmin):
         ("Placement", {"fields": ["section", "outlet", "canonical_url", "attribution"]}),
         (
             "Publication",
-            {
-                # version_opened is hidden: the version this form shows, checked on save.
-                "fields": [
-                    "status",
-                    "publish_at",
-                    "published_at",
-                    "preview_link",
-                    "version",
-                    "version_opened",
-                ]
-            },
+            {"fields": ["status", "publish_at", "published_at", "preview_link", "version"]},
         ),
         (
             "Review",
@@ -154,6 +144,9 @@ class ArticleAdmin(CompareVersionAdmin):
             },
         ),
     ]
+    # The form's hidden version_opened (the version this form shows, checked on save) is
+    # rendered by the change_form template: in a fieldset it would get a label that
+    # points at nothing a person can see.
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [
         BylineInline,

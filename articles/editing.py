@@ -265,7 +265,12 @@ def _article_versions(article_id):
 
 def _revision_for_version(article_id, version: int) -> Version | None:
     """The newest revision that saved ``version`` of the article, if the history has it."""
-    for candidate in _article_versions(article_id).select_related("revision__user"):
+    # Narrowed in SQL first (the JSON serializer writes '"version": 5,'), then checked
+    # properly: the ping asks this every few seconds once a newer version exists.
+    candidates = _article_versions(article_id).filter(
+        serialized_data__regex=rf'"version": ?{int(version)}[,}}]'
+    )
+    for candidate in candidates.select_related("revision__user"):
         if candidate.field_dict.get("version") == version:
             return candidate
     return None

@@ -97,7 +97,10 @@
     let dirty = false;
     let submitting = false;
     form.addEventListener("input", (event) => {
-      if (event.target && FIELDS.includes(event.target.name)) dirty = true;
+      if (event.target && FIELDS.includes(event.target.name)) {
+        dirty = true;
+        status.textContent = "Typing… your changes will be kept in a few seconds.";
+      }
     });
 
     function autosave() {
@@ -150,6 +153,11 @@
         }
         element.value = saved[name];
       });
+      // The text was typed on an older version: saving it must pass the same conflict
+      // check as a save from that version, never silently replace what was saved since.
+      if (versionInput && offer.dataset.versionOpened) {
+        versionInput.value = offer.dataset.versionOpened;
+      }
       dirty = true; // keep the restored text even if the tab closes again
       offer.remove();
       status.textContent = "Your unsaved changes are back in the form. Save to keep them.";
