@@ -208,6 +208,18 @@ def test_second_of_two_editors_saving_the_same_article_is_refused_and_keeps_thei
     assert rendered_form(response.text)["dek"] == ["Second editor's dek"]  # input kept
 
 
+def test_the_comparison_shows_markup_in_headlines_as_text():
+    article, first, second = opened_by_two_editors(headline="<i>Storm</i>", dek="Winds")
+    second_data = form_data(second, article, dek="<script>alert(1)</script>")
+    first.post(change_url(article), form_data(first, article, headline="<b>Storm</b>"))
+    response = second.post(change_url(article), second_data)
+    table = response.text.split('class="edit-conflict-table"')[1].split("</table>")[0]
+    assert "&lt;i&gt;Storm&lt;/i&gt;" in table
+    assert "&lt;b&gt;Storm&lt;/b&gt;" in table
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in table
+    assert "<script>" not in table and "<b>" not in table
+
+
 def test_after_seeing_the_comparison_the_editors_next_save_is_their_merge():
     article, first, second = opened_by_two_editors(headline="Original", dek="Original dek")
     second_data = form_data(second, article, dek="Mine")

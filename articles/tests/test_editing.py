@@ -149,6 +149,20 @@ def test_reopening_the_article_offers_the_unsaved_text_back():
     assert "Storm \\u003Cb\\u003Ehits" in page.text  # in a JSON script block, escaped
 
 
+def test_the_offer_says_when_the_text_was_typed_on_a_version_saved_over_since():
+    ana, ana_client = editor_client("ana")
+    ben, _ = editor_client("ben")
+    article = saved_article(ana)
+    article.headline = "Ben's"
+    workflow.article_save(article=article, by=ben, expected_version=1)
+    autosave(ana_client, article, dek="Typed on version 1")
+
+    page = ana_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+
+    assert 'data-version-opened="1"' in page.text
+    assert "You typed them on version 1; version 2 has been saved since" in page.text
+
+
 def test_no_offer_when_the_autosave_matches_the_article_or_predates_its_last_save():
     ana, ana_client = editor_client("ana")
     article = saved_article(ana)
