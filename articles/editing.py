@@ -168,18 +168,20 @@ def _same(saved: str, typed: str) -> bool:
 
 @dataclass
 class ComparisonRow:
+    """One field; ``opened`` is None when the history has no copy of the opened version."""
+
     label: str
-    opened: str
+    opened: str | None
     current: str
     mine: str
 
     @property
     def changed_by_them(self) -> bool:
-        return self.opened != self.current
+        return self.opened is not None and self.opened != self.current
 
     @property
     def changed_by_me(self) -> bool:
-        return self.mine != self.opened
+        return self.mine != (self.current if self.opened is None else self.opened)
 
 
 @dataclass
@@ -218,7 +220,7 @@ def conflict_comparison(*, article: Article, opened_version: int, mine: dict) ->
     rows = [
         ComparisonRow(
             label=label,
-            opened=opened.get(name, "") if opened_revision else "(not in the history)",
+            opened=opened.get(name, "") if opened_revision else None,
             current=current[name],
             mine=mine.get(name, current[name]),
         )

@@ -208,6 +208,24 @@ def test_second_of_two_editors_saving_the_same_article_is_refused_and_keeps_thei
     assert rendered_form(response.text)["dek"] == ["Second editor's dek"]  # input kept
 
 
+def test_an_article_without_history_still_refuses_the_stale_save_and_says_so(client):
+    from django.test import Client
+
+    article = ArticleFactory(status=Article.Status.DRAFT, headline="Imported")  # no revision
+    first, second = Client(), Client()
+    logged_in(first, "editor")
+    logged_in(second, "editor")
+    second_data = form_data(second, article, headline="Mine")
+    first.post(change_url(article), form_data(first, article, headline="Theirs"))
+
+    response = second.post(change_url(article), second_data)
+
+    assert Article.objects.get(pk=article.pk).headline == "Theirs"
+    assert "The history has no copy of version 1" in response.text
+    headline = response.context["adminform"].form.conflict.rows[0]
+    assert (headline.opened, headline.current, headline.mine) == (None, "Theirs", "Mine")
+
+
 def test_the_comparison_shows_markup_in_headlines_as_text():
     article, first, second = opened_by_two_editors(headline="<i>Storm</i>", dek="Winds")
     second_data = form_data(second, article, dek="<script>alert(1)</script>")
