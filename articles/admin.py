@@ -144,9 +144,9 @@ class ArticleAdmin(CompareVersionAdmin):
             },
         ),
     ]
-    # The form's hidden version_opened (the version this form shows, checked on save) is
-    # rendered by the change_form template: in a fieldset it would get a label that
-    # points at nothing a person can see.
+    # Not in the fieldsets: the form's hidden version_opened (the version this form shows,
+    # checked on save). The change_form template renders it; a fieldset would give it a
+    # label pointing at nothing a person can see.
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [
         BylineInline,
@@ -315,7 +315,9 @@ class ArticleAdmin(CompareVersionAdmin):
             context["editing"] = {
                 "ping_ms": 1000 * getattr(settings, "ARTICLE_EDITING_PING_SECONDS", 10),
                 "autosave_ms": 1000 * getattr(settings, "ARTICLE_AUTOSAVE_SECONDS", 3),
-                "autosave": editing.autosave_for_restore(article=obj, user=request.user),
+                # Offered when the article is opened, not over a refused save's input.
+                "autosave": request.method == "GET"
+                and editing.autosave_for_restore(article=obj, user=request.user),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
