@@ -24,7 +24,7 @@ from audit.services import editorial_log, system_user
 from entities.services import person_for_byline
 from pagecache.generation import bump_on_commit
 
-from .models import Article, Byline, Correction, Section
+from .models import Article, ArticleDraftAutosave, Byline, Correction, Section
 from .sanitize import html_to_text, sanitize_html
 from .signals import article_published
 
@@ -105,7 +105,10 @@ def article_save(
     """Create or update an article as edited in a form; refuses to overwrite newer work.
 
     ``expected_version`` is the version the editor opened. The row is locked while
-    we compare, so two simultaneous saves cannot both win.
+    we compare, so two simultaneous saves cannot both win. Every save moves the version
+    on, including the admin's saves that change only inlines (bylines, images,
+    mentions, corrections): the admin calls this for every submitted form, so a later
+    save based on the older version is refused.
     """
     _require(can_edit(by, article), "You may not edit this article.")
     creating = article.pk is None
@@ -130,6 +133,9 @@ def article_save(
         target=article,
         payload={"before": before, "after": _snapshot(article, changed_fields)},
     )
+    if not creating:
+        # What the editor had typed is now the article: nothing left to offer back.
+        ArticleDraftAutosave.objects.filter(article=article, user=by).delete()
     _announce_if_public(article)
     return article
 

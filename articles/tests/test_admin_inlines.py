@@ -10,8 +10,13 @@ from audit.models import EditorialLogEntry
 pytestmark = pytest.mark.django_db
 
 
+def total_forms(data, prefix) -> int:
+    value = data[f"{prefix}-TOTAL_FORMS"]  # form_data gives each field its list of values
+    return int(value[0] if isinstance(value, list) else value)
+
+
 def with_new_correction(data, text, kind="correction"):
-    total = int(data["corrections-TOTAL_FORMS"])
+    total = total_forms(data, "corrections")
     data.update(
         {
             "corrections-TOTAL_FORMS": str(total + 1),
@@ -79,7 +84,7 @@ def test_adding_an_image_in_the_article_form_writes_an_audit_row(client):
     article = ArticleFactory()
     image = Image.objects.create(file="images/harbour.png", alt_text="Boats", width=10, height=10)
     data = form_data(client, article)
-    total = int(data["images-TOTAL_FORMS"])
+    total = total_forms(data, "images")
     data |= {
         "images-TOTAL_FORMS": str(total + 1),
         f"images-{total}-position": "0",
