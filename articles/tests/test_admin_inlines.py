@@ -38,8 +38,9 @@ def test_correction_on_a_draft_is_refused_beside_the_inline_and_keeps_the_text(c
     assert not Correction.objects.exists()
 
 
-def test_correction_on_a_published_article_is_appended_and_logged(client):
-    editor = logged_in(client, "editor")
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_correction_on_a_published_article_is_appended_and_logged(client, role):
+    editor = logged_in(client, role)
     article = ArticleFactory()
     data = with_new_correction(form_data(client, article), "The bridge is 40 m long.")
     response = client.post(change_url(article), data)
