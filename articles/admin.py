@@ -5,12 +5,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 
 from entities.admin import AmbiguousMentionInline, MentionInline
-from entities.services import mentions_suggest, person_for_byline
+from entities.services import mentions_suggest
 
 from . import editing, workflow
 from .forms import ArticleActionForm, ArticleAdminForm, requested_transition
@@ -71,10 +72,32 @@ class ArticleImageInline(admin.TabularInline):
     ordering = ["position"]
 
 
+class CorrectionFormSet(BaseInlineFormSet):
+    """Refuses a new correction on an unpublished article here, while the form is
+    validated, so the editor sees the reason beside the row and keeps the text
+    (``correction_append`` would otherwise refuse it after the article was saved)."""
+
+    def clean(self):
+        super().clean()
+        new = [
+            form
+            for form in self.forms
+            if form.has_changed() and not form.instance.pk and not self._should_delete_form(form)
+        ]
+        if not new:
+            return
+        try:
+            workflow.check_takes_corrections(self.instance)
+        except ValidationError as error:
+            for form in new:
+                form.add_error(None, error)
+
+
 class CorrectionInline(admin.TabularInline):
     """Corrections are appended, never edited: existing ones are read-only."""
 
     model = Correction
+    formset = CorrectionFormSet
     extra = 0
     fields = ["kind", "text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
@@ -241,11 +264,15 @@ class ArticleAdmin(CompareVersionAdmin):
                         )
                     )
             return
+        if formset.model in (Byline, ArticleImage):
+            # Through the workflow, which writes the audit row (before and after).
+            saved = formset.save(commit=False)
+            workflow.article_attachments_save(
+                article=form.instance, saved=saved, deleted=formset.deleted_objects, by=request.user
+            )
+            return
         instances = formset.save(commit=False)
         for instance in instances:
-            if isinstance(instance, Byline) and instance.person_id is None:
-                if instance.role != Byline.Role.DESK:
-                    instance.person = person_for_byline(name=instance.name)
             instance.save()
         for obj in formset.deleted_objects:
             obj.delete()

@@ -4,7 +4,6 @@ Safe to run on every `make run`: imports are idempotent and the account is creat
 """
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
@@ -55,17 +54,10 @@ class Command(BaseCommand):
 
     def ensure_demo_editor(self):
         """Demo accounts in their roles: an editor and a comment moderator."""
-        from django.contrib.auth.models import Group
+        from accounts.services import staff_account_ensure
 
-        User = get_user_model()
         for username, role in ((DEMO_EDITOR, "editor"), (DEMO_MODERATOR, "moderator")):
-            user, created = User.objects.get_or_create(
-                username=username, defaults={"is_staff": True, "email": f"{username}@example.com"}
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-            user.groups.add(Group.objects.get(name=role))
+            staff_account_ensure(username=username, role=role, password=DEMO_PASSWORD)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo accounts (password {DEMO_PASSWORD!r}): {DEMO_EDITOR!r} (editor, /admin/) "
