@@ -52,7 +52,7 @@ def seed_demo(db):
     """The five seed articles imported and clustered, as `make run` shows them."""
     if not settings.SEEDS_DIR.is_dir():
         pytest.skip(f"seed directory {settings.SEEDS_DIR} is absent")
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--seeds-only", stdout=io.StringIO())
 
 
 def pytest_terminal_summary(terminalreporter):
