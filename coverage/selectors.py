@@ -49,7 +49,10 @@ def story_members(*, story: Story, ids: list[int] | None = None) -> list[StoryAr
         members = members.filter(pk__in=ids)
     return list(
         members.select_related("article__outlet", "article__section").prefetch_related(
-            Prefetch("article__bylines", queryset=Byline.objects.order_by("position"))
+            Prefetch(
+                "article__bylines",
+                queryset=Byline.objects.select_related("person").order_by("position"),
+            )
         )
     )
 

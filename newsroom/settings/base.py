@@ -93,7 +93,7 @@ TEMPLATES = [
             ],
             # `|isodatetime` for every `<time datetime>`: loaded everywhere so that a
             # template cannot fall back to `|date:'c'` (microseconds, invalid to Nu).
-            "builtins": ["articles.templatetags.dates"],
+            "builtins": ["articles.templatetags.dates", "articles.templatetags.page_meta"],
         },
     },
 ]
