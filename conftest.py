@@ -61,6 +61,12 @@ def pytest_terminal_summary(terminalreporter):
     for outcome in ("passed", "failed", "error", "skipped"):
         reports = terminalreporter.stats.get(outcome, [])
         counts[outcome] = sum(1 for r in reports if "browser" in getattr(r, "keywords", {}))
+    # The validity counts (tests/test_validity_corpus.py), printed with or without -s.
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "validity" and report.when == "call":
+                    terminalreporter.write_line(f"validity ({outcome}): {value}")
     terminalreporter.write_line(
         "browser tests (Chromium): "
         + ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n or outcome == "passed")
