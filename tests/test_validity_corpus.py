@@ -165,6 +165,8 @@ def _sample_pages() -> list[tuple[str, str]]:
         ("search", search + "?q=Biden"),
         ("search", search + "?q=Lavorv"),
         ("search", search + "?q=vaccine&date_from=2021-05-01"),
+        ("search", search + "?q=vaccine&date_from=2021-13-45"),  # a field error
+        ("search", search + "?q=" + "vaccine+" * 40),  # too long: a field error
     ]
     pages += [("sign-up", reverse("account_signup")), ("log-in", reverse("account_login"))]
     return pages
