@@ -404,3 +404,56 @@ def test_corpus_pages_carry_valid_json_ld_and_share_tags(client, corpus, record_
     )
     assert {"article", "story", "person", "place", "event", "outlet"} <= kinds
     assert errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_corpus_pages_have_no_axe_violations_logged_in_or_out(
+    live_server, page, corpus, record_property
+):
+    """Last in this module: the live server's transactional test empties the database."""
+    from django.test import Client
+
+    from tests.test_validity import AXE
+
+    require(AXE)
+    started = time.monotonic()
+    source = AXE.read_text()
+    first_of_each: dict[str, str] = {}
+    for kind, path in corpus["pages"] + _commented_pages(corpus):
+        first_of_each.setdefault(kind, path)
+    browser = Client()
+    browser.force_login(corpus["moderator"])
+    found, checked = {}, 0
+    for who in ("out", "in"):
+        if who == "in":
+            page.context.add_cookies(
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": browser.cookies[settings.SESSION_COOKIE_NAME].value,
+                        "url": live_server.url,
+                    }
+                ]
+            )
+        for kind, path in first_of_each.items():
+            if who == "in" and kind in ("sign-up", "log-in"):
+                continue
+            page.goto(live_server.url + path)
+            page.evaluate(source)  # evaluated by the browser itself: not subject to CSP
+            violations = page.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                ".violations.map(v => `${v.id}: ${v.help} (${v.nodes.length})`)"
+            )
+            checked += 1
+            if violations:
+                found[f"{kind} ({who}) {path}"] = violations
+    _record(
+        record_property,
+        "axe-core on the corpus",
+        pages=checked,
+        page_types=len(first_of_each),
+        violations=sum(len(v) for v in found.values()),
+        seconds=round(time.monotonic() - started, 1),
+    )
+    assert found == {}
