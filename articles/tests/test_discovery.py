@@ -37,6 +37,31 @@ def test_article_page_carries_newsarticle_and_breadcrumbs_json_ld(client, seed_d
     assert crumbs["itemListElement"][-1]["name"] == article.headline
 
 
+def test_story_page_is_a_collection_page_of_news_articles_from_several_publishers(
+    client, seed_demo
+):
+    from coverage.models import Story
+
+    story = Story.objects.get()
+    html = client.get(story.get_absolute_url()).text
+    (collection,) = jsonld_blocks(html)
+    assert collection["@type"] == "CollectionPage"
+    items = [entry["item"] for entry in collection["mainEntity"]["itemListElement"]]
+    assert {item["@type"] for item in items} == {"NewsArticle"}
+    assert len({item["publisher"]["name"] for item in items}) >= 3
+    assert all(item["image"] and all(a["url"] for a in item["author"]) for item in items)
+    assert f'<link rel="canonical" href="http://testserver{story.get_absolute_url()}">' in html
+    assert '<meta property="og:title" content="' in html
+
+
+def test_an_article_without_image_with_a_desk_byline_has_an_image_and_an_author_url(client):
+    article = ArticleFactory()  # byline "Staff reporter", no person, no image
+    news, _crumbs = jsonld_blocks(client.get(article.get_absolute_url()).text)[0]
+    assert news["image"][0].endswith("/static/img/share.png")
+    (author,) = news["author"]
+    assert author["@type"] == "Organization" and author["url"].startswith("http://testserver/")
+
+
 def test_our_own_article_names_newsroom_as_publisher_with_a_logo(client):
     article = ArticleFactory(outlet=None)
     news, _crumbs = jsonld_blocks(client.get(article.get_absolute_url()).text)[0]
