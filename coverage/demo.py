@@ -34,6 +34,7 @@ class CoverageLoadReport:
     failed: int = 0
     published: int = 0
     clustered: int = 0
+    left_in_review: int = 0  # undated, or no editor to publish them
     failures: list[str] | None = None
 
 
@@ -73,12 +74,8 @@ def load_coverage_sets(
         failures=[str(f) for f in imported.failures],
     )
     loaded = Article.objects.filter(source_key__in=keys)
-    # Publishing keeps the source's date; an undated article is published undated
-    # only if the workflow allows it (it stamps the publication time otherwise).
-    waiting = loaded.filter(status__in=[Article.Status.DRAFT, Article.Status.IN_REVIEW])
-    for article in waiting if by is not None else ():
-        article_publish(article=article, by=by)
-        report.published += 1
+    if by is not None:
+        report.published, report.left_in_review = demo_articles_publish(articles=loaded, by=by)
     pending = (
         loaded.filter(status=Article.Status.PUBLISHED)
         .exclude(pk__in=StoryArticle.objects.values("article_id"))
@@ -91,6 +88,22 @@ def load_coverage_sets(
             on_progress("cluster", report.clustered)
     stories_retitle()
     return report
+
+
+def demo_articles_publish(*, articles, by) -> tuple[int, int]:
+    """Publish those of ``articles`` that wait (draft, in review) as ``by``, through the
+    audited workflow. Returns (published, left waiting).
+
+    Publishing keeps the source's date. An undated article would be stamped with the
+    publication time by the workflow, an invented date: it is left in review instead.
+    About 45 ms an article on a loaded 2-core machine (a revision, an audit row).
+    """
+    waiting = articles.filter(status__in=[Article.Status.DRAFT, Article.Status.IN_REVIEW])
+    published = 0
+    for article in waiting.exclude(published_at=None).order_by("pk"):
+        article_publish(article=article, by=by)
+        published += 1
+    return published, waiting.count()
 
 
 def _records(paths, limit_per_file):

@@ -113,7 +113,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Coverage sets ({', '.join(p.name for p in paths)}): created {report.created}, "
             f"updated {report.updated}, unchanged {report.unchanged}, failed {report.failed}; "
-            f"published {report.published}, clustered {report.clustered}"
+            f"published {report.published} (left in review {report.left_in_review}), "
+            f"clustered {report.clustered}"
         )
         for failure in report.failures:
             self.stderr.write(f"  {failure}")
