@@ -149,6 +149,7 @@ def _sample_pages() -> list[tuple[str, str]]:
         ("article", a.get_absolute_url()) for a in spread(published.filter(published_at=None), 2)
     ]
     pages += [("story", s.get_absolute_url()) for s in spread(stories)]
+    pages += [("story", s.get_absolute_url()) for s in stories.filter(last_updated_at=None)[:1]]
     pages += [
         ("section", reverse("articles:section", args=[s.slug]))
         for s in spread(Section.objects.order_by("slug"), 3)
