@@ -192,6 +192,18 @@ class Article(models.Model):
         return self.updated_at - self.first_published_at > dt.timedelta(minutes=10)
 
     @property
+    def last_changed_at(self):
+        """When readers' version last changed: an editorial update after publication, else
+        the publication date; None for an undated article never edited here.
+
+        Not ``updated_at``: an import (or re-import) touches that, and an article from May
+        2025 imported today has not changed today. Sitemaps, feeds and JSON-LD use this.
+        """
+        if self.was_updated_after_publication:
+            return self.updated_at
+        return self.published_at
+
+    @property
     def body_html(self):
         """The stored body, safe to print: services sanitise it before every save."""
         from django.utils.safestring import mark_safe
