@@ -8,6 +8,7 @@ Safe to run on every `make run`: imports are idempotent and the account is creat
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
