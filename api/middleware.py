@@ -1,10 +1,13 @@
-"""The per-client rate limit of the read API, ahead of the page cache.
+"""The per-client rate limit of the read API, ahead of the page cache; and HEAD.
 
 It sits before PageCacheMiddleware so that every request counts, cached or not: a
 client that polls as fast as it can is refused before it costs anything else. Clients
 are told apart as django-axes does (behind a proxy, X-Forwarded-For as
 AXES_PROXY_COUNT says). A request with a valid API key (``Authorization: Bearer
 <key>`` or ``X-API-Key``) is not limited.
+
+HEAD is answered as GET without the body (django-ninja routes GET only), so that the
+headers, ETag included, are the GET's and the page cache keeps serving both.
 """
 
 import json
@@ -14,6 +17,7 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import set_response_etag
 
 from .services import api_key_lookup
 
@@ -47,6 +51,9 @@ class ApiRateLimitMiddleware:
     def __call__(self, request):
         if not request.path.startswith(API_PREFIX) or request.method == "OPTIONS":
             return self.get_response(request)
+        if request.method == "HEAD":
+            request.method = "GET"
+            return _without_body(self(request))
         raw = presented_key(request)
         if raw:
             if api_key_lookup(raw) is None:
@@ -69,4 +76,14 @@ def _refusal(status: int, message: str) -> HttpResponse:
         json.dumps({"detail": message}), status=status, content_type="application/json"
     )
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def _without_body(response: HttpResponse) -> HttpResponse:
+    if not response.streaming:
+        if response.status_code == 200 and not response.has_header("ETag"):
+            set_response_etag(response)  # as ConditionalGetMiddleware would for the GET
+        length = len(response.content)
+        response.content = b""
+        response["Content-Length"] = str(length)
     return response

@@ -73,6 +73,16 @@ def test_any_origin_may_read_the_api(client):
     assert "POST" not in preflight["Access-Control-Allow-Methods"]
 
 
+def test_head_answers_with_the_get_headers_and_no_body(client):
+    article = ArticleFactory()
+    url = f"/api/v1/articles/{article.pk}"
+    get, head = client.get(url), client.head(url)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == get["ETag"]
+    assert head["Content-Length"] == str(len(get.content))
+
+
 def test_cors_stays_off_outside_the_api(client):
     response = client.get(reverse("home"), headers={"origin": "https://partner.example"})
     assert "Access-Control-Allow-Origin" not in response
