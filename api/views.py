@@ -20,7 +20,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -231,7 +231,7 @@ def story_list(
         stories = (
             _counted(Story.objects.all())
             .filter(Exists(_public_memberships().filter(story=OuterRef("pk"))))
-            .order_by("-last_updated_at", "-pk")
+            .order_by(F("last_updated_at").desc(nulls_last=True), "-pk")
         )
         if cursor:
             at, pk = cursors.decode(cursor, (dt.datetime, int))

@@ -9,7 +9,8 @@ from accounts.tests.factories import UserFactory
 from articles import workflow
 from articles.models import Article, Section
 from articles.tests.factories import ArticleFactory
-from coverage.models import Story
+from coverage.models import Story, StoryArticle
+from coverage.services import story_refresh
 from entities.models import Person
 from entities.tests.factories import MentionFactory, PersonFactory
 from search.services import search_terms_rebuild
@@ -99,6 +100,26 @@ def test_cursor_pages_cover_every_article_once_newest_first(client):
     expected = [a.pk for a in sorted(articles, key=lambda a: a.published_at, reverse=True)]
     assert seen[:7] == expected
     assert len(seen) == len(set(seen)) == 8
+
+
+def test_story_cursors_cover_every_story_once_undated_last(client):
+    stories = []
+    for n in range(5):
+        article = ArticleFactory(
+            published_at=None if n == 0 else dt.datetime(2025, 5, n, tzinfo=dt.UTC)
+        )
+        story = Story.objects.create(title=f"Story {n}", slug=f"story-{n}")
+        StoryArticle.objects.create(story=story, article=article)
+        story_refresh(story=story)
+        stories.append(story)
+    seen, cursor = [], None
+    while True:
+        url = api("/stories?limit=2") + (f"&cursor={cursor}" if cursor else "")
+        body = client.get(url).json()
+        seen += [s["id"] for s in body["results"]]
+        if (cursor := body["next_cursor"]) is None:
+            break
+    assert seen == [s.pk for s in reversed(stories[1:])] + [stories[0].pk]
 
 
 def test_a_bad_cursor_is_a_bad_request(client):
