@@ -20,7 +20,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -209,6 +209,33 @@ def _counted(stories):
     )
 
 
+def _recent_stories(after: list | None, count: int) -> list[Story]:
+    """``count`` stories with a published member after the cursor ``after``, most
+    recently updated first, undated ones last (at most 2 queries).
+
+    Dated stories are read in story_last_updated_idx order, so that only the page's rows
+    are checked for a published member; the undated (feeds without dates) are read only
+    once the dated ones have run out. One query ordered NULLS LAST could not use the
+    index and checked every story: 23 ms at 20,000 articles, growing with the archive.
+    """
+    public = _counted(Story.objects.all()).filter(
+        Exists(_public_memberships().filter(story=OuterRef("pk")))
+    )
+    stories = []
+    at, pk = after or (None, None)
+    if after is None or at is not None:
+        dated = public.filter(last_updated_at__isnull=False)
+        if at is not None:
+            dated = dated.filter(Q(last_updated_at__lt=at) | Q(last_updated_at=at, pk__lt=pk))
+        stories = list(dated.order_by("-last_updated_at", "-pk")[:count])
+    if len(stories) < count:
+        undated = public.filter(last_updated_at__isnull=True)
+        if at is None and pk is not None:
+            undated = undated.filter(pk__lt=pk)
+        stories += list(undated.order_by("-pk")[: count - len(stories)])
+    return stories
+
+
 @api.get("/stories", response={200: schemas.StoryPage, **ERRORS}, tags=["stories"])
 def story_list(
     request,
@@ -228,19 +255,11 @@ def story_list(
         more = offset + limit < len(ranked)
         next_cursor = cursors.encode([offset + limit]) if more else None
     else:
-        stories = (
-            _counted(Story.objects.all())
-            .filter(Exists(_public_memberships().filter(story=OuterRef("pk"))))
-            .order_by(F("last_updated_at").desc(nulls_last=True), "-pk")
-        )
-        if cursor:
-            at, pk = cursors.decode(cursor, (dt.datetime, int))
-            if pk is None:
-                raise HttpError(400, "Invalid cursor.")
-            stories = stories.filter(cursors.after_descending_nulls_last("last_updated_at", at, pk))
-        stories, next_cursor = _limit_page(
-            list(stories[: limit + 1]), limit, lambda s: [s.last_updated_at, s.pk]
-        )
+        after = cursors.decode(cursor, (dt.datetime, int)) if cursor else None
+        if after is not None and after[1] is None:
+            raise HttpError(400, "Invalid cursor.")
+        stories = _recent_stories(after, limit + 1)
+        stories, next_cursor = _limit_page(stories, limit, lambda s: [s.last_updated_at, s.pk])
     _last_modified(response, *(s.last_updated_at for s in stories))
     return {"results": [_story_summary(request, s) for s in stories], "next_cursor": next_cursor}
 
