@@ -11,7 +11,6 @@ import base64
 import datetime as dt
 import json
 
-from django.db.models import Q
 from ninja.errors import HttpError
 
 
@@ -51,14 +50,3 @@ def decode(cursor: str, shape: tuple[type, ...]) -> list:
         return decoded
     except (ValueError, TypeError, UnicodeError) as error:
         raise HttpError(400, "Invalid cursor.") from error
-
-
-def after_descending_nulls_last(field: str, value, pk: int) -> Q:
-    """Rows after (value, pk) in ``field DESC NULLS LAST, pk DESC`` order."""
-    if value is None:
-        return Q(**{f"{field}__isnull": True, "pk__lt": pk})
-    return (
-        Q(**{f"{field}__lt": value})
-        | Q(**{field: value, "pk__lt": pk})
-        | Q(**{f"{field}__isnull": True})
-    )

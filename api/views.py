@@ -360,6 +360,30 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def _article_ids_after(articles, after: list | None, count: int) -> list[int]:
+    """Ids of ``count`` of ``articles`` after the cursor ``after``, newest first and
+    undated last (as ``latest_first``), in 1 query (2 once the dated ones run out).
+
+    The cursor's date bounds the scan of article_published_idx (``published_at <=``), so
+    a page deep in the archive costs what the first does; one query ordered NULLS LAST
+    with an "or undated" condition read and discarded every newer article (15,000 rows
+    for a page 15,000 articles deep).
+    """
+    at, pk = after or (None, None)
+    ids = []
+    if after is None or at is not None:
+        dated = articles.filter(published_at__isnull=False)
+        if at is not None:
+            dated = dated.filter(published_at__lte=at).exclude(published_at=at, pk__gte=pk)
+        ids = list(dated.latest_first().values_list("pk", flat=True)[:count])
+    if len(ids) < count:
+        undated = articles.filter(published_at__isnull=True)
+        if at is None and pk is not None:
+            undated = undated.filter(pk__lt=pk)
+        ids += list(undated.order_by("-pk").values_list("pk", flat=True)[: count - len(ids)])
+    return ids
+
+
 @api.get("/articles", response={200: schemas.ArticlePage, **NOT_FOUND}, tags=["articles"])
 def article_list(
     request,
@@ -395,12 +419,12 @@ def article_list(
         articles = articles.filter(published_at__gte=_day_start(day))
     if day := _valid_day(published_to):
         articles = articles.filter(published_at__lt=_day_start(day + dt.timedelta(days=1)))
-    if cursor:
-        at, pk = cursors.decode(cursor, (dt.datetime, int))
-        if pk is None:
-            raise HttpError(400, "Invalid cursor.")
-        articles = articles.filter(cursors.after_descending_nulls_last("published_at", at, pk))
-    rows = list(articles.for_listing().latest_first()[: limit + 1])
+    after = cursors.decode(cursor, (dt.datetime, int)) if cursor else None
+    if after is not None and after[1] is None:
+        raise HttpError(400, "Invalid cursor.")
+    ids = _article_ids_after(articles, after, limit + 1)
+    by_pk = Article.objects.filter(pk__in=ids).for_listing().in_bulk()
+    rows = [by_pk[pk] for pk in ids if pk in by_pk]
     rows, next_cursor = _limit_page(rows, limit, lambda a: [a.published_at, a.pk])
     _last_modified(response, *(a.updated_at for a in rows))
     return {"results": [_article_summary(request, a) for a in rows], "next_cursor": next_cursor}

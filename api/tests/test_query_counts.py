@@ -55,8 +55,8 @@ def newsroom():
 OPERATIONS = {
     "/stories?order=recent&limit={n}": 2,  # the dated stories ran out: the undated too
     "/stories?order=breadth&limit={n}": 1,
-    "/articles?limit={n}": 2,
-    "/articles?limit={n}&section=world&tag=harbours&person=harbour-master": 5,
+    "/articles?limit={n}": 3,  # the page's ids, the articles, their bylines
+    "/articles?limit={n}&section=world&tag=harbours&person=harbour-master": 6,
     "/people?limit={n}": 2,
     "/people/harbour-master": 3,
     "/outlets?limit={n}": 1,
