@@ -78,8 +78,19 @@ def test_article_page_query_count_does_not_grow_with_bylines_images_tags_or_corr
         assert client.get(small.get_absolute_url()).status_code == 200
     with CaptureQueriesContext(connection) as many:
         response = client.get(big.get_absolute_url())
-    assert "Correction 4" in response.text and "Photo 5" in response.text
+    assert "Correction 4" in response.text and "Writer 7" in response.text
     assert len(many) == len(few)
+
+
+def test_a_caption_without_a_picture_is_not_shown(client):
+    """Imported captions such as "File Photo" mean nothing without the picture."""
+    from articles.models import ArticleImage
+
+    article = ArticleFactory()
+    ArticleImage.objects.create(article=article, position=0, caption="File Photo")
+    response = client.get(article.get_absolute_url())
+    assert "File Photo" not in response.text
+    assert "<figure" not in response.text
 
 
 def test_home_query_count_does_not_grow_with_stories_or_their_articles(client):
