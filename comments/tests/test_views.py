@@ -138,8 +138,8 @@ def test_article_page_queries_do_not_grow_with_500_comments(client, django_asser
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     # The whole article page for a logged-in reader, comments included (session, user,
     # article bundle, related coverage, the entities it names, the comments with authors
-    # and profiles, the open/closed state and the reader's standing).
-    assert len(large) == 14, [q["sql"] for q in large.captured_queries]
+    # and profiles, the open/closed state, the reader's standing and the header's sections).
+    assert len(large) == 15, [q["sql"] for q in large.captured_queries]
 
 
 def test_moderator_sees_the_pending_count_on_the_article_page(client):
@@ -310,7 +310,7 @@ def test_user_page_shows_history_and_notes_and_suspends(client):
     html = client.get(page).content.decode()
     assert "Earlier remark" in html and "1 rejected" in html
     assert "Second warning about insults." in html
-    assert "Suspended" in html and "commenter.suspend" in html
+    assert "Suspended" in html and "suspended from commenting (Cool off)" in html
 
 
 def test_user_page_rejects_a_bad_suspension_length_without_a_500(client):
