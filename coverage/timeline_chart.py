@@ -17,7 +17,7 @@ from django.utils import timezone
 
 BINS = 24
 LANES = 8
-WIDTH = 360
+WIDTH = 480
 LABEL_HEIGHT = 14
 LANE_HEIGHT = 34
 LEFT = 14
