@@ -342,3 +342,42 @@ def test_logging_in_from_the_comments_link_returns_to_the_thread(client):
         {"login": "gil@example.com", "password": "correct horse battery staple"},
     )
     assert response["Location"] == f"{article.get_absolute_url()}#comments"
+
+
+def test_queue_search_finds_comments_by_words_and_by_username_or_display_name(client):
+    from accounts.services import profile_update
+
+    ana = UserFactory(username="ana77")
+    profile_update(user=ana, display_name="Ana Lima")
+    CommentFactory(author=ana, body="The ferry is late again", status=Status.PENDING)
+    CommentFactory(body="Cheap watches here", status=Status.PENDING)
+    client.force_login(UserFactory(role="moderator"))
+    url = reverse("comments:queue")
+    by_words = client.get(url, {"q": "FERRY"}).content.decode()
+    assert "The ferry is late again" in by_words and "Cheap watches" not in by_words
+    for name in ("lima", "ana77"):
+        by_author = client.get(url, {"author": name}).content.decode()
+        assert "The ferry is late again" in by_author and "Cheap watches" not in by_author
+
+
+def test_queue_shows_each_readers_history_and_the_report_reasons(client):
+    reader = UserFactory()
+    CommentFactory.create_batch(2, author=reader, status=Status.REJECTED)
+    flagged = CommentFactory(author=reader, body="Reported one")
+    CommentFlag.objects.create(comment=flagged, flagged_by=UserFactory(), reason="spam")
+    client.force_login(UserFactory(role="moderator"))
+    html = client.get(reverse("comments:queue"), {"status": "flagged"}).content.decode()
+    assert "Reader's history: 1 approved, 2 rejected, 0 pending" in html
+    assert "Reported 1 time: Spam" in html
+
+
+def test_rejecting_one_comment_records_the_reason_typed_in_its_row(client):
+    comment = CommentFactory(status=Status.PENDING)
+    client.force_login(UserFactory(role="moderator"))
+    response = client.post(
+        reverse("comments:moderate"),
+        {"one": f"reject:{comment.pk}", f"reason-{comment.pk}": "Off topic", "reason": ""},
+        follow=True,
+    )
+    assert "Rejected 1 comment." in response.content.decode()
+    assert EditorialLogEntry.objects.get(action="comment.reject").payload["reason"] == "Off topic"

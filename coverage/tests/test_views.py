@@ -160,3 +160,36 @@ def test_a_large_storys_timeline_counts_the_articles_of_each_day(client, seed_de
     assert '<time datetime="2025-05-09">9 May 2025</time></th><td>' in timeline
     nine_may = timeline.split('<time datetime="2025-05-09">', 1)[1].split("</tr>", 1)[0]
     assert "</meter> 16</td>" in nine_may  # 08:00 to 23:00 UTC
+
+
+def test_story_page_draws_the_timeline_as_an_svg_with_the_figures_as_a_table(client, seed_demo):
+    story = Story.objects.get()
+    page = client.get(story.get_absolute_url()).text
+    chart = page.split('<figure class="timeline-chart">', 1)[1].split("</figure>", 1)[0]
+    assert 'role="img"' in chart
+    assert 'aria-labelledby="timeline-chart-title timeline-chart-desc"' in chart
+    assert '<title id="timeline-chart-title">Articles per outlet over time</title>' in chart
+    assert chart.count("<circle") >= 2
+    table = chart.split("<table>", 1)[1]
+    assert '<th scope="row">Modern Tokyo Times</th><td>1</td>' in table
+
+
+def test_story_page_highlights_the_first_reporter_and_groups_wire_copies(client, seed_demo):
+    story = Story.objects.get()
+    wire = ArticleFactory(attribution="Reuters", bylines=["Reuters"])
+    StoryArticle.objects.create(story=story, article=wire, score=0.5)
+    story_refresh(story=story)
+    page = client.get(story.get_absolute_url()).text
+    assert page.count("First to report") == 1
+    assert 'class="is-first"' in page
+    wires = page.split('<h3 id="wire-heading">Wire copies (1)</h3>', 1)[1].split("</section>")[0]
+    assert wire.headline in wires
+
+
+def test_comparison_table_scrolls_in_a_labelled_region_a_keyboard_can_reach(client, seed_demo):
+    page = client.get(Story.objects.get().get_absolute_url()).text
+    assert (
+        '<div class="table-scroll" tabindex="0" role="region" '
+        'aria-labelledby="comparison-caption">' in page
+    )
+    assert '<caption id="comparison-caption">' in page
