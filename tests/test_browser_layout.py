@@ -11,9 +11,21 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import Page
 
+from tests.test_validity import AXE
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (320, 390, 1280)
+# The pages that test_validity does not reach (moderation, place, event, tag, login) get
+# axe here too: light at 1280 px, dark at 390 px.
+AXE_SCHEMES = {1280: "light", 390: "dark"}
+AXE_HERE = {"tag", "place", "event", "login"} | {
+    f"moderation: {queue}" for queue in ("pending", "flagged", "story", "reader")
+}
+AXE_RUN = (
+    "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    ".map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target).join(' ')})`)"
+)
 PASSWORD = "correct horse battery staple"
 
 # Reads the boxes of the main content: sibling elements that are laid out as boxes
@@ -168,6 +180,14 @@ def test_no_page_scrolls_sideways_or_overlaps_from_320_px_up(
             problems += [f"{name} at {width} px: {o}" for o in page.evaluate(OVERLAPS)]
             if width < 1280:
                 problems += [f"{name} at {width} px: {s}" for s in page.evaluate(SMALL_TARGETS)]
+            if width in AXE_SCHEMES and name in AXE_HERE and AXE.exists():
+                page.emulate_media(color_scheme=AXE_SCHEMES[width])
+                page.evaluate(AXE.read_text())
+                problems += [
+                    f"{name} at {width} px, {AXE_SCHEMES[width]}: {v}"
+                    for v in page.evaluate(AXE_RUN)
+                ]
+                page.emulate_media(color_scheme="light")
         if name == "article":
             box = page.get_by_role("img", name="The harbour at dawn").bounding_box()
             assert box is not None and box["width"] <= 1280, "the photo fits the page"
