@@ -66,6 +66,7 @@ def story_outline(*, story: Story) -> list[StoryArticle]:
             "article__published_at",
             "article__outlet__name",
             "article__outlet__country",
+            "article__outlet__ownership_type",
         )
     )
 
@@ -147,11 +148,21 @@ class StoryPage:
     timeline: list[CoverageEntry]  # each dated article, for a small story
     timeline_days: list[TimelineDay]  # per day, for a large one
     countries: list[tuple[str, list[str]]]
+    ownerships: list[tuple[str, list[str]]]
     comparison_columns: list[str]
     comparison: list[facts.ComparisonRow]
     gaps: list[OutletGap] = field(default_factory=list)
     gap_total: int = 0
     chart: TimelineChart | None = None
+
+    @property
+    def outlet_mix(self) -> dict[str, list[tuple[str, list[str], int]]]:
+        """Countries and ownership as bars: (label, outlet names, percent of the widest)."""
+        mix = {}
+        for name, rows in (("country", self.countries), ("ownership", self.ownerships)):
+            widest = max((len(names) for _, names in rows), default=1)
+            mix[name] = [(label, names, round(100 * len(names) / widest)) for label, names in rows]
+        return mix
 
     @property
     def originals(self) -> list[CoverageEntry]:
@@ -258,6 +269,8 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
     small = len(dated) <= TIMELINE_ARTICLES
     timeline = [CoverageEntry(article=m.article, membership=m) for m in dated] if small else []
     by_country: dict[str, list[str]] = {}
+    by_ownership: dict[str, list[str]] = {}
+    ownership_labels = dict(Outlet.OwnershipType.choices)
     outlet_ids = set()
     for membership in members:
         outlet = membership.article.outlet
@@ -267,6 +280,10 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
         names = by_country.setdefault(outlet.country or "Country not recorded", [])
         if outlet.name not in names:
             names.append(outlet.name)
+        label = ownership_labels.get(outlet.ownership_type, "Ownership not recorded")
+        owned = by_ownership.setdefault(label, [])
+        if outlet.name not in owned:
+            owned.append(outlet.name)
     columns = [_outlet_name(e.article) or f"Unnamed outlet ({e.article.pk})" for e in entries]
     comparison = facts.comparison_rows(
         [
@@ -298,6 +315,7 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
         timeline=timeline,
         timeline_days=[] if small else _timeline_days(dated),
         countries=sorted(by_country.items()),
+        ownerships=sorted(by_ownership.items(), key=lambda item: (-len(item[1]), item[0])),
         comparison_columns=columns,
         comparison=comparison,
         gaps=gaps,

@@ -18,11 +18,11 @@ from django.utils import timezone
 BINS = 24
 LANES = 8
 WIDTH = 480
-LABEL_HEIGHT = 14
+LABEL_HEIGHT = 24
 LANE_HEIGHT = 34
 LEFT = 14
 RIGHT = 14
-AXIS_HEIGHT = 28
+AXIS_HEIGHT = 30
 
 
 @dataclass
@@ -99,7 +99,7 @@ def timeline_chart(articles) -> TimelineChart | None:
             count=len(group),
             first_at=group[0].published_at,
             last_at=group[-1].published_at,
-            label_y=top + 11,
+            label_y=top + 16,
             y=top + LABEL_HEIGHT + LANE_HEIGHT / 2,
             colour=(index % 6) + 1,
         )

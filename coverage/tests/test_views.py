@@ -193,3 +193,18 @@ def test_comparison_table_scrolls_in_a_labelled_region_a_keyboard_can_reach(clie
         'aria-labelledby="comparison-caption">' in page
     )
     assert '<caption id="comparison-caption">' in page
+
+
+def test_story_page_charts_its_outlets_by_country_and_by_ownership(client, seed_demo):
+    story = Story.objects.get()
+    for name, ownership in (("State Wire", "state"), ("State Radio", "state")):
+        article = ArticleFactory(
+            outlet=OutletFactory(name=name, country="NZ", ownership_type=ownership)
+        )
+        StoryArticle.objects.create(story=story, article=article, score=0.5)
+    story_refresh(story=story)
+    page = client.get(story.get_absolute_url()).text
+    mix = page.split('<div class="outlet-mix">', 1)[1].split("</section>", 1)[0]
+    assert "<strong>NZ</strong>: 2 outlets" in mix
+    assert "<strong>State-owned</strong>: 2 outlets" in mix
+    assert '<meter min="0" max="100" value="100" aria-hidden="true">' in mix
