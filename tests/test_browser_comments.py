@@ -295,3 +295,27 @@ def test_moderator_works_through_a_queue_with_the_keyboard_only(live_server, pag
     assert (first.status, first.is_featured) == (Comment.Status.APPROVED, True)
     assert second.status == Comment.Status.REJECTED
     assert third.status == Comment.Status.PENDING
+
+
+def test_the_queue_works_without_javascript(live_server, browser: Browser):
+    """Buttons and fields only: approve one, reject another with the reason in its row."""
+    from comments.tests.factories import CommentFactory
+
+    verified(UserFactory(username="mo", email="mo@example.com", role="moderator"))
+    keep, drop = (
+        CommentFactory(body=body, status=Comment.Status.PENDING) for body in ("Keep", "Drop")
+    )
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(8000)
+    log_in(page, live_server.url, "mo@example.com", "/moderation/")
+    expect(page.get_by_text("Select all on this page")).to_be_hidden()  # needs a script
+    page.locator(f"#queue-comment-{keep.pk}").get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Approved 1 comment.")).to_be_visible()
+    row = page.locator(f"#queue-comment-{drop.pk}")
+    row.get_by_label("Reason for rejecting").fill("Too short")
+    row.get_by_role("button", name="Reject").click()
+    expect(page.get_by_text("Rejected 1 comment.")).to_be_visible()
+    context.close()
+    drop.refresh_from_db()
+    assert drop.status == Comment.Status.REJECTED
