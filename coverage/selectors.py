@@ -456,12 +456,9 @@ def homepage_stories(*, limit: int = 10) -> HomepageStories:
         if len(story.outlets) < HOMEPAGE_OUTLETS_SHOWN:
             story.outlets.append(StoryOutlet(name, slug, storage.url(logo) if logo else ""))
     lead = stories[0]
+    members = _published_members(lead).order_by().values("article_id")
     placement = (
-        ArticleImage.objects.filter(
-            image__isnull=False,
-            article__story_memberships__story=lead,
-        )
-        .exclude(article__story_memberships__joined_by=EXCLUDED)
+        ArticleImage.objects.filter(image__isnull=False, article_id__in=members)
         .select_related("image")
         .order_by("position", "-article__published_at", "pk")
         .first()
