@@ -249,6 +249,7 @@ def test_moderator_works_through_a_queue_with_the_keyboard_only(live_server, pag
     page.set_default_timeout(8000)
     log_in(page, live_server.url, "mo@example.com", "/moderation/")
     expect(page.locator("#pending-count")).to_have_text("3 pending")
+    page.wait_for_load_state("load")  # the shortcuts script is deferred
 
     page.keyboard.press("?")
     expect(page.get_by_text("Next / previous comment")).to_be_visible()
@@ -261,6 +262,7 @@ def test_moderator_works_through_a_queue_with_the_keyboard_only(live_server, pag
     page.keyboard.press("a")
     expect(page.get_by_text("Approved 1 comment.")).to_be_visible()
     expect(page.locator("#pending-count")).to_have_text("2 pending")
+    page.wait_for_load_state("load")
 
     page.keyboard.press("j")
     page.keyboard.press("j")
@@ -274,6 +276,7 @@ def test_moderator_works_through_a_queue_with_the_keyboard_only(live_server, pag
     page.keyboard.press("Enter")
     expect(page.get_by_text("Rejected 1 comment.")).to_be_visible()
     expect(page.locator("#pending-count")).to_have_text("1 pending")
+    page.wait_for_load_state("load")
     entry = EditorialLogEntry.objects.get(action="comment.reject")
     assert entry.payload.get("reason") == "Spam: advertising"
 
@@ -284,7 +287,7 @@ def test_moderator_works_through_a_queue_with_the_keyboard_only(live_server, pag
     expect(page.locator(f"#queue-comment-{third.pk}")).to_be_visible()
     expect(page.locator("#pending-count")).to_have_text("1 pending")
 
-    page.goto(f"{live_server.url}/moderation/?status=approved")
+    page.goto(f"{live_server.url}/moderation/?status=approved")  # waits for "load"
     page.keyboard.press("j")
     expect(page.locator(f"#queue-comment-{first.pk}")).to_be_focused()
     page.keyboard.press("f")
