@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(UV_VERSION)
 WITH_DB := $(BIN)/python -m newsroom.localdb run --
 PYTEST_ARGS ?=
 
-.PHONY: run test serve lint format db-stop clean
+.PHONY: run test serve lint format db-stop clean screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ needed (see .python-version)"'
@@ -46,6 +46,11 @@ serve: $(STAMP)
 	SECRET_KEY="$$(cat var/secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost \
 	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 EMAIL_URL=consolemail:// \
 	$(WITH_DB) $(BIN)/python -m newsroom.supervise prod
+
+## Screenshots of home, story, article and moderation (390 and 1280 px, light and dark)
+## into var/screenshots/, from the demo served on 127.0.0.1:8109 (SCREENSHOT_ADDR).
+screenshots: $(STAMP)
+	$(WITH_DB) $(BIN)/python tools/screenshots.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -5,12 +5,17 @@ from .models import Article
 
 
 class HomeView(TemplateView):
+    """Top stories (from coverage, through its template tag) and the latest articles."""
+
     template_name = "articles/home.html"
+    per_page = 30
 
     def get_context_data(self, **kwargs):
-        from .selectors import homepage_articles
+        from django.core.paginator import Paginator
 
-        return {**super().get_context_data(**kwargs), "articles": homepage_articles(limit=30)}
+        latest = Article.objects.published().for_listing().latest_first()
+        page = Paginator(latest, self.per_page).get_page(self.request.GET.get("page"))
+        return {**super().get_context_data(**kwargs), "page": page}
 
 
 class ArticleDetailView(DetailView):
@@ -85,7 +90,11 @@ class SectionView(_PaginatedArticles):
 
         section = get_object_or_404(Section, slug=slug)
         return self.render_to_response(
-            self.listing(Article.objects.published().filter(section=section), section=section)
+            self.listing(
+                Article.objects.published().filter(section=section),
+                section=section,
+                current_section_slug=section.slug,
+            )
         )
 
 

@@ -52,6 +52,8 @@ class QueueFilterForm(forms.Form):
         ("all", "All"),
     ]
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
+    q = forms.CharField(required=False, max_length=200, label="Words in the comment")
+    author = forms.CharField(required=False, max_length=150, label="Username or display name")
     user = forms.IntegerField(required=False, label="User id")
     article = forms.IntegerField(required=False, label="Article id")
 

@@ -112,8 +112,14 @@ def moderation_queue(
     story: Story | None = None,
     user_id: int | None = None,
     article_id: int | None = None,
+    text: str = "",
+    author: str = "",
 ) -> QuerySet[Comment]:
-    """Comments for a moderation queue: global, or one story across all its articles."""
+    """Comments for a moderation queue: global, or one story across all its articles.
+
+    ``text`` matches words in the comment, ``author`` a username or display name (both
+    case-insensitive substrings: a moderator types part of what they saw).
+    """
     open_flags = CommentFlag.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
     queryset = (
         Comment.objects.select_related("author__profile", "article", "parent")
@@ -129,6 +135,11 @@ def moderation_queue(
         queryset = queryset.filter(author_id=user_id)
     if article_id:
         queryset = queryset.filter(article_id=article_id)
+    if text:
+        queryset = queryset.filter(body__icontains=text)
+    if author:
+        by_name = Q(author__profile__display_name__icontains=author)
+        queryset = queryset.filter(Q(author__username__icontains=author) | by_name)
     if status == "flagged":
         queryset = queryset.filter(is_flagged=True)
     elif status in (Status.PENDING, Status.APPROVED, Status.REJECTED):
@@ -165,3 +176,17 @@ def stories_with_pending(*, limit: int = 20) -> list[Story]:
         )
         .order_by("-pending_count", "-pk")[:limit]
     )
+
+
+def reader_histories(*, author_ids) -> dict[int, dict[str, int]]:
+    """How many comments each reader has had approved, rejected and so on (1 query)."""
+    histories: dict[int, dict[str, int]] = {}
+    rows = (
+        Comment.objects.filter(author_id__in=set(author_ids))
+        .values_list("author_id", "status")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for author_id, status, count in rows:
+        histories.setdefault(author_id, {s: 0 for s in Status.values})[status] = count
+    return histories

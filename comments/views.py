@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,7 +35,13 @@ from .forms import (
 )
 from .models import Comment, Commenter, ModerationNote
 from .rendering import comment_html
-from .selectors import display_name, moderation_queue, pending_counts, stories_with_pending
+from .selectors import (
+    display_name,
+    moderation_queue,
+    pending_counts,
+    reader_histories,
+    stories_with_pending,
+)
 
 Status = Comment.Status
 
@@ -180,11 +187,15 @@ class QueueView(ModeratorRequiredMixin, TemplateView):
             story=story,
             user_id=data.get("user"),
             article_id=data.get("article"),
+            text=data.get("q", ""),
+            author=data.get("author", ""),
         )
         page = Paginator(queryset, 50).get_page(self.request.GET.get("page"))
+        histories = reader_histories(author_ids=[c.author_id for c in page])
         for comment in page:
             comment.html = comment_html(comment.body)
             comment.display_name = display_name(comment.author)
+            comment.history = histories.get(comment.author_id, {})
         article = None
         if data.get("article"):
             article = Article.objects.filter(pk=data["article"]).first()
@@ -211,6 +222,14 @@ def _safe_return(request, fallback: str) -> str:
     return fallback
 
 
+DONE_LABELS = {
+    "approve": "Approved",
+    "reject": "Rejected",
+    "feature": "Featured",
+    "unfeature": "No longer featuring",
+}
+
+
 class ModerateView(ModeratorRequiredMixin, View):
     """Bulk actions from the queue, and the one-comment buttons on each row."""
 
@@ -220,6 +239,8 @@ class ModerateView(ModeratorRequiredMixin, View):
             action, _, pk = data["one"].partition(":")
             data.setlist("comments", [pk])
             data["action"] = action
+            # The row's own reason field; the bulk form's when that is empty.
+            data["reason"] = data.get(f"reason-{pk}") or data.get("reason", "")
         form = BulkActionForm(data)
         back = _safe_return(request, reverse("comments:queue"))
         if not form.is_valid():
@@ -237,9 +258,8 @@ class ModerateView(ModeratorRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request, f"{form.cleaned_data['action'].capitalize()}: {done} comment(s)."
-            )
+            done_label = DONE_LABELS[form.cleaned_data["action"]]
+            messages.success(request, f"{done_label} {done} comment{pluralize(done)}.")
         return HttpResponseRedirect(back)
 
 

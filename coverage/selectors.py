@@ -17,6 +17,7 @@ from sources.models import Outlet
 
 from . import facts
 from .models import ArticleSignature, Story, StoryArticle
+from .timeline_chart import TimelineChart, timeline_chart
 
 EXCLUDED = StoryArticle.JoinedBy.EXCLUDED
 WIRE_AGENCIES = (
@@ -99,6 +100,7 @@ def story_outline(*, story: Story) -> list[StoryArticle]:
             "article__published_at",
             "article__outlet__name",
             "article__outlet__country",
+            "article__outlet__ownership_type",
         )
     )
 
@@ -118,6 +120,7 @@ class CoverageEntry:
     is_wire: bool = False
     wire_reason: str = ""
     shared_names: list[SharedName] = field(default_factory=list)
+    is_first: bool = False
 
 
 ENTITY_MODELS = {"person": Person, "place": Place, "event": Event}
@@ -179,10 +182,30 @@ class StoryPage:
     timeline: list[CoverageEntry]  # each dated article, for a small story
     timeline_days: list[TimelineDay]  # per day, for a large one
     countries: list[tuple[str, list[str]]]
+    ownerships: list[tuple[str, list[str]]]
     comparison_columns: list[str]
     comparison: list[facts.ComparisonRow]
     gaps: list[OutletGap] = field(default_factory=list)
     gap_total: int = 0
+    chart: TimelineChart | None = None
+
+    @property
+    def outlet_mix(self) -> dict[str, list[tuple[str, list[str], int]]]:
+        """Countries and ownership as bars: (label, outlet names, percent of the widest)."""
+        mix = {}
+        for name, rows in (("country", self.countries), ("ownership", self.ownerships)):
+            widest = max((len(names) for _, names in rows), default=1)
+            mix[name] = [(label, names, round(100 * len(names) / widest)) for label, names in rows]
+        return mix
+
+    @property
+    def originals(self) -> list[CoverageEntry]:
+        return [entry for entry in self.entries if not entry.is_wire]
+
+    @property
+    def wire_copies(self) -> list[CoverageEntry]:
+        """Wire copies are grouped apart: the same agency text under several mastheads."""
+        return [entry for entry in self.entries if entry.is_wire]
 
     @property
     def article_count(self) -> int:
@@ -254,6 +277,10 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
         )
     }  # 1 query
     shared_names = _shared_names(shown)  # at most 3 queries
+    dated_first_id = min(
+        ((m.article.published_at, m.article_id) for m in members if m.article.published_at),
+        default=(None, None),
+    )[1]
     entries = []
     for offset, membership in enumerate(shown):
         entry = CoverageEntry(
@@ -267,6 +294,7 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
             if source := _copied_from(vector, members[: start + offset], signatures):
                 entry.wire_reason = f"same text as {source}'s article"
         entry.is_wire = bool(entry.wire_reason)
+        entry.is_first = bool(dated_first_id and membership.article_id == dated_first_id)
         entries.append(entry)
     dated = sorted(
         (m for m in members if m.article.published_at),
@@ -275,6 +303,8 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
     small = len(dated) <= TIMELINE_ARTICLES
     timeline = [CoverageEntry(article=m.article, membership=m) for m in dated] if small else []
     by_country: dict[str, list[str]] = {}
+    by_ownership: dict[str, list[str]] = {}
+    ownership_labels = dict(Outlet.OwnershipType.choices)
     outlet_ids = set()
     for membership in members:
         outlet = membership.article.outlet
@@ -284,6 +314,10 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
         names = by_country.setdefault(outlet.country or "Country not recorded", [])
         if outlet.name not in names:
             names.append(outlet.name)
+        label = ownership_labels.get(outlet.ownership_type, "Ownership not recorded")
+        owned = by_ownership.setdefault(label, [])
+        if outlet.name not in owned:
+            owned.append(outlet.name)
     columns = [_outlet_name(e.article) or f"Unnamed outlet ({e.article.pk})" for e in entries]
     named = _named_entities([e.article.pk for e in entries])
     comparison = facts.comparison_rows(
@@ -317,10 +351,12 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
         timeline=timeline,
         timeline_days=[] if small else _timeline_days(dated),
         countries=sorted(by_country.items()),
+        ownerships=sorted(by_ownership.items(), key=lambda item: (-len(item[1]), item[0])),
         comparison_columns=columns,
         comparison=comparison,
         gaps=gaps,
         gap_total=sum(g.count for g in gaps),
+        chart=timeline_chart(m.article for m in dated),
     )
 
 
@@ -402,3 +438,67 @@ def related_coverage_for_article(*, article: Article, limit: int = 5) -> Related
         key=lambda a: (a.published_at or dt.datetime.max.replace(tzinfo=dt.UTC), a.pk),
     )[:limit]
     return RelatedCoverage(story=story, others=others, article_count=story.member_count)
+
+
+@dataclass
+class StoryOutlet:
+    name: str
+    slug: str
+    logo_url: str
+
+    @property
+    def initial(self) -> str:
+        return self.name[:1].upper()
+
+
+@dataclass
+class HomepageStories:
+    """The home page's lead story (the widest current one) and the top stories after it."""
+
+    lead: Story | None
+    lead_image: object | None  # articles.Image, with a file
+    others: list[Story]
+
+
+HOMEPAGE_OUTLETS_SHOWN = 6
+
+
+def homepage_stories(*, limit: int = 10) -> HomepageStories:
+    """The lead and ``limit`` top stories, each with ``.outlets`` (at most six named).
+
+    Three queries whatever the number of stories or articles: the stories (see
+    stories_for_homepage), their outlets, and the lead's newest picture with a file.
+    """
+    from articles.models import ArticleImage
+
+    stories = stories_for_homepage(limit=limit + 1)
+    if not stories:
+        return HomepageStories(lead=None, lead_image=None, others=[])
+    by_id = {story.pk: story for story in stories}
+    for story in stories:
+        story.outlets = []
+    rows = (
+        StoryArticle.objects.filter(story_id__in=by_id, article__outlet__isnull=False)
+        .exclude(joined_by=EXCLUDED)
+        .values_list(
+            "story_id", "article__outlet__name", "article__outlet__slug", "article__outlet__logo"
+        )
+        .annotate(articles=Count("pk"))
+        .order_by("story_id", "-articles", "article__outlet__name")
+    )
+    storage = Outlet._meta.get_field("logo").storage
+    for story_id, name, slug, logo, _count in rows:
+        story = by_id[story_id]
+        if len(story.outlets) < HOMEPAGE_OUTLETS_SHOWN:
+            story.outlets.append(StoryOutlet(name, slug, storage.url(logo) if logo else ""))
+    lead = stories[0]
+    members = _published_members(lead).order_by().values("article_id")
+    placement = (
+        ArticleImage.objects.filter(image__isnull=False, article_id__in=members)
+        .select_related("image")
+        .order_by("position", "-article__published_at", "pk")
+        .first()
+    )
+    return HomepageStories(
+        lead=lead, lead_image=placement.image if placement else None, others=stories[1:]
+    )

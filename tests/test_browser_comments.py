@@ -90,7 +90,7 @@ def test_reader_signs_up_comments_is_moderated_replied_to_flagged_and_banned(
     row = moderator.locator(f"#queue-comment-{comment.pk}")
     expect(row).to_contain_text("ferry timetable")
     row.get_by_role("button", name="Approve").click()
-    expect(moderator.get_by_text("Approve: 1 comment(s).")).to_be_visible()
+    expect(moderator.get_by_text("Approved 1 comment.")).to_be_visible()
 
     # Everyone sees it now.
     anonymous = browser.new_context().new_page()
@@ -232,3 +232,93 @@ def test_hostile_comments_render_as_text_with_no_script_run(live_server, page: P
     for link in page.locator(".comment-body a").all():
         assert re.match(r"^(https?:|mailto:)", link.get_attribute("href"))
         assert link.get_attribute("rel") == "nofollow ugc noopener"
+
+
+def test_moderator_works_through_a_queue_with_the_keyboard_only(live_server, page: Page):
+    """j/k move, a approves, r asks for a reason in a real field, f features, ? helps;
+    letters typed into a text field are text, not shortcuts."""
+    from audit.models import EditorialLogEntry
+    from comments.tests.factories import CommentFactory
+
+    verified(UserFactory(username="mo", email="mo@example.com", role="moderator"))
+    article = ArticleFactory(headline="Harbour plans")
+    first, second, third = (
+        CommentFactory(article=article, body=body, status=Comment.Status.PENDING)
+        for body in ("Fine point about the quay", "Buy cheap watches", "Another view")
+    )
+    page.set_default_timeout(8000)
+    log_in(page, live_server.url, "mo@example.com", "/moderation/")
+    expect(page.locator("#pending-count")).to_have_text("3 pending")
+    page.wait_for_load_state("load")  # the shortcuts script is deferred
+
+    page.keyboard.press("?")
+    expect(page.get_by_text("Next / previous comment")).to_be_visible()
+    page.keyboard.press("?")
+    expect(page.get_by_text("Next / previous comment")).to_be_hidden()
+
+    page.keyboard.press("j")
+    expect(page.locator("#queue-position")).to_have_text("Comment 1 of 3")
+    expect(page.locator(f"#queue-comment-{first.pk}")).to_be_focused()
+    page.keyboard.press("a")
+    expect(page.get_by_text("Approved 1 comment.")).to_be_visible()
+    expect(page.locator("#pending-count")).to_have_text("2 pending")
+    page.wait_for_load_state("load")
+
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    expect(page.locator("#queue-position")).to_have_text("Comment 2 of 2")
+    page.keyboard.press("k")
+    expect(page.locator(f"#queue-comment-{second.pk}")).to_be_focused()
+    page.keyboard.press("r")
+    reason = page.get_by_role("textbox", name="Reason for rejecting").first
+    expect(reason).to_be_focused()
+    page.keyboard.type("Spam: advertising")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Rejected 1 comment.")).to_be_visible()
+    expect(page.locator("#pending-count")).to_have_text("1 pending")
+    page.wait_for_load_state("load")
+    entry = EditorialLogEntry.objects.get(action="comment.reject")
+    assert entry.payload.get("reason") == "Spam: advertising"
+
+    # Typing in the search box is text: "a" does not approve the remaining comment.
+    page.get_by_label("Words in the comment").focus()
+    page.keyboard.type("another")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#queue-comment-{third.pk}")).to_be_visible()
+    expect(page.locator("#pending-count")).to_have_text("1 pending")
+
+    page.goto(f"{live_server.url}/moderation/?status=approved")  # waits for "load"
+    page.keyboard.press("j")
+    expect(page.locator(f"#queue-comment-{first.pk}")).to_be_focused()
+    page.keyboard.press("f")
+    expect(page.get_by_text("Featured 1 comment.")).to_be_visible()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert (first.status, first.is_featured) == (Comment.Status.APPROVED, True)
+    assert second.status == Comment.Status.REJECTED
+    assert third.status == Comment.Status.PENDING
+
+
+def test_the_queue_works_without_javascript(live_server, browser: Browser):
+    """Buttons and fields only: approve one, reject another with the reason in its row."""
+    from comments.tests.factories import CommentFactory
+
+    verified(UserFactory(username="mo", email="mo@example.com", role="moderator"))
+    keep, drop = (
+        CommentFactory(body=body, status=Comment.Status.PENDING) for body in ("Keep", "Drop")
+    )
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(8000)
+    log_in(page, live_server.url, "mo@example.com", "/moderation/")
+    expect(page.get_by_text("Select all on this page")).to_be_hidden()  # needs a script
+    page.locator(f"#queue-comment-{keep.pk}").get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("Approved 1 comment.")).to_be_visible()
+    row = page.locator(f"#queue-comment-{drop.pk}")
+    row.get_by_label("Reason for rejecting").fill("Too short")
+    row.get_by_role("button", name="Reject").click()
+    expect(page.get_by_text("Rejected 1 comment.")).to_be_visible()
+    context.close()
+    drop.refresh_from_db()
+    assert drop.status == Comment.Status.REJECTED

@@ -267,7 +267,7 @@ def test_moderator_logs_in_by_email_approves_a_comment_reads_the_moderation_log_
     row = page.locator(f"#queue-comment-{comment.pk}")
     expect(row).to_contain_text("The timetable is wrong.")
     row.get_by_role("button", name="Approve").click()
-    expect(page.get_by_text("Approve: 1 comment(s).")).to_be_visible()
+    expect(page.get_by_text("Approved 1 comment.")).to_be_visible()
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
 
     # Read the moderation log: her approval, nothing editorial.

@@ -102,15 +102,18 @@ def test_public_pages_have_no_axe_violations(live_server, page, seed_demo):
     search_terms_rebuild()
     source = AXE.read_text()
     found = {}
-    for name, path in public_pages().items():
-        page.goto(live_server.url + path)
-        page.evaluate(source)  # evaluated by the browser itself: not subject to the page's CSP
-        violations = page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".map(v => `${v.id}: ${v.help} (${v.nodes.length})`)"
-        )
-        if violations:
-            found[name] = violations
+    pages = public_pages()
+    for scheme in ("light", "dark"):  # both themes: contrast differs
+        page.emulate_media(color_scheme=scheme)
+        for name, path in pages.items():
+            page.goto(live_server.url + path)
+            page.evaluate(source)  # evaluated by the browser itself: not subject to its CSP
+            violations = page.evaluate(
+                "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                ".map(v => `${v.id}: ${v.help} (${v.nodes.length})`)"
+            )
+            if violations:
+                found[f"{name} ({scheme})"] = violations
     assert found == {}
 
 

@@ -78,8 +78,19 @@ def test_article_page_query_count_does_not_grow_with_bylines_images_tags_or_corr
         assert client.get(small.get_absolute_url()).status_code == 200
     with CaptureQueriesContext(connection) as many:
         response = client.get(big.get_absolute_url())
-    assert "Correction 4" in response.text and "Photo 5" in response.text
+    assert "Correction 4" in response.text and "Writer 7" in response.text
     assert len(many) == len(few)
+
+
+def test_a_caption_without_a_picture_is_not_shown(client):
+    """Imported captions such as "File Photo" mean nothing without the picture."""
+    from articles.models import ArticleImage
+
+    article = ArticleFactory()
+    ArticleImage.objects.create(article=article, position=0, caption="File Photo")
+    response = client.get(article.get_absolute_url())
+    assert "File Photo" not in response.text
+    assert "<figure" not in response.text
 
 
 def test_home_query_count_does_not_grow_with_stories_or_their_articles(client):
@@ -99,3 +110,72 @@ def test_home_query_count_does_not_grow_with_stories_or_their_articles(client):
         response = client.get(reverse("home"))
     assert response.text.count('class="story-card"') == 10
     assert len(many) == len(few)
+
+
+def test_home_leads_with_the_widest_story_its_picture_and_outlets(client, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image as PILImage
+
+    from articles.models import ArticleImage, Image
+    from coverage.models import Story, StoryArticle
+    from sources.tests.factories import OutletFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    wide = Story.objects.create(title="Harbour flood", slug="harbour-flood")
+    narrow = Story.objects.create(title="Council vote", slug="council-vote")
+    for name in ("Daily Tide", "Evening Quay", "Port Post"):
+        article = ArticleFactory(outlet=OutletFactory(name=name))
+        StoryArticle.objects.create(story=wide, article=article, score=0.5)
+    StoryArticle.objects.create(story=narrow, article=ArticleFactory(), score=0.5)
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1600, 900), (10, 60, 120)).save(buffer, format="JPEG")
+    image = Image.objects.create(
+        file=SimpleUploadedFile("flood.jpg", buffer.getvalue()), alt_text="Water in the square"
+    )
+    ArticleImage.objects.create(article=article, position=0, image=image)
+    from coverage.services import story_refresh
+
+    story_refresh(story=wide)
+    story_refresh(story=narrow)
+    wide.refresh_from_db()
+    narrow.refresh_from_db()  # both retitled after their most central article
+    page = client.get(reverse("home")).text
+    lead = page.split('<article class="lead-story">', 1)[1].split("</article>", 1)[0]
+    assert wide.get_absolute_url() in lead and narrow.get_absolute_url() not in lead
+    assert 'alt="Water in the square"' in lead
+    assert "3 articles from 3 named outlets" in lead
+    assert "Daily Tide" in lead and "Port Post" in lead
+    assert 'class="story-card"' in page and narrow.get_absolute_url() in page
+
+
+def test_home_pages_through_the_latest_articles(client):
+    ArticleFactory.create_batch(35)
+    first = client.get(reverse("home")).text
+    assert first.count('class="card"') == 30
+    assert 'rel="next">Older</a>' in first
+    second = client.get(reverse("home"), {"page": 2}).text
+    assert second.count('class="card"') == 5
+    assert 'rel="prev">Newer</a>' in second
+
+
+def test_every_page_links_the_favicon_the_manifest_and_the_sections(client):
+    import json
+
+    from django.contrib.staticfiles import finders
+
+    from articles.models import Section
+
+    ArticleFactory(section=Section.objects.create(name="Harbour", slug="harbour"))
+    Section.objects.create(name="Empty", slug="empty")
+    page = client.get(reverse("home")).text
+    assert 'rel="icon" href="/static/img/favicon.svg" type="image/svg+xml"' in page
+    assert 'rel="icon" href="/static/img/favicon-32.png"' in page
+    assert 'rel="manifest" href="/static/manifest.webmanifest"' in page
+    manifest = json.loads(open(finders.find("manifest.webmanifest")).read())  # noqa: SIM115
+    assert manifest["name"] == "Newsroom"
+    for icon in manifest["icons"]:
+        assert finders.find(icon["src"]), icon["src"]
+    nav = page.split('aria-label="Sections"', 1)[1].split("</nav>", 1)[0]
+    assert ">Harbour</a>" in nav and ">Empty</a>" not in nav

@@ -30,3 +30,27 @@ def comments_area(context, article):
 def new_idempotency_key() -> str:
     """One per rendered form: a double submit of that form is stored once."""
     return str(uuid.uuid4())
+
+
+# What moderators read in histories instead of the audit log's action codes.
+ACTION_LABELS = {
+    "comment.approve": "approved a comment",
+    "comment.auto_reject": "rejected a comment automatically",
+    "comment.feature": "featured a comment",
+    "comment.unfeature": "stopped featuring a comment",
+    "comment.reject": "rejected a comment",
+    "commenter.ban": "banned from commenting",
+    "commenter.note": "added a moderator note",
+    "commenter.reinstate": "reinstated",
+    "commenter.suspend": "suspended from commenting",
+    "comments.close": "closed comments",
+    "comments.reopen": "reopened comments",
+    "comments.section_policy": "changed a section's comment policy",
+    "comments.word_rule": "changed a word rule",
+}
+
+
+@register.filter
+def action_label(code: str) -> str:
+    """A human-readable name for an audit action code; unknown codes as they are."""
+    return ACTION_LABELS.get(code, code.replace(".", ": ").replace("_", " "))

@@ -138,8 +138,8 @@ def test_article_page_queries_do_not_grow_with_500_comments(client, django_asser
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     # The whole article page for a logged-in reader, comments included (session, user,
     # article bundle, related coverage, the entities it names, the comments with authors
-    # and profiles, the open/closed state and the reader's standing).
-    assert len(large) == 14, [q["sql"] for q in large.captured_queries]
+    # and profiles, the open/closed state, the reader's standing and the header's sections).
+    assert len(large) == 15, [q["sql"] for q in large.captured_queries]
 
 
 def test_moderator_sees_the_pending_count_on_the_article_page(client):
@@ -310,7 +310,7 @@ def test_user_page_shows_history_and_notes_and_suspends(client):
     html = client.get(page).content.decode()
     assert "Earlier remark" in html and "1 rejected" in html
     assert "Second warning about insults." in html
-    assert "Suspended" in html and "commenter.suspend" in html
+    assert "Suspended" in html and "suspended from commenting (Cool off)" in html
 
 
 def test_user_page_rejects_a_bad_suspension_length_without_a_500(client):
@@ -342,3 +342,42 @@ def test_logging_in_from_the_comments_link_returns_to_the_thread(client):
         {"login": "gil@example.com", "password": "correct horse battery staple"},
     )
     assert response["Location"] == f"{article.get_absolute_url()}#comments"
+
+
+def test_queue_search_finds_comments_by_words_and_by_username_or_display_name(client):
+    from accounts.services import profile_update
+
+    ana = UserFactory(username="ana77")
+    profile_update(user=ana, display_name="Ana Lima")
+    CommentFactory(author=ana, body="The ferry is late again", status=Status.PENDING)
+    CommentFactory(body="Cheap watches here", status=Status.PENDING)
+    client.force_login(UserFactory(role="moderator"))
+    url = reverse("comments:queue")
+    by_words = client.get(url, {"q": "FERRY"}).content.decode()
+    assert "The ferry is late again" in by_words and "Cheap watches" not in by_words
+    for name in ("lima", "ana77"):
+        by_author = client.get(url, {"author": name}).content.decode()
+        assert "The ferry is late again" in by_author and "Cheap watches" not in by_author
+
+
+def test_queue_shows_each_readers_history_and_the_report_reasons(client):
+    reader = UserFactory()
+    CommentFactory.create_batch(2, author=reader, status=Status.REJECTED)
+    flagged = CommentFactory(author=reader, body="Reported one")
+    CommentFlag.objects.create(comment=flagged, flagged_by=UserFactory(), reason="spam")
+    client.force_login(UserFactory(role="moderator"))
+    html = client.get(reverse("comments:queue"), {"status": "flagged"}).content.decode()
+    assert "Reader's history: 1 approved, 2 rejected, 0 pending" in html
+    assert "Reported 1 time: Spam" in html
+
+
+def test_rejecting_one_comment_records_the_reason_typed_in_its_row(client):
+    comment = CommentFactory(status=Status.PENDING)
+    client.force_login(UserFactory(role="moderator"))
+    response = client.post(
+        reverse("comments:moderate"),
+        {"one": f"reject:{comment.pk}", f"reason-{comment.pk}": "Off topic", "reason": ""},
+        follow=True,
+    )
+    assert "Rejected 1 comment." in response.content.decode()
+    assert EditorialLogEntry.objects.get(action="comment.reject").payload["reason"] == "Off topic"

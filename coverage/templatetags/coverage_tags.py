@@ -2,14 +2,16 @@
 
 from django import template
 
-from coverage.selectors import related_coverage_for_article, stories_for_homepage
+from coverage.selectors import homepage_stories, related_coverage_for_article
 
 register = template.Library()
 
 
 @register.inclusion_tag("coverage/_top_stories.html")
 def top_stories(limit=10):
-    return {"stories": stories_for_homepage(limit=limit)}
+    """The lead story, then ``limit`` top stories."""
+    stories = homepage_stories(limit=limit)
+    return {"lead": stories.lead, "lead_image": stories.lead_image, "stories": stories.others}
 
 
 @register.inclusion_tag("coverage/_related_coverage.html")

@@ -83,8 +83,9 @@ def test_story_page_query_count_does_not_grow_with_articles_or_outlets(client, s
         response = client.get(url)
     assert response.text.count('class="card"') == 25
     # 5 for the page and its members, one per kind of entity the explanations name, one
-    # for the people, places and events the comparison table lines up.
-    assert len(twenty_five_articles) == len(five_articles) == 9
+    # for the people, places and events the comparison table lines up, and one for the
+    # header's section navigation.
+    assert len(twenty_five_articles) == len(five_articles) == 10
 
 
 def test_related_coverage_box_shows_the_story_and_other_outlets_takes(client, seed_demo):
@@ -134,14 +135,15 @@ def test_a_large_story_shows_its_articles_a_page_at_a_time(client, seed_demo):
 
 
 def test_every_page_of_a_large_story_costs_at_most_ten_queries(client, seed_demo):
+    """Ten for the story (coverage.selectors.story_page), one for the section navigation."""
     story = Story.objects.get()
     add_members(story, 40)
     with CaptureQueriesContext(connection) as first:
         client.get(story.get_absolute_url())
     with CaptureQueriesContext(connection) as second:
         client.get(story.get_absolute_url() + "?page=2")
-    assert len(first) <= 10
-    assert len(second) <= 10
+    assert len(first) <= 11
+    assert len(second) <= 11
 
 
 def test_a_large_storys_timeline_counts_the_articles_of_each_day(client, seed_demo):
@@ -159,3 +161,51 @@ def test_a_large_storys_timeline_counts_the_articles_of_each_day(client, seed_de
     assert '<time datetime="2025-05-09">9 May 2025</time></th><td>' in timeline
     nine_may = timeline.split('<time datetime="2025-05-09">', 1)[1].split("</tr>", 1)[0]
     assert "</meter> 16</td>" in nine_may  # 08:00 to 23:00 UTC
+
+
+def test_story_page_draws_the_timeline_as_an_svg_with_the_figures_as_a_table(client, seed_demo):
+    story = Story.objects.get()
+    page = client.get(story.get_absolute_url()).text
+    chart = page.split('<figure class="timeline-chart">', 1)[1].split("</figure>", 1)[0]
+    assert 'role="img"' in chart
+    assert 'aria-labelledby="timeline-chart-title timeline-chart-desc"' in chart
+    assert '<title id="timeline-chart-title">Articles per outlet over time</title>' in chart
+    assert chart.count("<circle") >= 2
+    table = chart.split("<table>", 1)[1]
+    assert '<th scope="row">Modern Tokyo Times</th><td>1</td>' in table
+
+
+def test_story_page_highlights_the_first_reporter_and_groups_wire_copies(client, seed_demo):
+    story = Story.objects.get()
+    wire = ArticleFactory(attribution="Reuters", bylines=["Reuters"])
+    StoryArticle.objects.create(story=story, article=wire, score=0.5)
+    story_refresh(story=story)
+    page = client.get(story.get_absolute_url()).text
+    assert page.count("First to report") == 1
+    assert 'class="is-first"' in page
+    wires = page.split('<h3 id="wire-heading">Wire copies (1)</h3>', 1)[1].split("</section>")[0]
+    assert wire.headline in wires
+
+
+def test_comparison_table_scrolls_in_a_labelled_region_a_keyboard_can_reach(client, seed_demo):
+    page = client.get(Story.objects.get().get_absolute_url()).text
+    assert (
+        '<div class="table-scroll" tabindex="0" role="region" '
+        'aria-labelledby="comparison-caption">' in page
+    )
+    assert '<caption id="comparison-caption">' in page
+
+
+def test_story_page_charts_its_outlets_by_country_and_by_ownership(client, seed_demo):
+    story = Story.objects.get()
+    for name, ownership in (("State Wire", "state"), ("State Radio", "state")):
+        article = ArticleFactory(
+            outlet=OutletFactory(name=name, country="NZ", ownership_type=ownership)
+        )
+        StoryArticle.objects.create(story=story, article=article, score=0.5)
+    story_refresh(story=story)
+    page = client.get(story.get_absolute_url()).text
+    mix = page.split('<div class="outlet-mix">', 1)[1].split("</section>", 1)[0]
+    assert "<strong>NZ</strong>: 2 outlets" in mix
+    assert "<strong>State-owned</strong>: 2 outlets" in mix
+    assert '<meter min="0" max="100" value="100" aria-hidden="true">' in mix

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "comments.context_processors.moderation",
+                "articles.context_processors.sections",
             ],
             # `|isodatetime` for every `<time datetime>`: loaded everywhere so that a
             # template cannot fall back to `|date:'c'` (microseconds, invalid to Nu).

@@ -90,8 +90,9 @@ def test_search_page_query_count_does_not_grow_with_matches(client):
         response = client.get(SEARCH, {"q": "ferry"})
     assert response.text.count('class="card"') == 20  # one page
     # The planner's estimate of the matches, the ranked candidates, the page's articles
-    # with snippets, their bylines, the people and places named (article_search).
-    assert len(many) == len(few) == 5
+    # with snippets, their bylines, the people and places named (article_search), and
+    # the header's section navigation.
+    assert len(many) == len(few) == 6
 
 
 def test_publishing_adds_the_articles_words_to_the_vocabulary(django_capture_on_commit_callbacks):
