@@ -158,8 +158,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
-# Mail names the site and links to SITE_URL, not to whatever Host a request carried.
+# Mail subjects start with [SITE_NAME]; mail names the site and links to SITE_URL,
+# not to whatever Host a request carried.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Failed logins are throttled by django-axes below (one mechanism, kept in the database);
 # allauth's other limits (sign-ups, password resets, mails per address) stay on.
