@@ -89,6 +89,14 @@ def render_template(template: Path, values: dict[str, str]) -> str:
     return text
 
 
+def nginx_directory(listen: str) -> Path:
+    """var/nginx/<address>/: nginx's files and gunicorn's socket (nginx's workers must
+    reach it, so not under var/run, which is private to its owner)."""
+    directory = BASE_DIR / "var" / "nginx" / listen.replace(":", "-")
+    directory.mkdir(parents=True, exist_ok=True, mode=0o755)
+    return directory
+
+
 def nginx_command(*, listen: str, upstream: str, media_root: Path) -> list[str]:
     """Write var/nginx/ for this address and return the command that runs nginx on it."""
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
@@ -97,8 +105,7 @@ def nginx_command(*, listen: str, upstream: str, media_root: Path) -> list[str]:
             "nginx not found: `make serve` puts it in front of gunicorn, as in production "
             "(Debian: apt-get install nginx-light)"
         )
-    directory = BASE_DIR / "var" / "nginx" / listen.replace(":", "-")
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = nginx_directory(listen)
     values = {
         "NEWSROOM_LISTEN": listen,
         "NEWSROOM_UPSTREAM": upstream,
@@ -137,17 +144,18 @@ def children_for(mode: str) -> list[Child] | None:
     if mode == "prod":
         settings = "newsroom.settings.prod"
         manage("migrate", "--no-input", "-v", "0", settings=settings)
-        manage("collectstatic", "--no-input", "-v", "0", settings=settings)
+        # Tests that start several sites collect once and pass NEWSROOM_COLLECTSTATIC=0.
+        if os.environ.get("NEWSROOM_COLLECTSTATIC", "1") != "0":
+            manage("collectstatic", "--no-input", "-v", "0", settings=settings)
         media = media_root(settings)
         media.mkdir(parents=True, exist_ok=True)
-        run_dir = BASE_DIR / "var" / "run"
-        run_dir.mkdir(parents=True, exist_ok=True)
-        socket_path = run_dir / f"gunicorn-{HOST_PORT.replace(':', '-')}.sock"
+        socket_path = nginx_directory(HOST_PORT) / "gunicorn.sock"
         gunicorn = [
             PYTHON, "-m", "gunicorn", "newsroom.wsgi:application",
             "--bind", f"unix:{socket_path}",
             "--workers", os.environ.get("WEB_CONCURRENCY", "2"),
             "--forwarded-allow-ips", "*",  # only nginx can reach the socket
+            "--no-control-socket",  # one per user by default: two sites would collide
             "--access-logfile", "-",
         ]  # fmt: skip
         nginx = nginx_command(listen=HOST_PORT, upstream=f"unix:{socket_path}", media_root=media)

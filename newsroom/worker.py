@@ -10,7 +10,7 @@ container) leaves its task RUNNING for ever. This worker
 * runs django-tasks-db's ``Worker`` unchanged, in batch mode: it drains the queue and
   returns, and this loop sleeps ``--interval`` and calls it again;
 * on a connection-level database error (see ``newsroom.middleware``), logs one line,
-  waits with backoff (1 s doubling to 10 s) and carries on; a task cut off by the
+  waits with backoff (1 s doubling to 5 s) and carries on; a task cut off by the
   outage is not marked failed but put back in the queue once the database is back;
 * at start and every ``TASKS_RECOVER_INTERVAL`` seconds re-queues RUNNING tasks whose
   worker is gone: on this host a worker is gone when its process is (worker ids are
@@ -35,7 +35,7 @@ from datetime import timedelta
 
 logger = logging.getLogger("newsroom.worker")
 
-BACKOFF_MAX_SECONDS = 10.0
+BACKOFF_MAX_SECONDS = 5.0
 
 
 def _process_start_ticks(pid: int) -> str | None:
@@ -146,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     from newsroom.middleware import is_database_unavailable
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logger.setLevel(logging.INFO)
+    # Batch mode would log "Starting worker" and "No more tasks" every interval.
+    logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
     worker_class, database_unavailable = _database_worker_class()
     worker_id = worker_id_for_this_process()
     worker = worker_class(
