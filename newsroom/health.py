@@ -11,6 +11,8 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from .middleware import RETRY_AFTER_SECONDS
+
 logger = logging.getLogger("newsroom.database")
 
 
@@ -22,5 +24,7 @@ def healthz(request):
             cursor.fetchone()
     except DatabaseError as error:
         logger.warning("healthz: database unavailable: %s", type(error).__name__)
-        return JsonResponse({"status": "unavailable"}, status=503)
+        response = JsonResponse({"status": "unavailable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})

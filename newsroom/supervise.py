@@ -121,15 +121,9 @@ def nginx_command(*, listen: str, upstream: str, media_root: Path) -> list[str]:
     return [nginx, "-c", str(directory / "nginx.conf"), "-p", str(directory)]
 
 
-def media_root(settings: str) -> Path:
-    """MEDIA_ROOT as the settings compute it (they read MEDIA_ROOT from the environment)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings}
-    code = "from django.conf import settings; print(settings.MEDIA_ROOT)"
-    result = subprocess.run(  # noqa: S603
-        [PYTHON, "manage.py", "shell", "--no-imports", "-c", code],
-        check=True, env=env, cwd=BASE_DIR, capture_output=True, text=True,
-    )  # fmt: skip
-    return Path(result.stdout.strip().splitlines()[-1])
+def media_root() -> Path:
+    """MEDIA_ROOT as settings/base.py reads it (no Django start-up just for this)."""
+    return Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "var" / "media")
 
 
 def children_for(mode: str) -> list[Child] | None:
@@ -147,7 +141,7 @@ def children_for(mode: str) -> list[Child] | None:
         # Tests that start several sites collect once and pass NEWSROOM_COLLECTSTATIC=0.
         if os.environ.get("NEWSROOM_COLLECTSTATIC", "1") != "0":
             manage("collectstatic", "--no-input", "-v", "0", settings=settings)
-        media = media_root(settings)
+        media = media_root()
         media.mkdir(parents=True, exist_ok=True)
         socket_path = nginx_directory(HOST_PORT) / "gunicorn.sock"
         gunicorn = [

@@ -160,8 +160,9 @@ class Site:
             time.sleep(0.2)
         raise AssertionError(f"{self.url}/healthz not 200 within {timeout} s:\n{self.log()}")
 
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-6000:]
+    def log(self, tail: int | None = 6000) -> str:
+        text = self.log_path.read_text(errors="replace")
+        return text[-tail:] if tail else text
 
     def stop(self) -> None:
         if self.process.poll() is None:
