@@ -73,13 +73,14 @@ def import_run_create(
 def import_run_execute(*, import_run: ImportRun) -> ImportRun:
     """Import the run's stored files and keep the report on the run; resume if cut off.
 
-    The files are imported a batch at a time (``records_import`` commits each), and
-    after each batch the run's counts are saved. Every item read counts once (created,
-    updated, unchanged or failed), so the counts say how many items are done: a run
-    that stopped (worker killed, database gone, an error) and is run again skips that
-    many items of the same files and carries on. If the worker died between a batch's
-    commit and its counts, that batch is imported again; upserts by source key make
-    that harmless (its articles count as unchanged).
+    The files are imported a batch at a time (``records_import`` commits each; a batch
+    never spans two files), and after each batch the run's counts are saved. Every
+    item read counts once (created, updated, unchanged or failed), so the counts say
+    how many items are done: a run that stopped (worker killed, database gone, an
+    error) and is run again skips that many items of the same files and carries on.
+    If the worker died between a batch's commit and its counts, that batch is
+    imported again; upserts by source key make that harmless (its articles count as
+    unchanged).
     """
     run = import_run
     if run.status in {ImportRun.Status.SUCCEEDED, ImportRun.Status.PARTIAL}:
@@ -88,12 +89,17 @@ def import_run_execute(*, import_run: ImportRun) -> ImportRun:
     run.status, run.error = ImportRun.Status.RUNNING, ""
     run.started_at = run.started_at or timezone.now()
     run.save(update_fields=["status", "error", "started_at"])
-    paths = [Path(default_storage.path(name)) for name in run.files]
-    items = itertools.islice(_renamed(read_records(paths, format=run.format), run), done, None)
+    to_skip = done
     try:
-        while chunk := list(itertools.islice(items, BATCH_SIZE)):
-            report = records_import(chunk, outlet=run.outlet, actor=run.created_by)
-            _record_progress(run, report)
+        for name in run.files:
+            path = Path(default_storage.path(name))
+            items = _renamed(read_records([path], format=run.format), run)
+            # Items already counted are read again (to find where we were), not imported.
+            to_skip -= sum(1 for _item in itertools.islice(items, to_skip))
+            # Batches end with each file, so a finished file's progress is always saved.
+            while chunk := list(itertools.islice(items, BATCH_SIZE)):
+                report = records_import(chunk, outlet=run.outlet, actor=run.created_by)
+                _record_progress(run, report)
     except Exception as error:  # recorded on the run for the editor, then re-raised
         if isinstance(error, DatabaseError) and not _database_reachable():
             raise  # the run stays "running"; the worker re-queues it when the database is back
