@@ -166,6 +166,8 @@ def supervise(children: list[Child], should_stop) -> int:
     while not should_stop():
         now = time.monotonic()
         for child in children:
+            if should_stop():  # Ctrl-C reaches the children too: their exit is expected
+                return 0
             if child.restart_at is not None:
                 if now >= child.restart_at:
                     child.restarts += 1
