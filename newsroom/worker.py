@@ -178,8 +178,9 @@ def main(argv: list[str] | None = None) -> int:
             if worker.running:
                 time.sleep(args.interval)
         except (DatabaseError, database_unavailable) as error:
-            cause = error.__cause__ if isinstance(error, database_unavailable) else error
-            if not is_database_unavailable(cause):
+            cut_off = isinstance(error, database_unavailable)  # checked when it was raised
+            cause = error.__cause__ if cut_off else error
+            if not cut_off and not is_database_unavailable(error):
                 raise
             for connection in connections.all():
                 with contextlib.suppress(DatabaseError):
