@@ -2,7 +2,7 @@
 
 A separate embedded PostgreSQL (its own data directory) is started with the test
 database's schema, and `python -m newsroom.supervise prod` (nginx, gunicorn, the
-worker) serves from it. Under a bounded request loop, with an import of 2,000
+worker) serves from it. Under a bounded request loop, with an import of 1,500
 articles running: `kill -9` of the postmaster, then a restart (the same worker
 carries on); then `kill -9` of the worker mid-run (the supervisor starts another,
 which finishes the run).
@@ -39,8 +39,8 @@ from newsroom.tests.production import (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# Four batches of 500: PostgreSQL is killed during the second, the worker during the third.
-ARTICLES = 2000
+# Three batches of 500: PostgreSQL is killed during the second, the worker during the third.
+ARTICLES = 1500
 
 
 def pg_bin(name: str) -> str:
