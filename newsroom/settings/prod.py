@@ -2,10 +2,12 @@
 
 Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, EMAIL_URL (SMTP, e.g.
 smtp+tls://user:password@smtp.example.com:587).
-Optional: SITE_URL (absolute links in mail), AXES_PROXY_COUNT (proxies in front of
-gunicorn, for login throttling by client address), CSRF_TRUSTED_ORIGINS,
-DATABASE_POOL_MIN/MAX, LOG_LEVEL, and SECURE_SSL_REDIRECT / SECURE_COOKIES (default on;
-`make serve` turns them off to run on plain http://127.0.0.1).
+Optional: SITE_URL and SITE_NAME (what mail links to and calls the site),
+AXES_PROXY_COUNT (proxies in front of gunicorn, nginx included, for login throttling by
+client address), CSRF_TRUSTED_ORIGINS, DATABASE_POOL_MIN/MAX, DATABASE_CONNECT_TIMEOUT,
+DATABASE_POOL_TIMEOUT, DATABASE_POOL_RECONNECT_TIMEOUT, TASKS_STALE_AFTER, LOG_LEVEL, and
+SECURE_SSL_REDIRECT / SECURE_COOKIES (default on; `make serve` turns them off to run on
+plain http://127.0.0.1). .env.example lists them all.
 """
 
 import os
