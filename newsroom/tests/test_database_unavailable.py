@@ -48,3 +48,22 @@ def test_a_cancelled_statement_is_a_bug_not_an_outage():
             cursor.execute("SET LOCAL statement_timeout = 1")
             cursor.execute("SELECT pg_sleep(1)")
     assert is_database_unavailable(error.value) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_terminates_counts_as_an_outage():
+    """What a clean stop of PostgreSQL (pg_ctl stop -m fast) does to open connections."""
+    import psycopg
+
+    from newsroom.tests.production import database_url
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    with psycopg.connect(database_url(connection.settings_dict), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    with pytest.raises(OperationalError) as error:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    connection.close()
+    assert is_database_unavailable(error.value) is True
