@@ -1,4 +1,5 @@
-# Production image: gunicorn web or db_worker, configured entirely by environment.
+# Production image: gunicorn (web), `python -m newsroom.worker` (tasks) or migrate,
+# configured entirely by environment; nginx runs from the official image (compose).
 FROM python:3.13-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
@@ -18,4 +19,6 @@ RUN SECRET_KEY=build ALLOWED_HOSTS=localhost DATABASE_URL=postgres://build@local
 RUN useradd --system --uid 1000 newsroom && mkdir -p /app/var/media /app/var/cache && chown -R newsroom /app/var
 USER newsroom
 EXPOSE 8000
-CMD ["gunicorn", "newsroom.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+# The web container's health check is `python -m newsroom.healthcheck` (compose sets
+# it on web only: the worker and migrate containers run from this image too).
+CMD ["gunicorn", "newsroom.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--forwarded-allow-ips", "*", "--no-control-socket", "--access-logfile", "-"]

@@ -40,10 +40,12 @@ test: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/ruff format --check .
 	$(WITH_DB) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Production-like: DEBUG off, gunicorn with 2 workers, whitenoise's hashed static files.
+## Production-like on http://127.0.0.1:8000: DEBUG off, nginx (Debian's nginx-light) serving
+## media in front of gunicorn with 2 workers, whitenoise's hashed static files, the worker.
 serve: $(STAMP)
 	@mkdir -p var && test -s var/secret_key || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key
 	SECRET_KEY="$$(cat var/secret_key)" ALLOWED_HOSTS=127.0.0.1,localhost \
+	SITE_URL=http://$${NEWSROOM_ADDR:-127.0.0.1:8000} AXES_PROXY_COUNT=1 \
 	SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0 EMAIL_URL=consolemail:// \
 	$(WITH_DB) $(BIN)/python -m newsroom.supervise prod
 

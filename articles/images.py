@@ -6,6 +6,7 @@ breaks. Until the worker has run, templates fall back to the original file.
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 from django.core.files.base import ContentFile
@@ -48,8 +49,10 @@ def image_generate_renditions(*, image: Image) -> list[ImageRendition]:
             buffer = io.BytesIO()
             resized.save(buffer, format=fmt.upper(), quality=QUALITY[fmt])
             rendition = ImageRendition(image=image, width=width, format=fmt)
+            # Named by content: the front server caches renditions as immutable.
+            digest = hashlib.sha256(buffer.getvalue()).hexdigest()[:16]
             rendition.file.save(
-                f"{image.pk}-{width}.{fmt}", ContentFile(buffer.getvalue()), save=False
+                f"{image.pk}-{width}-{digest}.{fmt}", ContentFile(buffer.getvalue()), save=False
             )
             with transaction.atomic():
                 rendition.save()

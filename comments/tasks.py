@@ -3,6 +3,11 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
+from django.urls import reverse
+
+
+def _profile_url() -> str:
+    return settings.SITE_URL + reverse("accounts:profile")
 
 
 @task()
@@ -25,10 +30,10 @@ def notify_reply(comment_id: int) -> bool:
     replier = profile_for(user=reply.author).display_name
     url = f"{settings.SITE_URL}{reply.article.get_absolute_url()}#comment-{reply.pk}"
     send_mail(
-        subject=f"{replier} replied to your comment",
+        subject=f"[{settings.SITE_NAME}] {replier} replied to your comment",
         message=f"{replier} replied to your comment on “{reply.article.headline}”:\n\n"
         f"{reply.body}\n\nRead the thread: {url}\n\n"
-        "You can turn these emails off in your profile settings.",
+        f"You can turn these emails off in your profile: {_profile_url()}",
         from_email=None,
         recipient_list=[recipient.email],
     )
@@ -53,10 +58,10 @@ def notify_rejection(comment_id: int, reason: str = "") -> bool:
         return False
     why = f"\n\nThe moderator's reason: {reason}" if reason else ""
     send_mail(
-        subject="Your comment was not published",
+        subject=f"[{settings.SITE_NAME}] Your comment was not published",
         message=f"A moderator rejected your comment on “{comment.article.headline}”:\n\n"
         f"{comment.body}{why}\n\n"
-        "You can turn these emails off in your profile settings.",
+        f"You can turn these emails off in your profile: {_profile_url()}",
         from_email=None,
         recipient_list=[comment.author.email],
     )

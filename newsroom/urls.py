@@ -27,5 +27,8 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemap_section, name="sitemap_section"),
 ]
 
+# A database outage raised outside a view is a 503 too (newsroom/middleware.py).
+handler500 = "newsroom.middleware.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A database outage answers 503 with a "back soon" page (see newsroom/middleware.py).
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -112,6 +114,11 @@ def database_from_environment(*, fallback_to_embedded: bool) -> dict:
     config = env.db_url_config(url)
     # A unix-socket directory arrives percent-encoded (postgres://user@%2Fpath%2Fto/db).
     config["HOST"] = unquote(config.get("HOST", ""))
+    # An unreachable server must fail a request in seconds (then it answers 503), not
+    # hang it for the operating system's TCP timeout. libpq's minimum is 2 s.
+    config.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2)
+    )
     return config
 
 
@@ -139,8 +146,10 @@ def mailers_from_environment(default: str | None) -> dict:
 MAILERS = mailers_from_environment("consolemail://")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Newsroom <newsroom@localhost>")
 
-# Absolute links in mail (comment replies) start with this.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links in mail (comment replies, account mail) start with this, and mail
+# calls the site by this name (see accounts/adapter.py).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env("SITE_NAME", default="Newsroom")
 
 # Readers' accounts (django-allauth): sign in with email, which must be verified by the
 # link we mail before the first login; a public display name is asked at sign-up.
@@ -153,7 +162,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
+# Mail subjects start with [SITE_NAME]; mail names the site and links to SITE_URL,
+# not to whatever Host a request carried.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Failed logins are throttled by django-axes below (one mechanism, kept in the database);
 # allauth's other limits (sign-ups, password resets, mails per address) stay on.
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
@@ -194,7 +205,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
@@ -228,6 +239,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# The worker (newsroom/worker.py) re-queues tasks of workers that died: at once for a
+# dead process on its own host, after TASKS_STALE_AFTER seconds for another host's.
+TASKS_STALE_AFTER = env.int("TASKS_STALE_AFTER", default=3600)
+TASKS_RECOVER_INTERVAL = env.int("TASKS_RECOVER_INTERVAL", default=60)
 
 # Public pages carry no third-party scripts: everything comes from our own origin.
 SECURE_CSP = {

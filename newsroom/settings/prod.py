@@ -2,10 +2,12 @@
 
 Required: SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS, EMAIL_URL (SMTP, e.g.
 smtp+tls://user:password@smtp.example.com:587).
-Optional: SITE_URL (absolute links in mail), AXES_PROXY_COUNT (proxies in front of
-gunicorn, for login throttling by client address), CSRF_TRUSTED_ORIGINS,
-DATABASE_POOL_MIN/MAX, LOG_LEVEL, and SECURE_SSL_REDIRECT / SECURE_COOKIES (default on;
-`make serve` turns them off to run on plain http://127.0.0.1).
+Optional: SITE_URL and SITE_NAME (what mail links to and calls the site),
+AXES_PROXY_COUNT (proxies in front of gunicorn, nginx included, for login throttling by
+client address), CSRF_TRUSTED_ORIGINS, DATABASE_POOL_MIN/MAX, DATABASE_CONNECT_TIMEOUT,
+DATABASE_POOL_TIMEOUT, DATABASE_POOL_RECONNECT_TIMEOUT, TASKS_STALE_AFTER, LOG_LEVEL, and
+SECURE_SSL_REDIRECT / SECURE_COOKIES (default on; `make serve` turns them off to run on
+plain http://127.0.0.1). .env.example lists them all.
 """
 
 import os
@@ -20,11 +22,19 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 DATABASES = {"default": database_from_environment(fallback_to_embedded=False)}
 # psycopg's connection pool: persistent connections are the pool's job, not Django's.
+# Short timeouts so that a database outage is a fast 503, not a 10 s wait: a sync
+# gunicorn worker uses one connection at a time, so waiting for a free one is rare.
+# CONN_HEALTH_CHECKS makes the pool test a connection before handing it out: after a
+# database restart the idle ones are dead, and the first request must not get one.
+# The pool gives up reconnecting in the background after reconnect_timeout; the next
+# request starts a fresh attempt, so a returning server is used within about a second.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
     "min_size": env.int("DATABASE_POOL_MIN", default=2),
     "max_size": env.int("DATABASE_POOL_MAX", default=10),
-    "timeout": 10,
+    "timeout": env.float("DATABASE_POOL_TIMEOUT", default=2.0),
+    "reconnect_timeout": env.float("DATABASE_POOL_RECONNECT_TIMEOUT", default=2.0),
 }
 
 MAILERS = mailers_from_environment(None)
@@ -36,6 +46,8 @@ STORAGES = {
 
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# Health checks come over plain http from inside the container or the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import itertools
+import logging
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from audit.services import editorial_log
 
 from ..models import ImportRun, Outlet
-from .imports import FORMATS, ImportReport, max_file_bytes, read_records, records_import
+from .imports import (
+    BATCH_SIZE,
+    FORMATS,
+    ImportReport,
+    max_file_bytes,
+    read_records,
+    records_import,
+)
+
+logger = logging.getLogger(__name__)
 
 UPLOAD_DIRECTORY = "imports"
 PERMISSION = "sources.add_importrun"
@@ -58,27 +71,105 @@ def import_run_create(
 
 
 def import_run_execute(*, import_run: ImportRun) -> ImportRun:
-    """Import the run's stored files and keep the report on the run.
+    """Import the run's stored files and keep the report on the run; resume if cut off.
 
-    The import commits batch by batch (see ``records_import``), so this is not one
-    transaction; the run records its outcome even when the import stops on an error.
+    The files are imported a batch at a time (``records_import`` commits each; a batch
+    never spans two files), and after each batch the run's counts are saved. Every
+    item read counts once (created, updated, unchanged or failed), so the counts say
+    how many items are done: a run that stopped (worker killed, database gone, an
+    error) and is run again skips that many items of the same files and carries on.
+    If the worker died between a batch's commit and its counts, that batch is
+    imported again; upserts by source key make that harmless (its articles count as
+    unchanged).
     """
     run = import_run
-    if run.status not in {ImportRun.Status.PENDING, ImportRun.Status.ERROR}:
+    if run.status in {ImportRun.Status.SUCCEEDED, ImportRun.Status.PARTIAL}:
         return run  # already done (a task may be delivered twice)
-    run.status, run.started_at = ImportRun.Status.RUNNING, timezone.now()
-    run.save(update_fields=["status", "started_at"])
-    paths = [Path(default_storage.path(name)) for name in run.files]
+    done = _items_done(run)
+    run.status, run.error = ImportRun.Status.RUNNING, ""
+    run.started_at = run.started_at or timezone.now()
+    run.save(update_fields=["status", "error", "started_at"])
+    to_skip = done
     try:
-        report = records_import(
-            _renamed(read_records(paths, format=run.format), run),
-            outlet=run.outlet,
-            actor=run.created_by,
-        )
+        for name in run.files:
+            path = Path(default_storage.path(name))
+            items = _renamed(read_records([path], format=run.format), run)
+            # Items already counted are read again (to find where we were), not imported.
+            to_skip -= sum(1 for _item in itertools.islice(items, to_skip))
+            # Batches end with each file, so a finished file's progress is always saved.
+            while chunk := list(itertools.islice(items, BATCH_SIZE)):
+                report = records_import(chunk, outlet=run.outlet, actor=run.created_by)
+                _record_progress(run, report)
     except Exception as error:  # recorded on the run for the editor, then re-raised
-        _finish(run, ImportReport(), error=f"{type(error).__name__}: {error}")
+        if isinstance(error, DatabaseError) and not _database_reachable():
+            raise  # the run stays "running"; the worker re-queues it when the database is back
+        _finish(run, error=f"{type(error).__name__}: {error}")
         raise
-    return _finish(run, report)
+    return _finish(run)
+
+
+def import_runs_recover(*, pending_grace: timedelta = timedelta(minutes=1)) -> list[int]:
+    """Queue again the runs that no task will finish; returns their ids.
+
+    A run is left "running" when its worker died, and "pending" if its task was never
+    queued. The worker calls this after it has put the tasks of dead workers back in
+    the queue (``newsroom.worker``), so a run with a queued or running task is left
+    alone. A pending run gets ``pending_grace`` for its task to be queued on commit.
+    """
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from ..tasks import import_run_task
+
+    live = DBTaskResult.objects.filter(
+        task_path=import_run_task.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).values_list("args_kwargs", flat=True)
+    with_task = {
+        (call.get("kwargs") or {}).get("import_run_id") or (call.get("args") or [None])[0]
+        for call in live
+    }
+    stranded = ImportRun.objects.filter(
+        Q(status=ImportRun.Status.RUNNING)
+        | Q(status=ImportRun.Status.PENDING, created_at__lt=timezone.now() - pending_grace)
+    ).exclude(pk__in=[pk for pk in with_task if pk is not None])
+    recovered = []
+    for run in stranded.only("pk"):
+        import_run_task.enqueue(import_run_id=run.pk)
+        logger.warning("import run %s had no task to finish it; queued it again", run.pk)
+        recovered.append(run.pk)
+    return recovered
+
+
+def _items_done(run: ImportRun) -> int:
+    return run.created_count + run.updated_count + run.unchanged_count + run.failed_count
+
+
+def _database_reachable() -> bool:
+    try:
+        connection.close()
+        connection.ensure_connection()
+    except DatabaseError:
+        return False
+    return True
+
+
+def _record_progress(run: ImportRun, report: ImportReport) -> None:
+    """Add one committed batch's counts and failures to the run."""
+    run.created_count += report.created
+    run.updated_count += report.updated
+    run.unchanged_count += report.unchanged
+    run.failed_count += report.failed
+    run.failures = [*run.failures, *(f.as_dict() for f in report.failures)]
+    run.save(
+        update_fields=[
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "failed_count",
+            "failures",
+        ]
+    )
 
 
 def _renamed(items, run: ImportRun):
@@ -90,14 +181,11 @@ def _renamed(items, run: ImportRun):
 
 
 @transaction.atomic
-def _finish(run: ImportRun, report: ImportReport, *, error: str = "") -> ImportRun:
-    run.created_count, run.updated_count = report.created, report.updated
-    run.unchanged_count, run.failed_count = report.unchanged, report.failed
-    run.failures = [f.as_dict() for f in report.failures]
+def _finish(run: ImportRun, *, error: str = "") -> ImportRun:
     run.error = error
     if error:
         run.status = ImportRun.Status.ERROR
-    elif report.failures:
+    elif run.failed_count:
         run.status = ImportRun.Status.PARTIAL
     else:
         run.status = ImportRun.Status.SUCCEEDED
@@ -109,10 +197,10 @@ def _finish(run: ImportRun, report: ImportReport, *, error: str = "") -> ImportR
         target=run,
         payload={
             "status": run.status,
-            "created": report.created,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "failed": report.failed,
+            "created": run.created_count,
+            "updated": run.updated_count,
+            "unchanged": run.unchanged_count,
+            "failed": run.failed_count,
             "error": error,
         },
     )
