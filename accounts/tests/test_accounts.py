@@ -121,3 +121,37 @@ def test_admin_login_by_username_still_works(client):
         reverse("admin:login"), {"username": "ed", "password": PASSWORD, "next": "/admin/"}
     )
     assert response.status_code == 302
+
+
+def verified_reader(email):
+    user = UserFactory(email=email)
+    user.emailaddress_set.create(email=email, verified=True, primary=True)
+    return user
+
+
+def log_in(client, email, password, address="10.0.0.1"):
+    return client.post(
+        reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def test_six_failed_logins_for_one_account_do_not_lock_a_colleague_on_the_same_address(
+    client, settings
+):
+    settings.AXES_FAILURE_LIMIT = 5
+    verified_reader("target@example.com")
+    colleague = verified_reader("colleague@example.com")
+    for _ in range(6):
+        log_in(client, "target@example.com", "wrong")
+    log_in(client, "colleague@example.com", PASSWORD)
+    assert client.session["_auth_user_id"] == str(colleague.pk)
+
+
+def test_attacked_account_still_logs_in_from_another_address(client, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    user = verified_reader("target@example.com")
+    for _ in range(6):
+        log_in(client, "target@example.com", "wrong", address="203.0.113.9")
+    assert log_in(client, "target@example.com", PASSWORD, address="203.0.113.9").status_code == 429
+    log_in(client, "target@example.com", PASSWORD, address="198.51.100.7")
+    assert client.session["_auth_user_id"] == str(user.pk)

@@ -5,6 +5,7 @@ is ``DATABASE_URL`` when set; dev and test fall back to the embedded PostgreSQL 
 ``var/postgres`` (see ``newsroom.localdb``).
 """
 
+import datetime as dt
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -155,12 +156,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Newsroom] "
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 
-# Login throttling (django-axes): 5 failed logins for one account, or from one address,
-# lock further attempts for 15 minutes. allauth passes the email as ``email``, hence the
-# username callable.
+# Login throttling (django-axes): 5 failed logins for one account *from one address*
+# lock that pair for 10 minutes. Locking by address alone would let one typist lock out
+# everyone behind the same NAT (the admin included), and by account alone would let
+# anyone lock `editor` out from anywhere. allauth passes the email as ``email``, hence
+# the username callable.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=10)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
@@ -246,6 +249,9 @@ SEEDS_DIR = Path(env("SEEDS_DIR", default=str(BASE_DIR.parent / "shared" / "seed
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # 403s are logged as one line, without the PermissionDenied traceback.
+    "filters": {"forbidden_one_line": {"()": "newsroom.log_filters.PermissionDeniedOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
