@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "comments",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "axes",
 ]
 
@@ -143,7 +144,8 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # link we mail before the first login; a public display name is asked at sign-up.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ACCOUNT_LOGIN_METHODS = {"email"}
+# Readers sign in with their email; staff may use their username (see the MFA block).
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -167,6 +169,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+
+# Staff second factor (django-allauth's MFA: TOTP apps and WebAuthn keys, with recovery
+# codes). When NEWSROOM_REQUIRE_STAFF_MFA is on, the admin's login goes through allauth's
+# (which asks for the second factor), and a staff member without an authenticator who
+# opens /admin/ is sent to set one up (newsroom/admin_site.py). On by default, so that
+# production cannot forget it; dev.py and test.py turn it off for the demo accounts.
+NEWSROOM_REQUIRE_STAFF_MFA = env.bool("NEWSROOM_REQUIRE_STAFF_MFA", default=True)
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Newsroom"
 
 # Names suggested as readers type in the search box (search/views.py: suggest): requests
 # one client address may make a minute. Counted per process in the default cache.
