@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "coverage",
     "search",
     "comments",
+    "backups",
     "allauth",
     "allauth.account",
     "allauth.mfa",
