@@ -85,7 +85,7 @@ class ArticleAdminFormFuzz(TestCase):
             }
         return dict(type(self)._form_data)
 
-    @fuzz(150)  # a change form is drawn and saved each time: about 0.3 s an example
+    @fuzz(100)  # a change form is drawn and saved each time: about 0.3 s an example
     @given(data=st.data())
     def test_article_change_form_never_answers_5xx(self, data):
         form = self.form_data()
@@ -135,7 +135,7 @@ class SearchFuzz(TestCase):
         ArticleFactory(headline="Lavrov offers to mediate")
         ArticleFactory(headline="Harbour bridge closed")
 
-    @fuzz(700)
+    @fuzz(800)
     @given(
         params=st.dictionaries(
             st.sampled_from(
@@ -147,7 +147,7 @@ class SearchFuzz(TestCase):
     def test_search_never_answers_5xx(self, params):
         assert_no_server_error(self.client.get(reverse("search:search"), params))
 
-    @fuzz(400)
+    @fuzz(500)
     @given(q=st.one_of(VALUES, st.text(max_size=120, alphabet=st.characters(codec="utf-8"))))
     @override_settings(SEARCH_SUGGEST_RATE_PER_MINUTE=100_000)
     def test_search_suggestions_never_answer_5xx(self, q):
@@ -155,7 +155,7 @@ class SearchFuzz(TestCase):
 
 
 class PreviewTokenFuzz(TestCase):
-    @fuzz(150)
+    @fuzz(200)
     @given(token=st.text(alphabet=st.characters(exclude_categories=("Cs",)), min_size=1))
     def test_preview_token_of_any_shape_is_404(self, token):
         response = self.client.get(f"/preview/{quote(token, safe='')}/")
