@@ -61,6 +61,11 @@ def test_staff_without_a_second_factor_cannot_reach_the_admin(client, mfa_requir
     assert response.status_code == 302  # ...but the admin sends them to set up TOTP
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
     assert client.get("/admin/articles/article/").status_code == 302
+    # allauth asks for the password again before any security change, then shows the QR code.
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    setup = client.get(response["Location"])
+    assert setup.status_code == 200
+    assert setup.context["form"].__class__.__name__ == "ActivateTOTPForm"
 
 
 def test_staff_with_totp_sign_in_with_a_code_and_reach_the_admin(client, mfa_required):
