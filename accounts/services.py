@@ -11,9 +11,9 @@ from .names import display_name_key, reserved_word_in
 
 def default_display_name(user) -> str:
     """A name that never reveals the email address: the username, or "Reader <id>" when
-    that is empty, reserved or another reader's."""
+    that is empty or uses a reserved word. Reads nothing (pages call it per comment)."""
     name = (user.get_full_name() or user.username or "").split("@")[0].strip()[:50]
-    if not name or reserved_word_in(name) or _is_taken(name, user=user):
+    if not name or reserved_word_in(name):
         return f"Reader {user.pk}"
     return name
 
@@ -45,7 +45,12 @@ def profile_for(*, user) -> Profile:
     profile = getattr(user, "_profile_cache", None)
     if profile is not None:
         return profile
+    profile = Profile.objects.filter(user=user).first()
+    if profile is not None:
+        return profile
     name = default_display_name(user)
+    if _is_taken(name, user=user):
+        name = f"Reader {user.pk}"
     profile, _ = Profile.objects.get_or_create(
         user=user, defaults={"display_name": name, "display_name_key": display_name_key(name)}
     )
