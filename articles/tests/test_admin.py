@@ -229,6 +229,20 @@ def test_tampered_or_expired_preview_links_are_refused(client, monkeypatch):
         preview.article_id_from_token(token)
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [{"article": "x"}, {"article": 10**30}, {"article": -1}, {"article": True}, [1], "1", {}],
+)
+def test_a_validly_signed_preview_token_of_another_shape_is_404(client, payload):
+    token = signing.dumps(payload, salt=preview.SALT, compress=True)
+    assert client.get(f"/preview/{token}/").status_code == 404
+
+
+@pytest.mark.parametrize("token", ["x", "a:b:c", ".eJy:1:x", "é:ü", "%00", "A" * 5000])
+def test_a_malformed_preview_token_is_404(client, token):
+    assert client.get(f"/preview/{token}/").status_code == 404
+
+
 # --- cost
 
 
