@@ -15,6 +15,9 @@ class Profile(models.Model):
     display_name = models.CharField(
         max_length=50, help_text="Shown beside your comments instead of your email address."
     )
+    # accounts.names.display_name_key(display_name), set by the services: one reader per
+    # name whatever its case or accents.
+    display_name_key = models.CharField(max_length=50, unique=True, editable=False)
     notify_on_reply = models.BooleanField(
         default=True, help_text="Email me when someone replies to my comment."
     )

@@ -4,15 +4,42 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .models import Profile
+from .names import display_name_key, reserved_word_in
 
 
 def default_display_name(user) -> str:
-    """A name that never reveals the email address: the username, or "Reader <id>"."""
-    name = (user.get_full_name() or user.username or "").split("@")[0].strip()
-    return name[:50] or f"Reader {user.pk}"
+    """A name that never reveals the email address: the username, or "Reader <id>" when
+    that is empty or uses a reserved word. Reads nothing (pages call it per comment)."""
+    name = (user.get_full_name() or user.username or "").split("@")[0].strip()[:50]
+    if not name or reserved_word_in(name):
+        return f"Reader {user.pk}"
+    return name
+
+
+def _is_taken(name: str, *, user) -> bool:
+    others = Profile.objects.filter(display_name_key=display_name_key(name))
+    if user is not None and user.pk is not None:
+        others = others.exclude(user=user)
+    return others.exists()
+
+
+def check_display_name(name: str, *, user=None) -> str:
+    """The name, stripped; a ValidationError on ``display_name`` if it may not be used."""
+    name = name.strip()
+    word = reserved_word_in(name)
+    if word:
+        raise ValidationError(
+            {"display_name": f"“{word}” is reserved for the newsroom; choose another name."}
+        )
+    if _is_taken(name, user=user):
+        raise ValidationError(
+            {"display_name": "Another reader already uses this name; choose another."}
+        )
+    return name
 
 
 def profile_for(*, user) -> Profile:
@@ -20,8 +47,14 @@ def profile_for(*, user) -> Profile:
     profile = getattr(user, "_profile_cache", None)
     if profile is not None:
         return profile
+    profile = Profile.objects.filter(user=user).first()
+    if profile is not None:
+        return profile
+    name = default_display_name(user)
+    if _is_taken(name, user=user):
+        name = f"Reader {user.pk}"
     profile, _ = Profile.objects.get_or_create(
-        user=user, defaults={"display_name": default_display_name(user)}
+        user=user, defaults={"display_name": name, "display_name_key": display_name_key(name)}
     )
     return profile
 
@@ -35,7 +68,10 @@ def profile_update(
     notify_on_rejection: bool | None = None,
 ) -> Profile:
     profile = profile_for(user=user)
+    if display_name_key(display_name) != profile.display_name_key:
+        display_name = check_display_name(display_name, user=user)
     profile.display_name = display_name.strip()
+    profile.display_name_key = display_name_key(profile.display_name)
     if notify_on_reply is not None:
         profile.notify_on_reply = notify_on_reply
     if notify_on_rejection is not None:

@@ -15,7 +15,7 @@ from entities.services import mentions_suggest
 
 from . import editing, workflow
 from .forms import ArticleActionForm, ArticleAdminForm, requested_transition
-from .images import image_saved
+from .images import can_edit_image, image_create, image_update
 from .models import Article, ArticleImage, Byline, Correction, Image, Section
 from .preview import preview_url
 
@@ -48,12 +48,20 @@ class ImageAdmin(admin.ModelAdmin):
     def thumbnail(self, obj):
         return format_html('<img src="{}" alt="{}" width="80">', obj.file.url, obj.alt_text)
 
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return can_edit_image(request.user, obj)
+
     def save_model(self, request, obj, form, change):
+        """Uploads and edits go through the audited services in ``articles.images``."""
         if not change:
-            obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
-        if "file" in form.changed_data:
-            image_saved(image=obj)
+            image_create(image=obj, by=request.user)
+            return
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if changes:
+            updated = image_update(image=obj, changes=changes, by=request.user)
+            obj.file = updated.file
 
 
 class BylineInline(admin.TabularInline):

@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import hashlib
 import io
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageOps, features
 
-from pagecache.generation import bump_now
+from audit.services import editorial_log
+from pagecache.generation import bump_now, bump_on_commit
 
-from .models import Image, ImageRendition
+from .models import Article, Image, ImageRendition
 
 RENDITION_WIDTHS = (480, 960, 1600)
+IMAGE_EDITABLE_FIELDS = ("file", "alt_text", "caption", "credit")
 QUALITY = {"webp": 80, "avif": 60, "jpeg": 82}
 
 
@@ -74,3 +78,70 @@ def image_saved(*, image: Image) -> None:
 def srcset(image: Image, fmt: str) -> str:
     """`srcset` value for one format, from renditions already prefetched."""
     return ", ".join(f"{r.file.url} {r.width}w" for r in image.renditions.all() if r.format == fmt)
+
+
+def can_edit_image(user, image: Image) -> bool:
+    """Editors edit any image; reporters only their own uploads that no article beyond
+    draft shows.
+
+    An image's alt text and caption are what readers of every article using it see, so a
+    reporter may not change them under an article they could not edit themselves (one
+    in review, scheduled or published), nor under a colleague's upload.
+    """
+    if not user.has_perm("articles.change_image"):
+        return False
+    if user.has_perm("articles.change_others_article"):
+        return True
+    if image.pk is None:
+        return True
+    shown_beyond_draft = image.placements.exclude(article__status=Article.Status.DRAFT).exists()
+    return image.uploaded_by_id == user.pk and not shown_beyond_draft
+
+
+@transaction.atomic
+def image_create(*, image: Image, by) -> Image:
+    """Store a new library image uploaded by ``by``; renditions follow in the background."""
+    if not by.has_perm("articles.add_image"):
+        raise PermissionDenied("You may not upload images.")
+    image.uploaded_by = by
+    image.full_clean()
+    image.save()
+    editorial_log(
+        actor=by, action="image.upload", target=image, payload={"alt_text": image.alt_text}
+    )
+    image_saved(image=image)
+    return image
+
+
+@transaction.atomic
+def image_update(*, image: Image, changes: dict[str, Any], by) -> Image:
+    """Change an image's file, alt text, caption or credit, with the permission checked
+    and the before and after texts in the audit log."""
+    unknown = set(changes) - set(IMAGE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    image = Image.objects.select_for_update().get(pk=image.pk)
+    if not can_edit_image(by, image):
+        raise PermissionDenied(
+            "You may edit only images you uploaded that no article beyond draft shows."
+        )
+    texts = [name for name in changes if name != "file"]
+    before = {name: getattr(image, name) for name in texts}
+    for name, value in changes.items():
+        setattr(image, name, value)
+    image.full_clean()
+    image.save()
+    editorial_log(
+        actor=by,
+        action="image.change",
+        target=image,
+        payload={
+            "before": before,
+            "after": {name: getattr(image, name) for name in texts},
+            "file_replaced": "file" in changes,
+        },
+    )
+    if "file" in changes:
+        image_saved(image=image)
+    bump_on_commit()  # pages show the alt text and caption
+    return image

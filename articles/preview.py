@@ -13,5 +13,12 @@ def preview_url(article) -> str:
 
 
 def article_id_from_token(token: str) -> int:
-    """Raises signing.BadSignature (or SignatureExpired) for tampered or old links."""
-    return signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)["article"]
+    """Raises signing.BadSignature (or SignatureExpired) for tampered, old or
+    malformed links: a payload that is not ``{"article": <positive int>}`` is as bad as a
+    wrong signature (a link signed by an older release, or with the key for another use).
+    """
+    payload = signing.loads(token, salt=SALT, max_age=MAX_AGE_SECONDS)
+    article_id = payload.get("article") if isinstance(payload, dict) else None
+    if type(article_id) is not int or not 0 < article_id < 2**63:
+        raise signing.BadSignature("The preview link does not name an article.")
+    return article_id

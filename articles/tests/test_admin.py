@@ -6,6 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,9 +14,10 @@ from PIL import Image as PILImage
 
 from accounts.tests.factories import UserFactory
 from articles import preview
-from articles.images import image_generate_renditions, rendition_formats
+from articles.images import image_generate_renditions, image_update, rendition_formats
 from articles.models import Article, Image, ImageRendition
 from articles.tests.factories import ArticleFactory
+from audit.models import EditorialLogEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -370,6 +372,20 @@ def test_tampered_or_expired_preview_links_are_refused(client, monkeypatch):
         preview.article_id_from_token(token)
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [{"article": "x"}, {"article": 10**30}, {"article": -1}, {"article": True}, [1], "1", {}],
+)
+def test_a_validly_signed_preview_token_of_another_shape_is_404(client, payload):
+    token = signing.dumps(payload, salt=preview.SALT, compress=True)
+    assert client.get(f"/preview/{token}/").status_code == 404
+
+
+@pytest.mark.parametrize("token", ["x", "a:b:c", ".eJy:1:x", "é:ü", "%00", "A" * 5000])
+def test_a_malformed_preview_token_is_404(client, token):
+    assert client.get(f"/preview/{token}/").status_code == 404
+
+
 # --- cost
 
 
@@ -459,3 +475,88 @@ def test_admin_pages_allow_inline_styles_for_the_editor_but_never_inline_scripts
     )
     public = client.get(article.get_absolute_url())["Content-Security-Policy"]
     assert "unsafe-inline" not in public
+
+
+def library_image(*, uploaded_by, alt_text="A red square", on_article_status=None):
+    image = Image(alt_text=alt_text, caption="Before", uploaded_by=uploaded_by)
+    image.file.save("square.png", png_upload(size=(40, 40)), save=True)
+    if on_article_status is not None:
+        article = ArticleFactory(status=on_article_status)
+        article.images.create(position=0, image=image)
+    return image
+
+
+def edit_image(client, image, **changes):
+    data = {"alt_text": image.alt_text, "caption": image.caption, "credit": image.credit}
+    data.update(changes)
+    return client.post(reverse("admin:articles_image_change", args=[image.pk]), data)
+
+
+def test_reporter_cannot_edit_the_image_on_a_published_article(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    reporter = logged_in(client, "reporter")
+    image = library_image(uploaded_by=reporter, on_article_status=Article.Status.PUBLISHED)
+    response = edit_image(client, image, alt_text="Something else entirely")
+    assert response.status_code == 403
+    image.refresh_from_db()
+    assert image.alt_text == "A red square"
+    assert not EditorialLogEntry.objects.filter(action="image.change").exists()
+
+
+def test_reporter_cannot_edit_a_colleagues_image(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    logged_in(client, "reporter")
+    image = library_image(uploaded_by=UserFactory(role="reporter"))
+    assert edit_image(client, image, caption="Mine now").status_code == 403
+    image.refresh_from_db()
+    assert image.caption == "Before"
+
+
+def test_reporter_edits_their_own_unpublished_image_and_the_edit_is_audited(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    reporter = logged_in(client, "reporter")
+    image = library_image(uploaded_by=reporter, on_article_status=Article.Status.DRAFT)
+    assert edit_image(client, image, caption="After").status_code == 302
+    image.refresh_from_db()
+    assert image.caption == "After"
+    entry = EditorialLogEntry.objects.get(action="image.change")
+    assert entry.actor == reporter
+    assert entry.payload["before"] == {"caption": "Before"}
+    assert entry.payload["after"] == {"caption": "After"}
+
+
+def test_editor_edits_the_image_on_a_published_article_with_an_audit_entry(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    editor = logged_in(client, "editor")
+    image = library_image(
+        uploaded_by=UserFactory(role="reporter"), on_article_status=Article.Status.PUBLISHED
+    )
+    assert edit_image(client, image, alt_text="A red tile").status_code == 302
+    image.refresh_from_db()
+    assert image.alt_text == "A red tile"
+    entry = EditorialLogEntry.objects.get(action="image.change")
+    assert (entry.actor, entry.payload["before"]) == (editor, {"alt_text": "A red square"})
+
+
+def test_image_update_refuses_a_reporter_whatever_calls_it(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    reporter = UserFactory(role="reporter")
+    image = library_image(uploaded_by=reporter, on_article_status=Article.Status.PUBLISHED)
+    with pytest.raises(PermissionDenied):
+        image_update(image=image, changes={"alt_text": "Changed"}, by=reporter)
+
+
+def test_an_upload_is_audited_with_its_uploader(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    reporter = logged_in(client, "reporter")
+    client.post(
+        reverse("admin:articles_image_add"),
+        {"file": png_upload(), "alt_text": "A red square", "caption": "", "credit": ""},
+    )
+    image = Image.objects.get()
+    assert image.uploaded_by == reporter
+    assert EditorialLogEntry.objects.get(action="image.upload").actor == reporter

@@ -5,6 +5,7 @@ is ``DATABASE_URL`` when set; dev and test fall back to the embedded PostgreSQL 
 ``var/postgres`` (see ``newsroom.localdb``).
 """
 
+import datetime as dt
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -43,8 +44,10 @@ INSTALLED_APPS = [
     "coverage",
     "search",
     "comments",
+    "backups",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "axes",
 ]
 
@@ -155,7 +158,8 @@ SITE_NAME = env("SITE_NAME", default="Newsroom")
 # link we mail before the first login; a public display name is asked at sign-up.
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ACCOUNT_LOGIN_METHODS = {"email"}
+# Readers sign in with their email; staff may use their username (see the MFA block).
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -170,15 +174,26 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 
-# Login throttling (django-axes): 5 failed logins for one account, or from one address,
-# lock further attempts for 15 minutes. allauth passes the email as ``email``, hence the
-# username callable.
+# Login throttling (django-axes): 5 failed logins for one account *from one address*
+# lock that pair for 10 minutes. Locking by address alone would let one typist lock out
+# everyone behind the same NAT (the admin included), and by account alone would let
+# anyone lock `editor` out from anywhere. allauth passes the email as ``email``, hence
+# the username callable.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=10)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+
+# Staff second factor (django-allauth's MFA: TOTP apps and WebAuthn keys, with recovery
+# codes). When NEWSROOM_REQUIRE_STAFF_MFA is on, the admin's login goes through allauth's
+# (which asks for the second factor), and a staff member without an authenticator who
+# opens /admin/ is sent to set one up (newsroom/admin_site.py). On by default, so that
+# production cannot forget it; dev.py and test.py turn it off for the demo accounts.
+NEWSROOM_REQUIRE_STAFF_MFA = env.bool("NEWSROOM_REQUIRE_STAFF_MFA", default=True)
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Newsroom"
 
 # Names suggested as readers type in the search box (search/views.py: suggest): requests
 # one client address may make a minute. Counted per process in the default cache.
@@ -270,7 +285,10 @@ COVERAGE_DATA_DIR = Path(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # 403s are logged as one line, without the PermissionDenied traceback.
+    "filters": {"forbidden_one_line": {"()": "newsroom.log_filters.PermissionDeniedOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

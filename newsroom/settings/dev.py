@@ -7,3 +7,7 @@ DEBUG = env.bool("DEBUG", default=True)
 DATABASES = {"default": database_from_environment(fallback_to_embedded=True)}
 # Developers see their template changes at once; `make serve` and production cache.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=False)
+
+# Staff second factor: off here so the demo accounts sign in with a password; prod keeps
+# base.py's default (on). accounts/tests/test_staff_mfa.py turns it on to test it.
+NEWSROOM_REQUIRE_STAFF_MFA = env.bool("NEWSROOM_REQUIRE_STAFF_MFA", default=False)

@@ -66,6 +66,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # 403s are logged as one line, without the PermissionDenied traceback.
+    "filters": {"forbidden_one_line": {"()": "newsroom.log_filters.PermissionDeniedOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

@@ -1,5 +1,7 @@
 """Cached public pages are served until content changes, then never again."""
 
+import re
+
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -155,3 +157,24 @@ def test_a_correction_stays_visible_after_the_cache_would_have_expired_its_count
     time.sleep(1.2)  # past the cache's default timeout, well inside PAGE_TTL
     response = client.get(article.get_absolute_url())
     assert "Minister does not resign" in response.text
+
+
+def script_nonces(html: str) -> set[str]:
+    return set(re.findall(r'<script[^>]* nonce="([^"]+)"', html))
+
+
+def header_nonce(response) -> str:
+    return re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+
+
+def test_two_visitors_of_a_cached_page_get_different_nonces_matching_their_header(client):
+    """The search page loads its script with a nonce: the cached copy must not share it."""
+    url = reverse("search:search") + "?q=harbour"
+    first, second, third = (client.get(url) for _ in range(3))
+    assert [r["X-Page-Cache"] for r in (first, second, third)] == ["miss", "hit", "hit"]
+    nonces = [header_nonce(r) for r in (first, second, third)]
+    assert len(set(nonces)) == 3
+    for response, nonce in zip((first, second, third), nonces, strict=True):
+        assert script_nonces(response.text) == {nonce}  # the script still runs
+        assert int(response["Content-Length"]) == len(response.content)
+        assert "csp-nonce-placeholder" not in response.text

@@ -20,7 +20,14 @@ import feedparser
 
 from articles.sanitize import html_to_text, sanitize_html
 
-from .records import ArticleRecord, BylineRecord, ImageRecord, ImportFailure
+from .records import (
+    ArticleRecord,
+    BylineRecord,
+    ImageRecord,
+    ImportFailure,
+    RecordValueError,
+    record_check_values,
+)
 from .seed import (
     note_missing_facts,
 )
@@ -43,8 +50,16 @@ def iter_feed_records(data: bytes, *, source: str) -> Iterator[ArticleRecord | I
     for number, entry in enumerate(parsed.entries, start=1):
         try:
             record = _record(entry, source=source, outlet_name=outlet_name)
-        except FeedFormatError as error:
+            record_check_values(record)
+        except (FeedFormatError, RecordValueError) as error:
             yield ImportFailure(source, number, str(error), unit="entry")
+            continue
+        except RecursionError:
+            yield ImportFailure(source, number, "entry is nested too deeply to read", unit="entry")
+            continue
+        except Exception as error:  # noqa: BLE001 - one entry must never stop the feed
+            reason = f"unreadable entry ({type(error).__name__}: {error})"
+            yield ImportFailure(source, number, reason, unit="entry")
             continue
         record.line, record.unit = number, "entry"
         yield record

@@ -19,7 +19,13 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 
-from .records import ArticleRecord, BylineRecord, ImportFailure
+from .records import (
+    ArticleRecord,
+    BylineRecord,
+    ImportFailure,
+    RecordValueError,
+    record_check_values,
+)
 
 __all__ = [
     "MAX_LINE_BYTES",
@@ -65,13 +71,19 @@ def iter_jsonl_records(
             continue
         try:
             value = json.loads(text)
+            record = record_from_object(value, source=source)
+            record_check_values(record)
         except json.JSONDecodeError as error:
             yield ImportFailure(source, number, _describe_json_error(text, error))
             continue
-        try:
-            record = record_from_object(value, source=source)
-        except RecordError as error:
+        except (RecordError, RecordValueError) as error:
             yield ImportFailure(source, number, str(error))
+            continue
+        except RecursionError:
+            yield ImportFailure(source, number, "record is nested too deeply to read")
+            continue
+        except Exception as error:  # noqa: BLE001 - one line must never stop the file
+            yield ImportFailure(source, number, f"unreadable record ({type(error).__name__})")
             continue
         record.line = number
         yield record

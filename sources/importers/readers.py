@@ -84,6 +84,10 @@ def parse_bytes(
         message = str(error)
         prefix = f"{source}: "
         yield ImportFailure(source, None, message.removeprefix(prefix))
+    except RecursionError:
+        yield ImportFailure(source, None, "document is nested too deeply to read")
+    except Exception as error:  # noqa: BLE001 - one file must never stop the import
+        yield ImportFailure(source, None, f"unreadable ({type(error).__name__}: {error})")
 
 
 def _read_feed_url(url: str, *, max_bytes: int) -> Iterator[ArticleRecord | ImportFailure]:

@@ -9,7 +9,14 @@ it never invents one.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+# Imports are archives of what outlets already published. Nothing printed before 1800
+# is in scope, and a date more than a day ahead (time zones and clock skew allowed for)
+# is a broken export: 9999-12-31T23:59:59-14:00 is year 10000 in UTC, which Python
+# cannot read back, so one such row made every page listing it answer 500.
+EARLIEST_PUBLISHED_AT = dt.datetime(1800, 1, 1, tzinfo=dt.UTC)
+FUTURE_TOLERANCE = dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -76,3 +83,52 @@ class ImportFailure:
 
     def as_dict(self) -> dict:
         return {"source": self.source, "unit": self.unit, "line": self.line, "reason": self.reason}
+
+
+class RecordValueError(ValueError):
+    """A record whose values cannot be stored as they are; the message says which and why."""
+
+
+def record_check_values(record: ArticleRecord, *, now: dt.datetime | None = None) -> None:
+    """Refuse values the database or the pages cannot hold, naming the field.
+
+    Runs on every record whatever its format, before anything is written: the date must
+    lie between 1800 and a day from now, and text must be valid Unicode (a JSON
+    ``\\ud800`` escape decodes to a lone surrogate, which no encoder can write). NUL
+    characters are left to the database, whose refusal fails the record alone.
+    """
+    moment = record.published_at
+    if moment is not None:
+        now = now or dt.datetime.now(dt.UTC)
+        if moment < EARLIEST_PUBLISHED_AT:
+            raise RecordValueError(
+                f"publication date {moment.isoformat()} is before {EARLIEST_PUBLISHED_AT.year}"
+            )
+        if moment > now + FUTURE_TOLERANCE:
+            raise RecordValueError(
+                f"publication date {moment.isoformat()} is more than a day in the future"
+            )
+    for name, value in _text_values(record):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            bad = value[error.start]
+            raise RecordValueError(
+                f"{name} is not valid Unicode (lone surrogate U+{ord(bad):04X})"
+            ) from None
+
+
+def _text_values(record: ArticleRecord):
+    for item in fields(record):
+        value = getattr(record, item.name)
+        if isinstance(value, str):
+            yield item.name, value
+        elif isinstance(value, list):
+            for entry in value:
+                if isinstance(entry, str):
+                    yield item.name, entry
+                elif isinstance(entry, BylineRecord | ImageRecord):
+                    for part in fields(entry):
+                        text = getattr(entry, part.name)
+                        if isinstance(text, str):
+                            yield f"{item.name}.{part.name}", text

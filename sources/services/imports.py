@@ -36,7 +36,12 @@ from articles.services import (
 )
 from articles.signals import article_published
 
-from ..importers.records import ArticleRecord, ImportFailure
+from ..importers.records import (
+    ArticleRecord,
+    ImportFailure,
+    RecordValueError,
+    record_check_values,
+)
 from ..models import Outlet
 from .fingerprints import articles_fingerprint
 
@@ -120,6 +125,10 @@ def record_validate(record: ArticleRecord) -> None:
         raise ImportItemError("no article text found")
     if not record.headline:
         raise ImportItemError("no headline")
+    try:
+        record_check_values(record)
+    except RecordValueError as error:
+        raise ImportItemError(str(error)) from None
 
 
 def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=None):

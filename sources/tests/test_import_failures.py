@@ -3,11 +3,13 @@
 "No partial rows": a failed item leaves no article, byline or image behind.
 """
 
+import datetime as dt
 import io
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from articles.models import Article, ArticleImage, Byline
 from sources.tests.builders import LOREM, SECOND, html_page, jsonl_record, rss_feed, write_jsonl
@@ -174,3 +176,85 @@ def test_missing_file_is_reported_by_name(tmp_path):
         where="nope.jsonl",
         reason="cannot read",
     )
+
+
+def test_deeply_nested_jsonl_line_fails_alone_and_the_file_is_summarised(tmp_path):
+    """100,000 nested brackets overflow the JSON decoder's recursion; that is one bad line."""
+    nested = "[" * 100_000
+    path = write_jsonl(tmp_path / "a.jsonl", [jsonl_record(1), nested, jsonl_record(2)])
+    assert_one_failure(
+        run_import(path),
+        created=2,
+        where=f"{path}: line 2",
+        reason="record is nested too deeply to read",
+    )
+    assert_rows_only_for(2)
+
+
+def test_jsonl_line_with_a_lone_surrogate_escape_fails_alone_naming_the_field(tmp_path):
+    bad = json.dumps(jsonl_record(2)).replace('"title": "', '"title": "\\ud800', 1)
+    path = write_jsonl(tmp_path / "a.jsonl", [jsonl_record(1), bad, jsonl_record(3)])
+    assert_one_failure(
+        run_import(path),
+        created=2,
+        where=f"{path}: line 2",
+        reason="headline is not valid Unicode (lone surrogate U+D800)",
+    )
+    assert_rows_only_for(2)
+
+
+@pytest.mark.parametrize(
+    ("published", "reason"),
+    [
+        ("9999-12-31T23:59:59-14:00", "is more than a day in the future"),
+        ("2999-01-01", "is more than a day in the future"),
+        ("0001-01-01T00:00:00+14:00", "is before 1800"),
+        ("1799-12-31", "is before 1800"),
+    ],
+)
+def test_jsonl_record_dated_out_of_range_is_refused_with_the_reason(tmp_path, published, reason):
+    bad = jsonl_record(2, published=published)
+    path = write_jsonl(tmp_path / "a.jsonl", [jsonl_record(1), bad, jsonl_record(3)])
+    assert_one_failure(run_import(path), created=2, where=f"{path}: line 2", reason=reason)
+    assert_rows_only_for(2)
+
+
+def test_record_dated_today_or_tomorrow_is_imported(tmp_path):
+    """Time zones run to +14:00: an article published "tomorrow" there is news here now."""
+    tomorrow = (timezone.now() + dt.timedelta(hours=20)).isoformat()
+    path = write_jsonl(tmp_path / "a.jsonl", [jsonl_record(1, published=tomorrow)])
+    _out, _err, error = run_import(path)
+    assert error is None
+    assert Article.objects.count() == 1
+
+
+def test_feed_entry_dated_in_the_far_future_fails_alone_naming_the_entry(tmp_path):
+    path = tmp_path / "wire.xml"
+    path.write_text(
+        rss_feed(
+            [
+                {"title": "Good one", "link": "https://wire.example.com/1"},
+                {
+                    "title": "Far future",
+                    "link": "https://wire.example.com/2",
+                    "date": "Fri, 31 Dec 9999 23:59:59 -1400",
+                },
+                {"title": "Good two", "link": "https://wire.example.com/3"},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    out, err, error = run_import(path)
+    assert "created 2, updated 0, unchanged 0, failed 1" in out
+    assert f"{path}: entry 2" in err
+    assert_rows_only_for(2)
+
+
+def test_far_future_html_page_date_is_never_stored_and_the_rest_imports(tmp_path):
+    (tmp_path / "page.html").write_text(
+        html_page(published="9999-12-31T23:59:59-14:00"), encoding="utf-8"
+    )
+    write_jsonl(tmp_path / "a.jsonl", [jsonl_record(1)])
+    run_import(tmp_path / "page.html", tmp_path / "a.jsonl")
+    assert Article.objects.filter(published_at__year__gt=3000).count() == 0
+    assert Article.objects.filter(canonical_url__contains="gazette").count() == 1
