@@ -33,13 +33,29 @@ LIMITS = {"allsides-dev.jsonl": 200, "basil-dev.jsonl": 90, "neus-dev.jsonl": 40
 SAMPLE = 6  # pages per page type that has many
 
 
-@pytest.fixture(scope="module")
-def corpus(django_db_setup, django_db_blocker):
+def _corpus_build(paths):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
     from coverage.demo import load_coverage_sets
+    from search.services import search_terms_rebuild
 
+    call_command("load_demo", "--seeds-only", stdout=io.StringIO())
+    User = get_user_model()
+    editor = User.objects.create_user("corpus-editor", "e@example.com", is_staff=True)
+    editor.groups.add(Group.objects.get(name="editor"))
+    moderator = User.objects.create_user("corpus-moderator", "m@example.com", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="moderator"))
+    for path in paths:
+        load_coverage_sets(paths=[path], by=editor, limit_per_file=LIMITS[path.name])
+    search_terms_rebuild()
+    commented = _comments_add(moderator)
+    _tags_add()
+    return _sample_pages(), commented, moderator
+
+
+@pytest.fixture(scope="module")
+def corpus(django_db_setup, django_db_blocker):
     paths = [settings.COVERAGE_DATA_DIR / name for name in LIMITS]
     if not all(path.is_file() for path in paths):
         pytest.skip(f"coverage data {settings.COVERAGE_DATA_DIR} is absent")
@@ -47,22 +63,14 @@ def corpus(django_db_setup, django_db_blocker):
         pytest.skip(f"seed directory {settings.SEEDS_DIR} is absent")
     started = time.monotonic()
     with django_db_blocker.unblock():
-        # Committed, not rolled back: start from (and leave) an empty database.
+        # Committed, not rolled back: start from (and leave) an empty database, even when
+        # building the corpus fails (the test database is reused by the next run).
         call_command("flush", interactive=False, verbosity=0)
-        call_command("load_demo", "--seeds-only", stdout=io.StringIO())
-        User = get_user_model()
-        editor = User.objects.create_user("corpus-editor", "e@example.com", is_staff=True)
-        editor.groups.add(Group.objects.get(name="editor"))
-        moderator = User.objects.create_user("corpus-moderator", "m@example.com", is_staff=True)
-        moderator.groups.add(Group.objects.get(name="moderator"))
-        for path in paths:
-            load_coverage_sets(paths=[path], by=editor, limit_per_file=LIMITS[path.name])
-        from search.services import search_terms_rebuild
-
-        search_terms_rebuild()
-        commented = _comments_add(moderator)
-        _tags_add()
-        pages = _sample_pages()
+        try:
+            pages, commented, moderator = _corpus_build(paths)
+        except BaseException:
+            call_command("flush", interactive=False, verbosity=0)
+            raise
     seconds = time.monotonic() - started
     yield {
         "pages": pages,
