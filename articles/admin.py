@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 
 from entities.admin import AmbiguousMentionInline, MentionInline
-from entities.services import mentions_suggest, person_for_byline
+from entities.services import is_desk_credit, mentions_suggest, person_for_byline
 
 from . import workflow
 from .forms import ArticleActionForm, ArticleAdminForm, requested_transition
@@ -237,6 +237,8 @@ class ArticleAdmin(CompareVersionAdmin):
         instances = formset.save(commit=False)
         for instance in instances:
             if isinstance(instance, Byline) and instance.person_id is None:
+                if is_desk_credit(instance.name):
+                    instance.role = Byline.Role.DESK  # "Reuters" is a desk, never a person
                 if instance.role != Byline.Role.DESK:
                     instance.person = person_for_byline(name=instance.name)
             instance.save()

@@ -20,9 +20,9 @@ def article_jsonld(*, article: Article, request) -> list[dict]:
         "url": url,
         "headline": article.headline[:110],
         # Undated imports: the time the page went up here, not a guessed source date.
-        "datePublished": (
-            article.published_at or article.first_published_at or article.created_at
-        ).isoformat(),
+        # A date-only source stays a date (schema.org allows it): no invented time.
+        "datePublished": article.published_at_machine
+        or (article.first_published_at or article.created_at).isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "author": [_author(byline, absolute) for byline in article.bylines.all()],
         "publisher": _publisher(article, absolute),

@@ -185,14 +185,19 @@ def article_return_to_draft(*, article: Article, by) -> Article:
 def article_publish(*, article: Article, by) -> Article:
     _require(can_publish(by), "Only editors can publish.")
     now = timezone.now()
-    current = Article.objects.only("published_at", "first_published_at").get(pk=article.pk)
+    current = Article.objects.only("published_at", "first_published_at", "source_key").get(
+        pk=article.pk
+    )
+    # An imported article's date is its source's; an undated source stays undated
+    # rather than borrowing the moment an editor approved it.
+    imported = current.source_key is not None
     return _transition(
         article,
         by=by,
         to=Status.PUBLISHED,
         allowed_from={Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED, Status.UNPUBLISHED},
         action="article.publish",
-        published_at=current.published_at or now,
+        published_at=current.published_at or (None if imported else now),
         first_published_at=current.first_published_at or now,
         publish_at=None,
     )

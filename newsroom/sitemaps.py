@@ -116,7 +116,7 @@ def news_sitemap(request):
     articles = (
         Article.objects.published()
         .filter(published_at__gte=since)
-        .only("pk", "slug", "headline", "published_at")
+        .only("pk", "slug", "headline", "published_at", "published_at_precision")
         .order_by("-published_at")[:1000]
     )
     return render(

@@ -94,6 +94,7 @@ def _finish(run: ImportRun, report: ImportReport, *, error: str = "") -> ImportR
     run.created_count, run.updated_count = report.created, report.updated
     run.unchanged_count, run.failed_count = report.unchanged, report.failed
     run.failures = [f.as_dict() for f in report.failures]
+    run.kept = [k.as_dict() for k in report.kept]
     run.error = error
     if error:
         run.status = ImportRun.Status.ERROR
@@ -113,6 +114,7 @@ def _finish(run: ImportRun, report: ImportReport, *, error: str = "") -> ImportR
             "updated": report.updated,
             "unchanged": report.unchanged,
             "failed": report.failed,
+            "kept_editors_version": len(report.kept),
             "error": error,
         },
     )

@@ -30,7 +30,6 @@ from articles.services import (
     BylineInput,
     ImageInput,
     ImportedArticleInput,
-    article_upsert_imported,
     articles_upsert_imported,
     section_get_or_create,
 )
@@ -47,6 +46,7 @@ __all__ = [
     "ImportFailure",
     "ImportItemError",
     "ImportReport",
+    "KeptField",
     "max_file_bytes",
     "outlet_get_or_create",
     "paths_import",
@@ -66,12 +66,28 @@ class ImportItemError(Exception):
     """A single item that cannot be imported; the message says why."""
 
 
+@dataclass(frozen=True)
+class KeptField:
+    """A field a re-import left as an editor had changed it, though the source changed it."""
+
+    article_id: int
+    headline: str
+    field: str
+
+    def __str__(self):
+        return f"article {self.article_id} ({self.headline}): kept the editor's {self.field}"
+
+    def as_dict(self) -> dict:
+        return {"article_id": self.article_id, "headline": self.headline, "field": self.field}
+
+
 @dataclass
 class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     failures: list[ImportFailure] = field(default_factory=list)
+    kept: list[KeptField] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -92,9 +108,22 @@ def max_file_bytes() -> int:
 
 def outlet_get_or_create(*, name: str) -> Outlet:
     """Outlets are matched by slug so that re-imports and spelling of case agree."""
-    slug = slugify(name)[:200]
-    outlet, _ = Outlet.objects.get_or_create(slug=slug, defaults={"name": name.strip()[:200]})
+    outlet, _ = _outlet_get_or_create(name)
     return outlet
+
+
+def _outlet_get_or_create(name: str) -> tuple[Outlet, bool]:
+    slug = slugify(name)[:200]
+    return Outlet.objects.get_or_create(slug=slug, defaults={"name": name.strip()[:200]})
+
+
+def record_is_flagged(record: ArticleRecord, outlet: Outlet | None) -> bool:
+    """Items an editor must look at before readers do: a guessed headline, no outlet, no date.
+
+    Other notes (no byline, time zone assumed) are kept in ``review_notes`` for the
+    editor's information but do not hold an article back.
+    """
+    return record.is_headline_provisional or outlet is None or record.published_at is None
 
 
 def record_source_key(record: ArticleRecord) -> str:
@@ -123,7 +152,9 @@ def record_validate(record: ArticleRecord) -> None:
 
 
 def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=None):
-    """Write one record; returns (article, action). Runs in the caller's transaction.
+    """Write one record; returns (article, action, kept fields). Runs in the caller's
+    transaction, which the caller rolls back when this raises: a failed item must leave
+    nothing behind (not even the outlet it named).
 
     The one-at-a-time path: used when a batch hits a database error, to find the item.
     """
@@ -133,22 +164,23 @@ def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=
     section = section_get_or_create(name=record.section_name) if record.section_name else None
     item = _upsert_input(record, outlet, section)
     try:
-        return article_upsert_imported(
-            source_key=item.source_key,
-            fields=item.fields,
-            bylines=item.bylines,
-            images=item.images,
-            actor=actor,
-        )
+        (result,) = articles_upsert_imported(items=[item], actor=actor)
     except ValidationError as error:
         raise ImportItemError(_describe_validation_error(error)) from error
+    if result.error is not None:
+        raise ImportItemError(_describe_validation_error(result.error))
+    return result.article, result.action, result.kept
 
 
 def _upsert_input(record: ArticleRecord, outlet, section) -> ImportedArticleInput:
-    """The article fields a record stands for; review notes say what the source lacked."""
+    """The article fields a record stands for; review notes say what the source lacked.
+
+    Only a trusted outlet's unflagged items publish on import; the rest wait in review.
+    """
     notes = list(record.review_notes)
     if record.is_headline_provisional and not any("headline" in n for n in notes):
         notes.insert(0, "headline is provisional, taken from the first sentence")
+    flagged = record_is_flagged(record, outlet)
     fields = {
         "headline": record.headline[:300],
         "is_headline_provisional": record.is_headline_provisional,
@@ -160,7 +192,8 @@ def _upsert_input(record: ArticleRecord, outlet, section) -> ImportedArticleInpu
         "canonical_url": record.url,
         "attribution": record.attribution[:300],
         "published_at": record.published_at,
-        "needs_review": bool(notes),
+        "published_at_precision": record.published_at_precision,
+        "needs_review": flagged,
         "review_notes": "\n".join(notes),
     }
     return ImportedArticleInput(
@@ -168,6 +201,7 @@ def _upsert_input(record: ArticleRecord, outlet, section) -> ImportedArticleInpu
         fields=fields,
         bylines=[BylineInput(b.name, b.role) for b in record.bylines],
         images=[ImageInput(i.caption, i.credit, i.url) for i in record.images],
+        publish=bool(outlet is not None and outlet.is_trusted and not flagged),
     )
 
 
@@ -183,13 +217,17 @@ class _Lookups:
     """Outlets and sections by slug for one run, so a batch does not ask for each record.
 
     Rows created inside a savepoint that is then rolled back would be stale here, so
-    the code that rolls one back calls ``forget``.
+    the code that rolls one back calls ``forget``. Outlets this run created are
+    remembered, so that one only a failed item named can be removed again
+    (``drop_unused``): a failed item leaves nothing behind, not even a public page
+    for its outlet.
     """
 
     def __init__(self, forced: Outlet | None):
         self.forced = forced
         self.outlets: dict[str, Outlet] = {}
         self.sections: dict[str, object] = {}
+        self.created_outlets: set[int] = set()
 
     def outlet(self, record: ArticleRecord) -> Outlet | None:
         if self.forced is not None:
@@ -198,7 +236,10 @@ class _Lookups:
             return None
         slug = slugify(record.outlet_name)[:200]
         if slug not in self.outlets:
-            self.outlets[slug] = outlet_get_or_create(name=record.outlet_name)
+            outlet, created = _outlet_get_or_create(record.outlet_name)
+            if created:
+                self.created_outlets.add(outlet.pk)
+            self.outlets[slug] = outlet
         return self.outlets[slug]
 
     def section(self, record: ArticleRecord):
@@ -212,6 +253,18 @@ class _Lookups:
     def forget(self) -> None:
         self.outlets.clear()
         self.sections.clear()
+        self.created_outlets.clear()
+
+    def drop_unused(self) -> None:
+        """Delete outlets this run created that no article ended up in (their item failed)."""
+        if not self.created_outlets:
+            return
+        unused = Outlet.objects.filter(pk__in=self.created_outlets, articles__isnull=True)
+        gone = set(unused.values_list("pk", flat=True))
+        if gone:
+            Outlet.objects.filter(pk__in=gone).delete()
+            self.outlets = {k: o for k, o in self.outlets.items() if o.pk not in gone}
+        self.created_outlets.clear()
 
 
 def records_import(
@@ -289,15 +342,21 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> list
             lookups.forget()
             changed += _import_one_by_one(chunk, report, lookups, actor)
             continue
+        failed = False
         for record, result in zip(chunk, results, strict=True):
             if result.error is not None:
+                failed = True
                 report.failures.append(
                     _failure(record, ImportItemError(_describe_validation_error(result.error)))
                 )
                 continue
             report.count(result.action)
+            _report_kept(report, result.article, result.kept)
             if result.action != "unchanged":
                 changed.append(result.article)
+        if failed:
+            lookups.drop_unused()
+        lookups.created_outlets.clear()
     articles_fingerprint(articles=changed)
     return [a.pk for a in changed if a.status == Article.Status.PUBLISHED]
 
@@ -322,14 +381,21 @@ def _import_one_by_one(records, report: ImportReport, lookups: _Lookups, actor) 
     for record in records:
         try:
             with transaction.atomic():
-                article, action = record_import(record=record, outlet=lookups.forced, actor=actor)
+                article, action, kept = record_import(
+                    record=record, outlet=lookups.forced, actor=actor
+                )
         except (ImportItemError, DatabaseError) as error:
             report.failures.append(_failure(record, error))
             continue
         report.count(action)
+        _report_kept(report, article, kept)
         if action != "unchanged":
             changed.append(article)
     return changed
+
+
+def _report_kept(report: ImportReport, article: Article, kept: list[str]) -> None:
+    report.kept += [KeptField(article.pk, article.headline[:120], name) for name in kept]
 
 
 def _failure(record: ArticleRecord, error: Exception) -> ImportFailure:
@@ -489,6 +555,7 @@ def _paths_import_parallel(paths, *, format, outlet_id, dry_run, actor_id, jobs,
             report.updated += part.updated
             report.unchanged += part.unchanged
             report.failures.extend(part.failures)
+            report.kept.extend(part.kept)
     if on_progress is not None:
         on_progress(counter.value)
     return report

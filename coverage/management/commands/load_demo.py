@@ -1,6 +1,12 @@
 """manage.py load_demo — the five seed articles, clustered, and a demo editor in dev.
 
 Safe to run on every `make run`: imports are idempotent and the account is created once.
+
+The seeds' outlets are not trusted, and two seeds are flagged (no outlet, a provisional
+headline), so the import leaves them in review like any other untrusted import. The
+demo editor then publishes them through the editorial workflow, audited, as an editor
+would after reading them; the demo shows all five. Outside DEBUG the editor account
+gets no usable password.
 """
 
 from django.conf import settings
@@ -8,9 +14,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
+from articles.workflow import article_publish
+from audit.services import system_user
 from coverage.services import article_cluster, stories_retitle
 from entities.demo import demo_entities_load
-from sources.services import read_records, records_import
+from sources.importers.records import ArticleRecord
+from sources.services import read_records, record_source_key, records_import
 
 DEMO_EDITOR = "editor"
 DEMO_MODERATOR = "moderator"
@@ -36,39 +45,65 @@ class Command(BaseCommand):
         if not seeds_dir.is_dir():
             raise CommandError(f"No seed directory at {seeds_dir} (set SEEDS_DIR)")
         files = sorted(seeds_dir.glob("*.txt"))
-        report = records_import(read_records(files, format="seed"))
+        report = records_import(read_records(files, format="seed"), actor=system_user())
         self.stdout.write(
             f"Seeds: created {report.created}, updated {report.updated}, "
             f"unchanged {report.unchanged}, failed {report.failed}"
         )
         for failure in report.failures:
             self.stderr.write(self.style.ERROR(f"  {failure}"))
+        editor = self.demo_editor()
+        waiting = Article.objects.filter(
+            status=Article.Status.IN_REVIEW, source_key__in=report_keys(files)
+        ).order_by("pk")
+        for article in waiting:
+            article_publish(article=article, by=editor)
         demo_entities_load()  # the seeds' people, places and events; suggests mentions
         # Cluster synchronously so the demo is complete when the server starts.
         for article in Article.objects.published().order_by("published_at", "pk"):
             article_cluster(article=article)
         stories_retitle()
         if settings.DEBUG:
-            self.ensure_demo_editor()
+            self.ensure_demo_accounts()
         if report.failures:
             raise CommandError("Some seed articles failed to import")
 
-    def ensure_demo_editor(self):
-        """Demo accounts in their roles: an editor and a comment moderator."""
+    def demo_editor(self):
+        """The editor who approves the seeds; it can log in only in DEBUG (see below)."""
+        return self.demo_account(DEMO_EDITOR, "editor")
+
+    def demo_account(self, username: str, role: str):
         from django.contrib.auth.models import Group
 
         User = get_user_model()
-        for username, role in ((DEMO_EDITOR, "editor"), (DEMO_MODERATOR, "moderator")):
-            user, created = User.objects.get_or_create(
-                username=username, defaults={"is_staff": True, "email": f"{username}@example.com"}
-            )
-            if created:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"is_staff": True, "email": f"{username}@example.com"}
+        )
+        if created:
+            if settings.DEBUG:
                 user.set_password(DEMO_PASSWORD)
-                user.save()
-            user.groups.add(Group.objects.get(name=role))
+            else:
+                user.set_unusable_password()
+            user.save()
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    def ensure_demo_accounts(self):
+        """Demo accounts in their roles: an editor and a comment moderator."""
+        for username, role in ((DEMO_EDITOR, "editor"), (DEMO_MODERATOR, "moderator")):
+            user = self.demo_account(username, role)
+            if not user.has_usable_password():
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo accounts (password {DEMO_PASSWORD!r}): {DEMO_EDITOR!r} (editor, /admin/) "
                 f"and {DEMO_MODERATOR!r} (comment moderator, /moderation/)"
             )
         )
+
+
+def report_keys(files) -> list[str]:
+    """The source keys of the seed files, to find exactly the demo's articles."""
+    records = read_records(files, format="seed")
+    return [record_source_key(r) for r in records if isinstance(r, ArticleRecord)]
