@@ -34,6 +34,7 @@ from articles.services import (
     section_get_or_create,
 )
 from articles.signals import article_published
+from audit.services import editorial_log_many, system_user
 
 from ..importers.records import ArticleRecord, ImportFailure
 from ..models import Outlet
@@ -159,8 +160,10 @@ def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=
     The one-at-a-time path: used when a batch hits a database error, to find the item.
     """
     record_validate(record)
+    actor = actor or system_user()
+    created = False
     if outlet is None and record.outlet_name:
-        outlet = outlet_get_or_create(name=record.outlet_name)
+        outlet, created = _outlet_get_or_create(record.outlet_name)
     section = section_get_or_create(name=record.section_name) if record.section_name else None
     item = _upsert_input(record, outlet, section)
     try:
@@ -169,7 +172,16 @@ def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=
         raise ImportItemError(_describe_validation_error(error)) from error
     if result.error is not None:
         raise ImportItemError(_describe_validation_error(result.error))
+    if created:
+        _log_outlets_created(actor, [outlet])
     return result.article, result.action, result.kept
+
+
+def _log_outlets_created(actor, outlets: list[Outlet]) -> None:
+    """A new outlet has a public page: its creation is audited like any public change."""
+    editorial_log_many(
+        actor=actor, entries=[("outlet.import_create", outlet, {}) for outlet in outlets]
+    )
 
 
 def _upsert_input(record: ArticleRecord, outlet, section) -> ImportedArticleInput:
@@ -219,7 +231,7 @@ class _Lookups:
     Rows created inside a savepoint that is then rolled back would be stale here, so
     the code that rolls one back calls ``forget``. Outlets this run created are
     remembered, so that one only a failed item named can be removed again
-    (``drop_unused``): a failed item leaves nothing behind, not even a public page
+    (``settle``): a failed item leaves nothing behind, not even a public page
     for its outlet.
     """
 
@@ -255,15 +267,18 @@ class _Lookups:
         self.sections.clear()
         self.created_outlets.clear()
 
-    def drop_unused(self) -> None:
-        """Delete outlets this run created that no article ended up in (their item failed)."""
+    def settle(self, actor) -> None:
+        """After a chunk: delete the outlets it created that no article ended up in (their
+        item failed), and audit the creation of the rest."""
         if not self.created_outlets:
             return
         unused = Outlet.objects.filter(pk__in=self.created_outlets, articles__isnull=True)
         gone = set(unused.values_list("pk", flat=True))
         if gone:
             Outlet.objects.filter(pk__in=gone).delete()
-            self.outlets = {k: o for k, o in self.outlets.items() if o.pk not in gone}
+        kept = [o for o in self.outlets.values() if o.pk in self.created_outlets - gone]
+        self.outlets = {k: o for k, o in self.outlets.items() if o.pk not in gone}
+        _log_outlets_created(actor, kept)
         self.created_outlets.clear()
 
 
@@ -283,6 +298,7 @@ def records_import(
     so the counts are the real ones and nothing is kept.
     """
     report = ImportReport()
+    actor = actor or system_user()
     lookups = _Lookups(outlet)
     batches = _batched(records, batch_size, on_item)
     if dry_run:
@@ -342,10 +358,8 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> list
             lookups.forget()
             changed += _import_one_by_one(chunk, report, lookups, actor)
             continue
-        failed = False
         for record, result in zip(chunk, results, strict=True):
             if result.error is not None:
-                failed = True
                 report.failures.append(
                     _failure(record, ImportItemError(_describe_validation_error(result.error)))
                 )
@@ -354,9 +368,7 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> list
             _report_kept(report, result.article, result.kept)
             if result.action != "unchanged":
                 changed.append(result.article)
-        if failed:
-            lookups.drop_unused()
-        lookups.created_outlets.clear()
+        lookups.settle(actor)
     articles_fingerprint(articles=changed)
     return [a.pk for a in changed if a.status == Article.Status.PUBLISHED]
 

@@ -268,6 +268,8 @@ def test_a_failed_item_leaves_no_outlet_and_no_outlet_page_behind(tmp_path, clie
     assert "created 1, updated 0, unchanged 0, failed 1" in out
     assert "line 2" in err
     assert not Outlet.objects.filter(name="Brand New Herald").exists()
-    assert Outlet.objects.filter(name="Example Gazette").exists()
+    gazette = Outlet.objects.get(name="Example Gazette")
+    created = EditorialLogEntry.objects.filter(action="outlet.import_create")
+    assert list(created.values_list("target_id", "actor")) == [(str(gazette.pk), system_user().pk)]
     page = reverse("sources:outlet_detail", kwargs={"slug": "brand-new-herald"})
     assert client.get(page).status_code == 404
