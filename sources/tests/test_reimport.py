@@ -117,7 +117,8 @@ def test_reimporting_the_unchanged_seeds_keeps_an_editors_dek_key_points_and_unp
     first = Article.objects.exclude(dek="").order_by("pk").first()
     second = Article.objects.exclude(pk=first.pk).order_by("pk").first()
     edit(first, by=editor, dek="An editor's dek.", key_points=["An editor's point."])
-    workflow.article_publish(article=second, by=editor)
+    if second.status != Article.Status.PUBLISHED:  # seeds wait for review since issue 14
+        workflow.article_publish(article=second, by=editor)
     workflow.article_unpublish(article=second, by=editor)
     versions = dict(Article.objects.values_list("pk", "version"))
     audit_rows = EditorialLogEntry.objects.count()
