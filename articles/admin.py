@@ -1,17 +1,19 @@
 """The editorial admin. Every change goes through articles.workflow; nothing saves around it."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
 
 from entities.admin import AmbiguousMentionInline, MentionInline
-from entities.services import is_desk_credit, mentions_suggest, person_for_byline
+from entities.services import mentions_suggest
 
-from . import workflow
+from . import editing, workflow
 from .forms import ArticleActionForm, ArticleAdminForm, requested_transition
 from .images import image_saved
 from .models import Article, ArticleImage, Byline, Correction, Image, Section
@@ -70,10 +72,32 @@ class ArticleImageInline(admin.TabularInline):
     ordering = ["position"]
 
 
+class CorrectionFormSet(BaseInlineFormSet):
+    """Refuses a new correction on an unpublished article here, while the form is
+    validated, so the editor sees the reason beside the row and keeps the text
+    (``correction_append`` would otherwise refuse it after the article was saved)."""
+
+    def clean(self):
+        super().clean()
+        new = [
+            form
+            for form in self.forms
+            if form.has_changed() and not form.instance.pk and not self._should_delete_form(form)
+        ]
+        if not new:
+            return
+        try:
+            workflow.check_takes_corrections(self.instance)
+        except ValidationError as error:
+            for form in new:
+                form.add_error(None, error)
+
+
 class CorrectionInline(admin.TabularInline):
     """Corrections are appended, never edited: existing ones are read-only."""
 
     model = Correction
+    formset = CorrectionFormSet
     extra = 0
     fields = ["kind", "text", "author", "created_at"]
     readonly_fields = ["author", "created_at"]
@@ -143,6 +167,9 @@ class ArticleAdmin(CompareVersionAdmin):
             },
         ),
     ]
+    # Not in the fieldsets: the form's hidden version_opened (the version this form shows,
+    # checked on save). The change_form template renders it; a fieldset would give it a
+    # label pointing at nothing a person can see.
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [
         BylineInline,
@@ -152,6 +179,9 @@ class ArticleAdmin(CompareVersionAdmin):
         CorrectionInline,
     ]
     actions = ["publish_selected", "unpublish_selected", "set_section"]
+    # Every revision records its version number (for edit conflicts); comparing two
+    # revisions would list it as a change every time.
+    compare_exclude = ["version"]
 
     # --- reading
 
@@ -234,13 +264,15 @@ class ArticleAdmin(CompareVersionAdmin):
                         )
                     )
             return
+        if formset.model in (Byline, ArticleImage):
+            # Through the workflow, which writes the audit row (before and after).
+            saved = formset.save(commit=False)
+            workflow.article_attachments_save(
+                article=form.instance, saved=saved, deleted=formset.deleted_objects, by=request.user
+            )
+            return
         instances = formset.save(commit=False)
         for instance in instances:
-            if isinstance(instance, Byline) and instance.person_id is None:
-                if is_desk_credit(instance.name):
-                    instance.role = Byline.Role.DESK  # "Reuters" is a desk, never a person
-                if instance.role != Byline.Role.DESK:
-                    instance.person = person_for_byline(name=instance.name)
             instance.save()
         for obj in formset.deleted_objects:
             obj.delete()
@@ -283,14 +315,122 @@ class ArticleAdmin(CompareVersionAdmin):
     def get_urls(self):
         from django.urls import path
 
+        def view(function, name):
+            return path(
+                f"<path:object_id>/editing/{name}/",
+                self.admin_site.admin_view(function),
+                name=f"articles_article_editing_{name}",
+            )
+
         return [
             path(
                 "tags/autocomplete/",
                 self.admin_site.admin_view(self.tag_autocomplete_view),
                 name="articles_article_tags",
             ),
+            view(self.editing_ping_view, "ping"),
+            view(self.editing_end_view, "end"),
+            view(self.autosave_view, "autosave"),
+            view(self.autosave_discard_view, "discard"),
             *super().get_urls(),
         ]
+
+    # --- editing alongside others: presence, autosave (articles.editing)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and workflow.can_edit(request.user, obj):
+            context["editing"] = {
+                "ping_ms": 1000 * getattr(settings, "ARTICLE_EDITING_PING_SECONDS", 10),
+                "autosave_ms": 1000 * getattr(settings, "ARTICLE_AUTOSAVE_SECONDS", 3),
+                # Offered when the article is opened, not over a refused save's input.
+                "autosave": request.method == "GET"
+                and editing.autosave_for_restore(article=obj, user=request.user),
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _editable_article(self, request, object_id) -> Article:
+        """The article behind an editing endpoint: POST only, and only for its editors."""
+        from django.contrib.admin.utils import unquote
+        from django.http import Http404
+
+        if request.method != "POST":
+            raise PermissionDenied("POST only.")
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        if not workflow.can_edit(request.user, article):
+            raise PermissionDenied("You may not edit this article.")
+        return article
+
+    @staticmethod
+    def _posted_version(request) -> int | None:
+        value = request.POST.get("version_opened", "")
+        return int(value) if value.isdigit() else None
+
+    def editing_ping_view(self, request, object_id):
+        """The open form says "still here"; it hears who else is here and what was saved."""
+        from django.http import JsonResponse
+        from django.utils import timezone
+
+        article = self._editable_article(request, object_id)
+        version_opened = self._posted_version(request)
+        if version_opened is None:
+            return JsonResponse({"error": "version_opened must be a number."}, status=400)
+        status = editing.editing_session_ping(
+            article=article, user=request.user, version_opened=version_opened
+        )
+        newer = None
+        if status.newer:
+            at = timezone.localtime(status.newer.saved_at)
+            newer = {
+                "version": status.newer.version,
+                "saved_by": status.newer.saved_by,
+                "saved_at": at.isoformat(),
+                "message": (
+                    f"{status.newer.saved_by} saved a newer version at {at:%H:%M}: your "
+                    "save will be refused and shown side by side with theirs. Reload to "
+                    "see it (your unsaved text is kept by autosave)."
+                ),
+            }
+        return JsonResponse({"others": status.others, "newer": newer})
+
+    def editing_end_view(self, request, object_id):
+        from django.http import HttpResponse
+
+        article = self._editable_article(request, object_id)
+        editing.editing_session_end(article=article, user=request.user)
+        return HttpResponse(status=204)
+
+    def autosave_view(self, request, object_id):
+        """Keeps the form's unsaved text for this user; the article itself is not touched."""
+        import json
+
+        from django.http import JsonResponse
+        from django.utils import timezone
+
+        article = self._editable_article(request, object_id)
+        version_opened = self._posted_version(request)
+        try:
+            data = json.loads(request.POST.get("data", ""))
+        except ValueError:
+            data = None
+        if version_opened is None or data is None:
+            return JsonResponse({"error": "Send version_opened and data (JSON)."}, status=400)
+        try:
+            autosave = editing.autosave_store(
+                article=article, by=request.user, data=data, version_opened=version_opened
+            )
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+        saved_at = timezone.localtime(autosave.saved_at)
+        return JsonResponse({"saved_at": saved_at.isoformat(), "time": f"{saved_at:%H:%M:%S}"})
+
+    def autosave_discard_view(self, request, object_id):
+        from django.http import HttpResponse
+
+        article = self._editable_article(request, object_id)
+        editing.autosave_discard(article=article, by=request.user)
+        return HttpResponse(status=204)
 
     def tag_autocomplete_view(self, request):
         from django.http import JsonResponse

@@ -1,9 +1,10 @@
+import re
+
 from django import forms
 from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
 from .models import Article, Section
 from .workflow import can_publish
@@ -33,9 +34,6 @@ def requested_transition(data) -> str | None:
     return next((action for name, action in TRANSITIONS.items() if name in data), None)
 
 
-CONFLICT_FIELDS = ["headline", "dek", "body", "key_points", "section", "outlet", "status"]
-
-
 class ArticleAdminForm(forms.ModelForm):
     """Carries the version the editor opened, so a save can detect newer work."""
 
@@ -59,6 +57,7 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        self.conflict = None  # an editing.ConflictComparison once a stale save is refused
         if "tags" in self.fields:
             self.fields["tags"] = TagNamesField(
                 required=False,
@@ -93,29 +92,51 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def _check_for_conflict(self, version_opened):
+        """Refuse a save based on an older version, and lay out what differs.
+
+        The editor's input stays in the form, and the hidden version moves to the one
+        saved now: having seen the comparison, their next save is a deliberate merge.
+        """
+        from .editing import comparable_values, conflict_comparison
+
         locked = Article.objects.select_for_update(of=("self",))
         current = locked.select_related("section", "outlet").get(pk=self.instance.pk)
         if version_opened is None or current.version == version_opened:
             return
-        rows = []
-        for name in CONFLICT_FIELDS:
-            theirs = getattr(current, name)
-            mine = self.cleaned_data.get(name, theirs)
-            if theirs != mine:
-                rows.append((self.fields[name].label if name in self.fields else name, theirs))
-        details = format_html_join("", "<li><strong>{}</strong> is now: {}</li>", rows)
-        raise ValidationError(
-            format_html(
-                "Someone else saved this article after you opened it (version {} → {}). "
-                "Nothing was overwritten and your changes are still in the form below. "
-                "What they changed:<ul>{}</ul>Copy what you need, reload the article, "
-                "and apply your edits again.",
-                version_opened,
-                current.version,
-                details or format_html("<li>{}</li>", "bylines, images or tags"),
-            ),
-            code="edit_conflict",
+        get = self.cleaned_data.get
+        mine = comparable_values(
+            headline=get("headline", current.headline),
+            dek=get("dek", current.dek),
+            body=get("body", current.body),
+            key_points=get("key_points", current.key_points),
+            section=get("section", current.section),
+            outlet=get("outlet", current.outlet),
+            bylines=self._posted_byline_names(),
         )
+        self.conflict = conflict_comparison(
+            article=current, opened_version=version_opened, mine=mine
+        )
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version_opened")] = current.version
+        raise ValidationError(
+            "Someone else saved this article after you opened it (version %(opened)s → "
+            "%(current)s). Nothing was overwritten and your changes are still in the form. "
+            "Compare them below, merge by hand, then save again: your next save replaces "
+            "version %(current)s.",
+            code="edit_conflict",
+            params={"opened": version_opened, "current": current.version},
+        )
+
+    def _posted_byline_names(self) -> list[str]:
+        """The bylines as this editor submitted them (the inline rows, in position order)."""
+        rows = []
+        for key, name in self.data.items():
+            match = re.fullmatch(r"bylines-(\d+)-name", key)
+            if not match or not name.strip() or self.data.get(f"bylines-{match[1]}-DELETE"):
+                continue
+            position = self.data.get(f"bylines-{match[1]}-position", "")
+            rows.append((int(position) if position.isdigit() else 1_000_000, name.strip()))
+        return [name for _, name in sorted(rows)]
 
 
 class ArticleActionForm(forms.Form):

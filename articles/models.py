@@ -29,10 +29,11 @@ class Section(models.Model):
         return self.name
 
 
-# The version counter is not history: restoring must move it forward, never back. The
-# source snapshot is not the article's text but what its source last said: restoring an
-# old text must not make the importer think an editor's restore was the source's.
-@reversion.register(follow=["bylines", "images"], exclude=["version", "source_snapshot"])
+# Each revision records the version it saved, so an edit conflict can show the text the
+# editor opened. Restoring still moves the counter forward (workflow.article_restore).
+# The source snapshot is not the article's text but what its source last said: restoring
+# an old text must not make the importer think an editor's restore was the source's.
+@reversion.register(follow=["bylines", "images"], exclude=["source_snapshot"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -372,3 +373,50 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.article_id}: {Truncator(self.text).chars(60)}"
+
+
+class EditingSession(models.Model):
+    """Someone has an article's change form open: what other editors are told (presence).
+
+    The form pings every few seconds; a session not seen for PRESENCE_WINDOW is over.
+    One row per (user, article), however many tabs: people, not tabs, are what matter.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="editing_sessions"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="editing_sessions")
+    version_opened = models.PositiveIntegerField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="editing_session_unique_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} editing {self.article_id}"
+
+
+class ArticleDraftAutosave(models.Model):
+    """An editor's unsaved input in an article's form, kept for after a closed tab or a crash.
+
+    Never applied to the article by the server: the editor chooses to restore it into the
+    form and then saves as usual, through the same conflict check as any other save.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="article_autosaves"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="autosaves")
+    data = models.JSONField(help_text="Field name → the text as typed (headline, dek, body…).")
+    version_opened = models.PositiveIntegerField()
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="autosave_unique_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user}'s unsaved edits of {self.article_id}"

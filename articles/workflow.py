@@ -21,9 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import editorial_log, system_user
+from entities.services import is_desk_credit, person_for_byline
 from pagecache.generation import bump_on_commit
 
-from .models import Article, Correction, Section
+from .models import Article, ArticleDraftAutosave, Byline, Correction, Section
 from .sanitize import html_to_text, sanitize_html
 from .signals import article_published
 
@@ -104,7 +105,10 @@ def article_save(
     """Create or update an article as edited in a form; refuses to overwrite newer work.
 
     ``expected_version`` is the version the editor opened. The row is locked while
-    we compare, so two simultaneous saves cannot both win.
+    we compare, so two simultaneous saves cannot both win. Every save moves the version
+    on, including the admin's saves that change only inlines (bylines, images,
+    mentions, corrections): the admin calls this for every submitted form, so a later
+    save based on the older version is refused.
     """
     _require(can_edit(by, article), "You may not edit this article.")
     creating = article.pk is None
@@ -129,6 +133,9 @@ def article_save(
         target=article,
         payload={"before": before, "after": _snapshot(article, changed_fields)},
     )
+    if not creating:
+        # What the editor had typed is now the article: nothing left to offer back.
+        ArticleDraftAutosave.objects.filter(article=article, user=by).delete()
     _announce_if_public(article)
     return article
 
@@ -326,12 +333,25 @@ def articles_set_section(*, articles, section: Section, by) -> int:
     return changed
 
 
+def check_takes_corrections(article: Article) -> Article:
+    """Corrections and updates amend what readers saw, so only a published article
+    takes them; a draft is simply edited. The article form checks this in its
+    correction inline before anything is saved."""
+    if article.status != Status.PUBLISHED:
+        raise ValidationError(
+            {
+                "text": "Only published articles take corrections and updates. "
+                "This article is not published: edit its text instead, or publish it first."
+            }
+        )
+    return article
+
+
 @transaction.atomic
 def correction_append(*, article: Article, text: str, by, kind=Correction.Kind.CORRECTION):
     """A dated, public note on a published article. Corrections are never edited away."""
     _require(by.has_perm("articles.add_correction"), "Only editors can add corrections.")
-    if article.status != Status.PUBLISHED:
-        raise ValidationError({"text": "Only published articles take corrections."})
+    check_takes_corrections(article)
     correction = Correction(article=article, text=text.strip(), kind=kind, author=by)
     correction.full_clean()
     correction.save()
@@ -342,3 +362,56 @@ def correction_append(*, article: Article, text: str, by, kind=Correction.Kind.C
     )
     _announce_if_public(article)
     return correction
+
+
+# Bylines and images, as edited in the article form's inlines. What was there before
+# and after is logged, so "who took Ana's name off this story?" has an answer.
+_ATTACHMENT_FIELDS = {
+    "byline": ("position", "name", "person_id", "role"),
+    "articleimage": ("position", "image_id", "caption", "credit", "source_url"),
+}
+_ATTACHMENT_ACTIONS = {"byline": "article.bylines", "articleimage": "article.images"}
+
+
+@transaction.atomic
+def article_attachments_save(*, article: Article, saved, deleted, by) -> bool:
+    """Save and delete one kind of an article's rows (bylines or images) and log the change.
+
+    ``saved`` and ``deleted`` are Byline or ArticleImage instances of ``article``, as
+    the article form's inline produced and validated them. A byline naming no person
+    gets one from its name, unless it is a desk credit. Returns whether anything changed.
+    """
+    _require(can_edit(by, article), "You may not edit this article.")
+    rows = [*saved, *deleted]
+    if not rows:
+        return False
+    model = type(rows[0])
+    kind = model._meta.model_name
+    fields = _ATTACHMENT_FIELDS[kind]
+
+    def state():
+        values = model.objects.filter(article=article).order_by("position", "pk")
+        return [dict(zip(fields, row, strict=True)) for row in values.values_list(*fields)]
+
+    before = state()
+    for instance in deleted:
+        instance.delete()
+    for instance in saved:
+        instance.article = article
+        if kind == "byline" and instance.person_id is None:
+            if is_desk_credit(instance.name):
+                instance.role = Byline.Role.DESK  # "Reuters" is a desk, never a person
+            if instance.role != Byline.Role.DESK:
+                instance.person = person_for_byline(name=instance.name)
+        instance.save()
+    after = state()
+    if before == after:
+        return False
+    bump_on_commit()  # the public article page shows bylines and images
+    editorial_log(
+        actor=by,
+        action=_ATTACHMENT_ACTIONS[kind],
+        target=article,
+        payload={"before": before, "after": after},
+    )
+    return True

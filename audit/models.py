@@ -2,7 +2,9 @@
 
 Readers and lawyers ask who changed a headline; moderators ask who banned whom. The
 service that makes a change writes the entry in the same transaction, so no caller
-can skip it. This app imports no other app of ours: every other app may use it.
+can skip it. Like every app, it grants its permissions to the roles through
+accounts.roles (apps.py); otherwise it imports no other app of ours, and every other
+app may use it.
 """
 
 from django.conf import settings
@@ -30,6 +32,11 @@ class EditorialLogEntry(models.Model):
         indexes = [
             models.Index(fields=["target_type", "target_id", "-created_at"], name="audit_target"),
             models.Index(fields=["action", "-created_at"], name="audit_action"),
+        ]
+        # The log has two readerships: see audit.roles and audit.selectors.
+        permissions = [
+            ("view_editorial_entries", "Can read editorial entries of the log"),
+            ("view_moderation_entries", "Can read moderation entries of the log"),
         ]
 
     def __str__(self):

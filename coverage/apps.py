@@ -6,9 +6,13 @@ class CoverageConfig(AppConfig):
     verbose_name = "Related coverage"
 
     def ready(self):
+        from accounts.roles import grant_on_post_migrate
         from entities.signals import mentions_changed, mentions_suggested
 
+        from .roles import GRANTS
         from .tasks import cluster_article
+
+        grant_on_post_migrate(self, GRANTS)
 
         def enqueue_clustering(sender, article_id, **kwargs):
             cluster_article.enqueue(article_id=article_id)

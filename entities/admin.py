@@ -29,7 +29,9 @@ from .models import (
     SlugRedirect,
 )
 from .services import (
+    MERGE_PERMISSION,
     MODEL_BY_KIND,
+    UNDO_PERMISSION,
     alias_add,
     alias_version_bump,
     ambiguous_mention_reject,
@@ -77,7 +79,10 @@ class EntityAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         alias_version_bump()
 
-    @admin.action(description="Merge selected into one…", permissions=["delete"])
+    def has_merge_permission(self, request):
+        return request.user.has_perm(MERGE_PERMISSION)
+
+    @admin.action(description="Merge selected into one…", permissions=["merge"])
     def merge_selected(self, request, queryset):
         """Asks which one to keep, then merges the others into it (entity_merge)."""
         entities = list(queryset.order_by("pk"))
@@ -360,7 +365,7 @@ class EntityMergeAdmin(admin.ModelAdmin):
         return False
 
     def has_undo_permission(self, request):
-        return any(request.user.has_perm(f"entities.add_{kind}") for kind in MODEL_BY_KIND)
+        return request.user.has_perm(UNDO_PERMISSION)
 
     @admin.action(description="Undo selected merges", permissions=["undo"])
     def undo_selected(self, request, queryset):

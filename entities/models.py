@@ -63,6 +63,15 @@ class Entity(models.Model):
     class Meta:
         abstract = True
         ordering = ["name"]
+        # A Wikidata item names one real entity: two rows with one ID are duplicates.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wikidata_id"],
+                condition=~Q(wikidata_id=""),
+                name="%(class)s_unique_wikidata_id",
+                violation_error_message="Another entry already has this Wikidata ID.",
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -137,11 +146,12 @@ class Event(Entity):
 
     class Meta(Entity.Meta):
         constraints = [
+            *Entity.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=False, end_date__gte=models.F("start_date")),
                 name="event_end_after_start",
-            )
+            ),
         ]
 
 
@@ -365,6 +375,10 @@ class EntityMerge(models.Model):
 
     class Meta:
         ordering = ["-merged_at", "-pk"]
+        permissions = [
+            ("merge_entity", "Can merge duplicate people, places and events"),
+            ("undo_entitymerge", "Can undo a merge"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.duplicate_name} (#{self.duplicate_id}) → #{self.kept_id}"

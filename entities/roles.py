@@ -1,7 +1,9 @@
 """What each role may do with people, places and events (see accounts.roles).
 
 Reporters create people on the fly when they write bylines and review the mentions
-the matcher suggests for their articles; editors curate entities, aliases and merges.
+the matcher suggests for their articles; editors curate entities, aliases and merges
+(``merge_entity``) and undo merges (``undo_entitymerge``), which a merge's snapshot
+makes safe. Only the admin role deletes people, places and events outright.
 """
 
 _VIEW = [f"view_{m}" for m in ("person", "place", "event", "alias", "mention", "ambiguousmention")]
@@ -10,11 +12,13 @@ _CURATE = [
     for model in ("person", "place", "event", "alias")
     for action in ("add", "change")
 ]
+_MERGING = ["merge_entity", "undo_entitymerge", "view_entitymerge", "view_slugredirect"]
 GRANTS = {
     "reporter": [*_VIEW, "add_person", "add_alias", "review_mention", "change_mention"],
     "editor": [
         *_VIEW,
         *_CURATE,
+        *_MERGING,
         "delete_alias",
         "review_mention",
         "change_mention",
@@ -23,6 +27,7 @@ GRANTS = {
     "admin": [
         *_VIEW,
         *_CURATE,
+        *_MERGING,
         "delete_alias",
         "delete_person",
         "delete_place",

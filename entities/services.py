@@ -37,6 +37,8 @@ from .normalize import normalize_name
 from .signals import mentions_changed
 
 MODEL_BY_KIND: dict[str, type[Entity]] = {"person": Person, "place": Place, "event": Event}
+MERGE_PERMISSION = "entities.merge_entity"
+UNDO_PERMISSION = "entities.undo_entitymerge"
 
 
 def _article_model():
@@ -455,7 +457,7 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
         raise ValidationError({"duplicate": f"Cannot merge a {duplicate.kind} into a {kind}."})
     if keep.pk == duplicate.pk:
         raise ValidationError({"duplicate": "An entity cannot be merged into itself."})
-    _require(by, f"entities.delete_{kind}")
+    _require(by, MERGE_PERMISSION)
     model = type(keep)
     locked = {
         e.pk: e
@@ -466,6 +468,14 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
     if len(locked) != 2:
         raise ValidationError({"duplicate": "One of the entities no longer exists."})
     keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+    if keep.wikidata_id and duplicate.wikidata_id and keep.wikidata_id != duplicate.wikidata_id:
+        raise ValidationError(
+            {
+                "duplicate": f"“{keep}” is Wikidata {keep.wikidata_id} and “{duplicate}” is "
+                f"Wikidata {duplicate.wikidata_id}: two different items, so they are not "
+                "duplicates. If one ID is wrong, correct it first, then merge."
+            }
+        )
     snapshot: dict = {"duplicate": _field_values(duplicate)}
 
     # Aliases: move the duplicate's; drop those the kept entity already has.
@@ -551,6 +561,8 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
     duplicate.slug_redirects.update(**{kind: keep})
     redirect = slug_redirect_add(entity=keep, old_slug=duplicate.slug)
     snapshot["redirect_created"] = redirect.pk
+    # The kept entity takes over the duplicate's Wikidata ID; undo gives it back.
+    snapshot["wikidata_id_taken"] = bool(duplicate.wikidata_id and not keep.wikidata_id)
 
     merge = EntityMerge.objects.create(
         kind=kind,
@@ -571,9 +583,13 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
             "duplicate_slug": duplicate.slug,
             "aliases_moved": len(snapshot["aliases_moved"]),
             "mentions_moved": len(moved) + len(combined),
+            "wikidata_id_taken": duplicate.wikidata_id if snapshot["wikidata_id_taken"] else "",
         },
     )
     duplicate.delete()
+    if snapshot["wikidata_id_taken"]:  # unique: only now that the duplicate is gone
+        keep.wikidata_id = duplicate.wikidata_id
+        keep.save(update_fields=["wikidata_id"])
     alias_version_bump()
     return merge
 
@@ -587,7 +603,7 @@ def entity_merge_undo(*, merge: EntityMerge, by) -> Entity:
     """
     bump_on_commit()  # entity pages and article pages show this
     kind = merge.kind
-    _require(by, f"entities.add_{kind}")
+    _require(by, UNDO_PERMISSION)
     merge = EntityMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:
         raise ValidationError("This merge has already been undone.")
@@ -598,6 +614,9 @@ def entity_merge_undo(*, merge: EntityMerge, by) -> Entity:
     snap = merge.snapshot
 
     SlugRedirect.objects.filter(pk=snap["redirect_created"]).delete()
+    if snap.get("wikidata_id_taken") and keep.wikidata_id == snap["duplicate"]["wikidata_id"]:
+        keep.wikidata_id = ""  # back to the duplicate, which had it first
+        keep.save(update_fields=["wikidata_id"])
     duplicate = model(**snap["duplicate"])
     duplicate.save(force_insert=True)
     # Keep the original created_at (auto_now_add overwrote it on insert).

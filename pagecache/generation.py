@@ -7,6 +7,8 @@ cheap to re-render once; serving a stale correction is not acceptable. This modu
 the bottom layer: every app may import it.
 """
 
+import time
+
 from django.core.cache import caches
 from django.db import transaction
 
@@ -18,20 +20,35 @@ def cache():
     return caches[CACHE_ALIAS]
 
 
+def _fresh_generation(previous: int = 0) -> int:
+    """A number above every generation handed out before, even one this cache forgot.
+
+    Generations are clock readings (nanoseconds), not a counter from 1: a cache may drop
+    the key at any time (a file cache culls entries at random, Redis evicts under
+    memory pressure), and a counter restarting at 1 would serve pages stored under the
+    old 1 again, stale corrections included.
+    """
+    return max(time.time_ns(), previous + 1)
+
+
 def current_generation() -> int:
     value = cache().get(GENERATION_KEY)
     if value is None:
-        cache().add(GENERATION_KEY, 1, timeout=None)
-        value = cache().get(GENERATION_KEY, 1)
+        cache().add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        value = cache().get(GENERATION_KEY) or _fresh_generation()
     return value
 
 
 def bump_now() -> int:
-    try:
-        return cache().incr(GENERATION_KEY)
-    except ValueError:  # not set yet (first change after a cache flush)
-        cache().add(GENERATION_KEY, 2, timeout=None)
-        return cache().get(GENERATION_KEY, 2)
+    """Moves the generation forward, with no expiry.
+
+    Not ``cache.incr``: on the file and database caches it re-stores the key with the
+    default timeout (300 s), after which the generation would be re-created from
+    scratch. Two processes bumping at once may both write; either value is new.
+    """
+    generation = _fresh_generation(cache().get(GENERATION_KEY) or 0)
+    cache().set(GENERATION_KEY, generation, timeout=None)
+    return generation
 
 
 def bump_on_commit() -> None:

@@ -2,6 +2,7 @@
 
 import io
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.core import signing
@@ -31,25 +32,66 @@ def logged_in(client, role):
     return user
 
 
+class RenderedForm(HTMLParser):
+    """Collects what a browser would submit from the page's article form, and nothing else.
+
+    Only rendered inputs count: a field the admin forgets to render is not sent, as in a
+    browser. Submit buttons are left out (a test passes the one it "clicks").
+    """
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.data, self._in_form, self._textarea, self._select = [], False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == "article_form":
+            self._in_form = True
+        if not self._in_form or "name" not in attrs or "disabled" in attrs:
+            if tag == "option" and self._select is not None and "selected" in attrs:
+                self.data.append((self._select, attrs.get("value", "")))
+            return
+        kind = attrs.get("type", "text")
+        if tag == "input" and kind not in {"submit", "button", "file", "image", "reset"}:
+            if kind in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self.data.append((attrs["name"], attrs.get("value") or "on"))
+            else:
+                self.data.append((attrs["name"], attrs.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea = [attrs["name"], ""]
+        elif tag == "select":
+            self._select = attrs["name"]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "textarea" and self._textarea is not None:
+            name, text = self._textarea
+            self.data.append((name, text.removeprefix("\n")))  # HTML drops that newline
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
 def form_data(client, article, **changes):
-    """The change form as the browser would submit it, with ``changes`` applied."""
+    """The change form as the browser submits it (from the rendered page), ``changes`` applied."""
     response = client.get(change_url(article))
     assert response.status_code == 200
-    form = response.context["adminform"].form
-    data = {name: form[name].value() or "" for name in form.fields}
-    data["key_points"] = "\n".join(article.key_points)
-    data["tags"] = ""
-    data["version_opened"] = form["version_opened"].value()
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[f"{management.prefix}-{name}"] = management[name].value()
-        for inline_form in formset.formset.forms:
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                data[inline_form.add_prefix(name)] = "" if value is None else value
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
+    return {**rendered_form(response.text), **changes}
+
+
+def rendered_form(html) -> dict[str, list[str]]:
+    parser = RenderedForm()
+    parser.feed(html)
+    data = {}
+    for name, value in parser.data:
+        data.setdefault(name, []).append(value)
+    return data
 
 
 # --- permission matrix: the admin
@@ -112,26 +154,127 @@ def test_editor_bulk_publishes_and_sets_section(client):
 # --- edit conflicts
 
 
-def test_second_of_two_editors_saving_the_same_article_is_refused_and_keeps_their_input(
-    client,
-):
+def test_change_form_renders_the_version_it_shows_as_a_hidden_input(client):
+    logged_in(client, "editor")
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    Article.objects.filter(pk=article.pk).update(version=7)
+    response = client.get(change_url(article))
+    assert re.search(r'<input type="hidden" name="version_opened" value="7"', response.text)
+
+
+def opened_by_two_editors(**fields):
+    """An article saved once through the workflow (so its history has version 1), and two
+    editors' clients that have each opened its change form."""
     from django.test import Client
 
-    article = ArticleFactory(status=Article.Status.DRAFT, headline="Original headline")
+    from articles import workflow
+
+    author = UserFactory(role="editor")
+    article = workflow.article_save(
+        article=Article(slug="storm", status=Article.Status.DRAFT, **fields), by=author
+    )
     first, second = Client(), Client()
     logged_in(first, "editor")
     logged_in(second, "editor")
+    return article, first, second
+
+
+def test_second_of_two_editors_saving_the_same_article_is_refused_and_keeps_their_input():
+    article, first, second = opened_by_two_editors(headline="Original headline", dek="Original dek")
     first_data = form_data(first, article, headline="First editor's headline")
-    second_data = form_data(second, article, headline="Second editor's headline")
+    second_data = form_data(second, article, dek="Second editor's dek")
 
     assert first.post(change_url(article), first_data).status_code == 302
     response = second.post(change_url(article), second_data)
 
     assert response.status_code == 200
-    assert Article.objects.get(pk=article.pk).headline == "First editor's headline"
+    saved = Article.objects.get(pk=article.pk)
+    assert (saved.headline, saved.dek) == ("First editor's headline", "Original dek")
     assert "Someone else saved this article" in response.text
-    assert "First editor&#x27;s headline" in response.text  # what they changed
-    assert 'value="Second editor&#x27;s headline"' in response.text  # their input kept
+    conflict = response.context["adminform"].form.conflict
+    headline = next(row for row in conflict.rows if row.label == "Headline")
+    assert (headline.opened, headline.current, headline.mine) == (
+        "Original headline",
+        "First editor's headline",
+        "Original headline",
+    )
+    dek = next(row for row in conflict.rows if row.label == "Dek")
+    assert (dek.opened, dek.current, dek.mine) == (
+        "Original dek",
+        "Original dek",
+        "Second editor's dek",
+    )
+    assert "First editor&#x27;s headline" in response.text  # the table, escaped
+    assert rendered_form(response.text)["dek"] == ["Second editor's dek"]  # input kept
+
+
+def test_an_article_without_history_still_refuses_the_stale_save_and_says_so(client):
+    from django.test import Client
+
+    article = ArticleFactory(status=Article.Status.DRAFT, headline="Imported")  # no revision
+    first, second = Client(), Client()
+    logged_in(first, "editor")
+    logged_in(second, "editor")
+    second_data = form_data(second, article, headline="Mine")
+    first.post(change_url(article), form_data(first, article, headline="Theirs"))
+
+    response = second.post(change_url(article), second_data)
+
+    assert Article.objects.get(pk=article.pk).headline == "Theirs"
+    assert "The history has no copy of version 1" in response.text
+    headline = response.context["adminform"].form.conflict.rows[0]
+    assert (headline.opened, headline.current, headline.mine) == (None, "Theirs", "Mine")
+
+
+def test_the_comparison_shows_markup_in_headlines_as_text():
+    article, first, second = opened_by_two_editors(headline="<i>Storm</i>", dek="Winds")
+    second_data = form_data(second, article, dek="<script>alert(1)</script>")
+    first.post(change_url(article), form_data(first, article, headline="<b>Storm</b>"))
+    response = second.post(change_url(article), second_data)
+    table = response.text.split('class="edit-conflict-table"')[1].split("</table>")[0]
+    assert "&lt;i&gt;Storm&lt;/i&gt;" in table
+    assert "&lt;b&gt;Storm&lt;/b&gt;" in table
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in table
+    assert "<script>" not in table and "<b>" not in table
+
+
+def test_after_seeing_the_comparison_the_editors_next_save_is_their_merge():
+    article, first, second = opened_by_two_editors(headline="Original", dek="Original dek")
+    second_data = form_data(second, article, dek="Mine")
+    first.post(change_url(article), form_data(first, article, headline="Theirs"))
+    refused = second.post(change_url(article), second_data)
+    assert refused.status_code == 200
+    merged = {**rendered_form(refused.text), "headline": "Theirs"}
+    assert merged["dek"] == ["Mine"]
+
+    assert second.post(change_url(article), merged).status_code == 302
+    saved = Article.objects.get(pk=article.pk)
+    assert (saved.headline, saved.dek, saved.version) == ("Theirs", "Mine", 3)
+
+
+def test_a_change_to_bylines_alone_refuses_a_later_save_of_the_older_version():
+    article, first, second = opened_by_two_editors(headline="Storm", dek="Winds")
+    first_data = form_data(first, article)
+    second_data = form_data(second, article, headline="Storm warning")
+    first_data.update(
+        {
+            "bylines-TOTAL_FORMS": "1",
+            "bylines-0-position": "0",
+            "bylines-0-name": "Ana Lima",
+            "bylines-0-role": "author",
+        }
+    )
+    assert first.post(change_url(article), first_data).status_code == 302
+    assert Article.objects.get(pk=article.pk).version == 2
+
+    response = second.post(change_url(article), second_data)
+
+    assert response.status_code == 200
+    assert Article.objects.get(pk=article.pk).headline == "Storm"
+    bylines = next(
+        r for r in response.context["adminform"].form.conflict.rows if r.label == "Bylines"
+    )
+    assert (bylines.opened, bylines.current) == ("", "Ana Lima")
 
 
 def test_editor_publishes_from_the_change_form(client):

@@ -7,7 +7,8 @@ from entities.roles import GRANTS
 
 
 def grant(apps, schema_editor):
-    grant_permissions(apps, GRANTS, "entities")
+    # Merge permissions come with 0006; post_migrate grants them after it.
+    grant_permissions(apps, GRANTS, "entities", known_only=True)
 
 
 def revoke(apps, schema_editor):

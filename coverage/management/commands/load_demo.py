@@ -69,30 +69,29 @@ class Command(BaseCommand):
             raise CommandError("Some seed articles failed to import")
 
     def demo_editor(self):
-        """The editor who approves the seeds; it can log in only in DEBUG (see below)."""
-        return self.demo_account(DEMO_EDITOR, "editor")
+        """The editor who approves the seeds. Outside DEBUG it gets no usable password."""
+        if settings.DEBUG:
+            from accounts.services import staff_account_ensure
 
-    def demo_account(self, username: str, role: str):
+            return staff_account_ensure(username=DEMO_EDITOR, role="editor", password=DEMO_PASSWORD)
         from django.contrib.auth.models import Group
 
-        User = get_user_model()
-        user, created = User.objects.get_or_create(
-            username=username, defaults={"is_staff": True, "email": f"{username}@example.com"}
+        user, created = get_user_model().objects.get_or_create(
+            username=DEMO_EDITOR, defaults={"is_staff": True, "email": f"{DEMO_EDITOR}@example.com"}
         )
         if created:
-            if settings.DEBUG:
-                user.set_password(DEMO_PASSWORD)
-            else:
-                user.set_unusable_password()
-            user.save()
-        user.groups.add(Group.objects.get(name=role))
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name="editor"))
         return user
 
     def ensure_demo_accounts(self):
         """Demo accounts in their roles: an editor and a comment moderator."""
+        from accounts.services import staff_account_ensure
+
         for username, role in ((DEMO_EDITOR, "editor"), (DEMO_MODERATOR, "moderator")):
-            user = self.demo_account(username, role)
-            if not user.has_usable_password():
+            user = staff_account_ensure(username=username, role=role, password=DEMO_PASSWORD)
+            if not user.has_usable_password():  # made by a non-DEBUG load_demo
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
         self.stdout.write(

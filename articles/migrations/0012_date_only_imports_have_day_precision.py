@@ -23,9 +23,9 @@ def mark_date_only(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0010_article_published_at_precision_source_snapshot")]
+    dependencies = [("articles", "0011_article_published_at_precision_source_snapshot")]
 
     operations = [
-        # Reverse: the column goes away with 0010's reverse; nothing to undo here.
+        # Reverse: the column goes away with 0011's reverse; nothing to undo here.
         migrations.RunPython(mark_date_only, migrations.RunPython.noop),
     ]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0009_search_vector_inline_statistics"),
+        ("articles", "0010_editing_session_and_autosave"),
     ]
 
     operations = [
