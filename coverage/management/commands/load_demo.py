@@ -64,7 +64,7 @@ class Command(BaseCommand):
             article_cluster(article=article)
         stories_retitle()
         if settings.DEBUG:
-            self.ensure_demo_accounts()
+            self.ensure_demo_editor()
         if report.failures:
             raise CommandError("Some seed articles failed to import")
 
@@ -85,7 +85,7 @@ class Command(BaseCommand):
         user.groups.add(Group.objects.get(name="editor"))
         return user
 
-    def ensure_demo_accounts(self):
+    def ensure_demo_editor(self):
         """Demo accounts in their roles: an editor and a comment moderator."""
         from accounts.services import staff_account_ensure
 
