@@ -274,3 +274,36 @@ def test_a_failed_item_leaves_no_outlet_and_no_outlet_page_behind(tmp_path, clie
     assert list(created.values_list("target_id", "actor")) == [(str(gazette.pk), system_user().pk)]
     page = reverse("sources:outlet_detail", kwargs={"slug": "brand-new-herald"})
     assert client.get(page).status_code == 404
+
+
+def test_the_import_run_page_lists_each_kept_field_with_a_link_to_its_article(client, editor):
+    from sources.models import ImportRun
+
+    admin = SourcesUserFactory(username="chief", is_superuser=True)
+    article = Article.objects.create(headline="Bridge opening delayed", slug="bridge")
+    run = ImportRun.objects.create(
+        created_by=admin,
+        status=ImportRun.Status.SUCCEEDED,
+        kept=[{"article_id": article.pk, "headline": article.headline, "field": "dek"}],
+    )
+    client.force_login(admin)
+    page = client.get(reverse("admin:sources_importrun_change", args=[run.pk])).content.decode()
+    assert "Kept the editor" in page
+    link = reverse("admin:articles_article_change", args=[article.pk])
+    assert f'<a href="{link}">Bridge opening delayed</a></td><td>dek</td>' in page
+
+
+def test_an_article_imported_before_snapshots_keeps_what_an_editor_saved_since(
+    tmp_path, editor, gazette
+):
+    """No snapshot and a version above 1: an editor saved it, so their fields stay."""
+    path = write_jsonl(tmp_path / "a.jsonl", [jsonl_record(1, dek="Old dek.")])
+    run_import(path)
+    article = edit(Article.objects.get(), by=editor, dek="An editor's dek.")
+    Article.objects.filter(pk=article.pk).update(source_snapshot={})
+
+    write_jsonl(path, [jsonl_record(1, dek="New dek.")])
+    out, _err, _error = run_import(path)
+
+    assert Article.objects.get(pk=article.pk).dek == "An editor's dek."
+    assert "kept the editor's dek" in out
