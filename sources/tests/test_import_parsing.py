@@ -275,3 +275,20 @@ def test_a_date_only_article_card_keeps_its_date_alone(client):
     )
     page = client.get(article.outlet.get_absolute_url()).content.decode()
     assert '<time datetime="2025-05-06">6 May 2025</time>' in page
+
+
+@pytest.mark.parametrize("name", ["Desk Report", "Reuters", "PTI"])
+def test_a_desk_credit_typed_into_the_admins_byline_inline_stays_a_desk(name):
+    """The admin's byline inline saves through article_attachments_save."""
+    from accounts.tests.factories import UserFactory
+    from articles import workflow
+    from articles.tests.factories import ArticleFactory
+
+    article = ArticleFactory()
+    byline = Byline(article=article, position=1, name=name, role=Byline.Role.AUTHOR)
+    workflow.article_attachments_save(
+        article=article, saved=[byline], deleted=[], by=UserFactory(role="editor")
+    )
+    byline = article.bylines.get(name=name)
+    assert (byline.role, byline.person) == (Byline.Role.DESK, None)
+    assert Person.objects.count() == 0
