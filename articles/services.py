@@ -162,8 +162,8 @@ def _article_source_view(article: Article) -> dict:
     return view
 
 
-def _merge_from_source(article: Article, source: dict) -> tuple[list[str], list[str]]:
-    """Which fields follow the source, and which keep an editor's version.
+def _merge_from_source(article: Article, source: dict) -> tuple[list[str], list[str], dict]:
+    """Which fields follow the source, which keep an editor's version, and the current values.
 
     A field that differs from what the source now says follows the source only when
     its current value is still what the source last said (nobody changed it since).
@@ -183,7 +183,7 @@ def _merge_from_source(article: Article, source: dict) -> tuple[list[str], list[
             follow.append(name)
         elif name not in _REVIEW_FIELDS:
             kept.append(name)
-    return follow, kept
+    return follow, kept, current
 
 
 @transaction.atomic
@@ -252,14 +252,14 @@ def articles_upsert_imported(
             results.append(ImportedArticleResult(article, "created"))
             to_create.append((article, item))
             continue
-        follow, kept = _merge_from_source(article, source)
+        follow, kept, current = _merge_from_source(article, source)
         if not follow:
             if article.source_snapshot != source:
                 article.source_snapshot = source
                 snapshot_only.append(article)
             results.append(ImportedArticleResult(article, "unchanged", kept=kept))
             continue
-        before = {name: _article_source_view(article)[name] for name in follow}
+        before = {name: current[name] for name in follow}
         for name in follow:
             if name in ("bylines", "images"):
                 continue
