@@ -64,10 +64,10 @@ _I = re.IGNORECASE
 # WordPress mobile themes print the favicon's alt text: "Site icon The Nation Express".
 _SITE_ICON = re.compile(r"^site icon\s+(?P<outlet>\S.*)$", _I)
 
-# Masthead lines such as "Modern Tokyo Times": a few capitalised words ending in a word
-# newspapers are named with.
+# Masthead lines such as "Modern Tokyo Times" or "Österreich Today": a few capitalised
+# words (in any script; see ``_is_masthead``) ending in a word newspapers are named with.
 _MASTHEAD = re.compile(
-    r"^(?:The\s+)?(?:[A-Z][\w’'&.-]*\s+){0,4}"
+    r"^(?:The\s+)?(?:[^\W\d_][\w’'&.-]*\s+){0,4}"
     r"(?:Times|News|Post|Express|Herald|Tribune|Journal|Gazette|Chronicle|Telegraph|"
     r"Observer|Guardian|Standard|Mail|Monitor|Dispatch|Daily|Today|Insider|Review)$"
 )
@@ -306,7 +306,7 @@ def _parse_header(lines: list[str], record: ArticleRecord) -> int:
         elif (credit := _credit(following)) is not None and not _is_sentence(line):
             record.images.append(ImageRecord(caption=line, credit=credit))
             i += 1
-        elif not record.outlet_name and _MASTHEAD.match(line):
+        elif not record.outlet_name and _is_masthead(line):
             record.outlet_name = line
         elif bylines := _bylines(line, bare_allowed=bool(record.headline)):
             record.bylines = record.bylines or bylines
@@ -484,6 +484,10 @@ def _bylines(line: str, *, bare_allowed: bool) -> list[BylineRecord]:
     if not names or not all(_is_person_name(name) for name in names):
         return []
     return [BylineRecord(name) for name in names]
+
+
+def _is_masthead(line: str) -> bool:
+    return bool(_MASTHEAD.match(line)) and all(word[0].isupper() for word in line.split())
 
 
 def _is_person_name(name: str) -> bool:

@@ -112,6 +112,11 @@ def test_an_all_capitals_label_is_still_not_a_byline():
     assert record.bylines == []
 
 
+def test_a_masthead_starting_with_an_accented_capital_names_the_outlet():
+    text = ARTICLE.replace("Site icon Example Chronicle", "Österreich Today")
+    assert parse_seed_text(text, source="x").outlet_name == "Österreich Today"
+
+
 def test_accented_bylines_become_people_with_plain_slugs(tmp_path, chronicle):
     (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
     run_import(tmp_path / "a.txt")
