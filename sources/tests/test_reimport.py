@@ -307,3 +307,18 @@ def test_an_article_imported_before_snapshots_keeps_what_an_editor_saved_since(
 
     assert Article.objects.get(pk=article.pk).dek == "An editor's dek."
     assert "kept the editor's dek" in out
+
+
+def test_among_the_seeds_only_those_missing_a_headline_outlet_or_date_are_flagged():
+    """The flag used to be on every seed (any note set it), so it singled nothing out."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed directory {SEEDS} is absent")
+    run_import(SEEDS)
+    articles = list(Article.objects.all())
+    flagged = {
+        a.pk
+        for a in articles
+        if a.is_headline_provisional or a.outlet_id is None or a.published_at is None
+    }
+    assert {a.pk for a in articles if a.needs_review} == flagged
+    assert 0 < len(flagged) < len(articles)
