@@ -102,7 +102,7 @@ class Command(BaseCommand):
         )
         if report.kept:
             self.stdout.write(
-                f"Kept the editor's version of {len(report.kept)} field(s) the source changed:"
+                f"Kept the editor's version of {len(report.kept)} field(s) where the source says otherwise:"
             )
 
 
