@@ -102,7 +102,8 @@ class Command(BaseCommand):
         )
         if report.kept:
             self.stdout.write(
-                f"Kept the editor's version of {len(report.kept)} field(s) where the source says otherwise:"
+                f"Kept the editor's version of {len(report.kept)} field(s) "
+                "where the source says otherwise:"
             )
 
 
