@@ -52,7 +52,7 @@ def seed_demo(db):
     """The five seed articles imported and clustered, as `make run` shows them."""
     if not settings.SEEDS_DIR.is_dir():
         pytest.skip(f"seed directory {settings.SEEDS_DIR} is absent")
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--seeds-only", stdout=io.StringIO())
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -61,6 +61,12 @@ def pytest_terminal_summary(terminalreporter):
     for outcome in ("passed", "failed", "error", "skipped"):
         reports = terminalreporter.stats.get(outcome, [])
         counts[outcome] = sum(1 for r in reports if "browser" in getattr(r, "keywords", {}))
+    # The validity counts (tests/test_validity_corpus.py), printed with or without -s.
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "validity" and report.when == "call":
+                    terminalreporter.write_line(f"validity ({outcome}): {value}")
     terminalreporter.write_line(
         "browser tests (Chromium): "
         + ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n or outcome == "passed")

@@ -9,6 +9,7 @@ from taggit.models import Tag
 from .models import Article, Section
 
 FEED_SIZE = 30
+SITE_DESK = "Newsroom"  # the author of record for an article with no byline and no outlet
 
 
 class LatestArticlesFeed(Feed):
@@ -22,7 +23,11 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        return self.articles(obj).for_listing().latest_first()[:FEED_SIZE]
+        # Undated articles stay out: Atom needs a date per entry, and the import time
+        # would be an invented one.
+        return (
+            self.articles(obj).exclude(published_at=None).for_listing().latest_first()[:FEED_SIZE]
+        )
 
     def item_title(self, item):
         return item.headline
@@ -31,13 +36,15 @@ class LatestArticlesFeed(Feed):
         return item.dek or item.body_text[:400]
 
     def item_pubdate(self, item):
-        return item.published_at or item.created_at
+        return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.last_changed_at
 
     def item_author_name(self, item):
-        return ", ".join(b.name for b in item.bylines.all()) or None
+        """Atom (RFC 4287) needs an author: the bylines, else the outlet, else our desk."""
+        bylines = ", ".join(b.name for b in item.bylines.all())
+        return bylines or (item.outlet.name if item.outlet else SITE_DESK)
 
     def item_categories(self, item):
         return [item.section.name] if item.section else []
@@ -127,7 +134,7 @@ class EntityFeed(LatestArticlesFeed):
         return entity_articles(entity=obj)
 
     def items(self, obj=None):
-        return self.articles(obj)[:FEED_SIZE]
+        return self.articles(obj).exclude(published_at=None)[:FEED_SIZE]
 
 
 class EntityAtomFeed(EntityFeed):

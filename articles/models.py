@@ -208,13 +208,24 @@ class Article(models.Model):
         return self.published_at_precision != self.Precision.DAY
 
     @property
+    def last_changed_at_machine(self) -> str:
+        """``last_changed_at`` for meta tags and JSON-LD: when it is a date-only
+        publication date, the date alone (no invented midnight)."""
+        from .templatetags.dates import isodatetime_string
+
+        if self.was_updated_after_publication:
+            return isodatetime_string(self.last_changed_at)
+        return isodatetime_string(self.last_changed_at, self.published_at_precision)
+
+    @property
     def published_at_machine(self) -> str:
-        """``published_at`` for ``<time datetime>`` and feeds: a date alone stays a date."""
-        if self.published_at is None:
-            return ""
-        if not self.is_published_time_known:
-            return self.published_at.date().isoformat()
-        return self.published_at.isoformat()
+        """``published_at`` for JSON-LD and the like: a date alone stays a date.
+
+        Templates use ``|isodatetime:article.published_at_precision``, the same string.
+        """
+        from .templatetags.dates import isodatetime_string
+
+        return isodatetime_string(self.published_at, self.published_at_precision)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -228,6 +239,18 @@ class Article(models.Model):
         if not self.first_published_at:
             return False
         return self.updated_at - self.first_published_at > dt.timedelta(minutes=10)
+
+    @property
+    def last_changed_at(self):
+        """When readers' version last changed: an editorial update after publication, else
+        the publication date; None for an undated article never edited here.
+
+        Not ``updated_at``: an import (or re-import) touches that, and an article from May
+        2025 imported today has not changed today. Sitemaps, feeds and JSON-LD use this.
+        """
+        if self.was_updated_after_publication:
+            return self.updated_at
+        return self.published_at
 
     @property
     def body_html(self):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from .models import Article
 
 PUBLISHER = {"name": "Newsroom", "logo": "img/logo.png"}
+SITE_IMAGE = "img/share.png"  # 1200×630: the image of last resort for sharing and NewsArticle
 
 
 def article_jsonld(*, article: Article, request) -> list[dict]:
@@ -19,19 +20,20 @@ def article_jsonld(*, article: Article, request) -> list[dict]:
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "headline": article.headline[:110],
-        # Undated imports: the time the page went up here, not a guessed source date.
-        # A date-only source stays a date (schema.org allows it): no invented time.
-        "datePublished": article.published_at_machine
-        or (article.first_published_at or article.created_at).isoformat(),
-        "dateModified": article.updated_at.isoformat(),
-        "author": [_author(byline, absolute) for byline in article.bylines.all()],
+        "author": [_author(byline, article, absolute) for byline in article.bylines.all()]
+        or [_outlet_as_author(article, absolute)],
         "publisher": _publisher(article, absolute),
+        "image": article_image_urls(article=article, absolute=absolute),
     }
+    # Dates only as the source gave them: an undated import has neither (both optional);
+    # the import time would be an invented date.
+    if article.published_at:
+        # A date-only source stays a date (schema.org allows it): no invented midnight.
+        data["datePublished"] = article.published_at_machine
+    if article.last_changed_at:
+        data["dateModified"] = article.last_changed_at_machine
     if article.dek:
         data["description"] = article.dek
-    images = [p.image for p in article.images.all() if p.image]
-    if images:
-        data["image"] = [absolute(image.file.url) for image in images]
     if article.section:
         data["articleSection"] = article.section.name
     keywords = [tag.name for tag in article.tags.all()]
@@ -42,14 +44,34 @@ def article_jsonld(*, article: Article, request) -> list[dict]:
     return [data, _breadcrumbs(article, absolute)]
 
 
-def _author(byline, absolute) -> dict:
+def article_image_urls(*, article: Article, absolute) -> list[str]:
+    """The article's images, else its outlet's logo, else the site's image: never none."""
+    images = [p.image for p in article.images.all() if p.image]
+    if images:
+        return [absolute(image.file.url) for image in images]
+    if article.outlet and article.outlet.logo:
+        return [absolute(article.outlet.logo.url)]
+    return [absolute(static(SITE_IMAGE))]
+
+
+def _author(byline, article: Article, absolute) -> dict:
     if byline.person_id:
         return {
             "@type": "Person",
             "name": byline.name,
             "url": absolute(byline.person.get_absolute_url()),
         }
-    return {"@type": "Organization", "name": byline.name}
+    # A desk credit ("Desk Report") speaks for the outlet: its page here is the URL.
+    return {"@type": "Organization", "name": byline.name, "url": _outlet_url(article, absolute)}
+
+
+def _outlet_as_author(article: Article, absolute) -> dict:
+    name = article.outlet.name if article.outlet else PUBLISHER["name"]
+    return {"@type": "Organization", "name": name, "url": _outlet_url(article, absolute)}
+
+
+def _outlet_url(article: Article, absolute) -> str:
+    return absolute(article.outlet.get_absolute_url() if article.outlet else "/")
 
 
 def _publisher(article: Article, absolute) -> dict:

@@ -281,8 +281,9 @@ class CommenterView(ModeratorRequiredMixin, View):
                 target_type__model="user", target_id=str(subject.pk)
             ).select_related("actor")[:50],
             "note_form": forms.get("note_form") or NoteForm(),
-            "suspend_form": forms.get("suspend_form") or SuspendForm(),
-            "ban_form": forms.get("ban_form") or BanForm(),
+            # Both have a "reason": distinct ids, or the page repeats id_reason.
+            "suspend_form": forms.get("suspend_form") or SuspendForm(auto_id="suspend_%s"),
+            "ban_form": forms.get("ban_form") or BanForm(auto_id="ban_%s"),
         }
 
     def get_subject(self, pk):
@@ -305,13 +306,13 @@ class CommenterView(ModeratorRequiredMixin, View):
                     messages.success(request, "Note added.")
                     return redirect("comments:commenter", pk=pk)
             elif action == "ban":
-                form = forms["ban_form"] = BanForm(request.POST)
+                form = forms["ban_form"] = BanForm(request.POST, auto_id="ban_%s")
                 if form.is_valid():
                     services.commenter_ban(user=subject, by=request.user, **form.cleaned_data)
                     messages.success(request, "User banned from commenting.")
                     return redirect("comments:commenter", pk=pk)
             elif action == "suspend":
-                form = forms["suspend_form"] = SuspendForm(request.POST)
+                form = forms["suspend_form"] = SuspendForm(request.POST, auto_id="suspend_%s")
                 if form.is_valid():
                     services.commenter_suspend(
                         user=subject,

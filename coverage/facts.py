@@ -1,9 +1,13 @@
-"""What each outlet reports: figures, years, dates, quotes and names. Pure Python.
+"""What each outlet reports: figures, agreements, dates, quotes, and the people, places
+and events it names. Pure Python.
 
 The story page lines these up per outlet so a reader sees who reports what and who
 omits it ("26 killed", "Simla Agreement (1972)", "Lahore Declaration (1999)").
 Extraction is deliberately simple and literal: it finds what is written, it does not
-interpret it.
+interpret it. A number or year is only shown with the phrase it belongs to (a figure,
+a date, an agreement's own year), never alone. People, places and events are not
+read from capitalised words ("Pakistan's Deputy", "Russia Offers" are fragments): they
+come from resolved mentions (`entity_facts`), one row per entity whatever the spelling.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import fold, name_phrases
+from .text import fold
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 NUMBER_WORDS = {
@@ -25,18 +29,20 @@ CASUALTY = re.compile(
     r"(?P<what>killed|dead|died|injured|wounded|deaths))",
     re.IGNORECASE,
 )
-YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 DATE = re.compile(rf"\b(?:({MONTHS})\s+(\d{{1,2}})|(\d{{1,2}})\s+({MONTHS}))\b")
 QUOTE = re.compile(r"[“\"]([^”\"]{25,300})[”\"]")
+# The year must be the name's own: "Simla Agreement (1972)", "… Declaration of 1999",
+# "… Accord, signed in 1999", not a year later in the sentence about something else.
 INSTRUMENT = re.compile(
     r"\b((?:[A-Z][\w-]+\s+){1,3}(?:Agreement|Accord|Declaration|Treaty|Pact|Resolution))"
-    r"(?:[^.]{0,40}?\b(1[89]\d\d|20\d\d)\b)?"
 )
+# Right after the name, or it is not the name's year.
+INSTRUMENT_YEAR = re.compile(r"(?:\s*\(|,?\s+(?:of|in|from|signed\s+in)\s+)(1[89]\d\d|20\d\d)\b")
 
 
 @dataclass(frozen=True)
 class Fact:
-    kind: str  # "figure", "year", "date", "instrument", "quote", "name"
+    kind: str  # "figure", "person", "place", "event", "instrument", "date", "quote"
     key: str  # what compares equal across outlets
     label: str  # what the reader sees
 
@@ -69,10 +75,9 @@ def article_facts(*, headline: str, body: str) -> list[Fact]:
         add("figure", f"{number} {what}", f"{number} {what}")
     for match in INSTRUMENT.finditer(text):
         name = match.group(1).strip()
-        year = match.group(2)
+        own_year = INSTRUMENT_YEAR.match(text, match.end())
+        year = own_year.group(1) if own_year else None
         add("instrument", fold(name), f"{name} ({year})" if year else name)
-    for match in YEAR.finditer(text):
-        add("year", match.group(1), match.group(1))
     for match in DATE.finditer(text):
         month = match.group(1) or match.group(4)
         day = int(match.group(2) or match.group(3))
@@ -82,19 +87,24 @@ def article_facts(*, headline: str, body: str) -> list[Fact]:
         quote = " ".join(match.group(1).split())
         if len(quote.split()) >= 5:
             add("quote", fold(quote)[:80], f"“{quote[:140]}{'…' if len(quote) > 140 else ''}”")
-    for phrase in name_phrases(text):
-        if len(phrase.split()) >= 2 and not INSTRUMENT.fullmatch(phrase):
-            add("name", fold(phrase), phrase)
     return list(facts.values())
 
 
-KIND_ORDER = {"figure": 0, "instrument": 1, "date": 2, "year": 3, "name": 4, "quote": 5}
+def entity_facts(entities: list[tuple[str, int, str]]) -> list[Fact]:
+    """Facts for the people, places and events an article names: (kind, id, name) from
+    its resolved mentions. Keyed by id, so "Sergei Lavrov" and "Sergey Lavrov" are one row."""
+    return [Fact(kind, f"{kind}:{pk}", name) for kind, pk, name in entities]
+
+
+KIND_ORDER = {"figure": 0, "person": 1, "place": 2, "event": 3, "instrument": 4, "date": 5}
+KIND_ORDER["quote"] = 6
 KIND_LABEL = {
     "figure": "Casualty figures",
+    "person": "People",
+    "place": "Places",
+    "event": "Events",
     "instrument": "Agreements and treaties",
     "date": "Dates",
-    "year": "Years",
-    "name": "People, places and organisations",
     "quote": "Quotes",
 }
 
@@ -112,8 +122,8 @@ class ComparisonRow:
 
 
 def comparison_rows(per_article: list[list[Fact]], *, max_per_kind: int = 12):
-    """Rows of facts × articles. Names and quotes reported by only one outlet are left
-    out (they would swamp the table); figures, agreements, dates and years stay."""
+    """Rows of facts × articles. Quotes reported by only one outlet are left out (they
+    would swamp the table); figures, people, places, events, agreements and dates stay."""
     seen: dict[tuple[str, str], ComparisonRow] = {}
     for column, facts in enumerate(per_article):
         for fact in facts:
@@ -126,7 +136,7 @@ def comparison_rows(per_article: list[list[Fact]], *, max_per_kind: int = 12):
             row.reported_by[column] = True
             if "(" in fact.label and "(" not in row.label:
                 row.label = fact.label
-    rows = [r for r in seen.values() if r.kind not in ("name", "quote") or r.count >= 2]
+    rows = [r for r in seen.values() if r.kind != "quote" or r.count >= 2]
     rows.sort(key=lambda r: (KIND_ORDER[r.kind], -r.count, r.label))
     kept: list[ComparisonRow] = []
     per_kind: dict[str, int] = {}

@@ -30,7 +30,8 @@ class StoryFeed(LatestArticlesFeed):
         )
 
     def items(self, obj=None):
-        return self.articles(obj).for_listing().latest_first()[:FEED_SIZE]
+        articles = self.articles(obj).exclude(published_at=None)  # see LatestArticlesFeed
+        return articles.for_listing().latest_first()[:FEED_SIZE]
 
 
 class StoryAtomFeed(StoryFeed):

@@ -49,9 +49,43 @@ def story_members(*, story: Story, ids: list[int] | None = None) -> list[StoryAr
         members = members.filter(pk__in=ids)
     return list(
         members.select_related("article__outlet", "article__section").prefetch_related(
-            Prefetch("article__bylines", queryset=Byline.objects.order_by("position"))
+            Prefetch(
+                "article__bylines",
+                queryset=Byline.objects.select_related("person").order_by("position"),
+            )
         )
     )
+
+
+def _named_entities(article_ids: list[int]) -> dict[int, list[tuple[str, int, str]]]:
+    """(kind, id, name) of each person, place and event the articles name, as the
+    entity pages count them (suggested or confirmed mentions), in one query."""
+    from entities.models import Mention
+    from entities.selectors import PUBLIC_STATES
+
+    named: dict[int, list[tuple[str, int, str]]] = {}
+    rows = (
+        Mention.objects.filter(article_id__in=article_ids, state__in=PUBLIC_STATES)
+        .values_list(
+            "article_id",
+            "person_id",
+            "person__name",
+            "place_id",
+            "place__name",
+            "event_id",
+            "event__name",
+        )
+        .order_by("pk")
+    )
+    for article_id, person, person_name, place, place_name, event, event_name in rows:
+        for kind, pk, name in (
+            ("person", person, person_name),
+            ("place", place, place_name),
+            ("event", event, event_name),
+        ):
+            if pk:
+                named.setdefault(article_id, []).append((kind, pk, name))
+    return named
 
 
 def story_outline(*, story: Story) -> list[StoryArticle]:
@@ -252,9 +286,11 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
         if outlet.name not in names:
             names.append(outlet.name)
     columns = [_outlet_name(e.article) or f"Unnamed outlet ({e.article.pk})" for e in entries]
+    named = _named_entities([e.article.pk for e in entries])
     comparison = facts.comparison_rows(
         [
             facts.article_facts(headline=e.article.headline, body=e.article.body_text)
+            + facts.entity_facts(named.get(e.article.pk, []))
             for e in entries
         ]
     )

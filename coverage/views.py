@@ -1,8 +1,11 @@
 from django.shortcuts import redirect
 from django.views.generic import DetailView
 
+from entities.jsonld import jsonld_script
+
 from .models import Story
 from .selectors import story_page
+from .structured_data import story_jsonld
 
 
 class StoryDetailView(DetailView):
@@ -16,4 +19,5 @@ class StoryDetailView(DetailView):
             return redirect(self.object, permanent=True)
         context = self.get_context_data(object=self.object)
         context["page"] = story_page(story=self.object, page_number=request.GET.get("page"))
+        context["jsonld"] = jsonld_script(story_jsonld(page=context["page"], request=request))
         return self.render_to_response(context)

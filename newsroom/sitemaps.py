@@ -13,6 +13,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Section
+from coverage.models import Story
 from entities.models import Event, Person, Place
 from sources.models import Outlet
 
@@ -24,19 +25,50 @@ class ArticleSitemap(Sitemap):
     def items(self):
         return (
             Article.objects.published()
-            .only("pk", "slug", "updated_at")
+            .only(
+                "pk",
+                "slug",
+                "published_at",
+                "published_at_precision",
+                "first_published_at",
+                "updated_at",
+            )
             .order_by(Article._meta.pk.name)
         )
 
     def lastmod(self, article):
-        return article.updated_at
+        """The real last change (None, so no <lastmod>, for an undated article); a date
+        alone when that is a publication date the source gave without a time."""
+        changed = article.last_changed_at
+        if changed and not article.was_updated_after_publication:
+            if not article.is_published_time_known:
+                return changed.date()
+        return changed
+
+
+class StorySitemap(Sitemap):
+    """Stories: the page that gathers every outlet's report, dated by its newest report."""
+
+    changefreq = "hourly"
+    limit = 10_000
+
+    def items(self):
+        return (
+            Story.objects.filter(member_count__gt=0)
+            .only("pk", "slug", "last_updated_at")
+            .order_by("pk")
+        )
+
+    def lastmod(self, story):
+        return story.last_updated_at
 
 
 class SectionSitemap(Sitemap):
     changefreq = "hourly"
 
     def items(self):
-        return Section.objects.annotate(latest=Max("articles__updated_at")).order_by("slug")
+        # The newest article's publication date: imports touch updated_at, which is no change.
+        return Section.objects.annotate(latest=Max("articles__published_at")).order_by("slug")
 
     def location(self, section):
         return reverse("articles:section", args=[section.slug])
@@ -76,6 +108,7 @@ class OutletSitemap(Sitemap):
 
 SITEMAPS = {
     "articles": ArticleSitemap,
+    "stories": StorySitemap,
     "sections": SectionSitemap,
     "tags": TagSitemap,
     "people": EntitySitemap(Person),
@@ -110,15 +143,24 @@ def sitemap_section(request, section):
     return views.sitemap(request, sitemaps, section=section)
 
 
-def news_sitemap(request):
+def _recent_news():
     """Google News: articles published in the last two days, at most 1,000."""
     since = timezone.now() - dt.timedelta(days=2)
-    articles = (
+    return (
         Article.objects.published()
         .filter(published_at__gte=since)
         .only("pk", "slug", "headline", "published_at", "published_at_precision")
         .order_by("-published_at")[:1000]
     )
+
+
+def news_sitemap(request):
+    """The Google News sitemap; 404 while nothing is recent (an empty <urlset> is invalid)."""
+    from django.http import Http404
+
+    articles = list(_recent_news())
+    if not articles:
+        raise Http404("No articles from the last two days")
     return render(
         request,
         "sitemaps/news.xml",
@@ -135,8 +177,9 @@ def robots_txt(request):
         "Disallow: /preview/",
         "Disallow: /search/",
         f"Sitemap: {base}{reverse('sitemap_index')}",
-        f"Sitemap: {base}{reverse('sitemap_news')}",
     ]
+    if _recent_news().exists():  # listed only while it has entries (see news_sitemap)
+        lines.append(f"Sitemap: {base}{reverse('sitemap_news')}")
     from django.http import HttpResponse
 
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

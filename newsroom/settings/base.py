@@ -91,6 +91,9 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "comments.context_processors.moderation",
             ],
+            # `|isodatetime` for every `<time datetime>`: loaded everywhere so that a
+            # template cannot fall back to `|date:'c'` (microseconds, invalid to Nu).
+            "builtins": ["articles.templatetags.dates", "articles.templatetags.page_meta"],
         },
     },
 ]
@@ -242,6 +245,11 @@ X_FRAME_OPTIONS = "DENY"
 
 # Where the demo articles live: ../shared/seeds beside the checkout.
 SEEDS_DIR = Path(env("SEEDS_DIR", default=str(BASE_DIR.parent / "shared" / "seeds")))
+# Real articles from real outlets (JSONL, see its README): the demo's second layer and the
+# corpus the validity tests run on. Optional: both skip it, with a reason, when absent.
+COVERAGE_DATA_DIR = Path(
+    env("COVERAGE_DATA_DIR", default=str(BASE_DIR.parent / "shared" / "data" / "coverage"))
+)
 
 LOGGING = {
     "version": 1,

@@ -49,6 +49,8 @@ def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
     address = f"127.0.0.1:{free_port()}"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env |= {"NEWSROOM_PGDATA": str(data_dir), "NEWSROOM_ADDR": address}
+    # The seeds only: the coverage layer (1,600 articles, about a minute) has its own tests.
+    env["COVERAGE_DATA_DIR"] = str(tmp_path / "no-coverage-data")
     command = [sys.executable, "-m", "newsroom.localdb", "run", "--"]
     command += [sys.executable, "-m", "newsroom.supervise", "dev"]
     process = subprocess.Popen(  # noqa: S603

@@ -64,6 +64,23 @@ def test_an_end_date_before_the_start_date_is_a_field_error(client):
     assert "The end date is before the start date." in response.text
 
 
+def test_an_invalid_date_is_shown_next_to_its_field_not_as_a_blank_result(client):
+    ArticleFactory(headline="Harbour strike ends")
+    response = client.get(reverse("search:search"), {"q": "harbour", "date_from": "2025-13-45"})
+    assert response.status_code == 200
+    assert '<span class="error" role="alert">From: Enter a valid date.</span>' in response.text
+    assert "Harbour strike ends" not in response.text
+
+
+def test_an_over_long_query_is_refused_with_a_message_by_the_search_box(client):
+    response = client.get(reverse("search:search"), {"q": "harbour " * 40})
+    assert response.status_code == 200
+    assert 'aria-describedby="q-error"' in response.text
+    assert 'id="q-error" role="alert">Ensure this value has at most 200 characters' in (
+        response.text
+    )
+
+
 def test_search_page_query_count_does_not_grow_with_matches(client):
     ArticleFactory.create_batch(3, headline="Harbour ferry news")
     with CaptureQueriesContext(connection) as few:

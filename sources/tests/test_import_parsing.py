@@ -270,6 +270,17 @@ def test_the_news_sitemap_gives_a_date_only_article_its_date_alone(client):
     assert f"<news:publication_date>{today.date().isoformat()}</news:publication_date>" in page
 
 
+def test_the_article_sitemap_gives_a_date_only_article_its_date_alone(client):
+    from articles.tests.factories import ArticleFactory
+
+    ArticleFactory(
+        published_at=dt.datetime(2025, 5, 6, tzinfo=dt.UTC),
+        published_at_precision=Article.Precision.DAY,
+    )
+    page = client.get("/sitemap-articles.xml").content.decode()
+    assert "<lastmod>2025-05-06</lastmod>" in page
+
+
 def test_a_date_only_article_card_keeps_its_date_alone(client):
     from articles.tests.factories import ArticleFactory
 

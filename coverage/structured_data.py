@@ -1,0 +1,75 @@
+"""schema.org for the story page: a CollectionPage whose main entity is the list of
+NewsArticles on this page, from several publishers.
+
+Built from what the page already loaded (articles, outlets, bylines): no extra queries.
+Items carry the outlet's logo or the site's image, not each article's own image, which
+the story page does not load.
+"""
+
+from __future__ import annotations
+
+from django.templatetags.static import static
+
+from articles.structured_data import PUBLISHER, SITE_IMAGE
+from articles.templatetags.dates import isodatetime_string
+from articles.templatetags.page_meta import canonical_url
+
+
+def story_jsonld(*, page, request) -> dict:
+    absolute = request.build_absolute_uri
+    story = page.story
+    url = canonical_url(request)
+    items = [
+        {
+            "@type": "ListItem",
+            "position": position,
+            "item": _news_article(entry.article, absolute),
+        }
+        for position, entry in enumerate(page.entries, start=page.page.start_index())
+    ]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "@id": url,
+        "url": url,
+        "name": story.title,
+        "description": story.summary or f"Every outlet's coverage of “{story.title}”.",
+        "isPartOf": {"@type": "WebSite", "name": PUBLISHER["name"], "url": absolute("/")},
+        "mainEntity": {
+            "@type": "ItemList",
+            "numberOfItems": page.article_count,
+            "itemListOrder": "https://schema.org/ItemListOrderAscending",
+            "itemListElement": items,
+        },
+    }
+    if story.last_updated_at:
+        data["dateModified"] = isodatetime_string(story.last_updated_at)
+    return data
+
+
+def _news_article(article, absolute) -> dict:
+    outlet = article.outlet
+    publisher = {
+        "@type": "NewsMediaOrganization",
+        "name": outlet.name if outlet else PUBLISHER["name"],
+    }
+    outlet_url = absolute(outlet.get_absolute_url()) if outlet else absolute("/")
+    publisher["url"] = outlet_url
+    authors = [
+        {"@type": "Person", "name": b.name, "url": absolute(b.person.get_absolute_url())}
+        if b.person_id
+        else {"@type": "Organization", "name": b.name, "url": outlet_url}
+        for b in article.bylines.all()
+    ] or [{"@type": "Organization", "name": publisher["name"], "url": outlet_url}]
+    image = absolute(outlet.logo.url) if outlet and outlet.logo else absolute(static(SITE_IMAGE))
+    data = {
+        "@type": "NewsArticle",
+        "headline": article.headline[:110],
+        "url": absolute(article.get_absolute_url()),
+        "publisher": publisher,
+        "author": authors,
+        "image": [image],
+    }
+    if article.published_at:
+        data["datePublished"] = isodatetime_string(article.published_at)
+    return data
