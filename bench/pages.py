@@ -4,6 +4,7 @@
     ... bench/pages.py --articles 100000 --duration 10 --connections 16
     ... bench/pages.py --search-only --repeat 30
     ... bench/pages.py --pages story      # only the story pages (typical and largest)
+    ... bench/pages.py --pages article,story,api   # the API's article and stories beside them
 
 Uses the benchmark corpus database (`newsroom_bench`, or --database; made by
 bench/admin_changelist.py or here with --articles), production settings (DEBUG off,
@@ -11,7 +12,10 @@ gunicorn with 2 workers, whitenoise) and wrk (Debian package `wrk`) on 127.0.0.1
 Stories come from `manage.py generate_stories`, run here when the corpus has none.
 For each page: one run with the page cache off and one with it on, and a run
 against a static file served by whitenoise in the same server. The story page is
-measured twice: a typical story (about 10 articles) and the largest one.
+measured twice: a typical story (about 10 articles) and the largest one. The read
+API's article and story operations (/api/v1/articles/<id>, /api/v1/stories/<id>) are
+measured on the same article and stories ("api …" rows; the API's per-client rate
+limit is lifted for the run, its counter still kept).
 
 Then search latency in-process (the selector, as the view calls it, page 1 with
 snippets and facets): per query, the median and p95 of --repeat runs after one
@@ -61,6 +65,7 @@ def start_gunicorn(port: int, cache: bool) -> subprocess.Popen:
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
         "SECURE_HSTS_SECONDS": "0",
+        "API_RATE_PER_MINUTE": str(10**9),
         "PAGE_CACHE_ENABLED": "true" if cache else "false",
         "PAGE_CACHE_URL": f"filecache://{ROOT / 'var' / 'cache' / 'bench-pages'}",
     }
@@ -236,15 +241,18 @@ def main() -> None:
         search_latency(total, args.repeat)
 
 
-def story_pages() -> dict[str, str]:
-    """A typical story (about ten articles, the most recent such) and the largest."""
+def story_pages(*, api: bool = False) -> dict[str, str]:
+    """A typical story (about ten articles, the most recent such) and the largest; with
+    ``api``, the same stories from the read API."""
     from coverage.models import Story
 
     pages = {}
     typical = Story.objects.filter(member_count__range=(8, 12)).order_by("-last_updated_at").first()
     largest = Story.objects.order_by("-member_count", "pk").first()
     for story in (typical, largest):
-        if story:
+        if story and api:
+            pages[f"api story {story.member_count}"] = f"/api/v1/stories/{story.pk}"
+        elif story:
             pages[f"story {story.member_count}"] = story.get_absolute_url()
     return pages
 
@@ -258,13 +266,15 @@ def pages_under_load(args, total: int) -> None:
         "article": article.get_absolute_url(),
         **story_pages(),
         "search": "/search/?q=harbour",
+        "api article": f"/api/v1/articles/{article.pk}",
+        **story_pages(api=True),
     }
     if args.pages:
         kinds = tuple(args.pages.split(","))
         pages = {name: path for name, path in pages.items() if name.startswith(kinds)}
     port = free_port()
     print(f"{total:,} articles; wrk -t2 -c{args.connections} -d{args.duration}s")
-    print(f"{'page':<10} {'cache':<6} {'req/s':>9} {'p50':>9} {'p99':>9}")
+    print(f"{'page':<14} {'cache':<6} {'req/s':>9} {'p50':>9} {'p99':>9}")
     static_url = None
     for cache in (False, True):
         server = start_gunicorn(port, cache)
@@ -275,13 +285,13 @@ def pages_under_load(args, total: int) -> None:
                 rate, p50, p99 = wrk(
                     f"http://127.0.0.1:{port}{static_url}", args.duration, args.connections
                 )
-                print(f"{'static':<10} {'-':<6} {rate:>9.0f} {p50:>9} {p99:>9}", flush=True)
+                print(f"{'static':<14} {'-':<6} {rate:>9.0f} {p50:>9} {p99:>9}", flush=True)
             for name, path in pages.items():
                 rate, p50, p99 = wrk(
                     f"http://127.0.0.1:{port}{path}", args.duration, args.connections
                 )
                 print(
-                    f"{name:<10} {'on' if cache else 'off':<6} {rate:>9.0f} {p50:>9} {p99:>9}",
+                    f"{name:<14} {'on' if cache else 'off':<6} {rate:>9.0f} {p50:>9} {p99:>9}",
                     flush=True,
                 )
         finally:

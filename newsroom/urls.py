@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("entities.urls")),
     path("", include("comments.urls")),
+    path("api/v1/", include("api.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -257,3 +257,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+
+# Read API (api/, /api/v1/) ----------------------------------------------------------------
+# django-ninja serves the docs' Swagger UI from its own static files (never a CDN) when
+# "ninja" is installed. CORS is open for reading: any origin may GET the API, and only
+# under /api/. The rate limit runs before the page cache so that cached answers count
+# too; a valid API key (api.ApiKey, issued in the admin) lifts it.
+INSTALLED_APPS += ["ninja", "corsheaders", "api"]
+MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("pagecache.middleware.PageCacheMiddleware"),
+    "api.middleware.ApiRateLimitMiddleware",
+)
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "authorization", "x-api-key", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+# Requests one client address may make a minute without an API key (429 after that).
+API_RATE_PER_MINUTE = env.int("API_RATE_PER_MINUTE", default=120)

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from .views import api
+
+urlpatterns = [path("", api.urls)]
