@@ -31,7 +31,9 @@ class Section(models.Model):
 
 # Each revision records the version it saved, so an edit conflict can show the text the
 # editor opened. Restoring still moves the counter forward (workflow.article_restore).
-@reversion.register(follow=["bylines", "images"])
+# The source snapshot is not the article's text but what its source last said: restoring
+# an old text must not make the importer think an editor's restore was the source's.
+@reversion.register(follow=["bylines", "images"], exclude=["source_snapshot"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -39,6 +41,13 @@ class Article(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
+
+    class Precision(models.TextChoices):
+        """How much of ``published_at`` the source gave: a day is not midnight UTC."""
+
+        DAY = "day", "Date only"
+        MINUTE = "minute", "Date and time to the minute"
+        SECOND = "second", "Date and time to the second"
 
     headline = models.CharField(max_length=300)
     is_headline_provisional = models.BooleanField(
@@ -82,6 +91,13 @@ class Article(models.Model):
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="The publication time readers see."
     )
+    published_at_precision = models.CharField(
+        max_length=6,
+        choices=Precision.choices,
+        default=Precision.MINUTE,
+        db_default=Precision.MINUTE,  # rows written with COPY (generate_corpus) get it too
+        help_text="How precisely the source gave the date; a date-only source shows no time.",
+    )
     publish_at = models.DateTimeField(
         null=True, blank=True, help_text="When a scheduled article goes public."
     )
@@ -100,6 +116,14 @@ class Article(models.Model):
     )
     needs_review = models.BooleanField(default=False)
     review_notes = models.TextField(blank=True, help_text="What the importer could not find.")
+    source_snapshot = models.JSONField(
+        default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),
+        blank=True,
+        editable=False,
+        help_text="What the source last said, per field: a re-import only updates fields "
+        "that still hold it, so editors' changes are kept.",
+    )
     source_key = models.CharField(
         max_length=200,
         unique=True,
@@ -177,6 +201,31 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_published_time_known(self) -> bool:
+        """False when the source gave only a date: pages then show no time of day."""
+        return self.published_at_precision != self.Precision.DAY
+
+    @property
+    def last_changed_at_machine(self) -> str:
+        """``last_changed_at`` for meta tags and JSON-LD: when it is a date-only
+        publication date, the date alone (no invented midnight)."""
+        from .templatetags.dates import isodatetime_string
+
+        if self.was_updated_after_publication:
+            return isodatetime_string(self.last_changed_at)
+        return isodatetime_string(self.last_changed_at, self.published_at_precision)
+
+    @property
+    def published_at_machine(self) -> str:
+        """``published_at`` for JSON-LD and the like: a date alone stays a date.
+
+        Templates use ``|isodatetime:article.published_at_precision``, the same string.
+        """
+        from .templatetags.dates import isodatetime_string
+
+        return isodatetime_string(self.published_at, self.published_at_precision)
 
     @property
     def paragraphs(self) -> list[str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Literal
 
 import reversion
@@ -12,7 +13,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
-from entities.services import person_for_byline
+from audit.services import editorial_log_many, system_user
+from entities.services import is_desk_credit, person_for_byline
 from pagecache.generation import bump_on_commit
 
 from .models import Article, ArticleImage, Byline, Section
@@ -52,17 +54,16 @@ def article_upsert_imported(
     fields: dict,
     bylines: list[BylineInput],
     images: list[ImageInput],
+    publish: bool = False,
     actor=None,
     comment: str = "Imported",
 ) -> tuple[Article, UpsertAction]:
     """Create or update the article an importer identified by ``source_key``.
 
-    Importing the same source twice must change nothing, so the action is "unchanged"
-    when every field, byline and image already matches. Imported articles are
-    published: they are other outlets' published work, shown as coverage.
+    The one-article form of :func:`articles_upsert_imported`, with the same rules.
     """
     (result,) = articles_upsert_imported(
-        items=[ImportedArticleInput(source_key, fields, list(bylines), list(images))],
+        items=[ImportedArticleInput(source_key, fields, list(bylines), list(images), publish)],
         actor=actor,
         comment=comment,
     )
@@ -81,21 +82,108 @@ def _describe_revision(actor, comment: str) -> None:
 
 @dataclass
 class ImportedArticleInput:
-    """One article for :func:`articles_upsert_imported`: the arguments of the single upsert."""
+    """One article for :func:`articles_upsert_imported`: the arguments of the single upsert.
+
+    ``publish`` says whether a new article goes public at once (a trusted outlet, nothing
+    flagged) or waits in review; it never changes an existing article's status.
+    """
 
     source_key: str
     fields: dict
     bylines: list[BylineInput]
     images: list[ImageInput]
+    publish: bool = False
 
 
 @dataclass
 class ImportedArticleResult:
-    """What happened to one input: the article and action, or why it was refused."""
+    """What happened to one input: the article and action, or why it was refused.
+
+    ``kept`` names the fields the source changed but an editor had changed first: the
+    editor's version was kept, and the import report says so.
+    """
 
     article: Article | None
     action: UpsertAction | None
     error: ValidationError | None = None
+    kept: list[str] = field(default_factory=list)
+
+
+# Fields the source speaks for, as stored in ``Article.source_snapshot``. Bylines and
+# images count as one field each: an editor who fixes one credit owns the list.
+SOURCE_FIELDS = (
+    "headline",
+    "is_headline_provisional",
+    "dek",
+    "body",
+    "key_points",
+    "outlet",
+    "section",
+    "canonical_url",
+    "attribution",
+    "published_at",
+    "published_at_precision",
+    "needs_review",
+    "review_notes",
+    "bylines",
+    "images",
+)
+_RELATIONS = {"outlet", "section"}
+# The importer's own notes to editors: an editor who clears the flag has reviewed the
+# article, which is not a disagreement with the source worth reporting.
+_REVIEW_FIELDS = {"needs_review", "review_notes"}
+
+
+def _snapshot_value(name: str, value):
+    """A field's value in the JSON form the snapshot keeps, so both sides compare equal."""
+    if name in _RELATIONS:
+        return value.pk if value is not None else None
+    if name == "published_at":
+        return value.astimezone(dt.UTC).isoformat() if value is not None else None
+    if name == "bylines":
+        return [[b.name, str(b.role)] for b in value]
+    if name == "images":
+        return [[i.caption, i.credit, i.source_url] for i in value]
+    if name == "key_points":
+        return list(value)
+    return value
+
+
+def _article_source_view(article: Article) -> dict:
+    """The article's current values of the source's fields (bylines, images prefetched)."""
+    view = {}
+    for name in SOURCE_FIELDS:
+        if name in _RELATIONS:
+            view[name] = getattr(article, f"{name}_id")
+        elif name in ("bylines", "images"):
+            view[name] = _snapshot_value(name, getattr(article, name).all())
+        else:
+            view[name] = _snapshot_value(name, getattr(article, name))
+    return view
+
+
+def _merge_from_source(article: Article, source: dict) -> tuple[list[str], list[str], dict]:
+    """Which fields follow the source, which keep an editor's version, and the current values.
+
+    A field that differs from what the source now says follows the source only when
+    its current value is still what the source last said (nobody changed it since).
+    Otherwise someone changed it: their version is kept, and named, so the report
+    shows every place where the article and its source disagree by an editor's
+    choice. An article imported before snapshots were kept has none: if nobody has
+    saved it since (version 1) its values are the source's, otherwise every field
+    that differs from the source is the editor's.
+    """
+    current = _article_source_view(article)
+    last = article.source_snapshot or (current if article.version == 1 else {})
+    follow, kept = [], []
+    for name in SOURCE_FIELDS:
+        if current[name] == source[name]:
+            continue
+        if name in last and current[name] == last[name]:
+            follow.append(name)
+        elif name not in _REVIEW_FIELDS:
+            kept.append(name)
+    return follow, kept, current
 
 
 @transaction.atomic
@@ -104,10 +192,19 @@ def articles_upsert_imported(
 ) -> list[ImportedArticleResult]:
     """Many imported articles at once, with the same outcome as :func:`article_upsert_imported`.
 
+    Importing the same source twice changes nothing. A new article is published when
+    its input says so (``publish``) and otherwise waits in review. An existing article
+    keeps its workflow status whatever the source says, and takes from a changed
+    source only the fields no editor has changed since the last import (see
+    ``_merge_from_source``): re-imports never overwrite a person's work. Each article
+    records what its source said (``source_snapshot``) for the next comparison.
+
     Bulk imports (100k articles) cannot afford a dozen queries per article, so this
-    locks the existing rows in one query, inserts the new articles, their bylines and
-    images with ``bulk_create``, and records one revision (comment ``comment``) holding
-    a version of every created or changed article, so each keeps its history.
+    locks the existing rows (with their snapshots) in one query, inserts the new
+    articles, their bylines and images with ``bulk_create``, records one revision
+    (comment ``comment``, user ``actor``) holding a version of every created or changed
+    article, bumps each changed article's version, and writes one audit row per
+    created or changed article in one insert. ``actor`` defaults to the system user.
     Validation errors are returned per item (``error``), not raised, so the caller can
     report them and keep the rest; database errors roll the whole call back. Source
     keys must be unique within one call.
@@ -115,6 +212,7 @@ def articles_upsert_imported(
     keys = [item.source_key for item in items]
     if len(set(keys)) != len(keys):
         raise ValueError("source keys must be unique within one call")
+    actor = actor or system_user()
     existing = {
         a.source_key: a
         for a in Article.objects.select_for_update()
@@ -126,49 +224,90 @@ def articles_upsert_imported(
     }
     results: list[ImportedArticleResult] = []
     to_create: list[tuple[Article, ImportedArticleInput]] = []
-    to_update: list[tuple[Article, ImportedArticleInput]] = []
+    to_update: list[tuple[Article, ImportedArticleInput, dict]] = []
+    snapshot_only: list[Article] = []
     for item in items:
         fields = _imported_fields(item.fields)
+        # However an importer read it, "Reuters" or "Desk Report" credits a desk.
+        item.bylines = [
+            BylineInput(b.name, Byline.Role.DESK) if is_desk_credit(b.name) else b
+            for b in item.bylines
+        ]
+        source = {
+            **{name: _snapshot_value(name, fields[name]) for name in SOURCE_FIELDS[:-2]},
+            "bylines": [[b.name, str(b.role)] for b in item.bylines],
+            "images": [[i.caption, i.credit, i.source_url] for i in item.images],
+        }
         article = existing.get(item.source_key)
         if article is None:
-            article = Article(source_key=item.source_key, **fields)
-            action: UpsertAction = "created"
-        else:
-            changed = [name for name, value in fields.items() if getattr(article, name) != value]
-            old_bylines = [BylineInput(b.name, b.role) for b in article.bylines.all()]
-            old_images = [
-                ImageInput(i.caption, i.credit, i.source_url) for i in article.images.all()
-            ]
-            if not changed and old_bylines == list(item.bylines) and old_images == item.images:
-                results.append(ImportedArticleResult(article, "unchanged"))
-                continue
-            for name in changed:
-                setattr(article, name, fields[name])
-            action = "updated"
-        try:
-            # Uniqueness is the database's job here (one query per row otherwise), and
-            # the outlet and section were just looked up by the caller.
-            article.full_clean(
-                exclude=["outlet", "section"], validate_unique=False, validate_constraints=False
+            status = Article.Status.PUBLISHED if item.publish else Article.Status.IN_REVIEW
+            article = Article(
+                source_key=item.source_key, status=status, source_snapshot=source, **fields
             )
+            try:
+                _validate_imported(article)
+            except ValidationError as error:
+                results.append(ImportedArticleResult(None, None, error))
+                continue
+            results.append(ImportedArticleResult(article, "created"))
+            to_create.append((article, item))
+            continue
+        follow, kept, current = _merge_from_source(article, source)
+        if not follow:
+            if article.source_snapshot != source:
+                article.source_snapshot = source
+                snapshot_only.append(article)
+            results.append(ImportedArticleResult(article, "unchanged", kept=kept))
+            continue
+        before = {name: current[name] for name in follow}
+        for name in follow:
+            if name in ("bylines", "images"):
+                continue
+            setattr(article, name, fields[name])
+            if name == "headline":
+                article.slug = fields["slug"]
+            if name == "body":
+                article.body_text = fields["body_text"]
+        article.source_snapshot = source
+        try:
+            _validate_imported(article)
         except ValidationError as error:
             results.append(ImportedArticleResult(None, None, error))
             continue
-        results.append(ImportedArticleResult(article, action))
-        (to_create if action == "created" else to_update).append((article, item))
+        article.version += 1
+        change = {
+            "before": before,
+            "after": {name: source[name] for name in follow},
+            "kept_editors_version": kept,
+        }
+        results.append(ImportedArticleResult(article, "updated", kept=kept))
+        to_update.append((article, item, change))
 
+    for article in snapshot_only:
+        # Only what the source said moved on; the article itself is as the editor left it.
+        Article.objects.filter(pk=article.pk).update(source_snapshot=article.source_snapshot)
     if not to_create and not to_update:
         return results
     now = timezone.now()
     for article, _item in to_create:
         article.created_at = article.updated_at = now
+        if article.status == Article.Status.PUBLISHED:
+            article.first_published_at = now
     Article.objects.bulk_create([article for article, _ in to_create])
-    for article, _item in to_update:
+    for article, _item, _change in to_update:
         article.save()
-    written = to_create + to_update
-    if to_update:
-        Byline.objects.filter(article__in=[a for a, _ in to_update]).delete()
-        ArticleImage.objects.filter(article__in=[a for a, _ in to_update]).delete()
+    # Bylines and images are written for new articles, and for changed ones only when
+    # the source's list is followed (an editor's credits are never replaced).
+    credited = list(to_create)
+    credited += [(a, item) for a, item, change in to_update if "bylines" in change["after"]]
+    pictured = list(to_create)
+    pictured += [(a, item) for a, item, change in to_update if "images" in change["after"]]
+    replaced_bylines = [a for a, item, change in to_update if "bylines" in change["after"]]
+    replaced_images = [a for a, item, change in to_update if "images" in change["after"]]
+    if replaced_bylines:
+        Byline.objects.filter(article__in=replaced_bylines).delete()
+    if replaced_images:
+        ArticleImage.objects.filter(article__in=replaced_images).delete()
     people: dict[str, object] = {}
 
     def person(name: str):
@@ -187,7 +326,7 @@ def articles_upsert_imported(
             )
             for i, b in enumerate(item.bylines)
         ]
-        for article, item in written
+        for article, item in credited
     }
     new_images = {
         article.pk: [
@@ -200,21 +339,43 @@ def articles_upsert_imported(
             )
             for i, m in enumerate(item.images)
         ]
-        for article, item in written
+        for article, item in pictured
     }
     Byline.objects.bulk_create([b for rows in new_bylines.values() for b in rows])
     ArticleImage.objects.bulk_create([m for rows in new_images.values() for m in rows])
-    articles = [article for article, _ in written]
+    articles = [article for article, _ in to_create] + [article for article, _, _ in to_update]
     for article in articles:
         # What prefetch_related would load, from the rows just written: the revision
         # below follows bylines and images, and would otherwise query them per article.
-        _set_prefetched(article, "bylines", Byline, new_bylines[article.pk])
-        _set_prefetched(article, "images", ArticleImage, new_images[article.pk])
+        if article.pk in new_bylines:
+            _set_prefetched(article, "bylines", Byline, new_bylines[article.pk])
+        if article.pk in new_images:
+            _set_prefetched(article, "images", ArticleImage, new_images[article.pk])
     with reversion.create_revision(atomic=False):
         for article in articles:
             reversion.add_to_revision(article)
         _describe_revision(actor, comment)
+    editorial_log_many(
+        actor=actor,
+        entries=[
+            (
+                "article.import_create",
+                article,
+                {"status": article.status, "source_key": article.source_key},
+            )
+            for article, _item in to_create
+        ]
+        + [("article.import_update", article, change) for article, _item, change in to_update],
+    )
     return results
+
+
+def _validate_imported(article: Article) -> None:
+    # Uniqueness is the database's job here (one query per row otherwise), and the
+    # outlet and section were just looked up by the caller.
+    article.full_clean(
+        exclude=["outlet", "section"], validate_unique=False, validate_constraints=False
+    )
 
 
 def _set_prefetched(instance, name: str, model, rows: list) -> None:
@@ -229,7 +390,21 @@ def _set_prefetched(instance, name: str, model, rows: list) -> None:
 
 def _imported_fields(fields: dict) -> dict:
     """The stored fields for an import: slug from the headline, body sanitised or built."""
-    fields = {**fields, "slug": article_slug(fields["headline"])}
+    fields = {
+        "is_headline_provisional": False,
+        "dek": "",
+        "key_points": [],
+        "outlet": None,
+        "section": None,
+        "canonical_url": "",
+        "attribution": "",
+        "published_at": None,
+        "published_at_precision": Article.Precision.MINUTE,
+        "needs_review": False,
+        "review_notes": "",
+        **fields,
+        "slug": article_slug(fields["headline"]),
+    }
     if "paragraphs" in fields:
         paragraphs = fields.pop("paragraphs")
         # Stored exactly as the model field's sanitiser leaves it, so re-imports compare equal.
@@ -238,5 +413,4 @@ def _imported_fields(fields: dict) -> dict:
     else:
         fields["body"] = sanitize_html(fields.get("body", ""))
         fields["body_text"] = html_to_text(fields["body"])
-    fields.setdefault("status", Article.Status.PUBLISHED)
     return fields

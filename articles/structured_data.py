@@ -6,7 +6,6 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from .models import Article
-from .templatetags.dates import isodatetime_string
 
 PUBLISHER = {"name": "Newsroom", "logo": "img/logo.png"}
 SITE_IMAGE = "img/share.png"  # 1200×630: the image of last resort for sharing and NewsArticle
@@ -29,9 +28,10 @@ def article_jsonld(*, article: Article, request) -> list[dict]:
     # Dates only as the source gave them: an undated import has neither (both optional);
     # the import time would be an invented date.
     if article.published_at:
-        data["datePublished"] = isodatetime_string(article.published_at)
+        # A date-only source stays a date (schema.org allows it): no invented midnight.
+        data["datePublished"] = article.published_at_machine
     if article.last_changed_at:
-        data["dateModified"] = isodatetime_string(article.last_changed_at)
+        data["dateModified"] = article.last_changed_at_machine
     if article.dek:
         data["description"] = article.dek
     if article.section:

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.services import editorial_log, system_user
-from entities.services import person_for_byline
+from entities.services import is_desk_credit, person_for_byline
 from pagecache.generation import bump_on_commit
 
 from .models import Article, ArticleDraftAutosave, Byline, Correction, Section
@@ -192,14 +192,19 @@ def article_return_to_draft(*, article: Article, by) -> Article:
 def article_publish(*, article: Article, by) -> Article:
     _require(can_publish(by), "Only editors can publish.")
     now = timezone.now()
-    current = Article.objects.only("published_at", "first_published_at").get(pk=article.pk)
+    current = Article.objects.only("published_at", "first_published_at", "source_key").get(
+        pk=article.pk
+    )
+    # An imported article's date is its source's; an undated source stays undated
+    # rather than borrowing the moment an editor approved it.
+    imported = current.source_key is not None
     return _transition(
         article,
         by=by,
         to=Status.PUBLISHED,
         allowed_from={Status.DRAFT, Status.IN_REVIEW, Status.SCHEDULED, Status.UNPUBLISHED},
         action="article.publish",
-        published_at=current.published_at or now,
+        published_at=current.published_at or (None if imported else now),
         first_published_at=current.first_published_at or now,
         publish_at=None,
     )
@@ -393,8 +398,11 @@ def article_attachments_save(*, article: Article, saved, deleted, by) -> bool:
         instance.delete()
     for instance in saved:
         instance.article = article
-        if kind == "byline" and instance.person_id is None and instance.role != Byline.Role.DESK:
-            instance.person = person_for_byline(name=instance.name)
+        if kind == "byline" and instance.person_id is None:
+            if is_desk_credit(instance.name):
+                instance.role = Byline.Role.DESK  # "Reuters" is a desk, never a person
+            if instance.role != Byline.Role.DESK:
+                instance.person = person_for_byline(name=instance.name)
         instance.save()
     after = state()
     if before == after:

@@ -25,6 +25,9 @@ LABELS: dict[str, str] = {
     # Imports
     "import.queue": "Queued import",
     "import.run": "Ran import",
+    "article.import_create": "Imported new article",
+    "article.import_update": "Updated article from its source",
+    "outlet.import_create": "Created outlet on import",
     # Stories
     "story.update": "Edited story",
     "story.merge": "Merged stories",
@@ -67,7 +70,7 @@ LABELS: dict[str, str] = {
 TARGET_TYPES = {
     "editorial": [
         ("articles", "article"), ("articles", "section"), ("sources", "importrun"),
-        ("coverage", "story"), ("entities", "person"), ("entities", "place"),
+        ("sources", "outlet"), ("coverage", "story"), ("entities", "person"), ("entities", "place"),
         ("entities", "event"), ("entities", "mention"), ("entities", "ambiguousmention"),
     ],
     "moderation": [

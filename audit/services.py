@@ -40,3 +40,27 @@ def system_user():
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def editorial_log_many(
+    *, actor, entries: list[tuple[str, models.Model, dict[str, Any]]]
+) -> list[EditorialLogEntry]:
+    """Record many ``(action, target, payload)`` entries by one actor in one insert.
+
+    Bulk imports audit every article they create or change; one query per article
+    would cost them a large share of their time.
+    """
+    if actor is None or not getattr(actor, "pk", None):
+        raise ValueError("An audit entry needs a saved actor; scheduled jobs use system_user().")
+    rows = [
+        EditorialLogEntry(
+            actor=actor,
+            action=action,
+            target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+            target_id=str(target.pk),
+            target_repr=Truncator(str(target)).chars(300),
+            payload=payload or {},
+        )
+        for action, target, payload in entries
+    ]
+    return EditorialLogEntry.objects.bulk_create(rows)

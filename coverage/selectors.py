@@ -98,6 +98,7 @@ def story_outline(*, story: Story) -> list[StoryArticle]:
         .only(
             "story_id",
             "article__published_at",
+            "article__published_at_precision",
             "article__outlet__name",
             "article__outlet__country",
             "article__outlet__ownership_type",

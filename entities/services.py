@@ -7,6 +7,7 @@ few places that need the Article model reach it through ``Mention.article``).
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -146,14 +147,56 @@ def entity_upsert(
     return entity, created
 
 
-def person_for_byline(*, name: str) -> Person:
+# Credits that name a desk or a news agency, not a person: they must never become a
+# Person with a public page. Whole credits, in normal form (see ``normalize_name``).
+DESK_CREDITS = frozenset(
+    {
+        "ap", "afp", "ani", "ians", "pti", "uni", "dpa", "efe", "tass", "xinhua", "reuters",
+        "agencies", "agency", "wires", "associated press", "agence france presse",
+        "press trust of india", "express news service", "tns", "our correspondent",
+        "special correspondent", "our bureau", "our special correspondent", "staff",
+        "editorial", "editorial board", "the editors",
+    }
+)  # fmt: skip
+# Words that make a short credit a desk's: "Desk Report", "Web Desk", "Staff Reporter".
+DESK_WORDS = frozenset({"bureau", "desk", "newsroom", "staff", "wire", "agencies", "team"})
+# "Reuters/AP", "PTI with inputs from agencies": credits joined by these are read part by part.
+_CREDIT_JOINS = re.compile(r"\s*(?:[/|&,+]|\band\b|\bwith inputs from\b|\bwith\b)\s*", re.I)
+
+
+def is_desk_credit(name: str) -> bool:
+    """True when a byline credits a desk or an agency ("Desk Report", "Reuters", "PTI").
+
+    Every importer and the admin ask this one function, so such a credit stays a desk
+    credit (``Byline.Role.DESK``) with no person behind it, however it arrived.
+    """
+    parts = [normalize_name(p) for p in _CREDIT_JOINS.split(name)]
+    parts = [p for p in parts if p]
+    if not parts:
+        return False
+    return all(_is_desk_part(part) for part in parts)
+
+
+def _is_desk_part(part: str) -> bool:
+    words = part.split()
+    if words[0] == "by":
+        words = words[1:]
+    return " ".join(words) in DESK_CREDITS or (
+        0 < len(words) <= 4 and any(w in DESK_WORDS for w in words)
+    )
+
+
+def person_for_byline(*, name: str) -> Person | None:
     """The person a byline names, found through aliases, created when new.
 
     When the name is an alias of exactly one person, that is the person. When it
     is an alias of several, the byline is not guessed onto one of them: it falls
-    back to the person with the name's slug, as for a new name.
+    back to the person with the name's slug, as for a new name. A desk or agency
+    credit names nobody: the answer is None, and no Person is created.
     """
     name = " ".join(name.split())
+    if is_desk_credit(name):
+        return None
     people = entities_for_alias(name=name, kind="person")
     if len(people) == 1:
         return people[0]

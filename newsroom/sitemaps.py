@@ -25,13 +25,25 @@ class ArticleSitemap(Sitemap):
     def items(self):
         return (
             Article.objects.published()
-            .only("pk", "slug", "published_at", "first_published_at", "updated_at")
+            .only(
+                "pk",
+                "slug",
+                "published_at",
+                "published_at_precision",
+                "first_published_at",
+                "updated_at",
+            )
             .order_by(Article._meta.pk.name)
         )
 
     def lastmod(self, article):
-        """The real last change (None, so no <lastmod>, for an undated article)."""
-        return article.last_changed_at
+        """The real last change (None, so no <lastmod>, for an undated article); a date
+        alone when that is a publication date the source gave without a time."""
+        changed = article.last_changed_at
+        if changed and not article.was_updated_after_publication:
+            if not article.is_published_time_known:
+                return changed.date()
+        return changed
 
 
 class StorySitemap(Sitemap):
@@ -137,7 +149,7 @@ def _recent_news():
     return (
         Article.objects.published()
         .filter(published_at__gte=since)
-        .only("pk", "slug", "headline", "published_at")
+        .only("pk", "slug", "headline", "published_at", "published_at_precision")
         .order_by("-published_at")[:1000]
     )
 

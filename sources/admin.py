@@ -12,12 +12,20 @@ from .services import import_run_create
 
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "language", "ownership_type", "owner", "homepage"]
-    list_filter = ["country", "language", "ownership_type"]
+    list_display = [
+        "name",
+        "country",
+        "language",
+        "ownership_type",
+        "owner",
+        "homepage",
+        "is_trusted",
+    ]
+    list_filter = ["country", "language", "ownership_type", "is_trusted"]
     search_fields = ["name", "slug", "domains", "owner"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "homepage", "logo"]}),
+        (None, {"fields": ["name", "slug", "homepage", "logo", "is_trusted"]}),
         ("Where and who", {"fields": ["country", "language", "ownership_type", "owner"]}),
         ("Feeds and domains", {"fields": ["domains", "feed_urls"]}),
     ]
@@ -58,6 +66,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "unchanged_count",
         "failed_count",
         "failure_list",
+        "kept_list",
         "error",
     ]
     readonly_fields = fields
@@ -84,6 +93,28 @@ class ImportRunAdmin(admin.ModelAdmin):
         return format_html(
             "<table><thead><tr><th>File</th><th>Where</th><th>Why</th></tr></thead>"
             "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.display(description="Kept the editor's version")
+    def kept_list(self, run):
+        """Fields a re-import did not overwrite because an editor had changed them."""
+        if not run.kept:
+            return "None"
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:articles_article_change", args=[k["article_id"]]),
+                    k["headline"],
+                    k["field"],
+                )
+                for k in run.kept
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Article</th><th>Field</th></tr></thead><tbody>{}</tbody></table>",
             rows,
         )
 

@@ -28,6 +28,11 @@ class Outlet(models.Model):
     )
     owner = models.CharField(max_length=200, blank=True)
     logo = models.ImageField(upload_to="outlets/logos/", blank=True)
+    is_trusted = models.BooleanField(
+        default=False,
+        help_text="Publish this outlet's articles on import. Otherwise they wait for an "
+        "editor's review; flagged items (provisional headline, no date) always wait.",
+    )
     feed_urls = ArrayField(
         models.URLField(max_length=1000),
         default=list,
@@ -85,6 +90,11 @@ class ImportRun(models.Model):
     failed_count = models.PositiveIntegerField(default=0)
     failures = models.JSONField(
         default=list, blank=True, help_text="[{source, unit, line, reason}] per failed item."
+    )
+    kept = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{article_id, headline, field}] where a re-import kept the editor's version.",
     )
     error = models.TextField(blank=True, help_text="Why the run stopped, if it did.")
 

@@ -4,7 +4,8 @@ Django's `|date:'c'` prints microseconds ("2025-05-06T14:30:00.123456+00:00"), w
 HTML standard's "valid global date and time string" allows but the Nu checker and several
 consumers (OpenGraph readers, feed validators) reject. This filter prints whole seconds in
 UTC with an explicit offset. An optional precision says how much the source gave:
-`|isodatetime:"date"` prints only the calendar date ("2025-05-06").
+`|isodatetime:"date"` prints only the calendar date ("2025-05-06"), and so does
+`|isodatetime:article.published_at_precision` when the source gave a day ("day").
 """
 
 import datetime
@@ -23,7 +24,7 @@ def isodatetime_string(value, precision: str = "") -> str:
         if timezone.is_naive(value):
             value = timezone.make_aware(value, datetime.UTC)
         value = value.astimezone(datetime.UTC).replace(microsecond=0)
-        if precision == "date":
+        if precision in ("date", "day"):
             return value.date().isoformat()
         return value.isoformat()
     if isinstance(value, datetime.date):

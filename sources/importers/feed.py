@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import feedparser
@@ -84,7 +85,7 @@ def _record(entry, *, source: str, outlet_name: str) -> ArticleRecord:
         paragraphs=paragraphs,
         dek="",
     )
-    record.published_at = _entry_date(entry)
+    record.published_at, record.published_at_precision = _entry_date(entry)
     names = [a.get("name", "") for a in entry.get("authors", [])] or [entry.get("author", "")]
     record.bylines = [BylineRecord(" ".join(n.split())) for n in names if n and n.strip()]
     for enclosure in entry.get("enclosures", []) + entry.get("media_content", []):
@@ -96,10 +97,11 @@ def _record(entry, *, source: str, outlet_name: str) -> ArticleRecord:
     return record
 
 
-def _entry_date(entry) -> dt.datetime | None:
-    """The entry's publication date (else its update date), in UTC.
+def _entry_date(entry) -> tuple[dt.datetime | None, str]:
+    """The entry's publication date (else its update date), in UTC, and its precision.
 
-    feedparser gives the raw string and, when it could read it, a UTC struct_time.
+    feedparser gives the raw string and, when it could read it, a UTC struct_time. A
+    raw value with no clock time ("2025-05-06") is a day, not midnight UTC.
     """
     for key in ("published", "updated", "created"):
         raw = entry.get(key)
@@ -108,5 +110,8 @@ def _entry_date(entry) -> dt.datetime | None:
         parsed = entry.get(f"{key}_parsed")
         if parsed is None:
             raise FeedFormatError(f"unparseable date {raw!r} in <{key}>")
-        return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC)
-    return None
+        moment = dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC)
+        if not re.search(r"\d:\d{2}", raw):
+            return moment, "day"
+        return moment, "second" if re.search(r"\d:\d{2}:\d{2}", raw) else "minute"
+    return None, "minute"

@@ -28,7 +28,7 @@ __all__ = ["MIN_ARTICLE_WORDS", "NoArticleError", "parse_html"]
 # Fewer words of body prose than this is a page without an article (an index, a wall).
 MIN_ARTICLE_WORDS = 25
 
-NOTE_DATE_ONLY = "only a date was given; published_at set to midnight UTC"
+NOTE_DATE_ONLY = "only a date was given; shown without a time of day"
 
 # "Photo: Reuters", "Credit: AP", "(AFP)" at the end of a caption.
 _TRAILING_CREDIT = re.compile(
@@ -102,11 +102,13 @@ def _set_date(record: ArticleRecord, value: str | None) -> None:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
         return
+    date_only = moment.tzinfo is None and moment.time() == dt.time()
+    record.published_at_precision = (
+        "day" if date_only else "second" if moment.second or moment.microsecond else "minute"
+    )
     if moment.tzinfo is None:
         record.published_at = moment.replace(tzinfo=dt.UTC)
-        record.review_notes.append(
-            NOTE_DATE_ONLY if moment.time() == dt.time() else NOTE_TIME_ZONE_ASSUMED
-        )
+        record.review_notes.append(NOTE_DATE_ONLY if date_only else NOTE_TIME_ZONE_ASSUMED)
     else:
         record.published_at = moment
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 from .records import (
@@ -121,6 +122,11 @@ def record_from_object(value: object, *, source: str) -> ArticleRecord:
     else:
         record.outlet_name = outlet
     record.published_at, note = _published(value.get("published"))
+    published = value.get("published")
+    if isinstance(published, str) and len(published) == len("2021-04-22"):
+        record.published_at_precision = "day"
+    elif isinstance(published, str) and re.search(r"\d:\d{2}:\d{2}", published):
+        record.published_at_precision = "second"
     if note:
         record.review_notes.append(note)
     if not record.paragraphs:

@@ -45,7 +45,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
     UTF-8 (with or without BOM) is tried first because it is what nearly everything is
     and its decoding never guesses. Anything else goes to charset-normalizer, which
-    picks the legacy encoding (cp1252, latin-1, …) whose decoding looks most like text.
+    picks the legacy encoding whose decoding looks most like text, except that a
+    plausible cp1252 reading is preferred to an equally plausible rival (see below).
     """
     if looks_binary(data):
         raise NotTextError("binary file (not text): nothing to import")
@@ -60,10 +61,53 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
+    western = _western_decoding(data)
+    if western is not None:
+        # charset-normalizer scores cp1250 and cp1252 alike on short Western texts and
+        # then picks cp1250 ("Naïve" became "Naďve"). Most of our legacy exports are
+        # Western European, so cp1252 wins unless a rival reads clearly more like a
+        # language (a long Czech text in cp1250, say).
+        ours = max((m.coherence for m in results if str(m) == western), default=0.0)
+        if best is None or str(best) == western or best.coherence - ours < _CLEARLY_BETTER:
+            return western, "cp1252"
     if best is None:
         raise NotTextError("not text in any recognised encoding")
     return str(best), best.encoding
+
+
+# How much more coherent (charset-normalizer's language score, 0-1) a rival decoding
+# must be to beat a plausible cp1252 one.
+_CLEARLY_BETTER = 0.1
+# Non-ASCII characters that sit between or beside letters in Western prose.
+_WORD_PUNCTUATION = frozenset("’‘“”‚„–—…•«»·°\xa0")
+_MOSTLY_ASCII_LETTERS = 0.25
+
+
+def _western_decoding(data: bytes) -> str | None:
+    """The cp1252 decoding of ``data`` if it reads like Western European text, else None.
+
+    Such text is mostly ASCII letters with a few accented ones (Cyrillic or Greek read
+    as cp1252 is almost all accented letters), and has no symbol glued to a word
+    (Polish "Łódź" in cp1250 reads "£ódŸ" in cp1252).
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None  # bytes cp1252 leaves undefined: some other code page
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(1 for c in letters if not c.isascii())
+    if not letters or accented / len(letters) > _MOSTLY_ASCII_LETTERS:
+        return None
+    for i, char in enumerate(text):
+        if char.isascii() or char.isalpha() or char in _WORD_PUNCTUATION:
+            continue
+        before = text[i - 1] if i else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if before.isalpha() or after.isalpha():
+            return None
+    return text
 
 
 def sniff_format(head: bytes, *, suffix: str) -> str:

@@ -46,6 +46,8 @@ class ArticleRecord:
     is_headline_provisional: bool = False  # True when taken from the first sentence
     url: str = ""
     published_at: dt.datetime | None = None  # aware; None when the source gives no date
+    # How much of published_at the source gave: "day" (a date alone), "minute" or "second".
+    published_at_precision: str = "minute"
     dek: str = ""
     bylines: list[BylineRecord] = field(default_factory=list)
     outlet_name: str = ""

@@ -24,6 +24,7 @@ import datetime as dt
 import pathlib
 import re
 
+from entities.services import is_desk_credit
 from sources.importers.records import ArticleRecord, BylineRecord, ImageRecord
 
 __all__ = [
@@ -51,7 +52,7 @@ NOTE_NO_BYLINE = "no byline found"
 NOTE_NO_DATE = "no publication date found"
 NOTE_OUTLET_NOT_NAMED = "outlet not named"
 NOTE_TIME_ZONE_ASSUMED = "time zone not stated; published time read as UTC"
-NOTE_DATE_ONLY = "only a date was given; published_at set to midnight UTC"
+NOTE_DATE_ONLY = "only a date was given; shown without a time of day"
 
 # Provisional headlines must fit where real headlines go (cards, <title>), ellipsis included.
 PROVISIONAL_HEADLINE_LIMIT = 110
@@ -63,10 +64,10 @@ _I = re.IGNORECASE
 # WordPress mobile themes print the favicon's alt text: "Site icon The Nation Express".
 _SITE_ICON = re.compile(r"^site icon\s+(?P<outlet>\S.*)$", _I)
 
-# Masthead lines such as "Modern Tokyo Times": a few capitalised words ending in a word
-# newspapers are named with.
+# Masthead lines such as "Modern Tokyo Times" or "Österreich Today": a few capitalised
+# words (in any script; see ``_is_masthead``) ending in a word newspapers are named with.
 _MASTHEAD = re.compile(
-    r"^(?:The\s+)?(?:[A-Z][\w’'&.-]*\s+){0,4}"
+    r"^(?:The\s+)?(?:[^\W\d_][\w’'&.-]*\s+){0,4}"
     r"(?:Times|News|Post|Express|Herald|Tribune|Journal|Gazette|Chronicle|Telegraph|"
     r"Observer|Guardian|Standard|Mail|Monitor|Dispatch|Daily|Today|Insider|Review)$"
 )
@@ -127,8 +128,10 @@ _DATE_THEN_HEADLINE = re.compile(
 _BY_PREFIX = re.compile(r"^by\s+", _I)
 # Separators in author lists: "A, B, and C", "A and B", "A & B".
 _NAME_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
-# One word of a person's name: "Lee", "O’Neil", "Jean-Luc", or an initial ("K", "N.").
-_NAME_WORD = re.compile(r"^(?:[A-Z]\.?|[A-Z][a-z]*(?:[’'-][A-Z]?[a-z]+)*[a-z]\.?|Mc[A-Z][a-z]+)$")
+# One word of a person's name, in any script's letters ("José", "Müller", "O’Brien",
+# "McDonald", an initial "K."): capitalised, ending lower-case unless it is an initial,
+# so an all-caps label ("BREAKING") is not a name.
+_NAME_PART_SEPARATOR = re.compile(r"[’'-]")
 # Lower-case particles inside names ("Ursula von der Leyen").
 _NAME_PARTICLES = frozenset(
     {"al", "bin", "bint", "da", "de", "del", "der", "di", "la", "le", "van", "von"}
@@ -303,7 +306,7 @@ def _parse_header(lines: list[str], record: ArticleRecord) -> int:
         elif (credit := _credit(following)) is not None and not _is_sentence(line):
             record.images.append(ImageRecord(caption=line, credit=credit))
             i += 1
-        elif not record.outlet_name and _MASTHEAD.match(line):
+        elif not record.outlet_name and _is_masthead(line):
             record.outlet_name = line
         elif bylines := _bylines(line, bare_allowed=bool(record.headline)):
             record.bylines = record.bylines or bylines
@@ -413,9 +416,17 @@ def _set_published(record: ArticleRecord, text: str) -> bool:
     value, note = parsed
     if record.published_at is None:
         record.published_at = value
+        record.published_at_precision = _precision(text, date_only=note == NOTE_DATE_ONLY)
         if note:
             record.review_notes.append(note)
     return True
+
+
+def _precision(text: str, *, date_only: bool) -> str:
+    """How much of the date the page gave: a day, a time to the minute, or seconds too."""
+    if date_only:
+        return "day"
+    return "second" if re.search(r"\d:\d{2}:\d{2}", text) else "minute"
 
 
 def _parse_date(text: str) -> tuple[dt.datetime, str] | None:
@@ -424,10 +435,12 @@ def _parse_date(text: str) -> tuple[dt.datetime, str] | None:
             value = dt.datetime.fromisoformat(m["iso"])
         except ValueError:
             return None
+        date_only = len(m["iso"]) == len("2025-05-06")
+        if date_only:
+            return value.replace(tzinfo=dt.UTC), NOTE_DATE_ONLY
         if value.tzinfo is not None:
             return value, ""
-        date_only = len(m["iso"]) == len("2025-05-06")
-        return value.replace(tzinfo=dt.UTC), NOTE_DATE_ONLY if date_only else NOTE_TIME_ZONE_ASSUMED
+        return value.replace(tzinfo=dt.UTC), NOTE_TIME_ZONE_ASSUMED
     m = _DATE_MONTH_FIRST.match(text) or _DATE_DAY_FIRST.match(text)
     if m is None:
         return None
@@ -464,7 +477,7 @@ def _bylines(line: str, *, bare_allowed: bool) -> list[BylineRecord]:
     if (
         1 <= len(words) <= 4
         and all(w[0].isupper() for w in words)
-        and any(w.lower() in _DESK_WORDS for w in words)
+        and (any(w.lower() in _DESK_WORDS for w in words) or is_desk_credit(text))
     ):
         return [BylineRecord(text, "desk")]
     names = [part for part in _NAME_SEPARATOR.split(text) if part]
@@ -473,13 +486,25 @@ def _bylines(line: str, *, bare_allowed: bool) -> list[BylineRecord]:
     return [BylineRecord(name) for name in names]
 
 
+def _is_masthead(line: str) -> bool:
+    return bool(_MASTHEAD.match(line)) and all(word[0].isupper() for word in line.split())
+
+
 def _is_person_name(name: str) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 4:
         return False
     if words[0] in _NAME_PARTICLES or words[-1] in _NAME_PARTICLES:
         return False
-    return all(w in _NAME_PARTICLES or _NAME_WORD.match(w) for w in words)
+    return all(w in _NAME_PARTICLES or _is_name_word(w) for w in words)
+
+
+def _is_name_word(word: str) -> bool:
+    core = word.removesuffix(".")
+    if len(core) == 1:
+        return core.isalpha() and core.isupper()
+    parts = _NAME_PART_SEPARATOR.split(core)
+    return all(part.isalpha() for part in parts) and core[0].isupper() and core[-1].islower()
 
 
 def _credit(line: str) -> str | None:

@@ -161,6 +161,7 @@ def _record_progress(run: ImportRun, report: ImportReport) -> None:
     run.unchanged_count += report.unchanged
     run.failed_count += report.failed
     run.failures = [*run.failures, *(f.as_dict() for f in report.failures)]
+    run.kept = [*run.kept, *(k.as_dict() for k in report.kept)]
     run.save(
         update_fields=[
             "created_count",
@@ -168,6 +169,7 @@ def _record_progress(run: ImportRun, report: ImportReport) -> None:
             "unchanged_count",
             "failed_count",
             "failures",
+            "kept",
         ]
     )
 
@@ -201,6 +203,7 @@ def _finish(run: ImportRun, *, error: str = "") -> ImportRun:
             "updated": run.updated_count,
             "unchanged": run.unchanged_count,
             "failed": run.failed_count,
+            "kept_editors_version": len(run.kept),
             "error": error,
         },
     )

@@ -30,11 +30,11 @@ from articles.services import (
     BylineInput,
     ImageInput,
     ImportedArticleInput,
-    article_upsert_imported,
     articles_upsert_imported,
     section_get_or_create,
 )
 from articles.signals import article_published
+from audit.services import editorial_log_many, system_user
 
 from ..importers.records import (
     ArticleRecord,
@@ -52,6 +52,7 @@ __all__ = [
     "ImportFailure",
     "ImportItemError",
     "ImportReport",
+    "KeptField",
     "max_file_bytes",
     "outlet_get_or_create",
     "paths_import",
@@ -71,12 +72,28 @@ class ImportItemError(Exception):
     """A single item that cannot be imported; the message says why."""
 
 
+@dataclass(frozen=True)
+class KeptField:
+    """A field a re-import left as an editor had changed it, though the source changed it."""
+
+    article_id: int
+    headline: str
+    field: str
+
+    def __str__(self):
+        return f"article {self.article_id} ({self.headline}): kept the editor's {self.field}"
+
+    def as_dict(self) -> dict:
+        return {"article_id": self.article_id, "headline": self.headline, "field": self.field}
+
+
 @dataclass
 class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     failures: list[ImportFailure] = field(default_factory=list)
+    kept: list[KeptField] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -97,9 +114,22 @@ def max_file_bytes() -> int:
 
 def outlet_get_or_create(*, name: str) -> Outlet:
     """Outlets are matched by slug so that re-imports and spelling of case agree."""
-    slug = slugify(name)[:200]
-    outlet, _ = Outlet.objects.get_or_create(slug=slug, defaults={"name": name.strip()[:200]})
+    outlet, _ = _outlet_get_or_create(name)
     return outlet
+
+
+def _outlet_get_or_create(name: str) -> tuple[Outlet, bool]:
+    slug = slugify(name)[:200]
+    return Outlet.objects.get_or_create(slug=slug, defaults={"name": name.strip()[:200]})
+
+
+def record_is_flagged(record: ArticleRecord, outlet: Outlet | None) -> bool:
+    """Items an editor must look at before readers do: a guessed headline, no outlet, no date.
+
+    Other notes (no byline, time zone assumed) are kept in ``review_notes`` for the
+    editor's information but do not hold an article back.
+    """
+    return record.is_headline_provisional or outlet is None or record.published_at is None
 
 
 def record_source_key(record: ArticleRecord) -> str:
@@ -132,32 +162,46 @@ def record_validate(record: ArticleRecord) -> None:
 
 
 def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=None):
-    """Write one record; returns (article, action). Runs in the caller's transaction.
+    """Write one record; returns (article, action, kept fields). Runs in the caller's
+    transaction, which the caller rolls back when this raises: a failed item must leave
+    nothing behind (not even the outlet it named).
 
     The one-at-a-time path: used when a batch hits a database error, to find the item.
     """
     record_validate(record)
+    actor = actor or system_user()
+    created = False
     if outlet is None and record.outlet_name:
-        outlet = outlet_get_or_create(name=record.outlet_name)
+        outlet, created = _outlet_get_or_create(record.outlet_name)
     section = section_get_or_create(name=record.section_name) if record.section_name else None
     item = _upsert_input(record, outlet, section)
     try:
-        return article_upsert_imported(
-            source_key=item.source_key,
-            fields=item.fields,
-            bylines=item.bylines,
-            images=item.images,
-            actor=actor,
-        )
+        (result,) = articles_upsert_imported(items=[item], actor=actor)
     except ValidationError as error:
         raise ImportItemError(_describe_validation_error(error)) from error
+    if result.error is not None:
+        raise ImportItemError(_describe_validation_error(result.error))
+    if created:
+        _log_outlets_created(actor, [outlet])
+    return result.article, result.action, result.kept
+
+
+def _log_outlets_created(actor, outlets: list[Outlet]) -> None:
+    """A new outlet has a public page: its creation is audited like any public change."""
+    editorial_log_many(
+        actor=actor, entries=[("outlet.import_create", outlet, {}) for outlet in outlets]
+    )
 
 
 def _upsert_input(record: ArticleRecord, outlet, section) -> ImportedArticleInput:
-    """The article fields a record stands for; review notes say what the source lacked."""
+    """The article fields a record stands for; review notes say what the source lacked.
+
+    Only a trusted outlet's unflagged items publish on import; the rest wait in review.
+    """
     notes = list(record.review_notes)
     if record.is_headline_provisional and not any("headline" in n for n in notes):
         notes.insert(0, "headline is provisional, taken from the first sentence")
+    flagged = record_is_flagged(record, outlet)
     fields = {
         "headline": record.headline[:300],
         "is_headline_provisional": record.is_headline_provisional,
@@ -169,7 +213,8 @@ def _upsert_input(record: ArticleRecord, outlet, section) -> ImportedArticleInpu
         "canonical_url": record.url,
         "attribution": record.attribution[:300],
         "published_at": record.published_at,
-        "needs_review": bool(notes),
+        "published_at_precision": record.published_at_precision,
+        "needs_review": flagged,
         "review_notes": "\n".join(notes),
     }
     return ImportedArticleInput(
@@ -177,6 +222,7 @@ def _upsert_input(record: ArticleRecord, outlet, section) -> ImportedArticleInpu
         fields=fields,
         bylines=[BylineInput(b.name, b.role) for b in record.bylines],
         images=[ImageInput(i.caption, i.credit, i.url) for i in record.images],
+        publish=bool(outlet is not None and outlet.is_trusted and not flagged),
     )
 
 
@@ -192,13 +238,17 @@ class _Lookups:
     """Outlets and sections by slug for one run, so a batch does not ask for each record.
 
     Rows created inside a savepoint that is then rolled back would be stale here, so
-    the code that rolls one back calls ``forget``.
+    the code that rolls one back calls ``forget``. Outlets this run created are
+    remembered, so that one only a failed item named can be removed again
+    (``settle``): a failed item leaves nothing behind, not even a public page
+    for its outlet.
     """
 
     def __init__(self, forced: Outlet | None):
         self.forced = forced
         self.outlets: dict[str, Outlet] = {}
         self.sections: dict[str, object] = {}
+        self.created_outlets: set[int] = set()
 
     def outlet(self, record: ArticleRecord) -> Outlet | None:
         if self.forced is not None:
@@ -207,7 +257,10 @@ class _Lookups:
             return None
         slug = slugify(record.outlet_name)[:200]
         if slug not in self.outlets:
-            self.outlets[slug] = outlet_get_or_create(name=record.outlet_name)
+            outlet, created = _outlet_get_or_create(record.outlet_name)
+            if created:
+                self.created_outlets.add(outlet.pk)
+            self.outlets[slug] = outlet
         return self.outlets[slug]
 
     def section(self, record: ArticleRecord):
@@ -221,6 +274,21 @@ class _Lookups:
     def forget(self) -> None:
         self.outlets.clear()
         self.sections.clear()
+        self.created_outlets.clear()
+
+    def settle(self, actor) -> None:
+        """After a chunk: delete the outlets it created that no article ended up in (their
+        item failed), and audit the creation of the rest."""
+        if not self.created_outlets:
+            return
+        unused = Outlet.objects.filter(pk__in=self.created_outlets, articles__isnull=True)
+        gone = set(unused.values_list("pk", flat=True))
+        if gone:
+            Outlet.objects.filter(pk__in=gone).delete()
+        kept = [o for o in self.outlets.values() if o.pk in self.created_outlets - gone]
+        self.outlets = {k: o for k, o in self.outlets.items() if o.pk not in gone}
+        _log_outlets_created(actor, kept)
+        self.created_outlets.clear()
 
 
 def records_import(
@@ -239,6 +307,7 @@ def records_import(
     so the counts are the real ones and nothing is kept.
     """
     report = ImportReport()
+    actor = actor or system_user()
     lookups = _Lookups(outlet)
     batches = _batched(records, batch_size, on_item)
     if dry_run:
@@ -305,8 +374,10 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> list
                 )
                 continue
             report.count(result.action)
+            _report_kept(report, result.article, result.kept)
             if result.action != "unchanged":
                 changed.append(result.article)
+        lookups.settle(actor)
     articles_fingerprint(articles=changed)
     return [a.pk for a in changed if a.status == Article.Status.PUBLISHED]
 
@@ -331,14 +402,21 @@ def _import_one_by_one(records, report: ImportReport, lookups: _Lookups, actor) 
     for record in records:
         try:
             with transaction.atomic():
-                article, action = record_import(record=record, outlet=lookups.forced, actor=actor)
+                article, action, kept = record_import(
+                    record=record, outlet=lookups.forced, actor=actor
+                )
         except (ImportItemError, DatabaseError) as error:
             report.failures.append(_failure(record, error))
             continue
         report.count(action)
+        _report_kept(report, article, kept)
         if action != "unchanged":
             changed.append(article)
     return changed
+
+
+def _report_kept(report: ImportReport, article: Article, kept: list[str]) -> None:
+    report.kept += [KeptField(article.pk, article.headline[:120], name) for name in kept]
 
 
 def _failure(record: ArticleRecord, error: Exception) -> ImportFailure:
@@ -498,6 +576,7 @@ def _paths_import_parallel(paths, *, format, outlet_id, dry_run, actor_id, jobs,
             report.updated += part.updated
             report.unchanged += part.unchanged
             report.failures.extend(part.failures)
+            report.kept.extend(part.kept)
     if on_progress is not None:
         on_progress(counter.value)
     return report

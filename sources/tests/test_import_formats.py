@@ -12,6 +12,7 @@ from reversion.models import Version
 from articles.models import Article, ArticleImage, Byline
 from sources.models import Outlet
 from sources.tests.builders import LOREM, html_page, jsonl_record, rss_feed, write_jsonl
+from sources.tests.factories import OutletFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +170,7 @@ def test_new_articles_are_announced_for_clustering_after_commit(
 ):
     from coverage.models import StoryArticle
 
+    OutletFactory(name="Example Gazette", slug="example-gazette", is_trusted=True)
     with django_capture_on_commit_callbacks(execute=True):
         run_import(write_jsonl(tmp_path / "a.jsonl", [jsonl_record(1), jsonl_record(2)]))
     assert StoryArticle.objects.count() == 2

@@ -5,6 +5,12 @@ coverage data's dev sets (~1,600 real articles from ~100 outlets), imported, pub
 and clustered (``coverage.demo.load_coverage_sets``), with a progress bar on stderr.
 
 Safe to run on every `make run`: imports are idempotent and the account is created once.
+
+The seeds' outlets are not trusted, and two seeds are flagged (no outlet, a provisional
+headline), so the import leaves them in review like any other untrusted import. The
+demo editor then publishes them through the editorial workflow, audited, as an editor
+would after reading them; the demo shows all five. Outside DEBUG the editor account
+gets no usable password.
 """
 
 from django.conf import settings
@@ -12,6 +18,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article
+from articles.workflow import article_publish
+from audit.services import system_user
 from coverage.services import article_cluster, stories_retitle
 from entities.demo import demo_entities_load
 from entities.services import mentions_suggest
@@ -49,13 +57,19 @@ class Command(BaseCommand):
         files = sorted(seeds_dir.glob("*.txt"))
         records = list(read_records(files, format="seed"))
         seed_keys = {record_source_key(r) for r in records if isinstance(r, ArticleRecord)}
-        report = records_import(records)
+        report = records_import(records, actor=system_user())
         self.stdout.write(
             f"Seeds: created {report.created}, updated {report.updated}, "
             f"unchanged {report.unchanged}, failed {report.failed}"
         )
         for failure in report.failures:
             self.stderr.write(self.style.ERROR(f"  {failure}"))
+        # The seeds wait for review (untrusted outlets, two flagged): the demo editor
+        # approves them through the workflow, audited. Undated ones stay undated.
+        editor = self.demo_editor()
+        waiting = Article.objects.filter(status=Article.Status.IN_REVIEW, source_key__in=seed_keys)
+        for article in waiting.order_by("pk"):
+            article_publish(article=article, by=editor)
         # The seeds' people, places and events, then mentions in the seeds. Only the seeds:
         # the coverage layer's articles get theirs from their import's task, and walking
         # all 1,600 of them again on every `make run` cost ~25 s (clustering another ~30 s).
@@ -75,7 +89,7 @@ class Command(BaseCommand):
             self.load_coverage_layer()
 
     def load_coverage_layer(self):
-        """The realistic layer, published as the demo editor (none outside DEBUG)."""
+        """The realistic layer, published as the demo editor."""
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -92,7 +106,7 @@ class Command(BaseCommand):
             self.stdout.write(f"No coverage data at {settings.COVERAGE_DATA_DIR}: seeds only.")
             return
         total = sum(1 for path in paths for line in path.open(encoding="utf-8") if line.strip())
-        editor = get_user_model().objects.filter(username=DEMO_EDITOR).first()
+        editor = self.demo_editor()
         progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -119,12 +133,32 @@ class Command(BaseCommand):
         for failure in report.failures:
             self.stderr.write(f"  {failure}")
 
+    def demo_editor(self):
+        """The editor who approves the seeds. Outside DEBUG it gets no usable password."""
+        if settings.DEBUG:
+            from accounts.services import staff_account_ensure
+
+            return staff_account_ensure(username=DEMO_EDITOR, role="editor", password=DEMO_PASSWORD)
+        from django.contrib.auth.models import Group
+
+        user, created = get_user_model().objects.get_or_create(
+            username=DEMO_EDITOR, defaults={"is_staff": True, "email": f"{DEMO_EDITOR}@example.com"}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name="editor"))
+        return user
+
     def ensure_demo_editor(self):
         """Demo accounts in their roles: an editor and a comment moderator."""
         from accounts.services import staff_account_ensure
 
         for username, role in ((DEMO_EDITOR, "editor"), (DEMO_MODERATOR, "moderator")):
-            staff_account_ensure(username=username, role=role, password=DEMO_PASSWORD)
+            user = staff_account_ensure(username=username, role=role, password=DEMO_PASSWORD)
+            if not user.has_usable_password():  # made by a non-DEBUG load_demo
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo accounts (password {DEMO_PASSWORD!r}): {DEMO_EDITOR!r} (editor, /admin/) "

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from audit.services import system_user
 from sources.models import Outlet
 from sources.services import paths_import
 from sources.services.imports import FORMATS
@@ -70,6 +71,7 @@ class Command(BaseCommand):
                 format=format,
                 outlet=outlet_obj,
                 dry_run=dry_run,
+                actor=system_user(),  # a command has no user: its changes are the system's
                 jobs=jobs,
                 on_progress=on_progress,
             )
@@ -77,6 +79,8 @@ class Command(BaseCommand):
             progress.refresh()
 
         self.write_summary(report, dry_run=dry_run)
+        for kept in report.kept:
+            self.stdout.write(f"  {kept}")
         for failure in report.failures:
             self.stderr.write(self.style.ERROR(f"  {failure}"))
         if report.failures:
@@ -96,6 +100,11 @@ class Command(BaseCommand):
             f"{prefix}created {report.created}, updated {report.updated}, "
             f"unchanged {report.unchanged}, failed {report.failed}"
         )
+        if report.kept:
+            self.stdout.write(
+                f"Kept the editor's version of {len(report.kept)} field(s) "
+                "where the source says otherwise:"
+            )
 
 
 # In a directory, only files with these suffixes are read (a README is not an article);
