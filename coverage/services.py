@@ -34,7 +34,14 @@ from audit.services import editorial_log, system_user
 from pagecache.generation import bump_on_commit
 
 from . import evidence, scoring
-from .models import ArticleSignature, Story, StoryArticle, StoryTerm, TermStatistic
+from .models import (
+    ArticleSignature,
+    Story,
+    StoryArticle,
+    StoryRedirect,
+    StoryTerm,
+    TermStatistic,
+)
 
 JoinedBy = StoryArticle.JoinedBy
 EDIT_PERMISSION = "coverage.edit_story_membership"
@@ -538,8 +545,20 @@ def _merge_into(keep: Story, other: Story, *, pin: bool, note: dict) -> int:
             membership.joined_by = JoinedBy.PINNED
         membership.explanation = {**membership.explanation, **note}
         membership.save(update_fields=["story", "joined_by", "explanation"])
+    story_redirect_record(old_story_id=other.pk, story=keep)
     other.delete()
     return len(article_ids)
+
+
+def story_redirect_record(*, old_story_id: int, story: Story) -> StoryRedirect:
+    """Make ``old_story_id``'s URL answer with a 301 to ``story`` (call before deleting
+    the old story). Redirects that pointed at the old story now point at ``story``,
+    so a reader never follows a chain."""
+    StoryRedirect.objects.filter(story_id=old_story_id).update(story=story)
+    redirect, _ = StoryRedirect.objects.update_or_create(
+        old_story_id=old_story_id, defaults={"story": story}
+    )
+    return redirect
 
 
 @transaction.atomic(durable=True)
