@@ -224,12 +224,15 @@ def _window(*, days: int, size: int, least: int = WINDOW_MIN_ARTICLES) -> list[_
     return members
 
 
-def _cannot_link(members: list[_Member], scores: np.ndarray) -> dict[int, set[int]]:
+def _cannot_link(
+    members: list[_Member], scores: np.ndarray
+) -> tuple[dict[int, set[int]], set[int]]:
     """Write the editors' decisions into the scores; returns each article's excluded
     stories.
 
     Fixed members of different stories never meet; a free article never joins a
     locked story's members, nor the fixed members of a story it was excluded from.
+    Returns each article's excluded stories, and the locked stories.
     """
     index = {m.article_id: i for i, m in enumerate(members)}
     excluded: dict[int, set[int]] = defaultdict(set)
@@ -258,32 +261,21 @@ def _cannot_link(members: list[_Member], scores: np.ndarray) -> dict[int, set[in
             if rows:
                 scores[index[article_id], rows] = CANNOT_LINK
                 scores[rows, index[article_id]] = CANNOT_LINK
-    return excluded
+    return excluded, locked
 
 
 def _assign(members: list[_Member], labels: list[int]) -> dict[int, int | None]:
     """Cluster label → story id (None: a new story).
 
-    A cluster holding fixed members goes to their story. The others take, greedily by
-    overlap (largest first, ties to the older story), the story most of their
-    articles are in now, each story going to one cluster only.
+    Greedily by overlap (largest first, ties to the older story), each cluster takes
+    the story most of its articles are in now, fixed ones included, each story going
+    to one cluster only. Fixed members stay in their story whatever their cluster
+    takes: one pinned article does not carry its cluster into the story it was pinned
+    to unless the cluster was mostly there already.
     """
-    clusters: dict[int, list[_Member]] = defaultdict(list)
-    for member, label in zip(members, labels, strict=True):
-        clusters[label].append(member)
+    overlaps = Counter((label, m.story_id) for m, label in zip(members, labels, strict=True))
     target: dict[int, int | None] = {}
     taken: set[int] = set()
-    for label, group in clusters.items():
-        fixed = {m.story_id for m in group if m.is_fixed}
-        if fixed:
-            target[label] = min(fixed)  # one story: cannot-links keep others apart
-            taken |= fixed
-    overlaps = Counter(
-        (label, m.story_id)
-        for label, group in clusters.items()
-        if label not in target
-        for m in group
-    )
     for (label, story_id), _count in sorted(
         overlaps.items(), key=lambda item: (-item[1], item[0][1], item[0][0])
     ):
@@ -291,7 +283,7 @@ def _assign(members: list[_Member], labels: list[int]) -> dict[int, int | None]:
             continue
         target[label] = story_id
         taken.add(story_id)
-    for label in clusters:
+    for label in set(labels):
         target.setdefault(label, None)
     return target
 
@@ -320,7 +312,7 @@ def stories_recluster_window(
 
 def _recluster_members(members: list[_Member], *, report: WindowReport, by) -> None:
     scores, cosines = pair_scores(members)
-    excluded = _cannot_link(members, scores)
+    excluded, locked_stories = _cannot_link(members, scores)
     labels = average_link(scores)
     report.clusters = len(set(labels))
     target = _assign(members, labels)
@@ -338,12 +330,12 @@ def _recluster_members(members: list[_Member], *, report: WindowReport, by) -> N
             member = members[i]
             if member.is_fixed:
                 destination[i] = member.story_id
-            elif story_id is not None and story_id not in excluded.get(member.article_id, ()):
-                destination[i] = story_id
             elif story_id is None:
                 new_story_for[("cluster", label)].append(i)
-            else:
+            elif story_id in locked_stories or story_id in excluded.get(member.article_id, ()):
                 new_story_for[("alone", member.article_id)].append(i)
+            else:
+                destination[i] = story_id
     moves = [i for i in range(len(members)) if i not in destination]
     moves += [i for i, s in destination.items() if s != members[i].story_id]
     if not moves:
