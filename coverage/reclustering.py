@@ -10,6 +10,8 @@ different events on one topic (0.30). Seeing a window whole does better:
   crowded topic (another primary night, another shutdown) is close to everything
   there, so its cosines count for less; a story's oddly worded article, close to
   little, gets credit for the little it is close to;
+* **shared neighbours**: a small bonus when two articles' closest neighbours agree
+  (the same event told in other words shares few terms but the same neighbours);
 * **average linkage** over that similarity plus the entity and time evidence the
   online score uses, cut at ``THRESHOLD``: a cluster joins another only when their
   articles are close on average, so broad topics do not chain.
@@ -51,13 +53,15 @@ from audit.services import editorial_log, system_user
 
 from . import scoring
 from .models import Story, StoryArticle
-from .services import story_redirect_record, story_refresh
+from .services import stories_redirect_record, stories_refresh
 
 JoinedBy = StoryArticle.JoinedBy
 
 # One parameter set for every feed (fitted on the dev sets; see the README).
 CSLS_NEIGHBOURS = 5
-THRESHOLD = 0.02
+SHARED_NEIGHBOURS = 10
+SHARED_NEIGHBOUR_WEIGHT = 0.1
+THRESHOLD = 0.03
 ENTITY_WEIGHT = scoring.ENTITY_WEIGHT
 TIME_WEIGHT = scoring.TIME_WEIGHT
 # The window: articles whose clock (publication, else import time) lies within
@@ -141,11 +145,29 @@ def hubness_corrected(cosines: np.ndarray, *, neighbours: int = CSLS_NEIGHBOURS)
     return cosines - (crowding[:, None] + crowding[None, :]) / 2.0
 
 
+def shared_neighbours(corrected: np.ndarray, *, size: int = SHARED_NEIGHBOURS) -> np.ndarray:
+    """How much two articles' closest neighbours agree: the cosine between their rows
+    of positive corrected similarity, each cut to its ``size`` strongest. Two
+    framings of one event in different words share few terms but the same
+    neighbours."""
+    n = len(corrected)
+    positive = np.clip(corrected, 0.0, None)
+    np.fill_diagonal(positive, 0.0)
+    if n > size:
+        weaker = np.argpartition(-positive, size, axis=1)[:, size:]
+        np.put_along_axis(positive, weaker, 0.0, axis=1)
+    norms = np.linalg.norm(positive, axis=1)
+    norms[norms == 0] = 1.0
+    rows = sparse.csr_matrix(positive / norms[:, None])
+    return (rows @ rows.T).toarray()
+
+
 def pair_scores(members: list[_Member]) -> tuple[np.ndarray, np.ndarray]:
     """(combined score, plain cosine) for every pair of the window."""
     vectors = _term_matrix([m.vector for m in members])
     cosines = (vectors @ vectors.T).toarray()
     combined = hubness_corrected(cosines)
+    combined += SHARED_NEIGHBOUR_WEIGHT * shared_neighbours(combined)
     combined += ENTITY_WEIGHT * _entity_similarity([m.entity_keys for m in members])
     days = np.array(
         [m.published_at.timestamp() / 86400.0 if m.published_at else np.nan for m in members]
@@ -399,9 +421,10 @@ def _recluster_members(members: list[_Member], *, report: WindowReport, by) -> N
 
     # Profiles, then absorbed stories: emptied, their URL redirected to where most of
     # their articles went.
-    for story_id in sorted(set(gained) | set(lost)):
-        story_refresh(story=locked[story_id])
-    for story_id in sorted(set(gained) | set(lost)):
+    touched_ids = sorted(set(gained) | set(lost))
+    stories_refresh(stories=[locked[story_id] for story_id in touched_ids])
+    heirs: dict[int, int] = {}
+    for story_id in touched_ids:
         story = locked[story_id]
         payload = {
             "gained": gained.get(story_id, []),
@@ -409,23 +432,37 @@ def _recluster_members(members: list[_Member], *, report: WindowReport, by) -> N
             "threshold": THRESHOLD,
             "neighbours": CSLS_NEIGHBOURS,
         }
-        empty = story.member_count == 0 and not story.is_locked
-        if empty and story_id in lost:
+        if story.member_count == 0 and not story.is_locked and story_id in lost:
             heir = Counter(move["to_story"] for move in lost[story_id]).most_common(1)[0][0]
-            payload["absorbed_into"] = heir
-            _exclusions_move(story, locked[heir])
-            story_redirect_record(old_story_id=story_id, story=locked[heir])
-            editorial_log(actor=by, action="story.recluster", target=story, payload=payload)
-            report.stories_absorbed.append(story_id)
-            story.delete()
-            continue
+            payload["absorbed_into"] = heirs[story_id] = heir
         editorial_log(actor=by, action="story.recluster", target=story, payload=payload)
+    _stories_retire(heirs)
+    report.stories_absorbed = sorted(heirs)
 
 
-def _exclusions_move(story: Story, heir: Story) -> None:
-    """An absorbed story's exclusions carry over to the story that absorbed it: the
-    editor kept those articles out of that story, which now lives under the heir's id
-    (the pass never put them in: cannot-links kept them from its fixed members)."""
-    members = set(StoryArticle.objects.filter(story=heir).values_list("article_id", flat=True))
-    exclusions = StoryArticle.objects.filter(story=story, joined_by=JoinedBy.EXCLUDED)
-    exclusions.exclude(article_id__in=members).update(story=heir)
+def _stories_retire(heirs: dict[int, int]) -> None:
+    """Delete absorbed stories, their URLs redirected to their heirs.
+
+    Their exclusions carry over to the heir: the editor kept those articles out of the
+    story that now lives under the heir's id (and the pass kept them out: cannot-links
+    bar them from its fixed members). An exclusion of an article already in the heir
+    has nothing left to say and goes with the story.
+    """
+    if not heirs:
+        return
+    in_heirs = set(
+        StoryArticle.objects.filter(story_id__in=set(heirs.values())).values_list(
+            "story_id", "article_id"
+        )
+    )
+    moving: dict[int, list[int]] = defaultdict(list)
+    for pk, story_id, article_id in StoryArticle.objects.filter(
+        story_id__in=list(heirs), joined_by=JoinedBy.EXCLUDED
+    ).values_list("pk", "story_id", "article_id"):
+        if (heirs[story_id], article_id) not in in_heirs:
+            moving[heirs[story_id]].append(pk)
+            in_heirs.add((heirs[story_id], article_id))
+    for heir, pks in moving.items():
+        StoryArticle.objects.filter(pk__in=pks).update(story_id=heir)
+    stories_redirect_record(moves=heirs)
+    Story.objects.filter(pk__in=list(heirs)).delete()
