@@ -15,7 +15,7 @@ MERGE_PASS_INTERVAL = dt.timedelta(hours=1)
 MERGE_PASS_DAYS = 7
 # The windowed re-clustering pass runs after every RECLUSTER_EVERY placements, and
 # RECLUSTER_INTERVAL after the last placement at the latest.
-RECLUSTER_EVERY = 250
+RECLUSTER_EVERY = 500
 RECLUSTER_INTERVAL = dt.timedelta(minutes=10)
 PLACEMENT_COUNT_KEY = "coverage:placed-since-recluster"
 
@@ -58,7 +58,7 @@ def recluster_pass_note_placements(*, placed: int) -> bool:
 
     Only with a worker (a backend that runs tasks later), as for the merge pass: a
     backend that runs tasks at once (tests) would re-cluster inside whatever published
-    the 250th article. The count lives in the shared cache; a lost count only delays a
+    the 500th article. The count lives in the shared cache; a lost count only delays a
     pass. Returns whether a pass was enqueued for now.
     """
     if not recluster_window.get_backend().supports_defer:

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from django.tasks.base import TaskResultStatus
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
@@ -13,7 +14,7 @@ from articles.models import Article
 from audit.models import EditorialLogEntry
 from audit.services import system_user
 from coverage.models import Story, StoryArticle
-from coverage.reclustering import stories_recluster_window
+from coverage.reclustering import ADVISORY_LOCK, stories_recluster_window
 from coverage.services import (
     article_cluster,
     article_exclude,
@@ -176,3 +177,17 @@ def test_every_nth_placement_enqueues_a_pass_and_one_stays_queued_an_interval_ah
     cluster_article.call(article_id=topical_article("vaccine").pk)
     assert passes.all().count() == 2  # the later one, and one for now
     assert cache.get(PLACEMENT_COUNT_KEY) == 0
+
+
+def test_a_pass_skips_while_another_pass_holds_the_lock(split_story):
+    bridge, _ = split_story
+    before = story_of(bridge[0])
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK])
+        report = stories_recluster_window()
+    finally:
+        other.close()
+    assert report.is_skipped is True
+    assert story_of(bridge[0]) == before
