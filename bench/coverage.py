@@ -13,9 +13,16 @@ Each file (format: ../shared/data/coverage/README.md) is imported into empty tab
 published articles, then every article goes through the real service,
 ``coverage.services.articles_cluster`` (batches of 100 in one transaction each, the
 same grouping as ``article_cluster`` one by one), in time order (by ``published``,
-then file order), followed by one periodic merge pass. Predicted stories are scored with
-``../shared/tools/score_clusters.py``. ``--no-dates`` drops the dates (text-only
-figures). Parameters live in ``coverage/scoring.py`` and are the same for every file.
+then file order), with the windowed re-clustering pass
+(``coverage.reclustering.stories_recluster_window``) after every ``RECLUSTER_EVERY``
+placements, then the merge pass and a last window pass, as the worker runs them.
+Predicted stories are scored with ``../shared/tools/score_clusters.py``: BCubed and
+pairwise P/R/F1, stories predicted and real, singletons, and two throughputs:
+online placement alone, and amortised with the passes' time. ``--no-dates`` drops the
+dates (text-only figures), ``--shuffle SEED`` shuffles the order within each date
+(order sensitivity), ``--no-passes`` measures online placement alone. Parameters live
+in ``coverage/scoring.py`` and ``coverage/reclustering.py`` and are the same for every
+file.
 
 Scale mode generates dated synthetic articles (topic words drawn from a Zipf
 vocabulary, 3-8 articles per story, 2,000 articles a day) and measures the mean time

@@ -108,15 +108,19 @@ class _Member:
 
 
 # ------------------------------------------------------------------ pure clustering
-def _term_matrix(rows: list[dict], *, weights=None) -> sparse.csr_matrix:
+def _term_matrix(rows: list[dict]) -> sparse.csr_matrix:
+    """Rows of term → weight as a sparse matrix (columns: terms in order of first use)."""
     vocabulary: dict[str, int] = {}
-    r, c, v = [], [], []
-    for i, row in enumerate(rows):
-        for term, weight in row.items():
-            r.append(i)
-            c.append(vocabulary.setdefault(term, len(vocabulary)))
-            v.append(weight)
-    return sparse.csr_matrix((v, (r, c)), shape=(len(rows), max(1, len(vocabulary))))
+    columns = [vocabulary.setdefault(term, len(vocabulary)) for row in rows for term in row]
+    weights = np.fromiter(
+        (weight for row in rows for weight in row.values()), dtype=float, count=len(columns)
+    )
+    starts = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(row) for row in rows], out=starts[1:])
+    return sparse.csr_matrix(
+        (weights, np.asarray(columns, dtype=np.int64), starts),
+        shape=(len(rows), max(1, len(vocabulary))),
+    )
 
 
 def _entity_similarity(keys: list[list[str]]) -> np.ndarray:
