@@ -426,7 +426,11 @@ def _cluster_locked(
         story = _story_start(article, prefer_story)
         score, explanation = 1.0, {"started_story": True}
     else:
-        story = Story.objects.select_for_update().get(pk=best.story_id)
+        story = Story.objects.select_for_update().filter(pk=best.story_id).first()
+        if story is None:
+            # A re-clustering pass absorbed the story between the candidates' read and
+            # this lock: look again, now that the pass has committed.
+            return _cluster_locked(article, prefer_story=prefer_story, evidence=(signature, stats))
         score, explanation = best.score, best.explanation()
     _story_absorb(story, article, signature, score=score, explanation=explanation)
     return story, score

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from .reclustering import stories_recluster_window
 from .services import article_cluster, stories_merge_converging, stories_retitle
 
 # How often the merge pass runs while articles keep arriving.
@@ -41,6 +40,9 @@ def recluster_window() -> dict:
     """The windowed re-clustering pass (``coverage.reclustering``): the recent window
     clustered again as a whole, editors' decisions kept, every move audited. A pass
     that finds another running skips (advisory lock): the running one covers it."""
+    # Imported here: NumPy and SciPy load in the worker only, not in every web process.
+    from .reclustering import stories_recluster_window
+
     report = stories_recluster_window()
     return {
         "articles": report.articles,
