@@ -61,7 +61,7 @@ JoinedBy = StoryArticle.JoinedBy
 CSLS_NEIGHBOURS = 5
 SHARED_NEIGHBOURS = 10
 SHARED_NEIGHBOUR_WEIGHT = 0.1
-THRESHOLD = 0.03
+THRESHOLD = 0.025
 ENTITY_WEIGHT = scoring.ENTITY_WEIGHT
 TIME_WEIGHT = scoring.TIME_WEIGHT
 # The window: articles whose clock (publication, else import time) lies within
@@ -149,6 +149,22 @@ def hubness_corrected(cosines: np.ndarray, *, neighbours: int = CSLS_NEIGHBOURS)
     return cosines - (crowding[:, None] + crowding[None, :]) / 2.0
 
 
+def _window_vectors(vectors: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The stored vectors reshaped for the window: terms no other article of the window
+    has are dropped (they can link nothing, only dilute the rest), and the weights are
+    square-rooted, so that a few heavy terms (a name in the headline, counted three
+    times) weigh less against the many a story's articles share; then unit length
+    again. Measured: neus-dev 0.8956 → 0.9033, allsides-dev 0.9650 → 0.9648, without
+    dates 0.8705 → 0.8549, basil-dev unchanged."""
+    vectors = vectors.tocsc()
+    shared = np.flatnonzero(np.diff(vectors.indptr) >= 2)
+    vectors = vectors[:, shared].tocsr()
+    vectors.data = np.sqrt(np.abs(vectors.data))
+    norms = np.sqrt(np.asarray(vectors.multiply(vectors).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return (sparse.diags(1.0 / norms) @ vectors).tocsr()
+
+
 def shared_neighbours(corrected: np.ndarray, *, size: int = SHARED_NEIGHBOURS) -> np.ndarray:
     """How much two articles' closest neighbours agree: the cosine between their rows
     of positive corrected similarity, each cut to its ``size`` strongest. Two
@@ -168,7 +184,7 @@ def shared_neighbours(corrected: np.ndarray, *, size: int = SHARED_NEIGHBOURS) -
 
 def pair_scores(members: list[_Member]) -> tuple[np.ndarray, np.ndarray]:
     """(combined score, plain cosine) for every pair of the window."""
-    vectors = _term_matrix([m.vector for m in members])
+    vectors = _window_vectors(_term_matrix([m.vector for m in members]))
     cosines = (vectors @ vectors.T).toarray()
     combined = hubness_corrected(cosines)
     combined += SHARED_NEIGHBOUR_WEIGHT * shared_neighbours(combined)
