@@ -332,10 +332,15 @@ def _assign(members: list[_Member], labels: list[int]) -> dict[int, int | None]:
 
 # ------------------------------------------------------------------------ the service
 def stories_recluster_window(
-    *, window_days: int = WINDOW_DAYS, window_size: int = WINDOW_ARTICLES, by=None
+    *,
+    window_days: int = WINDOW_DAYS,
+    window_size: int = WINDOW_ARTICLES,
+    by=None,
+    dry_run: bool = False,
 ) -> WindowReport:
     """Re-cluster the recent window and move automatic memberships to match (see the
-    module docstring). Returns what it did; skips when another pass holds the lock."""
+    module docstring). Returns what it did; skips when another pass holds the lock.
+    With ``dry_run`` everything is computed, reported and rolled back."""
     started = time.perf_counter()
     report = WindowReport()
     with transaction.atomic(durable=True):
@@ -348,6 +353,8 @@ def stories_recluster_window(
         report.articles = len(members)
         if len(members) >= 2:
             _recluster_members(members, report=report, by=by or system_user())
+        if dry_run:
+            transaction.set_rollback(True)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -2,9 +2,11 @@
 editor decision and every surviving story's URL, and records each move."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connections
 from django.tasks.base import TaskResultStatus
 from django.test import override_settings
@@ -191,3 +193,20 @@ def test_a_pass_skips_while_another_pass_holds_the_lock(split_story):
         other.close()
     assert report.is_skipped is True
     assert story_of(bridge[0]) == before
+
+
+def test_a_dry_run_reports_the_moves_and_changes_nothing(split_story):
+    bridge, _ = split_story
+    before = {a.pk: story_of(a).pk for a in bridge}
+    output = io.StringIO()
+    call_command("recluster_window", "--dry-run", stdout=output)
+    assert "Dry run (rolled back)" in output.getvalue()
+    assert "1 moved" in output.getvalue()
+    assert {a.pk: story_of(a).pk for a in bridge} == before
+    assert not EditorialLogEntry.objects.filter(action="story.recluster").exists()
+
+
+def test_the_worker_task_runs_the_pass(split_story):
+    bridge, _ = split_story
+    assert recluster_window.call()["moved"] == 1
+    assert len({story_of(a) for a in bridge}) == 1
