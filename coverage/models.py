@@ -105,6 +105,12 @@ class ArticleSignature(models.Model):
     entity_keys = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     clock_at = models.DateTimeField(help_text="Publication time, else import time.")
 
+    class Meta:
+        indexes = [
+            # The re-clustering pass reads the latest articles by this clock.
+            models.Index(fields=["-clock_at", "-article"], name="signature_clock_idx"),
+        ]
+
     def __str__(self):
         return f"Signature of article {self.article_id}"
 
