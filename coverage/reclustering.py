@@ -68,7 +68,7 @@ TIME_WEIGHT = scoring.TIME_WEIGHT
 # WINDOW_DAYS of the newest one, at most WINDOW_ARTICLES of them (the latest) and at
 # least WINDOW_MIN_ARTICLES (see ``_window``).
 WINDOW_DAYS = 7
-WINDOW_ARTICLES = 3000
+WINDOW_ARTICLES = 2000
 WINDOW_MIN_ARTICLES = 1000
 # A pair that must never share a cluster (editors' decisions): low enough that no
 # average over a window of WINDOW_ARTICLES can make up for it.
