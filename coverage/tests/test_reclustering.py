@@ -22,6 +22,7 @@ from coverage.services import (
     article_exclude,
     article_pin,
     story_lock,
+    story_merge,
     story_update,
 )
 from coverage.tasks import (
@@ -210,3 +211,13 @@ def test_the_worker_task_runs_the_pass(split_story):
     bridge, _ = split_story
     assert recluster_window.call()["moved"] == 1
     assert len({story_of(a) for a in bridge}) == 1
+
+
+def test_an_editors_merge_leaves_a_301_for_the_merged_story_too(split_story, editor, client):
+    bridge, others = split_story
+    keep, merged = story_of(bridge[1]), story_of(others[0])
+    url = merged.get_absolute_url()
+    story_merge(keep=keep, others=[merged], by=editor)
+    response = client.get(url)
+    assert response.status_code == 301
+    assert response["Location"] == Story.objects.get(pk=keep.pk).get_absolute_url()
