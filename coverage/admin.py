@@ -4,7 +4,11 @@ which checks the permission and writes the audit record."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html, format_html_join
+
+from audit.models import EditorialLogEntry
 
 from .models import Story, StoryArticle
 from .services import (
@@ -37,6 +41,26 @@ class StoryArticleInline(admin.TabularInline):
         return False  # pin from the memberships list, so the change is audited
 
 
+HISTORY_ENTRIES = 50
+
+
+def _history_summary(payload: dict) -> str:
+    """One line per audit entry: which articles came and went, and the evidence."""
+    parts = []
+    for move in payload.get("gained", []):
+        parts.append(
+            f"+article {move['article_id']} from story {move.get('from_story')} "
+            f"(similarity {move.get('similarity')}, corrected {move.get('corrected_similarity')})"
+        )
+    for move in payload.get("lost", []):
+        parts.append(f"−article {move['article_id']} to story {move.get('to_story')}")
+    if "absorbed_into" in payload:
+        parts.append(f"absorbed into story {payload['absorbed_into']}")
+    if not parts:
+        parts = [f"{key}: {value}" for key, value in sorted(payload.items())]
+    return "; ".join(parts)
+
+
 def _report(modeladmin, request, function):
     try:
         result = function()
@@ -67,6 +91,7 @@ class StoryAdmin(admin.ModelAdmin):
         "first_reported_at",
         "last_updated_at",
         "member_count",
+        "history",
     ]
     readonly_fields = [
         "is_title_edited",
@@ -74,12 +99,37 @@ class StoryAdmin(admin.ModelAdmin):
         "first_reported_at",
         "last_updated_at",
         "member_count",
+        "history",
     ]
     inlines = [StoryArticleInline]
     actions = ["merge_selected", "lock_selected", "unlock_selected"]
 
     def has_edit_membership_permission(self, request):
         return request.user.has_perm(EDIT_PERMISSION)
+
+    @admin.display(description="History")
+    def history(self, obj):
+        """Every audited change to the story, newest first: editors' corrections and the
+        system's merges and re-clustering moves (with what moved and why)."""
+        if obj is None or obj.pk is None:
+            return "—"
+        entries = EditorialLogEntry.objects.filter(
+            target_type=ContentType.objects.get_for_model(Story), target_id=str(obj.pk)
+        ).select_related("actor")[:HISTORY_ENTRIES]
+        rows = format_html_join(
+            "",
+            "<li>{} · {} · <code>{}</code> {}</li>",
+            (
+                (
+                    f"{entry.created_at:%Y-%m-%d %H:%M}",
+                    entry.actor.get_username(),
+                    entry.action,
+                    _history_summary(entry.payload),
+                )
+                for entry in entries
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows) if entries else "No changes recorded."
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -105,6 +105,12 @@ class ArticleSignature(models.Model):
     entity_keys = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     clock_at = models.DateTimeField(help_text="Publication time, else import time.")
 
+    class Meta:
+        indexes = [
+            # The re-clustering pass reads the latest articles by this clock.
+            models.Index(fields=["-clock_at", "-article"], name="signature_clock_idx"),
+        ]
+
     def __str__(self):
         return f"Signature of article {self.article_id}"
 
@@ -139,3 +145,15 @@ class StoryTerm(models.Model):
 
     def __str__(self):
         return f"{self.term} → story {self.story_id}"
+
+
+class StoryRedirect(models.Model):
+    """A story that was merged into another: its old URL answers with a 301 to the story
+    that absorbed it, so links shared by readers and search engines keep working."""
+
+    old_story_id = models.PositiveBigIntegerField(primary_key=True)
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="redirects_from")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"story {self.old_story_id} → {self.story_id}"

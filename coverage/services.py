@@ -34,7 +34,14 @@ from audit.services import editorial_log, system_user
 from pagecache.generation import bump_on_commit
 
 from . import evidence, scoring
-from .models import ArticleSignature, Story, StoryArticle, StoryTerm, TermStatistic
+from .models import (
+    ArticleSignature,
+    Story,
+    StoryArticle,
+    StoryRedirect,
+    StoryTerm,
+    TermStatistic,
+)
 
 JoinedBy = StoryArticle.JoinedBy
 EDIT_PERMISSION = "coverage.edit_story_membership"
@@ -419,7 +426,11 @@ def _cluster_locked(
         story = _story_start(article, prefer_story)
         score, explanation = 1.0, {"started_story": True}
     else:
-        story = Story.objects.select_for_update().get(pk=best.story_id)
+        story = Story.objects.select_for_update().filter(pk=best.story_id).first()
+        if story is None:
+            # A re-clustering pass absorbed the story between the candidates' read and
+            # this lock: look again, now that the pass has committed.
+            return _cluster_locked(article, prefer_story=prefer_story, evidence=(signature, stats))
         score, explanation = best.score, best.explanation()
     _story_absorb(story, article, signature, score=score, explanation=explanation)
     return story, score
@@ -470,45 +481,88 @@ def story_refresh(*, story: Story) -> Story:
 
     Used after editors' changes and merges, which move many members at once.
     """
+    stories_refresh(stories=[story])
+    return story
+
+
+def stories_refresh(*, stories: list[Story]) -> list[Story]:
+    """``story_refresh`` for many stories in a fixed number of statements (the
+    re-clustering pass touches hundreds at once): one read of all their members, one
+    update, one index rebuild."""
+    if not stories:
+        return stories
     bump_on_commit()  # story pages, the home page and related boxes change
-    memberships = list(
-        StoryArticle.objects.filter(story=story)
+    by_story: dict[int, list[StoryArticle]] = {s.pk: [] for s in stories}
+    memberships = (
+        StoryArticle.objects.filter(story_id__in=list(by_story))
         .exclude(joined_by=JoinedBy.EXCLUDED)
         .select_related("article")
-        .order_by("article_id")
+        .order_by("story_id", "article_id")
     )
+    for membership in memberships:
+        by_story[membership.story_id].append(membership)
     signatures = {
         s.article_id: s
-        for s in ArticleSignature.objects.filter(article_id__in=[m.article_id for m in memberships])
-    }
-    members = []
-    for membership in memberships:
-        signature = signatures.get(membership.article_id)
-        if signature is None:
-            signature = _signature_create(membership.article)
-        members.append((membership.article, signature))
-    story.centroid = scoring.centroid_sum(s.vector for _, s in members)
-    story.entity_counts = {}
-    for _, signature in members:
-        story.entity_counts = scoring.counts_add(story.entity_counts, signature.entity_keys)
-    story.member_count = len(members)
-    dates = [a.published_at for a, _ in members if a.published_at]
-    story.first_reported_at = min(dates, default=None)
-    story.last_updated_at = max(dates, default=None)
-    story.active_at = story.last_updated_at or max((s.clock_at for _, s in members), default=None)
-    if not story.is_title_edited:
-        headline = _central_headline(members, story.centroid)
-        if headline:
-            story.title = headline
-            story.slug = slugify(headline)[:200] or "story"
-    story.save()
-    StoryTerm.objects.filter(story=story).delete()
-    if story.active_at is not None:
-        terms = sorted({t for _, s in members for t in scoring.query_terms(s.vector)})
-        StoryTerm.objects.bulk_create(
-            [StoryTerm(story=story, term=t, active_at=story.active_at) for t in terms]
+        for s in ArticleSignature.objects.filter(
+            article_id__in=[m.article_id for ms in by_story.values() for m in ms]
         )
-    return story
+    }
+    terms = []
+    for story in stories:
+        members = []
+        for membership in by_story[story.pk]:
+            signature = signatures.get(membership.article_id)
+            if signature is None:
+                signature = _signature_create(membership.article)
+            members.append((membership.article, signature))
+        story.centroid = scoring.centroid_sum(s.vector for _, s in members)
+        story.entity_counts = {}
+        for _, signature in members:
+            story.entity_counts = scoring.counts_add(story.entity_counts, signature.entity_keys)
+        story.member_count = len(members)
+        dates = [a.published_at for a, _ in members if a.published_at]
+        story.first_reported_at = min(dates, default=None)
+        story.last_updated_at = max(dates, default=None)
+        story.active_at = story.last_updated_at or max(
+            (s.clock_at for _, s in members), default=None
+        )
+        if not story.is_title_edited:
+            headline = _central_headline(members, story.centroid)
+            if headline:
+                story.title = headline
+                story.slug = slugify(headline)[:200] or "story"
+        if story.active_at is not None:
+            terms += [
+                StoryTerm(story=story, term=t, active_at=story.active_at)
+                for t in sorted({t for _, s in members for t in scoring.query_terms(s.vector)})
+            ]
+    # One statement from arrays: bulk_update's CASE per field took longer to build than
+    # to run with hundreds of stories.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Story._meta.db_table} AS s SET centroid = v.centroid, "  # noqa: S608
+            "entity_counts = v.entity_counts, member_count = v.member_count, "
+            "first_reported_at = v.first_at, last_updated_at = v.last_at, "
+            "active_at = v.active_at, title = v.title, slug = v.slug "
+            "FROM unnest(%s::bigint[], %s::jsonb[], %s::jsonb[], %s::integer[], "
+            "%s::timestamptz[], %s::timestamptz[], %s::timestamptz[], %s::varchar[], "
+            "%s::varchar[]) AS v(id, centroid, entity_counts, member_count, first_at, "
+            "last_at, active_at, title, slug) WHERE s.id = v.id",
+            [
+                [s.pk for s in stories],
+                [json.dumps(s.centroid) for s in stories],
+                [json.dumps(s.entity_counts) for s in stories],
+                [s.member_count for s in stories],
+                [s.first_reported_at for s in stories],
+                [s.last_updated_at for s in stories],
+                [s.active_at for s in stories],
+                [s.title for s in stories],
+                [s.slug for s in stories],
+            ],
+        )
+    StoryTerm.objects.filter(story_id__in=list(by_story)).delete()
+    StoryTerm.objects.bulk_create(terms)
+    return stories
 
 
 # ------------------------------------------------------------------ editor control
@@ -538,8 +592,33 @@ def _merge_into(keep: Story, other: Story, *, pin: bool, note: dict) -> int:
             membership.joined_by = JoinedBy.PINNED
         membership.explanation = {**membership.explanation, **note}
         membership.save(update_fields=["story", "joined_by", "explanation"])
+    story_redirect_record(old_story_id=other.pk, story=keep)
     other.delete()
     return len(article_ids)
+
+
+def story_redirect_record(*, old_story_id: int, story: Story) -> None:
+    """Make ``old_story_id``'s URL answer with a 301 to ``story`` (call before deleting
+    the old story)."""
+    stories_redirect_record(moves={old_story_id: story.pk})
+
+
+def stories_redirect_record(*, moves: dict[int, int]) -> None:
+    """Old story id → the id of the story that absorbed it, for many at once.
+    Redirects that pointed at an old story now point at its heir, so a reader never
+    follows a chain."""
+    if not moves:
+        return
+    repointed = list(StoryRedirect.objects.filter(story_id__in=list(moves)))
+    for redirect in repointed:
+        redirect.story_id = moves[redirect.story_id]
+    StoryRedirect.objects.bulk_update(repointed, ["story"])
+    StoryRedirect.objects.bulk_create(
+        [StoryRedirect(old_story_id=old, story_id=new) for old, new in sorted(moves.items())],
+        update_conflicts=True,
+        unique_fields=["old_story_id"],
+        update_fields=["story"],
+    )
 
 
 @transaction.atomic(durable=True)

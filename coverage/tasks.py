@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.core.cache import cache
 from django.tasks import task
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
@@ -11,6 +12,11 @@ from .services import article_cluster, stories_merge_converging, stories_retitle
 # How often the merge pass runs while articles keep arriving.
 MERGE_PASS_INTERVAL = dt.timedelta(hours=1)
 MERGE_PASS_DAYS = 7
+# The windowed re-clustering pass runs after every RECLUSTER_EVERY placements, and
+# RECLUSTER_INTERVAL after the last placement at the latest.
+RECLUSTER_EVERY = 500
+RECLUSTER_INTERVAL = dt.timedelta(minutes=10)
+PLACEMENT_COUNT_KEY = "coverage:placed-since-recluster"
 
 
 @task()
@@ -25,7 +31,63 @@ def cluster_article(article_id: int) -> int | None:
         return None
     story, _score = article_cluster(article=article)
     merge_pass_schedule()
+    recluster_pass_note_placements(placed=1)
     return story.pk
+
+
+@task()
+def recluster_window() -> dict:
+    """The windowed re-clustering pass (``coverage.reclustering``): the recent window
+    clustered again as a whole, editors' decisions kept, every move audited. A pass
+    that finds another running skips (advisory lock): the running one covers it."""
+    # Imported here: NumPy and SciPy load in the worker only, not in every web process.
+    from .reclustering import stories_recluster_window
+
+    report = stories_recluster_window()
+    return {
+        "articles": report.articles,
+        "moved": report.moved,
+        "stories_created": report.stories_created,
+        "stories_absorbed": report.stories_absorbed,
+        "is_skipped": report.is_skipped,
+    }
+
+
+def recluster_pass_note_placements(*, placed: int) -> bool:
+    """Count placements towards the next pass; enqueue one every ``RECLUSTER_EVERY``,
+    and keep one queued ``RECLUSTER_INTERVAL`` ahead so that the last articles of a
+    quiet spell are re-clustered too.
+
+    Only with a worker (a backend that runs tasks later), as for the merge pass: a
+    backend that runs tasks at once (tests) would re-cluster inside whatever published
+    the 500th article. The count lives in the shared cache; a lost count only delays a
+    pass. Returns whether a pass was enqueued for now.
+    """
+    if not recluster_window.get_backend().supports_defer:
+        return False
+    _recluster_pass_keep_queued()
+    cache.add(PLACEMENT_COUNT_KEY, 0, timeout=None)
+    try:
+        count = cache.incr(PLACEMENT_COUNT_KEY, placed)
+    except ValueError:  # evicted between add and incr
+        count = placed
+        cache.set(PLACEMENT_COUNT_KEY, count, timeout=None)
+    if count < RECLUSTER_EVERY:
+        return False
+    cache.set(PLACEMENT_COUNT_KEY, 0, timeout=None)
+    recluster_window.enqueue()
+    return True
+
+
+def _recluster_pass_keep_queued() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    pending = DBTaskResult.objects.filter(
+        task_path=recluster_window.module_path,
+        status=TaskResultStatus.READY,
+    )
+    if not pending.exists():
+        recluster_window.using(run_after=timezone.now() + RECLUSTER_INTERVAL).enqueue()
 
 
 @task()

@@ -1,9 +1,10 @@
+from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import DetailView
 
 from entities.jsonld import jsonld_script
 
-from .models import Story
+from .models import Story, StoryRedirect
 from .selectors import story_page
 from .structured_data import story_jsonld
 
@@ -14,7 +15,14 @@ class StoryDetailView(DetailView):
     queryset = Story.objects.all()
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            # A story merged into another (by an editor or a re-clustering pass).
+            moved = StoryRedirect.objects.select_related("story").filter(old_story_id=kwargs["pk"])
+            if target := moved.first():
+                return redirect(target.story, permanent=True)
+            raise
         if self.object.slug != kwargs["slug"]:
             return redirect(self.object, permanent=True)
         context = self.get_context_data(object=self.object)
