@@ -23,7 +23,15 @@ from django.db import transaction
 from django.utils import timezone
 from reversion.models import Version
 
-from .models import Article, ArticleDraftAutosave, Byline, EditingSession
+from .models import (
+    Article,
+    ArticleDraftAutosave,
+    ArticleImage,
+    Byline,
+    Correction,
+    EditingSession,
+    Image,
+)
 from .sanitize import html_to_text
 from .workflow import can_edit
 
@@ -203,6 +211,12 @@ COMPARED_FIELDS = [
     ("outlet", "Outlet"),
     ("bylines", "Bylines"),
 ]
+# Shown only when they differ: most conflicts are about the text, and two identical
+# lists of pictures or notes would only push the differences off the screen.
+COMPARED_WHEN_CHANGED = [
+    ("images", "Images"),
+    ("corrections", "Corrections and updates"),
+]
 
 
 def conflict_comparison(*, article: Article, opened_version: int, mine: dict) -> ConflictComparison:
@@ -217,15 +231,24 @@ def conflict_comparison(*, article: Article, opened_version: int, mine: dict) ->
     opened = _revision_values(opened_revision) if opened_revision else {}
     current = _article_values(article)
     saved_by, saved_at = _saved_by(article.pk, article)
-    rows = [
-        ComparisonRow(
+    # Corrections are appended, never edited: the editor's form showed the opened
+    # version's and adds ``mine["corrections"]`` (the rows they typed) to them.
+    shown = opened["corrections"] if opened_revision else current["corrections"]
+    mine = {**mine, "corrections": "\n".join(filter(None, [shown, mine.get("corrections", "")]))}
+
+    def row(name, label):
+        return ComparisonRow(
             label=label,
             opened=opened.get(name, "") if opened_revision else None,
             current=current[name],
             mine=mine.get(name, current[name]),
         )
-        for name, label in COMPARED_FIELDS
-    ]
+
+    rows = [row(name, label) for name, label in COMPARED_FIELDS]
+    for name, label in COMPARED_WHEN_CHANGED:
+        extra = row(name, label)
+        if extra.changed_by_them or extra.changed_by_me:
+            rows.append(extra)
     return ConflictComparison(
         opened_version=opened_version,
         current_version=article.version,
@@ -236,8 +259,14 @@ def conflict_comparison(*, article: Article, opened_version: int, mine: dict) ->
     )
 
 
-def comparable_values(*, headline, dek, body, key_points, section, outlet, bylines) -> dict:
-    """Field values as the comparison shows them: plain text, one item per line."""
+def comparable_values(
+    *, headline, dek, body, key_points, section, outlet, bylines, images=(), corrections=()
+) -> dict:
+    """Field values as the comparison shows them: plain text, one item per line.
+
+    ``images`` and ``corrections`` are lines already made by ``image_line`` and
+    ``correction_line``.
+    """
     return {
         "headline": headline or "",
         "dek": dek or "",
@@ -246,10 +275,25 @@ def comparable_values(*, headline, dek, body, key_points, section, outlet, bylin
         "section": str(section) if section else "",
         "outlet": str(outlet) if outlet else "",
         "bylines": "\n".join(bylines),
+        "images": "\n".join(images),
+        "corrections": "\n".join(corrections),
     }
 
 
+def image_line(*, position, image: Image | None, caption: str) -> str:
+    """ "2. A ferry at the quay: Caption", the caption falling back to the image's own
+    as it does on the page; the alt text tells two pictures apart."""
+    shown = caption or (image.caption if image else "")
+    line = f"{position}. {image if image else 'No file'}"
+    return f"{line}: {shown}" if shown else line
+
+
+def correction_line(*, kind: str, text: str) -> str:
+    return f"{Correction.Kind(kind).label if kind in Correction.Kind.values else kind}: {text}"
+
+
 def _article_values(article: Article) -> dict:
+    images = article.images.select_related("image").order_by("position")
     return comparable_values(
         headline=article.headline,
         dek=article.dek,
@@ -258,6 +302,11 @@ def _article_values(article: Article) -> dict:
         section=article.section,
         outlet=article.outlet,
         bylines=list(article.bylines.order_by("position").values_list("name", flat=True)),
+        images=[image_line(position=i.position, image=i.image, caption=i.caption) for i in images],
+        corrections=[
+            correction_line(kind=c.kind, text=c.text)
+            for c in article.corrections.order_by("created_at", "pk")
+        ],
     )
 
 
@@ -292,6 +341,21 @@ def _revision_values(article_version: Version) -> dict:
         ),
         key=lambda byline: byline.get("position", 0),
     )
+    placements = sorted(
+        (
+            version.field_dict
+            for version in article_version.revision.version_set.get_for_model(ArticleImage)
+        ),
+        key=lambda placement: placement.get("position", 0),
+    )
+    pictures = Image.objects.in_bulk([p["image_id"] for p in placements if p.get("image_id")])
+    # Corrections are append-only and not in the revision (following them would make a
+    # restore delete every correction added since), so the opened version's are those
+    # written before its revision was.
+    corrections = Correction.objects.filter(
+        article_id=article_version.object_id,
+        created_at__lte=article_version.revision.date_created,
+    ).order_by("created_at", "pk")
     return comparable_values(
         headline=fields.get("headline"),
         dek=fields.get("dek"),
@@ -300,6 +364,15 @@ def _revision_values(article_version: Version) -> dict:
         section=section,
         outlet=outlet,
         bylines=[b.get("name", "") for b in bylines],
+        images=[
+            image_line(
+                position=p.get("position"),
+                image=pictures.get(p.get("image_id")),
+                caption=p.get("caption", ""),
+            )
+            for p in placements
+        ],
+        corrections=[correction_line(kind=c.kind, text=c.text) for c in corrections],
     )
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Article, Section
+from .models import Article, Image, Section
 from .workflow import can_publish
 
 
@@ -97,7 +97,7 @@ class ArticleAdminForm(forms.ModelForm):
         The editor's input stays in the form, and the hidden version moves to the one
         saved now: having seen the comparison, their next save is a deliberate merge.
         """
-        from .editing import comparable_values, conflict_comparison
+        from .editing import comparable_values, conflict_comparison, correction_line, image_line
 
         locked = Article.objects.select_for_update(of=("self",))
         current = locked.select_related("section", "outlet").get(pk=self.instance.pk)
@@ -112,6 +112,8 @@ class ArticleAdminForm(forms.ModelForm):
             section=get("section", current.section),
             outlet=get("outlet", current.outlet),
             bylines=self._posted_byline_names(),
+            images=[image_line(**row) for row in self._posted_images()],
+            corrections=[correction_line(**row) for row in self._posted_new_corrections()],
         )
         self.conflict = conflict_comparison(
             article=current, opened_version=version_opened, mine=mine
@@ -137,6 +139,44 @@ class ArticleAdminForm(forms.ModelForm):
             position = self.data.get(f"bylines-{match[1]}-position", "")
             rows.append((int(position) if position.isdigit() else 1_000_000, name.strip()))
         return [name for _, name in sorted(rows)]
+
+    def _posted_images(self) -> list[dict]:
+        """The image rows as this editor submitted them, in position order."""
+        rows = []
+        for key in self.data:
+            match = re.fullmatch(r"images-(\d+)-position", key)
+            if not match or self.data.get(f"images-{match[1]}-DELETE"):
+                continue
+            image_id = self.data.get(f"images-{match[1]}-image", "")
+            caption = self.data.get(f"images-{match[1]}-caption", "").strip()
+            if not image_id and not caption:
+                continue
+            position = self.data.get(key, "")
+            rows.append((int(position) if position.isdigit() else 1_000_000, image_id, caption))
+        pictures = Image.objects.in_bulk([int(i) for _, i, _ in rows if i.isdigit()])
+        return [
+            {
+                "position": position,
+                "image": pictures.get(int(i)) if i.isdigit() else None,
+                "caption": caption,
+            }
+            for position, i, caption in sorted(rows)
+        ]
+
+    def _posted_new_corrections(self) -> list[dict]:
+        """The corrections this editor added (existing ones are read-only in the form)."""
+        initial = self.data.get("corrections-INITIAL_FORMS", "0")
+        first_new = int(initial) if initial.isdigit() else 0
+        rows = []
+        for key, text in self.data.items():
+            match = re.fullmatch(r"corrections-(\d+)-text", key)
+            if not match or int(match[1]) < first_new or not text.strip():
+                continue
+            if self.data.get(f"corrections-{match[1]}-DELETE"):
+                continue
+            kind = self.data.get(f"corrections-{match[1]}-kind", "correction")
+            rows.append((int(match[1]), {"kind": kind, "text": text.strip()}))
+        return [row for _, row in sorted(rows, key=lambda r: r[0])]
 
 
 class ArticleActionForm(forms.Form):

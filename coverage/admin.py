@@ -154,17 +154,27 @@ class StoryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Lock selected stories", permissions=["edit_membership"])
     def lock_selected(self, request, queryset):
-        for story in queryset.order_by("pk"):
-            _report(
-                self, request, lambda s=story: story_lock(story=s, is_locked=True, by=request.user)
-            )
+        self._lock(request, queryset, is_locked=True)
 
     @admin.action(description="Unlock selected stories", permissions=["edit_membership"])
     def unlock_selected(self, request, queryset):
+        self._lock(request, queryset, is_locked=False)
+
+    def _lock(self, request, queryset, *, is_locked: bool) -> None:
+        """Lock or unlock each story, and say which ones changed (a silent action left
+        editors guessing whether the click took)."""
+        done = []
         for story in queryset.order_by("pk"):
-            _report(
-                self, request, lambda s=story: story_lock(story=s, is_locked=False, by=request.user)
+            changed = _report(
+                self,
+                request,
+                lambda s=story: story_lock(story=s, is_locked=is_locked, by=request.user),
             )
+            if changed:
+                done.append(f"“{changed}”")
+        if done:
+            verb = "Locked" if is_locked else "Unlocked"
+            self.message_user(request, f"{verb} {', '.join(done)}.")
 
 
 @admin.register(StoryArticle)
@@ -193,11 +203,13 @@ class StoryArticleAdmin(admin.ModelAdmin):
     )
     def pin_here(self, request, queryset):
         for membership in queryset.exclude(joined_by="excluded").select_related("story", "article"):
-            _report(
+            pinned = _report(
                 self,
                 request,
                 lambda m=membership: article_pin(article=m.article, story=m.story, by=request.user),
             )
+            if pinned:
+                self.message_user(request, f"Pinned “{membership.article}” to “{pinned.story}”.")
 
     @admin.action(
         description="Pin selected articles to the story id given above",
@@ -209,24 +221,32 @@ class StoryArticleAdmin(admin.ModelAdmin):
             self.message_user(request, "Give the id of an existing story.", messages.ERROR)
             return
         for membership in queryset.select_related("article"):
-            _report(
+            pinned = _report(
                 self,
                 request,
                 lambda m=membership: article_pin(article=m.article, story=story, by=request.user),
             )
+            if pinned:
+                self.message_user(request, f"Pinned “{membership.article}” to “{pinned.story}”.")
 
     @admin.action(
         description="Exclude selected articles from their story", permissions=["edit_membership"]
     )
     def exclude_selected(self, request, queryset):
         for membership in queryset.exclude(joined_by="excluded").select_related("story", "article"):
-            _report(
+            landed = _report(
                 self,
                 request,
                 lambda m=membership: article_exclude(
                     article=m.article, story=m.story, by=request.user
                 ),
             )
+            if landed:
+                self.message_user(
+                    request,
+                    f"Excluded “{membership.article}” from “{membership.story}”; "
+                    f"it is now in “{landed}”.",
+                )
 
     @admin.action(
         description="Split selected articles off into a new story", permissions=["edit_membership"]

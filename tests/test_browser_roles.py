@@ -67,6 +67,17 @@ def expect_refused(page: Page, url: str) -> None:
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
 
 
+def expect_stories_refused(page: Page, base_url: str) -> None:
+    """Stories and their memberships (where merge, split, pin, exclude and lock live)
+    are missing from the admin home and refused by address."""
+    page.goto(f"{base_url}/admin/")
+    home = page.locator("#content-main")
+    for link in ("Stories", "Story articles"):
+        expect(home.get_by_role("rowheader", name=link, exact=True)).to_have_count(0)
+    expect_refused(page, f"{base_url}/admin/coverage/story/")
+    expect_refused(page, f"{base_url}/admin/coverage/storyarticle/")
+
+
 def lavrov_twice():
     """The same man under two spellings, as importers create him."""
     keep = PersonFactory(name="Sergey Lavrov", slug="sergey-lavrov", wikidata_id="Q150980")
@@ -76,10 +87,18 @@ def lavrov_twice():
     return keep, duplicate
 
 
-def story_with(title: str, article: Article) -> Story:
-    story = Story.objects.create(title=title, slug=title.lower().replace(" ", "-"))
-    StoryArticle.objects.create(story=story, article=article)
+def story_with(title: str, *articles: Article, is_title_edited: bool = False) -> Story:
+    story = Story.objects.create(
+        title=title, slug=title.lower().replace(" ", "-"), is_title_edited=is_title_edited
+    )
+    for article in articles:
+        StoryArticle.objects.create(story=story, article=article)
     return story
+
+
+def membership_row(article: Article, story: Story) -> str:
+    """How the memberships list names a row: "<article> in <story>"."""
+    return f"{article} in {story}"
 
 
 # --- the roles
@@ -139,8 +158,11 @@ def test_reporter_writes_submits_uploads_and_adds_people_but_cannot_publish_or_m
     expect_refused(page, f"{base}/moderation/")
     assert Article.objects.get(pk=article.pk).status == Article.Status.IN_REVIEW
 
+    # Refused: story grouping (merge, split, pin, exclude, lock): not offered, 403 by address.
+    expect_stories_refused(page, base)
 
-def test_editor_sets_outlets_imports_merges_stories_and_people_reads_wire_copy_and_the_log(
+
+def test_editor_sets_outlets_imports_regroups_stories_merges_people_reads_wire_copy_and_the_log(
     live_server, page: Page
 ):
     UserFactory(username="ed", role="editor", password=PASSWORD)
@@ -150,7 +172,12 @@ def test_editor_sets_outlets_imports_merges_stories_and_people_reads_wire_copy_a
     )
     offer = ArticleFactory(headline="Moscow offers to mediate", outlet=hindu)
     story_with("Moscow offers to mediate", offer)
-    story_with("Russia ready to help India and Pakistan", ArticleFactory())
+    welcome = ArticleFactory(headline="Delhi welcomes the Russian offer")
+    story_with("Russia ready to help India and Pakistan", welcome)
+    floods = ArticleFactory(headline="Floods cut off Kerala villages")
+    boats = ArticleFactory(headline="Rescue boats reach Kerala")
+    cricket = ArticleFactory(headline="Cricket final postponed")  # grouped by mistake
+    kerala = story_with("Kerala floods", floods, boats, cricket, is_title_edited=True)
     wire = ArticleFactory(headline="Russia offers mediation (agency copy)")
     ArticleFingerprint.objects.create(
         article=wire, signature=b"", same_text_as=offer, similarity=0.93
@@ -207,7 +234,44 @@ def test_editor_sets_outlets_imports_merges_stories_and_people_reads_wire_copy_a
         "Russia ready to help India and Pakistan",
     )
     expect_message(page, "Merged 1 stories into “Moscow offers to mediate”")
-    assert Story.objects.get(title="Moscow offers to mediate").memberships.count() == 2
+    moscow = Story.objects.get(title="Moscow offers to mediate")
+    assert moscow.memberships.count() == 2
+
+    # Split the Delhi reaction off into a story of its own, titled in the action bar.
+    open_from_admin_home(page, base, "Story articles")
+    page.get_by_label("New story title (split)").fill("Delhi answers Moscow")
+    run_action(
+        page, "Split selected articles off into a new story", membership_row(welcome, moscow)
+    )
+    expect_message(page, "Split 1 articles into “Delhi answers Moscow”")
+    split = Story.objects.get(title="Delhi answers Moscow")
+    assert list(split.articles.all()) == [welcome]
+    assert moscow.memberships.get(article=welcome).joined_by == StoryArticle.JoinedBy.EXCLUDED
+    page.goto(f"{base}{split.get_absolute_url()}")
+    expect(page.locator("main")).to_contain_text("Delhi welcomes the Russian offer")
+
+    # Pin one Kerala report, so re-clustering never moves it.
+    open_from_admin_home(page, base, "Story articles")
+    run_action(page, "Pin selected articles to their current story", membership_row(floods, kerala))
+    expect_message(page, "Pinned “Floods cut off Kerala villages” to “Kerala floods”.")
+    expect(page.locator("#result_list tr", has_text="Floods cut off Kerala")).to_contain_text(
+        "Pinned by an editor"
+    )
+    assert kerala.memberships.get(article=floods).joined_by == StoryArticle.JoinedBy.PINNED
+
+    # Exclude the cricket report: it leaves the story page for good.
+    run_action(page, "Exclude selected articles from their story", membership_row(cricket, kerala))
+    expect_message(page, "Excluded “Cricket final postponed” from “Kerala floods”; it is now in")
+    assert kerala.memberships.get(article=cricket).joined_by == StoryArticle.JoinedBy.EXCLUDED
+    page.goto(f"{base}{kerala.get_absolute_url()}")
+    expect(page.locator("main")).to_contain_text("Rescue boats reach Kerala")
+    expect(page.locator("main")).not_to_contain_text("Cricket final postponed")
+
+    # Lock the Kerala story: it takes no automatic members from now on.
+    open_from_admin_home(page, base, "Stories")
+    run_action(page, "Lock selected stories", "Kerala floods")
+    expect_message(page, "Locked “Kerala floods”.")
+    assert Story.objects.get(pk=kerala.pk).is_locked is True
 
     # Merge two people, then undo it.
     open_from_admin_home(page, base, "People")
@@ -231,7 +295,16 @@ def test_editor_sets_outlets_imports_merges_stories_and_people_reads_wire_copy_a
     open_from_admin_home(page, base, "Editorial log")
     page.locator("#changelist-filter").get_by_role("link", name="ed", exact=True).click()
     results = page.locator("#result_list")
-    for action in ("Edited article", "Merged stories", "Merged people", "Undid merge of people"):
+    for action in (
+        "Edited article",
+        "Merged stories",
+        "Split story",
+        "Pinned article to story",
+        "Excluded article from story",
+        "Locked story",
+        "Merged people",
+        "Undid merge of people",
+    ):
         expect(results).to_contain_text(action)
     expect(page.get_by_text("Approved comment")).to_have_count(0)
 
@@ -280,6 +353,7 @@ def test_moderator_logs_in_by_email_approves_a_comment_reads_the_moderation_log_
     expect_refused(page, f"{base}/admin/articles/article/add/")
     expect_refused(page, f"{base}/admin/sources/outlet/")
     expect_refused(page, f"{base}/admin/entities/entitymerge/")
+    expect_stories_refused(page, base)
 
 
 def test_admin_role_undoes_a_merge_deletes_an_outlet_and_reads_the_whole_log(

@@ -279,6 +279,61 @@ def test_a_change_to_bylines_alone_refuses_a_later_save_of_the_older_version():
     assert (bylines.opened, bylines.current) == ("", "Ana Lima")
 
 
+def test_the_comparison_adds_images_and_corrections_saved_since_the_editor_opened(
+    client, settings, tmp_path
+):
+    """Another editor's new caption and correction appear beside the text conflict: the
+    opened version's images come from its revision, its corrections are those written
+    before it."""
+    from django.test import Client
+
+    from articles.tests.test_admin_inlines import with_new_correction
+
+    settings.MEDIA_ROOT = tmp_path
+    author = logged_in(client, "editor")
+    article = ArticleFactory(headline="Storm")
+    article.images.create(
+        position=0, image=library_image(uploaded_by=author), caption="Waves at the pier"
+    )
+    assert client.post(change_url(article), form_data(client, article)).status_code == 302
+    first, second = Client(), Client()
+    logged_in(first, "editor")
+    logged_in(second, "editor")
+    second_data = form_data(second, article, headline="Storm warning")
+    first_data = form_data(first, article, **{"images-0-caption": "Waves over the pier"})
+    first_data = with_new_correction(first_data, "The pier is 40 m long.")
+    assert first.post(change_url(article), first_data).status_code == 302
+
+    response = second.post(change_url(article), second_data)
+
+    assert response.status_code == 200
+    rows = {row.label: row for row in response.context["adminform"].form.conflict.rows}
+    images = rows["Images"]
+    assert (images.opened, images.current, images.mine) == (
+        "0. A red square: Waves at the pier",
+        "0. A red square: Waves over the pier",
+        "0. A red square: Waves at the pier",
+    )
+    corrections = rows["Corrections and updates"]
+    assert (corrections.opened, corrections.current, corrections.mine) == (
+        "",
+        "Correction: The pier is 40 m long.",
+        "",
+    )
+    table = response.text.split('class="edit-conflict-table"')[1].split("</table>")[0]
+    assert "Waves over the pier" in table
+    assert "Correction: The pier is 40 m long." in table
+
+
+def test_the_comparison_leaves_out_images_and_corrections_nobody_changed():
+    article, first, second = opened_by_two_editors(headline="Storm", dek="Winds")
+    second_data = form_data(second, article, dek="Gales")
+    first.post(change_url(article), form_data(first, article, headline="Storm warning"))
+    response = second.post(change_url(article), second_data)
+    labels = [row.label for row in response.context["adminform"].form.conflict.rows]
+    assert labels == ["Headline", "Dek", "Body", "Key points", "Section", "Outlet", "Bylines"]
+
+
 def test_editor_publishes_from_the_change_form(client):
     logged_in(client, "editor")
     article = ArticleFactory(status=Article.Status.DRAFT)
