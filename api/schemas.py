@@ -4,6 +4,7 @@ these, and django-ninja validates every response against them."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Schema
 
@@ -58,6 +59,12 @@ class ArticleSummary(Schema):
     is_headline_provisional: bool
     dek: str
     published_at: dt.datetime | None
+    # "day" when the source gave a date only: its time is midnight UTC and not a fact.
+    published_at_precision: Literal["day", "minute", "second"]
+    # When readers' version last changed (an editor's update, else publication); not
+    # moved by an import. None for an undated article never edited here.
+    last_changed_at: dt.datetime | None
+    # When this record last changed here, re-imports included (also Last-Modified).
     updated_at: dt.datetime
     outlet: OutletRef | None
     section: Section | None

@@ -141,6 +141,8 @@ def _article_summary(request, article: Article) -> dict:
         "is_headline_provisional": article.is_headline_provisional,
         "dek": article.dek,
         "published_at": article.published_at,
+        "published_at_precision": article.published_at_precision,
+        "last_changed_at": article.last_changed_at,
         "updated_at": article.updated_at,
         "outlet": _outlet_ref(request, article.outlet),
         "section": _section(request, article.section),

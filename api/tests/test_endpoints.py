@@ -154,3 +154,17 @@ def test_search_answers_as_the_search_page_does(client, seed_demo):
     page = client.get(reverse("search:search") + "?q=Lavorv").text
     for hit in body["results"]:
         assert hit["headline"] in page or hit["headline"].replace("'", "&#x27;") in page
+
+
+def test_a_date_only_article_is_given_as_a_date_not_a_time(client):
+    """As on its page: a source that gave "6 May 2025" has no time of day to report, and
+    an article imported today has not changed today."""
+    article = ArticleFactory(
+        published_at=dt.datetime(2025, 5, 6, tzinfo=dt.UTC),
+        published_at_precision=Article.Precision.DAY,
+    )
+    listed = client.get(api("/articles")).json()["results"][0]
+    detail = client.get(api(f"/articles/{article.pk}")).json()
+    for body in (listed, detail):
+        assert body["published_at_precision"] == "day"
+        assert body["last_changed_at"].startswith("2025-05-06")
