@@ -94,14 +94,14 @@ class PageCacheMiddleware:
             # Not kept downstream: the fresh copy will be here in a moment.
             patch_cache_control(response, max_age=0)
             return response
+        # Polls the small lock, not the page: the renderer stores the page, then unlocks.
         deadline = time.monotonic() + settings.PAGE_RENDER_WAIT_SECONDS
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and cache().get(lock) is not None:
             time.sleep(POLL_SECONDS)
-            entry = cache().get(key)
-            if _is_fresh(entry, generation):
-                return _serve(entry, "hit")
-            if cache().get(lock) is None:  # the render ended without storing (a 404, say)
-                break
+        entry = cache().get(key)
+        if _is_fresh(entry, generation):
+            return _serve(entry, "hit")
+        # The render stored nothing (a 404, a crash) or is taking too long: render here.
         return self._render_and_store(request, key, generation)
 
     def _render_and_store(self, request, key: str, generation: int):
