@@ -5,6 +5,7 @@
     ... bench/pages.py --search-only --repeat 30
     ... bench/pages.py --pages story      # only the story pages (typical and largest)
     ... bench/pages.py --pages article,story,api   # the API's article and stories beside them
+    ... bench/pages.py --profile [--json] [--pages home,article]   # CPU ms per request
 
 Uses the benchmark corpus database (`newsroom_bench`, or --database; made by
 bench/admin_changelist.py or here with --articles), production settings (DEBUG off,
@@ -16,6 +17,17 @@ measured twice: a typical story (about 10 articles) and the largest one. The rea
 API's article and story operations (/api/v1/articles/<id>, /api/v1/stories/<id>) are
 measured on the same article and stories ("api …" rows; the API's per-client rate
 limit is lifted for the run, its counter still kept).
+
+With --profile, nothing under load: CPU time of this process per request
+(`time.process_time`), in-process through Django's full handler and middleware with the
+page cache off, for every page type, beside the floor: a minimal view rendering a
+one-line template through the same middleware, measured in the same run, interleaved
+with the pages (each round measures the floor, then each page), so that load from
+elsewhere on the machine weighs on both. Per page: the median over --rounds rounds of
+--requests requests, after warm-up requests, and its ratio to the floor's median.
+Settings are dev's with DEBUG off (cached template loader, no query log); the database
+server's CPU is not counted. With --json, one JSON object per line per page type:
+page, cpu_ms, floor_cpu_ms, ratio.
 
 Then search latency in-process (the selector, as the view calls it, page 1 with
 snippets and facets): per query, the median and p95 of --repeat runs after one
@@ -30,6 +42,7 @@ the spelling was corrected).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import signal
@@ -212,6 +225,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20, help="runs per search query")
     parser.add_argument("--search-only", action="store_true")
     parser.add_argument(
+        "--profile", action="store_true", help="CPU ms per uncached request, vs the floor"
+    )
+    parser.add_argument("--json", action="store_true", help="with --profile: JSON lines")
+    parser.add_argument("--rounds", type=int, default=5, help="with --profile")
+    parser.add_argument("--requests", type=int, default=10, help="per round, with --profile")
+    parser.add_argument(
         "--pages",
         default="",
         help="only these pages under load, no search latency (e.g. story or home,article)",
@@ -235,6 +254,9 @@ def main() -> None:
     if not SearchTerm.objects.exists():
         search_terms_rebuild()
     total = Article.objects.count()
+    if args.profile:
+        profile(args, total)
+        return
     if not args.search_only:
         pages_under_load(args, total)
     if not args.pages:
@@ -257,7 +279,29 @@ def story_pages(*, api: bool = False) -> dict[str, str]:
     return pages
 
 
-def pages_under_load(args, total: int) -> None:
+def listing_pages() -> dict[str, str]:
+    """A section front, a tag, an outlet and a person page, each one with articles."""
+    from django.urls import reverse
+    from taggit.models import Tag
+
+    from articles.models import Article, Section
+    from entities.models import Person
+    from sources.models import Outlet
+
+    published = Article.objects.published()
+    pages = {}
+    if section := Section.objects.filter(articles__in=published).order_by("pk").first():
+        pages["section"] = reverse("articles:section", kwargs={"slug": section.slug})
+    if tag := Tag.objects.order_by("pk").first():
+        pages["tag"] = reverse("articles:tag", kwargs={"slug": tag.slug})
+    if outlet := Outlet.objects.order_by("pk").first():
+        pages["outlet"] = outlet.get_absolute_url()
+    if person := Person.objects.filter(slug__startswith="corpus-person-").order_by("pk").first():
+        pages["person"] = person.get_absolute_url()
+    return pages
+
+
+def page_list(args) -> dict[str, str]:
     from articles.models import Article
 
     article = Article.objects.published().latest_first().first()
@@ -269,9 +313,100 @@ def pages_under_load(args, total: int) -> None:
         "api article": f"/api/v1/articles/{article.pk}",
         **story_pages(api=True),
     }
+    if args.profile:
+        pages.update(listing_pages())
     if args.pages:
         kinds = tuple(args.pages.split(","))
         pages = {name: path for name, path in pages.items() if name.startswith(kinds)}
+    return pages
+
+
+FLOOR_PATH = "/__bench_floor__/"
+# Not a page type: the site's base.html with an empty content block, to show how much
+# of each page is the chrome every page shares (header, navigation, footer).
+CHROME_PATH = "/__bench_chrome__/"
+
+
+def install_floor_view() -> None:
+    """Serve FLOOR_PATH from a minimal view (a one-line template, rendered with the
+    request as every page is) in front of the site's own URLs, through the same
+    middleware."""
+    import types
+
+    from django.conf import settings
+    from django.template import engines
+    from django.template.response import TemplateResponse
+    from django.urls import clear_url_caches, include, path
+
+    template = engines["django"].from_string("<p>{{ greeting }}</p>\n")
+    chrome_template = engines["django"].from_string('{% extends "base.html" %}')
+
+    def floor(request):
+        return TemplateResponse(request, template, {"greeting": "Hello"})
+
+    def chrome(request):
+        return TemplateResponse(request, chrome_template, {})
+
+    urls = types.ModuleType("bench_profile_urls")
+    urls.urlpatterns = [
+        path(FLOOR_PATH.strip("/") + "/", floor),
+        path(CHROME_PATH.strip("/") + "/", chrome),
+        path("", include(settings.ROOT_URLCONF)),
+    ]
+    sys.modules[urls.__name__] = urls
+    settings.ROOT_URLCONF = urls.__name__
+    clear_url_caches()
+
+
+def cpu_ms_per_request(client, path: str, requests: int) -> float:
+    started = time.process_time()
+    for _ in range(requests):
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+    return (time.process_time() - started) * 1000 / requests
+
+
+def profile(args, total: int) -> None:
+    from django.conf import settings
+    from django.test import Client
+
+    settings.PAGE_CACHE_ENABLED = False
+    settings.API_RATE_PER_MINUTE = 10**9  # lifted, its counter still kept, as under load
+    pages = page_list(args)
+    install_floor_view()
+    client = Client()
+    pages = {**pages, "empty base.html": CHROME_PATH}
+    everything = {"floor": FLOOR_PATH, **pages}
+    for path in everything.values():  # warm-up: imports, template loader, connections
+        cpu_ms_per_request(client, path, 3)
+    timings: dict[str, list[float]] = {name: [] for name in everything}
+    for _ in range(args.rounds):
+        for name, path in everything.items():
+            timings[name].append(cpu_ms_per_request(client, path, args.requests))
+    floor = statistics.median(timings["floor"])
+    if not args.json:
+        print(
+            f"{total:,} articles; CPU ms per uncached request, median of {args.rounds} "
+            f"rounds of {args.requests}; load average {os.getloadavg()[0]:.2f}"
+        )
+        print(f"{'page':<16} {'cpu ms':>8} {'floor ms':>9} {'ratio':>7}")
+    for name in pages:
+        cpu_ms = statistics.median(timings[name])
+        row = {
+            "page": name,
+            "cpu_ms": round(cpu_ms, 2),
+            "floor_cpu_ms": round(floor, 2),
+            "ratio": round(cpu_ms / floor, 1),
+        }
+        if args.json:
+            print(json.dumps(row), flush=True)
+        else:
+            print(f"{name:<16} {cpu_ms:>8.1f} {floor:>9.2f} {cpu_ms / floor:>6.1f}×", flush=True)
+
+
+def pages_under_load(args, total: int) -> None:
+    pages = page_list(args)
     port = free_port()
     print(f"{total:,} articles; wrk -t2 -c{args.connections} -d{args.duration}s")
     print(f"{'page':<14} {'cache':<6} {'req/s':>9} {'p50':>9} {'p99':>9}")

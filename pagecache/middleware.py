@@ -4,8 +4,20 @@ PageCacheMiddleware serves anonymous readers' GET pages from the shared cache.
 
 Only what is the same for every anonymous reader is cached: 200 responses to GET
 requests without a session, for paths outside the admin, previews, accounts and
-moderation. Keys carry the generation (see generation.py) and the full path with
-query string; entries also expire after PAGE_TTL as a safety net.
+moderation. Each page has one entry, keyed by host and full path with query string,
+holding the last rendered copy stamped with the generation it was rendered under
+(see generation.py) and when its render started; it is fresh while its stamp is the
+current generation. Entries also expire after PAGE_TTL as a safety net.
+
+No stampede: when a hot page goes stale (every publish bumps the generation) only one
+request renders it. A miss takes a short per-page lock (``cache.add``, atomic on the
+file, Redis and local-memory caches); the holder renders and stores. Everyone else
+gets the stale copy ("X-Page-Cache: stale") if its render started at most
+PAGE_STALE_SECONDS ago, else polls for the fresh copy for up to
+PAGE_RENDER_WAIT_SECONDS while the lock is held, else renders the page themselves.
+The bound counts from the copy's render start, not from the publish that made it
+stale, because that is an upper bound on how long the copy has been out of date: a
+change it lacks was committed after its render began reading (see settings).
 
 A page whose CSP carries a nonce is stored with a placeholder in place of the nonce,
 in the header and the body alike, and every hit gets a fresh nonce: a nonce shared by
@@ -19,6 +31,7 @@ cookie) is `private, no-cache`.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -34,9 +47,19 @@ CSP_HEADERS = (str(CSP.HEADER_ENFORCE), str(CSP.HEADER_REPORT_ONLY))
 NONCE_PLACEHOLDER = "csp-nonce-placeholder-".ljust(len(generate_nonce()), "x")
 
 
-def cache_key(request, generation: int) -> str:
+# A render that takes longer than this loses the lock; the next miss renders too.
+RENDER_LOCK_SECONDS = 10
+POLL_SECONDS = 0.05
+
+
+def cache_key(request) -> str:
+    """The page's entry, the same across generations: it holds the last copy rendered."""
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"page:{generation}:{request.get_host()}:{digest}"
+    return f"page:{request.get_host()}:{digest}"
+
+
+def lock_key(key: str, generation: int) -> str:
+    return f"lock:{generation}:{key}"
 
 
 def is_cacheable_request(request) -> bool:
@@ -55,12 +78,34 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
-        key = cache_key(request, current_generation())
-        cached = cache().get(key)
-        if cached is not None:
-            _replace_nonce(cached, NONCE_PLACEHOLDER, generate_nonce())
-            cached["X-Page-Cache"] = "hit"
-            return cached
+        generation = current_generation()
+        key = cache_key(request)
+        entry = cache().get(key)
+        if _is_fresh(entry, generation):
+            return _serve(entry, "hit")
+        lock = lock_key(key, generation)
+        if cache().add(lock, 1, timeout=RENDER_LOCK_SECONDS):
+            try:
+                return self._render_and_store(request, key, generation)
+            finally:
+                cache().delete(lock)
+        if entry is not None and time.time() - entry["started_at"] <= settings.PAGE_STALE_SECONDS:
+            response = _serve(entry, "stale")
+            # Not kept downstream: the fresh copy will be here in a moment.
+            patch_cache_control(response, max_age=0)
+            return response
+        # Polls the small lock, not the page: the renderer stores the page, then unlocks.
+        deadline = time.monotonic() + settings.PAGE_RENDER_WAIT_SECONDS
+        while time.monotonic() < deadline and cache().get(lock) is not None:
+            time.sleep(POLL_SECONDS)
+        entry = cache().get(key)
+        if _is_fresh(entry, generation):
+            return _serve(entry, "hit")
+        # The render stored nothing (a 404, a crash) or is taking too long: render here.
+        return self._render_and_store(request, key, generation)
+
+    def _render_and_store(self, request, key: str, generation: int):
+        started_at = time.time()
         response = self.get_response(request)
         if (
             response.status_code == 200
@@ -70,15 +115,27 @@ class PageCacheMiddleware:
         ):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
+            entry = {"generation": generation, "started_at": started_at, "response": response}
             nonce = getattr(request, "_csp_nonce", None)
             if nonce:  # a LazyNonce is true once a template or the header used it
                 _replace_nonce(response, str(nonce), NONCE_PLACEHOLDER)
-                cache().set(key, response, PAGE_TTL)  # pickled now, with the placeholder
+                cache().set(key, entry, PAGE_TTL)  # pickled now, with the placeholder
                 _replace_nonce(response, NONCE_PLACEHOLDER, str(nonce))
             else:
-                cache().set(key, response, PAGE_TTL)
+                cache().set(key, entry, PAGE_TTL)
             response["X-Page-Cache"] = "miss"
         return response
+
+
+def _is_fresh(entry, generation: int) -> bool:
+    return entry is not None and entry["generation"] == generation
+
+
+def _serve(entry, state: str):
+    response = entry["response"]
+    _replace_nonce(response, NONCE_PLACEHOLDER, generate_nonce())
+    response["X-Page-Cache"] = state
+    return response
 
 
 def _replace_nonce(response, old: str, new: str) -> None:

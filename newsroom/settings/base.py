@@ -246,6 +246,17 @@ CACHES = {
 
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 
+# --- Page cache: stampede protection (pagecache/middleware.py) ---
+# While one request re-renders a page that a publish made stale, others get the last
+# copy if its render began at most this long ago. 30 s: a correction then reaches our
+# readers at most 30 s late, half the minute browsers and CDNs may already keep a page
+# (PUBLIC_MAX_AGE). The age counts from the copy's render start, an upper bound on how
+# long it has lacked a change. An older copy is not served: readers wait up to
+# PAGE_RENDER_WAIT_SECONDS for the renderer's copy (still one render), then render.
+PAGE_STALE_SECONDS = env.int("PAGE_STALE_SECONDS", default=30)
+PAGE_RENDER_WAIT_SECONDS = env.float("PAGE_RENDER_WAIT_SECONDS", default=2.0)
+# --- end page cache ---
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
