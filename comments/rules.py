@@ -66,11 +66,7 @@ def closed_reason(*, article) -> str:
         ).exists()
     ):
         return "Comments are closed in this section."
-    story_ids = (
-        StoryArticle.objects.filter(article=article)
-        .exclude(joined_by=StoryArticle.JoinedBy.EXCLUDED)
-        .values("story_id")
-    )
+    story_ids = StoryArticle.objects.current().filter(article=article).values("story_id")
     if Closure.objects.filter(Q(article=article) | Q(story_id__in=story_ids)).exists():
         return "Comments are closed on this article."
     return ""
