@@ -421,7 +421,8 @@ class RelatedCoverage:
 def related_coverage_for_article(*, article: Article, limit: int = 5) -> RelatedCoverage:
     """The article's story and up to ``limit`` other outlets' takes, one per outlet,
     earliest first (2 queries whatever the story's size)."""
-    story = story_for_article(article=article)
+    current = StoryArticle.objects.current().filter(article=article).values("story_id")
+    story = Story.objects.filter(pk__in=current).with_visible_counts().first()
     if story is None:
         return RelatedCoverage(story=None, others=[])
     candidates = (
@@ -439,7 +440,7 @@ def related_coverage_for_article(*, article: Article, limit: int = 5) -> Related
         candidates.distinct("outlet_key")[: limit * 4],
         key=lambda a: (a.published_at or dt.datetime.max.replace(tzinfo=dt.UTC), a.pk),
     )[:limit]
-    return RelatedCoverage(story=story, others=others, article_count=story.member_count)
+    return RelatedCoverage(story=story, others=others, article_count=story.visible_member_count)
 
 
 @dataclass

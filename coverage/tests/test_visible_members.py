@@ -4,6 +4,7 @@ the only ones readers see anywhere: lists, counts, titles, dates."""
 import datetime as dt
 
 import pytest
+from django.template import Context, Template
 from django.utils import timezone
 
 from articles.models import Article
@@ -146,3 +147,12 @@ def test_retitling_never_takes_a_withdrawn_or_embargoed_headline():
         title = Story.objects.get(pk=story.pk).title
         assert "(2)" not in title
         assert "(3)" not in title
+
+
+def test_related_coverage_counts_only_visible_members():
+    shown = ArticleFactory()
+    story_of(shown, ArticleFactory(), withdrawn(), embargoed(), title="Harbour talks")
+    html = Template("{% load coverage_tags %}{% related_coverage article %}").render(
+        Context({"article": shown})
+    )
+    assert "(2 articles)" in html
