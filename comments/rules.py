@@ -50,9 +50,7 @@ class Decision:
 
 def is_public(article) -> bool:
     """Mirrors ArticleQuerySet.published() for one loaded article, without a query."""
-    return article.status == article.Status.PUBLISHED and (
-        article.published_at is None or article.published_at <= timezone.now()
-    )
+    return article.is_public
 
 
 def closed_reason(*, article) -> str:

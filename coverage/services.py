@@ -274,11 +274,15 @@ def _story_absorb(
     story.centroid = scoring.centroid_add(story.centroid, signature.vector)
     story.entity_counts = scoring.counts_add(story.entity_counts, signature.entity_keys)
     story.member_count += 1
-    if article.published_at:
+    # Readers see a story's dates: an article in review or under embargo sets none
+    # (story_refresh recomputes them from the visible members).
+    if article.published_at and article.is_public:
         at = article.published_at
         story.first_reported_at = min(filter(None, [story.first_reported_at, at]))
         story.last_updated_at = max(filter(None, [story.last_updated_at, at]))
-    story.active_at = _activity(story.last_updated_at, story.active_at, signature.clock_at)
+    # Clustering's clock still counts every dated member, public or not.
+    latest = max(filter(None, [story.last_updated_at, article.published_at]), default=None)
+    story.active_at = _activity(latest, story.active_at, signature.clock_at)
     # Table names come from our models; every value is a parameter.
     sql = (
         "WITH sig AS ("  # noqa: S608

@@ -13,7 +13,7 @@ from audit.models import EditorialLogEntry
 from audit.services import SYSTEM_USERNAME
 from coverage.models import Story, StoryArticle
 from coverage.selectors import stories_for_homepage
-from coverage.services import stories_retitle, story_refresh
+from coverage.services import article_cluster, stories_retitle, story_refresh
 from pagecache.generation import cache
 from sources.tests.factories import OutletFactory
 
@@ -156,3 +156,16 @@ def test_related_coverage_counts_only_visible_members():
         Context({"article": shown})
     )
     assert "(2 articles)" in html
+
+
+def test_an_embargoed_article_joining_a_story_does_not_date_it():
+    now = timezone.now()
+    first = topical_article("bridge", published_at=now - dt.timedelta(hours=2))
+    story, _ = article_cluster(article=first)
+    later, _ = article_cluster(
+        article=topical_article("bridge", 1, published_at=now + dt.timedelta(hours=2))
+    )
+    assert later.pk == story.pk
+    story.refresh_from_db()
+    assert story.last_updated_at == first.published_at
+    assert story.member_count == 2
