@@ -84,7 +84,7 @@ def _record_from_log(entry: EditorialLogEntry) -> None:
         )
     elif entry.action in REGROUPING:
         _story_changes(entry)
-    elif entry.action == "story.update":
+    elif entry.action in ("story.update", "story.retitle"):
         changes_record(
             kind=Kind.UPDATED,
             object_type=STORY,

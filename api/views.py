@@ -7,7 +7,7 @@ selectors as the public page it mirrors, so "public" is decided in one place:
 | story | story page | ``coverage.selectors.story_page`` |
 | articles | section, tag, outlet, entity pages | ``Article.objects.published().for_listing()``, ``entities.selectors.entity_articles`` |
 | article | article page | ``Article.objects.published().for_article_page()``, the mentions of ``{% article_entities %}``, ``coverage.selectors.story_for_article`` |
-| person, place, event | entity pages | ``entities.selectors.entity_stories`` |
+| person, place, event | entity pages | ``coverage.selectors.stories_covering`` |
 | search | search page | ``search.selectors.article_search`` |
 
 Responses are public: the page cache stores them for anonymous clients and the
@@ -34,9 +34,15 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Section
 from coverage.models import Story, StoryArticle
-from coverage.selectors import RECENT_STORIES, stories_for_homepage, story_for_article, story_page
+from coverage.selectors import (
+    RECENT_STORIES,
+    stories_covering,
+    stories_for_homepage,
+    story_for_article,
+    story_page,
+)
 from entities.models import Event, Mention, Person, Place
-from entities.selectors import PUBLIC_STATES, entity_articles, entity_stories
+from entities.selectors import PUBLIC_STATES, entity_articles
 from search.selectors import SearchFilters, article_search
 from sources.models import Outlet
 
@@ -67,7 +73,6 @@ SlugFilter = Annotated[str | None, Query(pattern=r"^[-a-zA-Z0-9_]+$", max_length
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Cursor = Annotated[str | None, Query(max_length=500)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
-EXCLUDED = StoryArticle.JoinedBy.EXCLUDED
 
 
 @api.exception_handler(NinjaValidationError)
@@ -187,16 +192,10 @@ def _limit_page(rows: list, limit: int, key) -> tuple[list, str | None]:
 # Stories -------------------------------------------------------------------------------
 
 
-def _public_memberships():
-    return StoryArticle.objects.exclude(joined_by=EXCLUDED).filter(
-        article__in=Article.objects.published()
-    )
-
-
 def _counted(stories):
     """Published articles and their outlets per story, as correlated subqueries: computed
     for the rows of the page only, never for every story."""
-    members = _public_memberships().filter(story=OuterRef("pk")).order_by().values("story")
+    members = StoryArticle.objects.visible().filter(story=OuterRef("pk")).order_by().values("story")
     return stories.annotate(
         article_count=Coalesce(
             Subquery(members.annotate(n=Count("pk")).values("n")[:1]),
@@ -220,9 +219,7 @@ def _recent_stories(after: list | None, count: int) -> list[Story]:
     once the dated ones have run out. One query ordered NULLS LAST could not use the
     index and checked every story: 23 ms at 20,000 articles, growing with the archive.
     """
-    public = _counted(Story.objects.all()).filter(
-        Exists(_public_memberships().filter(story=OuterRef("pk")))
-    )
+    public = _counted(Story.objects.with_visible_members())
     stories = []
     at, pk = after or (None, None)
     if after is None or at is not None:
@@ -507,7 +504,10 @@ def _entity_detail(request, model, slug: str, related=()) -> dict:
     entity = get_object_or_404(model.objects.select_related(*related), slug=slug)
     detail = {
         **_entity_summary(request, entity),
-        "stories": [_story_ref(request, s) for s in entity_stories(entity=entity)],
+        "stories": [
+            _story_ref(request, s)
+            for s in stories_covering(articles=entity_articles(entity=entity))
+        ],
         "articles_url": _url(request, reverse("api-v1:article_list") + f"?{entity.kind}={slug}"),
     }
     if entity.kind == "person":

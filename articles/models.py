@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -201,6 +202,14 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        """``ArticleQuerySet.published_q()`` for this loaded row, without a query:
+        published, and the embargo (if any) has passed."""
+        return self.status == self.Status.PUBLISHED and (
+            self.published_at is None or self.published_at <= timezone.now()
+        )
 
     @property
     def is_published_time_known(self) -> bool:

@@ -39,11 +39,21 @@ class ArticleQuerySet(models.QuerySet):
         ]
         return years if order == "ASC" else years[::-1]
 
+    @staticmethod
+    def published_q(prefix: str = "") -> models.Q:
+        """What "published" means, as a ``Q`` for reads that start from another model
+        (``published_q("article__")`` on story memberships): status published and the
+        publication time come (an embargo has passed). Defined here once."""
+        from .models import Article
+
+        return models.Q(**{f"{prefix}status": Article.Status.PUBLISHED}) & (
+            models.Q(**{f"{prefix}published_at__isnull": True})
+            | models.Q(**{f"{prefix}published_at__lte": timezone.now()})
+        )
+
     def published(self):
         """Readers see published articles whose publication time has come."""
-        return self.filter(status=self.model.Status.PUBLISHED).filter(
-            models.Q(published_at__isnull=True) | models.Q(published_at__lte=timezone.now())
-        )
+        return self.filter(self.published_q())
 
     def latest_first(self):
         return self.order_by(models.F("published_at").desc(nulls_last=True), "-pk")

@@ -32,6 +32,7 @@ LABELS: dict[str, str] = {
     "story.update": "Edited story",
     "story.merge": "Merged stories",
     "story.merge_converged": "Merged converging stories",
+    "story.retitle": "Retitled story after its most central article",
     "story.split": "Split story",
     "story.pin": "Pinned article to story",
     "story.exclude": "Excluded article from story",

@@ -50,9 +50,7 @@ class Decision:
 
 def is_public(article) -> bool:
     """Mirrors ArticleQuerySet.published() for one loaded article, without a query."""
-    return article.status == article.Status.PUBLISHED and (
-        article.published_at is None or article.published_at <= timezone.now()
-    )
+    return article.is_public
 
 
 def closed_reason(*, article) -> str:
@@ -66,11 +64,7 @@ def closed_reason(*, article) -> str:
         ).exists()
     ):
         return "Comments are closed in this section."
-    story_ids = (
-        StoryArticle.objects.filter(article=article)
-        .exclude(joined_by=StoryArticle.JoinedBy.EXCLUDED)
-        .values("story_id")
-    )
+    story_ids = StoryArticle.objects.current().filter(article=article).values("story_id")
     if Closure.objects.filter(Q(article=article) | Q(story_id__in=story_ids)).exists():
         return "Comments are closed on this article."
     return ""

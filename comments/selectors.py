@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.services import default_display_name
 from coverage.models import Story, StoryArticle
+from coverage.querysets import current_q
 
 from . import rules
 from .models import Comment, CommentFlag
@@ -99,11 +100,9 @@ def comment_thread(*, article, user) -> CommentThread:
 
 
 def story_article_ids(story: Story):
-    return (
-        StoryArticle.objects.filter(story=story)
-        .exclude(joined_by=StoryArticle.JoinedBy.EXCLUDED)
-        .values("article_id")
-    )
+    """Every current member, public or not: moderators clear comments on an article
+    even after it is withdrawn."""
+    return StoryArticle.objects.current().filter(story=story).values("article_id")
 
 
 def moderation_queue(
@@ -162,7 +161,7 @@ def pending_counts(*, story: Story | None = None) -> dict[str, int]:
 
 def stories_with_pending(*, limit: int = 20) -> list[Story]:
     """Stories whose articles have comments waiting, most waiting first."""
-    members = StoryArticle.objects.exclude(joined_by=StoryArticle.JoinedBy.EXCLUDED)
+    members = StoryArticle.objects.current()
     pending = Comment.objects.filter(status=Status.PENDING, article_id=OuterRef("article_id"))
     story_ids = members.filter(Exists(pending)).values("story_id")
     return list(
@@ -171,7 +170,7 @@ def stories_with_pending(*, limit: int = 20) -> list[Story]:
             pending_count=Count(
                 "memberships__article__comments",
                 filter=Q(memberships__article__comments__status=Status.PENDING)
-                & ~Q(memberships__joined_by=StoryArticle.JoinedBy.EXCLUDED),
+                & current_q("memberships__"),
             )
         )
         .order_by("-pending_count", "-pk")[:limit]

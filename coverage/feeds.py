@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
 from articles.feeds import FEED_SIZE, LatestArticlesFeed
-from articles.models import Article
 
-from .models import Story, StoryArticle
+from .models import Story
+from .selectors import story_articles
 
 
 class StoryFeed(LatestArticlesFeed):
@@ -23,11 +23,7 @@ class StoryFeed(LatestArticlesFeed):
         return obj.get_absolute_url()
 
     def articles(self, obj):
-        return (
-            Article.objects.published()
-            .filter(story_memberships__story=obj)
-            .exclude(story_memberships__joined_by=StoryArticle.JoinedBy.EXCLUDED)
-        )
+        return story_articles(story=obj)
 
     def items(self, obj=None):
         articles = self.articles(obj).exclude(published_at=None)  # see LatestArticlesFeed

@@ -14,6 +14,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from .querysets import EXCLUDED, StoryArticleQuerySet, StoryQuerySet
+
 
 class Story(models.Model):
     title = models.CharField(max_length=300)
@@ -41,6 +43,8 @@ class Story(models.Model):
         "articles.Article", through="StoryArticle", related_name="stories"
     )
 
+    objects = StoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-last_updated_at", "-pk"]
         verbose_name_plural = "stories"
@@ -63,7 +67,7 @@ class StoryArticle(models.Model):
     class JoinedBy(models.TextChoices):
         AUTOMATIC = "automatic", "Automatic"
         PINNED = "pinned", "Pinned by an editor"
-        EXCLUDED = "excluded", "Excluded by an editor"
+        EXCLUDED = EXCLUDED, "Excluded by an editor"
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="memberships")
     article = models.ForeignKey(
@@ -79,6 +83,8 @@ class StoryArticle(models.Model):
         help_text="Why it joined: similarity, shared entities, top shared terms.",
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StoryArticleQuerySet.as_manager()
 
     class Meta:
         constraints = [

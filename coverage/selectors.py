@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Q, Subquery
+from django.db.models import Count, F, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -19,7 +19,6 @@ from . import facts
 from .models import ArticleSignature, Story, StoryArticle
 from .timeline_chart import TimelineChart, timeline_chart
 
-EXCLUDED = StoryArticle.JoinedBy.EXCLUDED
 WIRE_AGENCIES = (
     "associated press", "reuters", "agence france-presse", "afp", "press trust of india",
     "pti", "ani", "xinhua", "tass", "ria novosti", "dpa", "efe", "ansa", "kyodo", "yonhap",
@@ -35,9 +34,8 @@ TIMELINE_DAY_OUTLETS = 6
 
 def _published_members(story: Story):
     return (
-        StoryArticle.objects.filter(story=story)
-        .exclude(joined_by=EXCLUDED)
-        .filter(article__in=Article.objects.published())
+        StoryArticle.objects.visible()
+        .filter(story=story)
         .order_by("article__published_at", "article_id")
     )
 
@@ -383,29 +381,34 @@ def stories_for_homepage(*, limit: int = 10) -> list[Story]:
 
 
 def _widest(candidates, limit: int) -> list[Story]:
+    """Breadth counts only the members readers can see (``visible_member_count``)."""
     return list(
         Story.objects.filter(pk__in=Subquery(candidates.values("pk")[:RECENT_STORIES]))
-        .annotate(
-            article_count=Count("memberships", filter=~Q(memberships__joined_by=EXCLUDED)),
-            outlet_count=Count(
-                "memberships__article__outlet",
-                distinct=True,
-                filter=~Q(memberships__joined_by=EXCLUDED),
-            ),
-        )
-        .filter(article_count__gt=0)
-        .order_by("-article_count", "-last_updated_at", "-pk")[:limit]
+        .with_visible_counts()
+        .annotate(article_count=F("visible_member_count"), outlet_count=F("visible_outlet_count"))
+        .filter(visible_member_count__gt=0)
+        .order_by("-visible_member_count", "-last_updated_at", "-pk")[:limit]
     )
 
 
 def story_for_article(*, article: Article) -> Story | None:
     membership = (
-        StoryArticle.objects.filter(article=article)
-        .exclude(joined_by=EXCLUDED)
-        .select_related("story")
-        .first()
+        StoryArticle.objects.current().filter(article=article).select_related("story").first()
     )
     return membership.story if membership else None
+
+
+def story_articles(*, story: Story):
+    """The story's visible articles, as an Article queryset (feeds, related coverage)."""
+    return Article.objects.filter(
+        pk__in=StoryArticle.objects.visible().filter(story=story).values("article_id")
+    )
+
+
+def stories_covering(*, articles, limit: int = 10) -> list[Story]:
+    """The stories in which any of ``articles`` is a visible member, most recently
+    updated first (1 query): the story lists of outlet and entity pages."""
+    return list(Story.objects.covering(articles).order_by("-last_updated_at", "-pk")[:limit])
 
 
 @dataclass
@@ -418,13 +421,12 @@ class RelatedCoverage:
 def related_coverage_for_article(*, article: Article, limit: int = 5) -> RelatedCoverage:
     """The article's story and up to ``limit`` other outlets' takes, one per outlet,
     earliest first (2 queries whatever the story's size)."""
-    story = story_for_article(article=article)
+    current = StoryArticle.objects.current().filter(article=article).values("story_id")
+    story = Story.objects.filter(pk__in=current).with_visible_counts().first()
     if story is None:
         return RelatedCoverage(story=None, others=[])
     candidates = (
-        Article.objects.published()
-        .filter(story_memberships__story=story)
-        .exclude(story_memberships__joined_by=EXCLUDED)
+        story_articles(story=story)
         .exclude(pk=article.pk)
         .select_related("outlet")
         # Articles with no named outlet each count as their own outlet.
@@ -438,7 +440,7 @@ def related_coverage_for_article(*, article: Article, limit: int = 5) -> Related
         candidates.distinct("outlet_key")[: limit * 4],
         key=lambda a: (a.published_at or dt.datetime.max.replace(tzinfo=dt.UTC), a.pk),
     )[:limit]
-    return RelatedCoverage(story=story, others=others, article_count=story.member_count)
+    return RelatedCoverage(story=story, others=others, article_count=story.visible_member_count)
 
 
 @dataclass
@@ -479,8 +481,8 @@ def homepage_stories(*, limit: int = 10) -> HomepageStories:
     for story in stories:
         story.outlets = []
     rows = (
-        StoryArticle.objects.filter(story_id__in=by_id, article__outlet__isnull=False)
-        .exclude(joined_by=EXCLUDED)
+        StoryArticle.objects.visible()
+        .filter(story_id__in=by_id, article__outlet__isnull=False)
         .values_list(
             "story_id", "article__outlet__name", "article__outlet__slug", "article__outlet__logo"
         )

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils.text import slugify
@@ -42,6 +42,7 @@ from .models import (
     StoryTerm,
     TermStatistic,
 )
+from .querysets import visible_q
 
 JoinedBy = StoryArticle.JoinedBy
 EDIT_PERMISSION = "coverage.edit_story_membership"
@@ -273,11 +274,15 @@ def _story_absorb(
     story.centroid = scoring.centroid_add(story.centroid, signature.vector)
     story.entity_counts = scoring.counts_add(story.entity_counts, signature.entity_keys)
     story.member_count += 1
-    if article.published_at:
+    # Readers see a story's dates: an article in review or under embargo sets none
+    # (story_refresh recomputes them from the visible members).
+    if article.published_at and article.is_public:
         at = article.published_at
         story.first_reported_at = min(filter(None, [story.first_reported_at, at]))
         story.last_updated_at = max(filter(None, [story.last_updated_at, at]))
-    story.active_at = _activity(story.last_updated_at, story.active_at, signature.clock_at)
+    # Clustering's clock still counts every dated member, public or not.
+    latest = max(filter(None, [story.last_updated_at, article.published_at]), default=None)
+    story.active_at = _activity(latest, story.active_at, signature.clock_at)
     # Table names come from our models; every value is a parameter.
     sql = (
         "WITH sig AS ("  # noqa: S608
@@ -380,9 +385,7 @@ def _articles_locked(ids: list[int]):
         .prefetch_related(evidence.public_mentions())
         .annotate(
             current_membership=Subquery(
-                StoryArticle.objects.filter(article=OuterRef("pk"))
-                .exclude(joined_by=JoinedBy.EXCLUDED)
-                .values("pk")[:1]
+                StoryArticle.objects.current().filter(article=OuterRef("pk")).values("pk")[:1]
             )
         )
         .filter(pk__in=ids)
@@ -479,7 +482,11 @@ def _central_headline(members: list[tuple[Article, ArticleSignature]], centroid)
 def story_refresh(*, story: Story) -> Story:
     """Recompute a story's profile, index, dates and default title from its members.
 
-    Used after editors' changes and merges, which move many members at once.
+    Used after editors' changes and merges, which move many members at once. The
+    profile, index and activity clock come from every current member (clustering sees
+    articles before readers do); the title and the dates readers see come from the
+    visible members only, so a withdrawn article's headline or an embargo time never
+    shows.
     """
     stories_refresh(stories=[story])
     return story
@@ -494,13 +501,17 @@ def stories_refresh(*, stories: list[Story]) -> list[Story]:
     bump_on_commit()  # story pages, the home page and related boxes change
     by_story: dict[int, list[StoryArticle]] = {s.pk: [] for s in stories}
     memberships = (
-        StoryArticle.objects.filter(story_id__in=list(by_story))
-        .exclude(joined_by=JoinedBy.EXCLUDED)
+        StoryArticle.objects.current()
+        .filter(story_id__in=list(by_story))
         .select_related("article")
+        .annotate(is_visible=ExpressionWrapper(visible_q(), output_field=BooleanField()))
         .order_by("story_id", "article_id")
     )
+    visible: set[int] = set()
     for membership in memberships:
         by_story[membership.story_id].append(membership)
+        if membership.is_visible:
+            visible.add(membership.article_id)
     signatures = {
         s.article_id: s
         for s in ArticleSignature.objects.filter(
@@ -520,14 +531,15 @@ def stories_refresh(*, stories: list[Story]) -> list[Story]:
         for _, signature in members:
             story.entity_counts = scoring.counts_add(story.entity_counts, signature.entity_keys)
         story.member_count = len(members)
-        dates = [a.published_at for a, _ in members if a.published_at]
+        shown = [(a, s) for a, s in members if a.pk in visible]
+        dates = [a.published_at for a, _ in shown if a.published_at]
         story.first_reported_at = min(dates, default=None)
         story.last_updated_at = max(dates, default=None)
-        story.active_at = story.last_updated_at or max(
-            (s.clock_at for _, s in members), default=None
-        )
+        story.active_at = max(
+            (a.published_at for a, _ in members if a.published_at), default=None
+        ) or max((s.clock_at for _, s in members), default=None)
         if not story.is_title_edited:
-            headline = _central_headline(members, story.centroid)
+            headline = _central_headline(shown, story.centroid)
             if headline:
                 story.title = headline
                 story.slug = slugify(headline)[:200] or "story"
@@ -579,7 +591,7 @@ def _lock_stories(stories: Iterable[Story]) -> dict[int, Story]:
 
 def _merge_into(keep: Story, other: Story, *, pin: bool, note: dict) -> int:
     """Move ``other``'s members into ``keep`` and delete ``other``; returns members moved."""
-    members = StoryArticle.objects.filter(story=other).exclude(joined_by=JoinedBy.EXCLUDED)
+    members = StoryArticle.objects.current().filter(story=other)
     article_ids = list(members.values_list("article_id", flat=True))
     # The merged story's own exclusions go with it; an exclusion from ``keep`` of an
     # article now merged in is overruled by the merge.
@@ -656,9 +668,7 @@ def story_split(*, story: Story, articles: list[Article], title: str, by) -> Sto
     _check_editor(by)
     story = _lock_stories([story])[story.pk]
     article_ids = sorted({a.pk for a in articles})
-    members = StoryArticle.objects.filter(story=story, article_id__in=article_ids).exclude(
-        joined_by=JoinedBy.EXCLUDED
-    )
+    members = StoryArticle.objects.current().filter(story=story, article_id__in=article_ids)
     if not article_ids or members.count() != len(article_ids):
         raise ValidationError({"articles": "Choose articles that belong to the story."})
     if not title.strip():
@@ -696,9 +706,7 @@ def story_split(*, story: Story, articles: list[Article], title: str, by) -> Sto
 def article_pin(*, article: Article, story: Story, by) -> StoryArticle:
     """Pin ``article`` to ``story``: it leaves any other story and never moves again."""
     _check_editor(by)
-    previous = (
-        StoryArticle.objects.filter(article=article).exclude(joined_by=JoinedBy.EXCLUDED).first()
-    )
+    previous = StoryArticle.objects.current().filter(article=article).first()
     locked = _lock_stories([story] + ([previous.story] if previous else []))
     story = locked[story.pk]
     if previous is not None and previous.story_id != story.pk:
@@ -845,21 +853,25 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
     return merged
 
 
-def stories_retitle(*, since: dt.datetime | None = None) -> int:
-    """Give each recently active story the headline of its most central article.
+@transaction.atomic
+def stories_retitle(*, since: dt.datetime | None = None, by=None) -> int:
+    """Give each recently active story the headline of its most central visible article.
 
     Joining is incremental and never rereads other members, so a story keeps its first
     article's headline until this periodic pass (or an editor's change) runs. Titles an
-    editor set are left alone. Returns how many titles changed.
+    editor set are left alone; unpublished and embargoed members are never a title.
+    Each change is audited (as ``by``, else the system user) and the cached pages
+    are invalidated when the pass commits. Returns how many titles changed.
     """
     stories = Story.objects.filter(is_title_edited=False, member_count__gt=1).order_by("pk")
     if since is not None:
         stories = stories.filter(active_at__gte=since)
     changed = 0
+    actor = None
     for story in stories.only("pk", "title", "slug", "centroid"):
         members = list(
-            StoryArticle.objects.filter(story=story)
-            .exclude(joined_by=JoinedBy.EXCLUDED)
+            StoryArticle.objects.visible()
+            .filter(story=story)
             .select_related("article", "article__signature")
             .order_by("article_id")
         )
@@ -868,9 +880,19 @@ def stories_retitle(*, since: dt.datetime | None = None) -> int:
         ]
         headline = _central_headline(pairs, story.centroid)
         if headline and headline != story.title:
+            before = story.title
             story.title, story.slug = headline, slugify(headline)[:200] or "story"
             story.save(update_fields=["title", "slug"])
+            actor = actor or by or system_user()
+            editorial_log(
+                actor=actor,
+                action="story.retitle",
+                target=story,
+                payload={"before": {"title": before}, "after": {"title": headline}},
+            )
             changed += 1
+    if changed:
+        bump_on_commit()  # story pages, the home page and related boxes change
     return changed
 
 
@@ -893,9 +915,7 @@ class ReclusterReport:
 
 def _groups(article_ids: list[int]) -> dict[int, frozenset]:
     """Article → the set of its co-members: what 'changed story' compares."""
-    rows = StoryArticle.objects.filter(article_id__in=article_ids).exclude(
-        joined_by=JoinedBy.EXCLUDED
-    )
+    rows = StoryArticle.objects.current().filter(article_id__in=article_ids)
     by_story: dict[int, set[int]] = {}
     article_story = {}
     for article_id, story_id in rows.values_list("article_id", "story_id"):

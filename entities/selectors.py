@@ -1,8 +1,8 @@
 """Reads for the public entity pages: one bundle per page, with a pinned query count.
 
-Articles and stories are reached through relations (Mention.article, then the
-article's story memberships), never by importing articles or coverage: entities is
-the lowest layer.
+Articles are reached through a relation (Mention.article), never by importing
+articles: entities is the lowest layer. The stories on an entity page come from
+coverage, which the page template pulls in (``{% entity_stories entity %}``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Q, When
 from django.db.models.functions import Length
@@ -21,7 +20,6 @@ from .normalize import normalize_name
 
 PUBLIC_STATES = [Mention.State.SUGGESTED, Mention.State.CONFIRMED]
 ARTICLES_PER_PAGE = 20
-STORIES_SHOWN = 10
 
 
 def _article_model():
@@ -45,33 +43,11 @@ def entity_articles(*, entity: Entity):
     return articles.published().for_listing().latest_first()
 
 
-def entity_stories(*, entity: Entity, limit: int = STORIES_SHOWN) -> list[Any]:
-    """The stories (coverage.Story) those articles belong to, most recently updated first.
-
-    Empty when no app provides story memberships for articles.
-    """
-    article_model = _article_model()
-    try:
-        membership_model = article_model._meta.get_field("story_memberships").related_model
-    except FieldDoesNotExist:
-        return []
-    story_model = membership_model._meta.get_field("story").related_model
-    memberships = membership_model.objects.filter(
-        article__in=entity_articles(entity=entity).values("pk")
-    ).exclude(joined_by="excluded")
-    return list(
-        story_model.objects.filter(pk__in=memberships.values("story_id")).order_by(
-            "-last_updated_at", "-pk"
-        )[:limit]
-    )
-
-
 @dataclass
 class EntityPage:
     entity: Entity
     aliases: list[str]
     page: Page
-    stories: list[Any]
     children: list[Entity]
     events: list[Entity]
 
@@ -79,8 +55,9 @@ class EntityPage:
 def entity_page(*, entity: Entity, page_number: Any = 1) -> EntityPage:
     """Everything entities/*_detail.html reads besides the entity itself.
 
-    5 queries (aliases, article count, article page, their bylines, stories), plus
-    2 on a place page (places in it, events there). Pinned in tests/test_views.py.
+    4 queries (aliases, article count, article page, their bylines; the template's
+    ``{% entity_stories %}`` adds the stories), plus 2 on a place page (places in it,
+    events there). Pinned in tests/test_views.py.
     """
     aliases = list(entity.aliases.order_by("name").values_list("name", flat=True))
     page = Paginator(entity_articles(entity=entity), ARTICLES_PER_PAGE).get_page(page_number)
@@ -92,7 +69,6 @@ def entity_page(*, entity: Entity, page_number: Any = 1) -> EntityPage:
         entity=entity,
         aliases=aliases,
         page=page,
-        stories=entity_stories(entity=entity),
         children=children,
         events=events,
     )

@@ -47,25 +47,6 @@ def wire_copies_for(*, articles: Iterable[Article]) -> dict[int, WireCopy]:
     }
 
 
-def outlet_stories(*, outlet: Outlet, limit: int = 10) -> list:
-    """The latest stories this outlet covered, in one query.
-
-    Stories belong to the coverage app, which builds on sources; they are reached
-    through Article's relations rather than imported, so the layering holds.
-    """
-    membership = Article._meta.get_field("story_memberships").related_model
-    story = membership._meta.get_field("story").related_model
-    return list(
-        story.objects.filter(
-            memberships__article__outlet=outlet,
-            memberships__article__status=Article.Status.PUBLISHED,
-        )
-        .exclude(memberships__joined_by="excluded")
-        .distinct()
-        .order_by("-last_updated_at", "-pk")[:limit]
-    )
-
-
 def outlet_jsonld(*, outlet: Outlet, request) -> dict:
     data = {
         "@context": "https://schema.org",

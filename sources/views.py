@@ -5,7 +5,7 @@ from articles.models import Article
 from entities.jsonld import jsonld_script
 
 from .models import Outlet
-from .selectors import outlet_jsonld, outlet_stories
+from .selectors import outlet_jsonld
 
 
 def outlet_detail(request, slug):
@@ -15,7 +15,6 @@ def outlet_detail(request, slug):
     context = {
         "outlet": outlet,
         "page": page,
-        "stories": outlet_stories(outlet=outlet),
         "jsonld": jsonld_script(outlet_jsonld(outlet=outlet, request=request)),
     }
     return render(request, "sources/outlet_detail.html", context)

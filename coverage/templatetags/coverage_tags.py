@@ -2,7 +2,9 @@
 
 from django import template
 
-from coverage.selectors import homepage_stories, related_coverage_for_article
+from articles.models import Article
+from coverage.selectors import homepage_stories, related_coverage_for_article, stories_covering
+from entities.selectors import entity_articles
 
 register = template.Library()
 
@@ -22,4 +24,26 @@ def related_coverage(article, limit=5):
         "others": related.others,
         "article": article,
         "article_count": related.article_count,
+    }
+
+
+@register.inclusion_tag("coverage/_story_list.html")
+def outlet_stories(outlet, limit=10):
+    """The stories the outlet's visible articles belong to, most recently updated first
+    (1 query). The outlet page is in sources, below coverage: it pulls this in."""
+    return {
+        "stories": stories_covering(articles=Article.objects.filter(outlet=outlet), limit=limit),
+        "heading": "Stories it covered",
+        "heading_id": "outlet-stories-heading",
+    }
+
+
+@register.inclusion_tag("coverage/_story_list.html")
+def entity_stories(entity, limit=10):
+    """The stories of the articles an entity page lists (1 query). The entity pages are
+    in entities, below coverage: they pull this in."""
+    return {
+        "stories": stories_covering(articles=entity_articles(entity=entity), limit=limit),
+        "heading": "Stories",
+        "heading_id": "stories-heading",
     }

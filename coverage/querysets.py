@@ -1,0 +1,69 @@
+"""Named reads of stories and their memberships, defined once for every app.
+
+Two ideas that used to be spelt out by hand across coverage, comments, the API, the
+outlet and entity pages:
+
+* a **current** membership: the article is in the story (automatic or pinned), not
+  excluded by an editor. Editors, moderators and clustering work with these, whether
+  the article is public or not;
+* a **visible** member: a current membership whose article readers may see now
+  (``ArticleQuerySet.published_q``: published, embargo passed). Everything a reader
+  sees of a story (its pages, lists, counts, title and dates) is built from these.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+
+from articles.querysets import ArticleQuerySet
+
+EXCLUDED = "excluded"  # StoryArticle.JoinedBy.EXCLUDED; the model module imports this one
+
+
+def current_q(prefix: str = "") -> Q:
+    """A membership that is not an editor's exclusion, as a ``Q`` from any model."""
+    return ~Q(**{f"{prefix}joined_by": EXCLUDED})
+
+
+def visible_q(prefix: str = "") -> Q:
+    """A current membership whose article is public, as a ``Q`` from any model
+    (``visible_q("memberships__")`` on stories)."""
+    return current_q(prefix) & ArticleQuerySet.published_q(f"{prefix}article__")
+
+
+class StoryArticleQuerySet(models.QuerySet):
+    def current(self):
+        """Memberships that hold: not excluded by an editor (public or not)."""
+        return self.filter(current_q())
+
+    def visible(self):
+        """Memberships readers see: current, and the article published and past its
+        embargo."""
+        return self.filter(visible_q())
+
+
+class StoryQuerySet(models.QuerySet):
+    def with_visible_members(self):
+        """Stories with at least one member readers can see."""
+        from .models import StoryArticle
+
+        return self.filter(Exists(StoryArticle.objects.visible().filter(story=OuterRef("pk"))))
+
+    def with_visible_counts(self):
+        """Annotate ``visible_member_count`` and ``visible_outlet_count`` (distinct
+        named outlets among the visible members)."""
+        visible = visible_q("memberships__")
+        return self.annotate(
+            visible_member_count=Count("memberships", filter=visible),
+            visible_outlet_count=Count(
+                "memberships__article__outlet", distinct=True, filter=visible
+            ),
+        )
+
+    def covering(self, articles):
+        """Stories in which any of ``articles`` (a queryset or ids) is a visible member."""
+        from .models import StoryArticle
+
+        members = StoryArticle.objects.visible().filter(article__in=articles)
+        return self.filter(pk__in=members.values("story_id"))
