@@ -170,12 +170,15 @@ def news_sitemap(request):
 
 
 def robots_txt(request):
+    """Search pages are not disallowed: they say ``noindex`` themselves, and a crawler
+    kept out by robots.txt never reads that, so a search URL linked from elsewhere could
+    be indexed without its content. Previews stay disallowed: they hold unpublished text.
+    """
     base = f"{request.scheme}://{request.get_host()}"
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /preview/",
-        "Disallow: /search/",
         f"Sitemap: {base}{reverse('sitemap_index')}",
     ]
     if _recent_news().exists():  # listed only while it has entries (see news_sitemap)

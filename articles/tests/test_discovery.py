@@ -106,6 +106,7 @@ def test_robots_txt_points_at_the_sitemaps_and_keeps_crawlers_out_of_the_admin(c
     ArticleFactory(published_at=timezone.now())
     text = client.get("/robots.txt").text
     assert "Disallow: /admin/" in text
+    assert "Disallow: /preview/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Sitemap: http://testserver/sitemap-news.xml" in text
 
@@ -343,3 +344,10 @@ def test_sitemap_query_count_does_not_grow_with_content(client, path):
         response = client.get(path)
     assert response.content.count(b"<loc>") >= 27 or path == "/sitemap.xml"
     assert len(many) == len(few)
+
+
+def test_search_pages_are_kept_out_of_indexes_by_noindex_that_crawlers_may_read(client):
+    """robots.txt must not block /search/, or crawlers never see the page's noindex."""
+    assert "/search/" not in client.get("/robots.txt").text
+    page = client.get("/search/?q=harbour").text
+    assert '<meta name="robots" content="noindex' in page
