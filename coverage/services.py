@@ -551,10 +551,13 @@ def stories_refresh(*, stories: list[Story]) -> list[Story]:
         return stories
     bump_on_commit()  # story pages, the home page and related boxes change
     by_story: dict[int, list[StoryArticle]] = {s.pk: [] for s in stories}
+    # Only what a profile needs of each article: not its body (a pass touches hundreds
+    # of stories; the rare article without a signature reads the rest when signed).
     memberships = (
         StoryArticle.objects.filter(story_id__in=list(by_story))
         .exclude(joined_by=JoinedBy.EXCLUDED)
         .select_related("article")
+        .only("story_id", "article_id", "article__headline", "article__published_at")
         .order_by("story_id", "article_id")
     )
     for membership in memberships:
