@@ -870,6 +870,10 @@ def _centroid_similarity(a: Story, b: Story, norms: dict[int, float] | None = No
     return sum(w * large.get(t, 0.0) for t, w in small.items()) / (na * nb)
 
 
+# Stories whose merge candidates are looked up in one statement.
+MERGE_LOOKUP_STORIES = 200
+
+
 @transaction.atomic
 def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> list[tuple]:
     """Merge stories whose profiles have converged (the periodic pass).
@@ -886,16 +890,21 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
     gone: set[int] = set()
     # Read once: a merge changes only the story being visited (earlier in the order
     # than every story merged into it) and deletes the other. Candidates are looked up
-    # for every story at once, and again for the stories not yet visited after each
-    # merge (a deleted story frees a place among a later story's candidates), so the
-    # result is the same as looking them up story by story.
+    # for the next MERGE_LOOKUP_STORIES stories at once, and again from the next story
+    # after a merge (a deleted story frees a place among a later story's candidates),
+    # so the result is the same as looking them up story by story.
     stories = list(stories)
     by_pk = {s.pk: s for s in stories}
     norms: dict[int, float] = {}
-    candidates_of = _candidate_stories_many(stories, known=by_pk)
+    candidates_of: dict[int, list[Story]] = {}
+    looked_up_to = 0  # stories[:looked_up_to] have their candidates in candidates_of
     for position, story in enumerate(stories):
         if story.pk in gone:
             continue
+        if position >= looked_up_to:
+            looked_up_to = position + MERGE_LOOKUP_STORIES
+            ahead = [s for s in stories[position:looked_up_to] if s.pk not in gone]
+            candidates_of = _candidate_stories_many(ahead, known=by_pk)
         is_changed = False
         for other in candidates_of.get(story.pk, []):
             if other.pk in gone:
@@ -929,8 +938,7 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
             gone.add(other_id)
             is_changed = True
         if is_changed:
-            rest = [s for s in stories[position + 1 :] if s.pk not in gone]
-            candidates_of = _candidate_stories_many(rest, known=by_pk)
+            looked_up_to = 0  # look up again from the next story
     return merged
 
 
