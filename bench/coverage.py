@@ -156,9 +156,12 @@ def cluster(ids: list[int], *, passes: bool = True) -> dict:
     (the worker has both queued by then: ``RECLUSTER_INTERVAL`` after the last
     article). The passes' time is part of the amortised figure.
     """
+    from django.db.models import Max
+
+    from coverage.models import ArticleSignature
     from coverage.reclustering import stories_recluster_window
     from coverage.services import articles_cluster, stories_merge_converging
-    from coverage.tasks import RECLUSTER_EVERY
+    from coverage.tasks import MERGE_PASS_DAYS, RECLUSTER_EVERY
 
     timing = {"online": 0.0, "passes": 0.0, "merge": 0.0, "pass_count": 0}
     state = {"placed": 0}
@@ -181,7 +184,12 @@ def cluster(ids: list[int], *, passes: bool = True) -> dict:
         if passes and state["placed"] >= RECLUSTER_EVERY:
             window_pass()
     started = time.perf_counter()
-    stories_merge_converging()
+    # As the worker runs it (coverage.tasks.merge_converging_stories): over the stories
+    # active in the last MERGE_PASS_DAYS, counted back from the newest article rather
+    # than from now, since the sets replay the past.
+    newest = ArticleSignature.objects.aggregate(newest=Max("clock_at"))["newest"]
+    since = newest - dt.timedelta(days=MERGE_PASS_DAYS) if newest else None
+    stories_merge_converging(since=since)
     timing["merge"] = time.perf_counter() - started
     timing["passes"] += timing["merge"]
     if passes:
