@@ -170,6 +170,17 @@ def _candidate_sql(terms: list[str], clock: dt.datetime | None, *, after: int = 
     return sql, params
 
 
+_CANDIDATE_FIELDS = (
+    "pk",
+    "centroid",
+    "entity_counts",
+    "first_reported_at",
+    "last_updated_at",
+    "member_count",
+    "active_at",
+)
+
+
 def _candidate_stories(
     terms: list[str], clock: dt.datetime | None, *, after: int = 0
 ) -> list[Story]:
@@ -182,17 +193,64 @@ def _candidate_stories(
         is_locked=False,
         member_count__gt=0,
     )
-    return list(
-        stories.only(
-            "pk",
-            "centroid",
-            "entity_counts",
-            "first_reported_at",
-            "last_updated_at",
-            "member_count",
-            "active_at",
-        ).order_by("pk")
+    return list(stories.only(*_CANDIDATE_FIELDS).order_by("pk"))
+
+
+def _candidate_stories_many(
+    stories: list[Story], *, known: dict[int, Story] | None = None
+) -> dict[int, list[Story]]:
+    """``_candidate_stories`` for each story (its centroid's leading terms, its clock,
+    later stories only) in two statements instead of one per story: the same lookup
+    through the index, run for every story in one lateral join. The merge pass visits
+    every active story, and one round trip each was most of its time."""
+    queries = []
+    for story in stories:
+        terms = scoring.query_terms(story.centroid)
+        if terms:
+            queries.append((story.pk, terms, story.last_updated_at and story.active_at))
+    if not queries:
+        return {}
+    lowest, highest = dt.datetime.min.replace(tzinfo=dt.UTC), dt.datetime.max.replace(tzinfo=dt.UTC)
+    table = StoryTerm._meta.db_table
+    sql = (
+        "WITH q AS (SELECT * FROM unnest(%s::bigint[], %s::varchar[]) AS q(sid, term)), "  # noqa: S608
+        "w AS (SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) "
+        "AS w(sid, low, high)) "
+        "SELECT w.sid, c.story_id FROM w CROSS JOIN LATERAL ("
+        "SELECT hit.story_id FROM q CROSS JOIN LATERAL (SELECT st.story_id FROM "
+        f"{table} st WHERE st.term = q.term AND st.active_at BETWEEN w.low AND w.high "
+        "AND st.story_id > w.sid ORDER BY st.active_at DESC LIMIT %s) hit "
+        "WHERE q.sid = w.sid "
+        "GROUP BY hit.story_id ORDER BY count(*) DESC, hit.story_id LIMIT %s) c"
     )
+    params = [
+        [pk for pk, terms, _ in queries for _term in terms],
+        [term for _, terms, _ in queries for term in terms],
+        [pk for pk, _, _ in queries],
+        [clock - scoring.CANDIDATE_WINDOW if clock else lowest for _, _, clock in queries],
+        [clock + scoring.CANDIDATE_WINDOW if clock else highest for _, _, clock in queries],
+        scoring.PER_TERM_STORIES,
+        scoring.CANDIDATE_LIMIT,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pairs = cursor.fetchall()
+    # ``known``: stories the caller has read already, unchanged since (not read twice).
+    known = known or {}
+    found = {pk: known[pk] for _, pk in pairs if pk in known}
+    found |= {
+        story.pk: story
+        for story in Story.objects.filter(
+            pk__in={other for _, other in pairs} - found.keys(),
+            is_locked=False,
+            member_count__gt=0,
+        ).only(*_CANDIDATE_FIELDS)
+    }
+    out: dict[int, list[Story]] = {}
+    for pk, other in pairs:
+        if other in found:
+            out.setdefault(pk, []).append(found[other])
+    return {pk: sorted(others, key=lambda s: s.pk) for pk, others in out.items()}
 
 
 def _candidate_profiles(
@@ -500,11 +558,14 @@ def stories_refresh(*, stories: list[Story]) -> list[Story]:
         return stories
     bump_on_commit()  # story pages, the home page and related boxes change
     by_story: dict[int, list[StoryArticle]] = {s.pk: [] for s in stories}
+    # Only what a profile needs of each article: not its body (a pass touches hundreds
+    # of stories; the rare article without a signature reads the rest when signed).
     memberships = (
         StoryArticle.objects.current()
         .filter(story_id__in=list(by_story))
         .select_related("article")
         .annotate(is_visible=ExpressionWrapper(visible_q(), output_field=BooleanField()))
+        .only("story_id", "article_id", "article__headline", "article__published_at")
         .order_by("story_id", "article_id")
     )
     visible: set[int] = set()
@@ -545,7 +606,7 @@ def stories_refresh(*, stories: list[Story]) -> list[Story]:
                 story.slug = slugify(headline)[:200] or "story"
         if story.active_at is not None:
             terms += [
-                StoryTerm(story=story, term=t, active_at=story.active_at)
+                (story.pk, t, story.active_at)
                 for t in sorted({t for _, s in members for t in scoring.query_terms(s.vector)})
             ]
     # One statement from arrays: bulk_update's CASE per field took longer to build than
@@ -572,8 +633,17 @@ def stories_refresh(*, stories: list[Story]) -> list[Story]:
                 [s.slug for s in stories],
             ],
         )
-    StoryTerm.objects.filter(story_id__in=list(by_story)).delete()
-    StoryTerm.objects.bulk_create(terms)
+        # The index rebuilt in two statements (bulk_create spent longer making model
+        # instances and batches than PostgreSQL did inserting them).
+        cursor.execute(
+            f"DELETE FROM {StoryTerm._meta.db_table} WHERE story_id = ANY(%s::bigint[])",  # noqa: S608
+            [list(by_story)],
+        )
+        cursor.execute(
+            f"INSERT INTO {StoryTerm._meta.db_table} (story_id, term, active_at) "  # noqa: S608
+            "SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[])",
+            [[t[0] for t in terms], [t[1] for t in terms], [t[2] for t in terms]],
+        )
     return stories
 
 
@@ -791,12 +861,25 @@ def story_update(*, story: Story, title: str, summary: str, by) -> Story:
 
 
 # --------------------------------------------------------------- periodic passes
-def _centroid_similarity(a: Story, b: Story) -> float:
-    na, nb = scoring.norm(a.centroid), scoring.norm(b.centroid)
+def _centroid_similarity(a: Story, b: Story, norms: dict[int, float] | None = None) -> float:
+    """Cosine of two stories' centroids; ``norms`` caches each story's centroid norm
+    by id (the merge pass compares each story with a dozen others)."""
+    if norms is None:
+        na, nb = scoring.norm(a.centroid), scoring.norm(b.centroid)
+    else:
+        if a.pk not in norms:
+            norms[a.pk] = scoring.norm(a.centroid)
+        if b.pk not in norms:
+            norms[b.pk] = scoring.norm(b.centroid)
+        na, nb = norms[a.pk], norms[b.pk]
     if not na or not nb:
         return 0.0
     small, large = sorted((a.centroid, b.centroid), key=len)
     return sum(w * large.get(t, 0.0) for t, w in small.items()) / (na * nb)
+
+
+# Stories whose merge candidates are looked up in one statement.
+MERGE_LOOKUP_STORIES = 200
 
 
 @transaction.atomic
@@ -814,17 +897,27 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
     merged: list[tuple[int, int]] = []
     gone: set[int] = set()
     # Read once: a merge changes only the story being visited (earlier in the order
-    # than every story merged into it) and deletes the other.
-    for story in stories.iterator(chunk_size=500):
+    # than every story merged into it) and deletes the other. Candidates are looked up
+    # for the next MERGE_LOOKUP_STORIES stories at once, and again from the next story
+    # after a merge (a deleted story frees a place among a later story's candidates),
+    # so the result is the same as looking them up story by story.
+    stories = list(stories)
+    by_pk = {s.pk: s for s in stories}
+    norms: dict[int, float] = {}
+    candidates_of: dict[int, list[Story]] = {}
+    looked_up_to = 0  # stories[:looked_up_to] have their candidates in candidates_of
+    for position, story in enumerate(stories):
         if story.pk in gone:
             continue
-        candidates = _candidate_stories(
-            scoring.query_terms(story.centroid),
-            story.last_updated_at and story.active_at,
-            after=story.pk,
-        )
-        for other in candidates:
-            if _centroid_similarity(story, other) < scoring.MERGE_THRESHOLD:
+        if position >= looked_up_to:
+            looked_up_to = position + MERGE_LOOKUP_STORIES
+            ahead = [s for s in stories[position:looked_up_to] if s.pk not in gone]
+            candidates_of = _candidate_stories_many(ahead, known=by_pk)
+        is_changed = False
+        for other in candidates_of.get(story.pk, []):
+            if other.pk in gone:
+                continue
+            if _centroid_similarity(story, other, norms) < scoring.MERGE_THRESHOLD:
                 continue
             proximity = scoring.time_proximity(
                 other.first_reported_at, story.first_reported_at, story.last_updated_at
@@ -842,6 +935,7 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
             _lock_stories([story, other])
             moved = _merge_into(story, other, pin=False, note={"converged_from": other_id})
             story_refresh(story=story)
+            norms.pop(story.pk, None)  # its centroid changed
             editorial_log(
                 actor=actor,
                 action="story.merge_converged",
@@ -850,6 +944,9 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
             )
             merged.append((story.pk, other_id))
             gone.add(other_id)
+            is_changed = True
+        if is_changed:
+            looked_up_to = 0  # look up again from the next story
     return merged
 
 
