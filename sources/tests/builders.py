@@ -6,8 +6,11 @@ the article and wire-copy length checks.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
+
+from django.core.management import CommandError, call_command
 
 LOREM = (
     "The council met on Tuesday to discuss the new bridge over the river, which has been "
@@ -87,3 +90,13 @@ def rss_feed(items: list[dict], *, title: str = "Example Wire") -> str:
 <description>Wire</description>
 {entries}
 </channel></rss>"""
+
+
+def run_import(*args):
+    """``manage.py import ARGS``: (stdout, stderr, the CommandError or None)."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("import", *map(str, args), stdout=out, stderr=err)
+    except CommandError as error:
+        return out.getvalue(), err.getvalue(), error
+    return out.getvalue(), err.getvalue(), None

@@ -1,27 +1,18 @@
 """`manage.py import` on the seed files: counts, idempotence, failures named."""
 
-import io
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from articles.models import Article
 from coverage.models import Story
+from sources.tests.builders import run_import
 
 pytestmark = pytest.mark.django_db
 
 SEEDS = settings.SEEDS_DIR
-
-
-def run_import(*args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *map(str, args), stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
 
 
 @pytest.fixture(autouse=True)

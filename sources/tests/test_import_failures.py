@@ -4,26 +4,24 @@
 """
 
 import datetime as dt
-import io
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.utils import timezone
 
 from articles.models import Article, ArticleImage, Byline
-from sources.tests.builders import LOREM, SECOND, html_page, jsonl_record, rss_feed, write_jsonl
+from sources.tests.builders import (
+    LOREM,
+    SECOND,
+    html_page,
+    jsonl_record,
+    rss_feed,
+    run_import,
+    write_jsonl,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def run_import(*args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *map(str, args), stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
 
 
 def assert_one_failure(result, *, created: int, where: str, reason: str):

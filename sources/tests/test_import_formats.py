@@ -1,29 +1,18 @@
 """`manage.py import` for every format: what each keeps, idempotence, updates with history."""
 
 import datetime as dt
-import io
 import json
 from urllib.parse import quote
 
 import pytest
-from django.core.management import CommandError, call_command
 from reversion.models import Version
 
 from articles.models import Article, ArticleImage, Byline
 from sources.models import Outlet
-from sources.tests.builders import LOREM, html_page, jsonl_record, rss_feed, write_jsonl
+from sources.tests.builders import LOREM, html_page, jsonl_record, rss_feed, run_import, write_jsonl
 from sources.tests.factories import OutletFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def run_import(*args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *map(str, args), stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
 
 
 @pytest.fixture

@@ -6,16 +6,15 @@ with a public page, and a date-only source shown as "00:00 UTC".
 """
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import CommandError, call_command
 
 from articles.models import Article, Byline
 from entities.models import Person
 from entities.services import is_desk_credit, person_for_byline
 from sources.importers.reading import decode_text
 from sources.importers.seed import parse_seed_text
+from sources.tests import builders
 from sources.tests.builders import LOREM, SECOND, html_page, jsonl_record, rss_feed, write_jsonl
 from sources.tests.factories import OutletFactory
 
@@ -38,12 +37,7 @@ BYLINE = "By José García and Zoë Müller"
 
 
 def run_import(*args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *map(str, args), "--verbosity", "0", stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
+    return builders.run_import("--verbosity", "0", *args)
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ version was kept. New articles publish on import only from trusted outlets and o
 when nothing about them is flagged.
 """
 
-import io
-
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.urls import reverse
 from reversion.models import Version
 
@@ -22,6 +20,7 @@ from audit.models import EditorialLogEntry
 from audit.services import system_user
 from sources.models import Outlet
 from sources.services import import_run_create, import_run_execute, paths_import
+from sources.tests import builders
 from sources.tests.builders import LOREM, SECOND, jsonl_record, write_jsonl
 from sources.tests.factories import OutletFactory
 from sources.tests.factories import UserFactory as SourcesUserFactory
@@ -34,12 +33,7 @@ NEW_PARAGRAPH = "The council later said the steel frame had arrived a week early
 
 
 def run_import(*args):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import", *map(str, args), "--verbosity", "0", stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
+    return builders.run_import("--verbosity", "0", *args)
 
 
 @pytest.fixture
