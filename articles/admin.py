@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 from reversion_compare.admin import CompareVersionAdmin
 
 from entities.admin import AmbiguousMentionInline, MentionInline
@@ -507,7 +508,15 @@ class ArticleAdmin(CompareVersionAdmin):
         except PermissionDenied as error:
             messages.error(request, str(error))
             return
-        messages.success(request, f"Moved {changed} article(s) to {section}.")
+        messages.success(
+            request,
+            ngettext(
+                "Moved %(n)d article to %(section)s.",
+                "Moved %(n)d articles to %(section)s.",
+                changed,
+            )
+            % {"n": changed, "section": section},
+        )
 
     def _bulk(self, request, queryset, service, done):
         succeeded, failed = 0, []
@@ -518,6 +527,7 @@ class ArticleAdmin(CompareVersionAdmin):
             except (PermissionDenied, ValidationError) as error:
                 failed.append(f"“{article}”: {' '.join(getattr(error, 'messages', [str(error)]))}")
         if succeeded:
-            messages.success(request, f"{succeeded} article(s) {done}.")
+            counted = ngettext("%(n)d article", "%(n)d articles", succeeded) % {"n": succeeded}
+            messages.success(request, f"{counted} {done}.")
         for failure in failed:
             messages.warning(request, failure)

@@ -7,6 +7,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
 
 from audit.models import EditorialLogEntry
 
@@ -150,7 +151,16 @@ class StoryAdmin(admin.ModelAdmin):
             self, request, lambda: story_merge(keep=stories[0], others=stories[1:], by=request.user)
         )
         if keep:
-            self.message_user(request, f"Merged {len(stories) - 1} stories into “{keep}”.")
+            merged = len(stories) - 1
+            self.message_user(
+                request,
+                ngettext(
+                    "Merged %(n)d story into “%(keep)s”.",
+                    "Merged %(n)d stories into “%(keep)s”.",
+                    merged,
+                )
+                % {"n": merged, "keep": keep},
+            )
 
     @admin.action(description="Lock selected stories", permissions=["edit_membership"])
     def lock_selected(self, request, queryset):
@@ -271,4 +281,13 @@ class StoryArticleAdmin(admin.ModelAdmin):
             ),
         )
         if new:
-            self.message_user(request, f"Split {len(memberships)} articles into “{new}”.")
+            split = len(memberships)
+            self.message_user(
+                request,
+                ngettext(
+                    "Split %(n)d article into “%(new)s”.",
+                    "Split %(n)d articles into “%(new)s”.",
+                    split,
+                )
+                % {"n": split, "new": new},
+            )

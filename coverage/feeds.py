@@ -1,17 +1,30 @@
 """A story's feed: every article that joins it, as outlets report."""
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from articles.feeds import FEED_SIZE, LatestArticlesFeed
 
-from .models import Story
+from .models import Story, StoryRedirect
 from .selectors import story_articles
 
 
 class StoryFeed(LatestArticlesFeed):
+    url_name = "coverage:story_rss"
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            # A subscription to a story merged away follows it, as its page does.
+            if target := StoryRedirect.objects.target_of(kwargs["pk"]):
+                return redirect(reverse(self.url_name, args=[target.pk]), permanent=True)
+            raise
+
     def get_object(self, request, pk):
-        return get_object_or_404(Story, pk=pk)
+        return get_object_or_404(Story.objects.with_visible_members(), pk=pk)
 
     def title(self, obj):
         return f"Newsroom story: {obj.title}"
@@ -32,6 +45,7 @@ class StoryFeed(LatestArticlesFeed):
 
 class StoryAtomFeed(StoryFeed):
     feed_type = Atom1Feed
+    url_name = "coverage:story_atom"
 
     def subtitle(self, obj):
         return self.description(obj)

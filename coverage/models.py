@@ -153,13 +153,22 @@ class StoryTerm(models.Model):
         return f"{self.term} → story {self.story_id}"
 
 
+class StoryRedirectQuerySet(models.QuerySet):
+    def target_of(self, old_story_id) -> Story | None:
+        """The story that absorbed ``old_story_id``, if it was merged away."""
+        moved = self.select_related("story").filter(old_story_id=old_story_id).first()
+        return moved.story if moved else None
+
+
 class StoryRedirect(models.Model):
-    """A story that was merged into another: its old URL answers with a 301 to the story
-    that absorbed it, so links shared by readers and search engines keep working."""
+    """A story that was merged into another: its old URL (page and feeds) answers with a
+    301 to the story that absorbed it, so links and subscriptions keep working."""
 
     old_story_id = models.PositiveBigIntegerField(primary_key=True)
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="redirects_from")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StoryRedirectQuerySet.as_manager()
 
     def __str__(self):
         return f"story {self.old_story_id} → {self.story_id}"

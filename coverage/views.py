@@ -12,16 +12,17 @@ from .structured_data import story_jsonld
 class StoryDetailView(DetailView):
     template_name = "coverage/story_detail.html"
     context_object_name = "story"
-    queryset = Story.objects.all()
+    # A story whose every article was withdrawn, excluded or is still under embargo
+    # has nothing a reader may see: it is not found rather than an empty page.
+    queryset = Story.objects.with_visible_members()
 
     def get(self, request, *args, **kwargs):
         try:
             self.object = self.get_object()
         except Http404:
             # A story merged into another (by an editor or a re-clustering pass).
-            moved = StoryRedirect.objects.select_related("story").filter(old_story_id=kwargs["pk"])
-            if target := moved.first():
-                return redirect(target.story, permanent=True)
+            if target := StoryRedirect.objects.target_of(kwargs["pk"]):
+                return redirect(target, permanent=True)
             raise
         if self.object.slug != kwargs["slug"]:
             return redirect(self.object, permanent=True)

@@ -54,7 +54,7 @@ class StorySitemap(Sitemap):
 
     def items(self):
         return (
-            Story.objects.filter(member_count__gt=0)
+            Story.objects.with_visible_members()
             .only("pk", "slug", "last_updated_at")
             .order_by("pk")
         )

@@ -233,7 +233,7 @@ def test_editor_sets_outlets_imports_regroups_stories_merges_people_reads_wire_c
         "Moscow offers to mediate",
         "Russia ready to help India and Pakistan",
     )
-    expect_message(page, "Merged 1 stories into “Moscow offers to mediate”")
+    expect_message(page, "Merged 1 story into “Moscow offers to mediate”")
     moscow = Story.objects.get(title="Moscow offers to mediate")
     assert moscow.memberships.count() == 2
 
@@ -243,7 +243,7 @@ def test_editor_sets_outlets_imports_regroups_stories_merges_people_reads_wire_c
     run_action(
         page, "Split selected articles off into a new story", membership_row(welcome, moscow)
     )
-    expect_message(page, "Split 1 articles into “Delhi answers Moscow”")
+    expect_message(page, "Split 1 article into “Delhi answers Moscow”")
     split = Story.objects.get(title="Delhi answers Moscow")
     assert list(split.articles.all()) == [welcome]
     assert moscow.memberships.get(article=welcome).joined_by == StoryArticle.JoinedBy.EXCLUDED

@@ -323,18 +323,20 @@ SITEMAP_PAGES = [
 def test_sitemap_query_count_does_not_grow_with_content(client, path):
     from django.utils import timezone
 
-    from coverage.models import Story
+    from coverage.models import Story, StoryArticle
     from entities.tests.factories import EventFactory, PersonFactory, PlaceFactory
 
     def grow(count):
         for article in ArticleFactory.create_batch(count, published_at=timezone.now()):
             article.tags.add(f"Topic {article.pk}")
             section_get_or_create(name=f"Section {article.pk}")
+            story = Story.objects.create(
+                title=f"Story {article.pk}", slug=f"story-{article.pk}", member_count=1
+            )
+            StoryArticle.objects.create(story=story, article=article, score=0.5)
         PersonFactory.create_batch(count)
         PlaceFactory.create_batch(count)
         EventFactory.create_batch(count)
-        for n in range(count):
-            Story.objects.create(title=f"Story {n}", slug=f"story-{n}", member_count=2)
 
     grow(2)
     with CaptureQueriesContext(connection) as few:

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.tasks.base import TaskResultStatus
 from django.test import override_settings
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
@@ -91,6 +92,18 @@ def test_the_absorbed_story_url_answers_301_to_the_story_that_absorbed_it(split_
     assert response.status_code == 301
     # The id is the URL's key; the slug follows the story's (automatic) title.
     assert response["Location"] == Story.objects.get(pk=larger.pk).get_absolute_url()
+
+
+def test_the_absorbed_storys_feeds_follow_it_with_a_301(split_story, client):
+    bridge, _ = split_story
+    absorbed, larger = story_of(bridge[0]), story_of(bridge[1])
+    stories_recluster_window()
+    kept = Story.objects.get(pk=larger.pk)
+    for name in ("story_rss", "story_atom"):
+        response = client.get(reverse(f"coverage:{name}", args=[absorbed.pk]))
+        assert response.status_code == 301
+        assert response["Location"] == reverse(f"coverage:{name}", args=[kept.pk])
+        assert client.get(response["Location"]).status_code == 200
 
 
 def test_a_grown_story_keeps_its_id_url_and_editor_title(split_story, editor):

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -77,6 +78,14 @@ def test_an_embargoed_article_does_not_put_its_story_on_the_outlet_page(client):
     page = client.get(outlet.get_absolute_url()).text
     assert "Ferry strike ends" in page
     assert "Bridge reopens early" not in page
+
+
+def test_a_story_with_nothing_public_is_not_found_anywhere_a_reader_looks(client):
+    story = story_of(withdrawn(), embargoed(), title="Bridge reopens early")
+    assert client.get(story.get_absolute_url()).status_code == 404
+    assert client.get(reverse("coverage:story_rss", args=[story.pk])).status_code == 404
+    assert client.get(reverse("coverage:story_atom", args=[story.pk])).status_code == 404
+    assert story.get_absolute_url() not in client.get("/sitemap-stories.xml").text
 
 
 def test_a_story_takes_its_title_and_dates_from_visible_members_only():
