@@ -62,7 +62,8 @@ class Candidate:
     ``name`` is the span as written (possessive and titles stripped), ``text[start:end]
     == name``. ``key`` is the normalised name to count by; for a short mention linked
     to a full name earlier or later in the article ("Lavrov" after "Sergey Lavrov") it
-    is the full name's key. ``country`` is an ISO 3166-1 alpha-2 code for places (and
+    is the full name's key; for a place it is the key of the place's usual name
+    ("U.S." and "America" count as "united states"). ``country`` is an ISO 3166-1 alpha-2 code for places (and
     for people whose nationality the text gives), else "".
     """
 
@@ -595,7 +596,7 @@ class _Article:
 
     def emit_place(self, i: int, j: int, place) -> None:
         span = _Span(self.tokens[i:j], [f"gazetteer: {place.country}"], place.country)
-        self.emit("place", span)
+        self.emit("place", span, _norm(place.name))
 
     def hyphenated(self, token: _Token) -> None:
         offset = token.start
@@ -603,7 +604,8 @@ class _Article:
             place = self.places.get(_norm(part))
             if place is not None and part[:1].isupper():
                 sub = _Token(part, offset, offset + len(part))
-                self.emit("place", _Span([sub], [f"gazetteer: {place.country}"], place.country))
+                span = _Span([sub], [f"gazetteer: {place.country}"], place.country)
+                self.emit("place", span, _norm(place.name))
             offset += len(part) + 1
 
     def classify_name(self, i: int, j: int, words: list[str]) -> None:
@@ -686,7 +688,7 @@ class _Article:
 
     def resolve_single_names(self) -> None:
         by_part: dict[str, str] = {}
-        for span, key in self.people:
+        for _span, key in self.people:
             parts = key.split()
             by_part.setdefault(parts[-1], key)
             by_part.setdefault(parts[0], key)

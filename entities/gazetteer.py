@@ -59,10 +59,6 @@ COUNTRY_NAMES = {
     "Great Britain": "GB",
     "UK": "GB",
     "U.K.": "GB",
-    "England": "GB",
-    "Scotland": "GB",
-    "Wales": "GB",
-    "Northern Ireland": "GB",
     "US": "US",
     "U.S.": "US",
     "USA": "US",
@@ -90,21 +86,59 @@ COUNTRY_NAMES = {
     "Democratic Republic of Congo": "CD",
     "Democratic Republic of the Congo": "CD",
     "Palestine": "PS",
-    "Gaza": "PS",
-    "Gaza Strip": "PS",
-    "West Bank": "PS",
     "Holland": "NL",
     "Burma": "MM",
     "Macedonia": "MK",
     "Vatican": "VA",
     "Vatican City": "VA",
     "UAE": "AE",
-    "Kashmir": "IN",
-    "Crimea": "UA",
     "Brunei": "BN",
     "Micronesia": "FM",
-    "Hong Kong": "HK",
-    "Macau": "MO",
+}
+
+# Territories with a name of their own that are not countries or first-level
+# subdivisions in ISO 3166-2, as news names them.
+REGIONS = {
+    "Gaza Strip": "PS",
+    "Gaza": "PS",
+    "West Bank": "PS",
+    "England": "GB",
+    "Scotland": "GB",
+    "Wales": "GB",
+    "Northern Ireland": "GB",
+    "Kashmir": "IN",
+    "Jammu and Kashmir": "IN",
+    "Crimea": "UA",
+    "Donbas": "UA",
+    "Catalonia": "ES",
+    "Tibet": "CN",
+    "Xinjiang": "CN",
+}
+
+# The usual English name of a country, where ISO 3166's differs.
+COUNTRY_USUAL_NAMES = {
+    "RU": "Russia",
+    "GB": "United Kingdom",
+    "US": "United States",
+    "IR": "Iran",
+    "KR": "South Korea",
+    "KP": "North Korea",
+    "SY": "Syria",
+    "VN": "Vietnam",
+    "TW": "Taiwan",
+    "BO": "Bolivia",
+    "VE": "Venezuela",
+    "TZ": "Tanzania",
+    "MD": "Moldova",
+    "LA": "Laos",
+    "CZ": "Czechia",
+    "TR": "Turkey",
+    "CD": "Democratic Republic of the Congo",
+    "PS": "Palestine",
+    "VA": "Vatican City",
+    "BN": "Brunei",
+    "FM": "Micronesia",
+    "MK": "North Macedonia",
 }
 
 DEMONYMS = {
@@ -241,16 +275,16 @@ CITY_STOPLIST = frozenset(
     normalize_name(name)
     for name in (
         "Of Reading Mobile Nice Split Bath Independence Temple Orange Victoria Lincoln "
-        "Jackson Warren Hamilton Buffalo Sandy Pearl Surprise Gary Eugene Frederick Charlotte "
-        "Florence Augusta Salem Concord Troy Columbia Bristol Plano Irving Garland Tyler Murray "
-        "Norman Allen Henderson Pueblo Ontario Providence Paterson Kent Rochester Lafayette "
-        "Clarksville Arlington Aurora Columbus Cambridge Lowell Lawrence Elizabeth Jordan "
-        "Mesa Round Rock Spring Hill Hollywood Fort Worth Carmel Marion Pasadena Hampton "
-        "Manchester Sterling Wayne Clinton Franklin Chester Lancaster Santa Maria Boulder "
-        "Gilbert Carlsbad Anderson Roseville Vallejo Durham Greenville Fairfield Cary "
+        "Jackson Warren Hamilton Buffalo Sandy Pearl Surprise Gary Eugene Frederick "
+        "Irving Garland Tyler Murray "
+        "Norman Allen Henderson "
+        "Lawrence Elizabeth Jordan "
+        "Round Rock Spring Hill Fort Worth Carmel Marion Hampton "
+        "Sterling Wayne Clinton Franklin Santa Maria "
+        "Gilbert Anderson Cary "
         "Davie Miller Evans Bend Kennedy Harris Douglas Grant Palmer Wilson Taylor Mercedes "
         "Page Hope Rose Union Center Centre Liberty Sunrise Deal Best Cape Ely Mission "
-        "Post Sale Reform Enterprise Opportunity Paradise Eagle Sparta Hanover Oxford "
+        "Post Sale Reform Enterprise Opportunity Paradise Eagle "
         "Washington Sale Government Bank Council Minister Chief Police Trump Biden Obama "
         "Bush Cheney Pence Cruz Rubio Sanders Warren Harris Haley Barrett Thomas Alito Roberts "
         "Breyer Kavanaugh Gorsuch Sotomayor Kagan Bolton Pompeo Blinken Austin Mattis Kelly "
@@ -259,20 +293,22 @@ CITY_STOPLIST = frozenset(
         "Mitchell Roberts Carter Phillips Turner Parker Collins Edwards Stewart Morris Reed "
         "Cook Morgan Bell Murphy Bailey Cooper Howard Ward Cox Richardson Wood Watson Brooks "
         "Gray James Bennett Ross Wells Long Price Fisher Hunter Mason Ryan Ford Sharif "
-        "Khan Ali Hussein Said Nasser Modi Abbas Salman Valencia Leon Cordoba Guadalupe "
-        "Kirkland Newton Milton Stockton Waterloo Brest Nancy Tours Metz Lille Ede Venlo"
+        "Khan Ali Hussein Said Nasser Modi Abbas Salman Leon "
+        "Nancy Venlo"
     ).split()
 ) - {normalize_name(name) for name in ("Washington",)}
 
 
 @dataclass(frozen=True, slots=True)
 class Place:
+    """``name`` is the place's usual name ("United States" for "U.S." and "America")."""
+
     name: str
     country: str  # ISO 3166-1 alpha-2
-    level: str  # "country", "subdivision" or "city"
+    level: str  # "country", "subdivision", "region" or "city"
 
 
-_LEVEL_RANK = {"country": 0, "subdivision": 1, "city": 2}
+_LEVEL_RANK = {"country": 0, "subdivision": 1, "region": 2, "city": 3}
 _BRACKETS = re.compile(r"\s*[\[(].*?[\])]\s*")
 
 
@@ -284,7 +320,7 @@ def gazetteer() -> dict[str, Place]:
 
     entries: dict[str, tuple[tuple[int, int], Place]] = {}
 
-    def add(name: str, country: str, level: str, population: int = 0) -> None:
+    def add(name: str, country: str, level: str, population: int = 0, usual: str = "") -> None:
         name = _BRACKETS.sub(" ", name).strip()
         key = normalize_name(name)
         if not key or "," in name:
@@ -292,15 +328,22 @@ def gazetteer() -> dict[str, Place]:
         rank = (_LEVEL_RANK[level], -population)
         current = entries.get(key)
         if current is None or rank < current[0]:
-            entries[key] = (rank, Place(name=name, country=country, level=level))
+            entries[key] = (rank, Place(name=usual or name, country=country, level=level))
 
+    usual_names = {}
     for country in pycountry.countries:
+        code = country.alpha_2
+        usual_names[code] = COUNTRY_USUAL_NAMES.get(code) or getattr(
+            country, "common_name", country.name
+        )
         for attribute in ("name", "common_name", "official_name"):
             name = getattr(country, attribute, None)
             if name:
-                add(name, country.alpha_2, "country")
+                add(name, code, "country", usual=usual_names[code])
     for name, code in COUNTRY_NAMES.items():
-        add(name, code, "country")
+        add(name, code, "country", usual=usual_names[code])
+    for name, code in REGIONS.items():
+        add(name, code, "region")
     for subdivision in pycountry.subdivisions:
         if subdivision.type in SUBDIVISION_TYPES and subdivision.parent_code is None:
             add(subdivision.name, subdivision.country_code, "subdivision")
