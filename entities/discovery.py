@@ -292,6 +292,25 @@ ABBREVIATIONS = frozenset(
     "inc corp co ltd mt ft pvt cpl supt insp det messrs".split()
 )
 
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ism", "ship", "hood", "ics", "ology")
+_LOWER_WORD = re.compile(r"\b[a-z]{3,}\b")
+_CONTRACTIONS = frozenset({"ve", "ll", "re", "d", "t", "m", "s"})
+
+
+def _is_common(word: str) -> bool:
+    if word in COMMON or word in MONTHS or word in WEEKDAYS:
+        return True
+    parts = word.split()
+    return len(parts) == 2 and parts[1] in _CONTRACTIONS and parts[0] in COMMON
+
+
+def _is_organisation(word: str) -> bool:
+    return word in ORGANISATION_WORDS or (
+        word.endswith("s") and word[:-1] in ORGANISATION_WORDS
+    )
+
+
 # --- tokenising -----------------------------------------------------------------
 
 _TOKEN = re.compile(
@@ -447,6 +466,7 @@ class _Article:
         self.single: list[_Span] = []  # one-word person signs to resolve
         self.out: list[Candidate] = []
         self._bounds: list[tuple[int, int]] | None = None
+        self._lower_words: frozenset[str] | None = None
 
     # helpers ----------------------------------------------------------------------
     def sentence(self, offset: int) -> str:
@@ -535,19 +555,31 @@ class _Article:
         words = [_norm(_strip_possessive(t.text)) for t in tokens[i:j]]
         # Leading common words ("The", "After") and, at a sentence start, any word
         # that is not a name on its own.
+        while j - i > 1 and words[-1] in SUFFIXES:
+            j, words = j - 1, words[:-1]
         while i < j:
             place = self.places.get(" ".join(words))
             if place is not None:  # "New Delhi", "The Hague"
                 self.emit_place(i, j, place)
                 return
-            if words[0] in COMMON or words[0] in MONTHS or words[0] in WEEKDAYS:
+            prefix = self.place_prefix(words)
+            if prefix and all(w in COMMON for w in words[prefix:]):
+                # "Oregon Republicans", "the California Democrat"
+                self.emit_place(i, i + prefix, self.places[" ".join(words[:prefix])])
+                return
+            if prefix:
+                break
+            if _is_common(words[0]):
                 i, words = i + 1, words[1:]
             else:
                 break
         if i >= j:
             return
         whole = " ".join(words)
-        if any(w in ORGANISATION_WORDS for w in words) and not (
+        if whole in _TITLE_SET:
+            return
+        title_end = self.title_end(words)
+        if any(_is_organisation(w) for w in words[title_end:]) and not (
             words[-1] in EVENT_SUFFIXES or words[0] in EVENT_PREFIXES
         ):
             return  # places inside organisations' names are not places of their own
@@ -586,13 +618,29 @@ class _Article:
         # "X of Y": try the parts after "of" ("Gulf of Mexico" -> Mexico).
         if "of" in words:
             cut = words.index("of")
-            title = " ".join(words[: cut + 2])
-            if not any(title.startswith(t) and " of " in t for t in TITLES):
-                if self.places.get(" ".join(words[:cut])) is not None:
-                    self.classify(i, i + cut)
+            if not self.title_end(words) > cut:
+                self.classify(i, i + cut)
                 self.classify(i + cut + 1, j)
                 return
         self.classify_name(i, j, words)
+
+    def place_prefix(self, words: list[str]) -> int:
+        """How many leading words name a place (longest first), or 0."""
+        for m in range(min(4, len(words) - 1), 0, -1):
+            if " ".join(words[:m]) in self.places:
+                return m
+        return 0
+
+    def title_end(self, words: list[str]) -> int:
+        """Index just past the last title word in ``words`` (0 when none)."""
+        end = 0
+        for k in range(len(words)):
+            if words[k].split()[0] in _TITLE_FIRST_WORDS:
+                for m in range(min(4, len(words) - k), 0, -1):
+                    if " ".join(words[k : k + m]) in _TITLE_SET:
+                        end = k + m
+                        break
+        return end
 
     def emit_place(self, i: int, j: int, place) -> None:
         span = _Span(self.tokens[i:j], [f"gazetteer: {place.country}"], place.country)
@@ -657,11 +705,11 @@ class _Article:
         whole = " ".join(words)
         if whole in self.known or whole in OUTLETS:
             return
-        if any(w in ORGANISATION_WORDS for w in words):
+        if any(_is_organisation(w) for w in words):
             return
         name_tokens = [t for t in tokens[i:j] if t.text.lower() not in PARTICLES]
         if any(
-            w in MONTHS or w in WEEKDAYS or w in COMMON
+            _is_common(w)
             for w in words
             if w not in PARTICLES and len(w) > 1
         ):
@@ -678,6 +726,8 @@ class _Article:
         if len(real_words) >= 2:
             if len(words) > 5:
                 return
+            if not evidence and not self.looks_like_name(words):
+                return
             if any(_norm(t.text) in self.places for t in name_tokens) and not evidence:
                 return  # "Kabul Kandahar" lists, "Beijing Moscow" — not a name
             if not evidence:
@@ -685,6 +735,21 @@ class _Article:
             self.people.append((span, _norm(span.name(self.text))))
         elif real_words:
             self.single.append(span)
+
+    def looks_like_name(self, words: list[str]) -> bool:
+        """No evidence: every word must look like a name, not a noun of the text.
+
+        A word the article also uses in lower case ("control", "website"), or with a
+        noun ending (-tion, -ment, -ity, ...), is not a name word.
+        """
+        if self._lower_words is None:
+            self._lower_words = frozenset(_LOWER_WORD.findall(self.text))
+        for word in words:
+            if word in PARTICLES:
+                continue
+            if word in self._lower_words or word.endswith(NOUN_ENDINGS):
+                return False
+        return True
 
     def resolve_single_names(self) -> None:
         by_part: dict[str, str] = {}

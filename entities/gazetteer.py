@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from .normalize import normalize_name
 
-CITY_MIN_POPULATION = 100_000
+CITY_MIN_POPULATION = 50_000
 
 SUBDIVISION_TYPES = frozenset(
     {
@@ -299,6 +299,15 @@ CITY_STOPLIST = frozenset(
 ) - {normalize_name(name) for name in ("Washington",)}
 
 
+# Subdivisions and cities named by a generic word ("Western" province, "Coast"):
+# in English copy these are never the place.
+GENERIC_NAMES = frozenset(
+    "western eastern northern southern central north south east west coast capital "
+    "national federal islands island lakes valley highlands upper lower middle "
+    "district metropolitan greater".split()
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """``name`` is the place's usual name ("United States" for "U.S." and "America")."""
@@ -361,7 +370,11 @@ def gazetteer() -> dict[str, Place]:
             continue
         if population >= CITY_MIN_POPULATION or is_capital:
             add(city["name"], city["countrycode"], "city", population)
-    return {key: place for key, (_, place) in entries.items()}
+    return {
+        key: place
+        for key, (_, place) in entries.items()
+        if not (place.level != "country" and key in GENERIC_NAMES)
+    }
 
 
 def place_lookup(name: str) -> Place | None:

@@ -29,7 +29,9 @@ Labels were written by reading each text. Rules for borderline spans:
   ("Confederate States"), unions ("European Union"), state abbreviations ("D-Md.",
   "Calif.", "Ark."). A place naming its government counts ("Washington", datelines,
   "Arkansas knows"), and so does a place qualifying a title ("California Gov.", "U.S.
-  District Judge", "New York Mayor") or a party tag in full ("R-Alaska", "(Texas)").
+  District Judge", "New York Mayor"), a group ("Oregon Republicans", "the California
+  Democrat") or a party tag in full ("R-Alaska", "(Texas)"); a place at the head of an
+  institution's name does not ("Oregon Senate", "U.S. Holocaust Memorial Museum").
 - Events are not measured here.
 """
 
@@ -162,8 +164,10 @@ LABELS: dict[str, dict[str, set[str]]] = {
             "Steve Scalise",
             "Susan Collins",
             "Mitt Romney",
+            "Marco Rubio",
+            "Kevin McCarthy",
         },
-        PLACES: {"Mexico", "New York", "New Jersey", "Delaware", "Maine", "Utah"},
+        PLACES: {"Mexico", "New York", "New Jersey", "Delaware", "Maine", "Utah", "Ogden", "Florida"},
     },
 }
 
