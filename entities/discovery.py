@@ -63,8 +63,8 @@ class Candidate:
     == name``. ``key`` is the normalised name to count by; for a short mention linked
     to a full name earlier or later in the article ("Lavrov" after "Sergey Lavrov") it
     is the full name's key; for a place it is the key of the place's usual name
-    ("U.S." and "America" count as "united states"). ``country`` is an ISO 3166-1 alpha-2 code for places (and
-    for people whose nationality the text gives), else "".
+    ("U.S." and "America" count as "united states"). ``country`` is an ISO 3166-1
+    alpha-2 code for places (and for people whose nationality the text gives), else "".
     """
 
     kind: Kind
@@ -96,6 +96,8 @@ COMMON = frozenset(
     a an the this that these those there here it its it's he she they we you i his her their our
     my your in on at of for to from by with about after before during since until as if when
     while where why how what who whom which but and or nor so yet not no yes all any each every
+    against among between into onto over under upon via without within through across
+    behind beyond toward towards versus
     some many more most other another such both either neither one two three four five six
     seven eight nine ten first second third last next new old former late
     mr mrs ms dr sir madam lady lord
@@ -139,8 +141,8 @@ ORGANISATION_WORDS = frozenset(
     gazette daily weekly press media magazine radio television tv channel station
     center centre hospital clinic church mosque temple museum library prison airport
     port stadium hotel club team fc movement campaign coalition alliance caucus front
-    brigade brigades taliban hamas hezbollah isis qaeda reuters ap afp bloomberg cnn bbc
-    msnbc npr pbs fox nbc abc cbs politico axios nyt wsj
+    brigade brigades taliban hamas hezbollah isis qaeda reuters ap afp cnn bbc
+    msnbc npr pbs nbc abc cbs politico axios nyt wsj
     program programme plan project initiative fund index exchange market markets
     treasury pentagon kremlin whitehall downing
     festival games olympics cup championship series awards award prize
@@ -306,9 +308,7 @@ def _is_common(word: str) -> bool:
 
 
 def _is_organisation(word: str) -> bool:
-    return word in ORGANISATION_WORDS or (
-        word.endswith("s") and word[:-1] in ORGANISATION_WORDS
-    )
+    return word in ORGANISATION_WORDS or (word.endswith("s") and word[:-1] in ORGANISATION_WORDS)
 
 
 # --- tokenising -----------------------------------------------------------------
@@ -467,6 +467,8 @@ class _Article:
         self.out: list[Candidate] = []
         self._bounds: list[tuple[int, int]] | None = None
         self._lower_words: frozenset[str] | None = None
+        self.headline_end = 0
+        self.headline_runs: list[tuple[int, int]] = []
 
     # helpers ----------------------------------------------------------------------
     def sentence(self, offset: int) -> str:
@@ -544,8 +546,12 @@ class _Article:
     # the pass -----------------------------------------------------------------
     def run(self) -> list[Candidate]:
         tokens = self.tokens
+        self.headline_end = self.title_case_headline_end()
         for i, j in _sequences(tokens):
-            self.classify(i, j)
+            if tokens[i].start < self.headline_end:
+                self.headline_runs.append((i, j))
+            else:
+                self.classify(i, j)
         self.resolve_single_names()
         self.out.sort(key=lambda c: c.start)
         return self.out
@@ -623,6 +629,40 @@ class _Article:
                 self.classify(i + cut + 1, j)
                 return
         self.classify_name(i, j, words)
+
+    def title_case_headline_end(self) -> int:
+        """End offset of a Title Case first line ("Trump Defends Whitaker as Acting AG").
+
+        Every word of such a line is capitalised, so capitalisation says nothing there;
+        its runs are read by ``read_headline`` instead, after the body.
+        """
+        first_line_end = self.text.find("\n")
+        if first_line_end < 0:
+            return 0
+        words = [w for w in self.text[:first_line_end].split() if len(w) > 3 and w[0].isalpha()]
+        capitalised = sum(w[0].isupper() for w in words)
+        return first_line_end if words and capitalised >= 0.7 * len(words) else 0
+
+    def read_headline(self, by_part: dict[str, str], full: set[str]) -> None:
+        """Places and the people the body names, found inside Title Case runs."""
+        tokens = self.tokens
+        for i, j in self.headline_runs:
+            k = i
+            while k < j:
+                for m in range(min(4, j - k), 0, -1):
+                    words = [_norm(_strip_possessive(t.text)) for t in tokens[k : k + m]]
+                    key = " ".join(words)
+                    place = self.places.get(key)
+                    if place is not None and not (m == 1 and _is_common(key)):
+                        self.emit_place(k, k + m, place)
+                        break
+                    person = key if key in full else by_part.get(key) if m == 1 else None
+                    if person is not None:
+                        self.emit("person", _Span(tokens[k : k + m], ["named in the text"]), person)
+                        break
+                else:
+                    m = 1
+                k += m
 
     def place_prefix(self, words: list[str]) -> int:
         """How many leading words name a place (longest first), or 0."""
@@ -708,11 +748,7 @@ class _Article:
         if any(_is_organisation(w) for w in words):
             return
         name_tokens = [t for t in tokens[i:j] if t.text.lower() not in PARTICLES]
-        if any(
-            _is_common(w)
-            for w in words
-            if w not in PARTICLES and len(w) > 1
-        ):
+        if any(_is_common(w) for w in words if w not in PARTICLES and len(w) > 1):
             return
         if any(t.text.isupper() and len(t.text) > 1 and "." not in t.text for t in name_tokens):
             return  # acronyms: FBI, NATO
@@ -728,7 +764,7 @@ class _Article:
                 return
             if not evidence and not self.looks_like_name(words):
                 return
-            if any(_norm(t.text) in self.places for t in name_tokens) and not evidence:
+            if all(_norm(t.text) in self.places for t in name_tokens) and not evidence:
                 return  # "Kabul Kandahar" lists, "Beijing Moscow" — not a name
             if not evidence:
                 span.evidence.append("name pattern")
@@ -771,6 +807,10 @@ class _Article:
                 if word in self.places:
                     continue
                 self.emit("person", span)
+        people = {c.key for c in self.out if c.kind == "person"}
+        for key in people:
+            by_part.setdefault(key.split()[-1], key)
+        self.read_headline(by_part, people)
 
 
 def _as_known(known: KnownNames | Collection[str] | None) -> KnownNames:

@@ -167,7 +167,16 @@ LABELS: dict[str, dict[str, set[str]]] = {
             "Marco Rubio",
             "Kevin McCarthy",
         },
-        PLACES: {"Mexico", "New York", "New Jersey", "Delaware", "Maine", "Utah", "Ogden", "Florida"},
+        PLACES: {
+            "Mexico",
+            "New York",
+            "New Jersey",
+            "Delaware",
+            "Maine",
+            "Utah",
+            "Ogden",
+            "Florida",
+        },
     },
 }
 
