@@ -121,6 +121,7 @@ COMMON = frozenset(
     act bill law acts bills rule amendment constitution
     capitol white house oval office
     day days week weeks year years month months morning afternoon evening night
+    people person man woman men women children
     mother father son daughter brother sister wife husband
     street avenue road square park bridge
     i ii iii iv v jr sr
@@ -435,8 +436,12 @@ def _sequences(tokens: list[_Token]) -> Iterable[tuple[int, int]]:
             i += 1
             continue
         j = i + 1
-        while j < count and not _POSSESSIVE.search(tokens[j - 1].text):
+        while j < count:
             current = tokens[j]
+            if _POSSESSIVE.search(tokens[j - 1].text) and not (
+                current.is_word and _is_organisation(_norm(current.text))
+            ):
+                break  # "Modi's" ends a name; "People's Party" goes on
             if not current.is_word:
                 break
             if _is_name_word(current):
