@@ -284,7 +284,13 @@ EVENT_NOUNS = frozenset(
     "riot riots earthquake hurricane cyclone tsunami flood floods strike strikes "
     "standoff crisis raid siege uprising assault".split()
 )
-EVENT_PREFIXES = frozenset({"operation"})
+EVENT_PREFIXES = frozenset({"operation", "hurricane", "typhoon", "cyclone", "storm"})
+# Lower-case nouns after a surname that make it a person: "the Trump administration".
+MODIFIED_NOUNS = frozenset(
+    "administration presidency campaign era aides aide allies loyalists".split()
+)
+_CONNECTORS = frozenset({"for", "and", "of", "on", "&"})
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
 
 PARTICLES = frozenset(
     "bin bint ibn binti von van der den de da di del della du la le dos das al el ul abu".split()
@@ -349,13 +355,20 @@ def _tokenise(text: str) -> list[_Token]:
         if value[0] == "\n":
             tokens.append(_Token("\n", start, end))
             continue
-        if value.endswith(".") and value[0].isalpha() and not value[-2:-1] == ".":
+        if value.endswith(".") and value[0].isalpha() and not _DOTTED.fullmatch(value):
             bare = value[:-1]
             is_initial = len(bare) == 1 and bare.isupper()
             if not is_initial and bare.lower() not in ABBREVIATIONS:
                 tokens.append(_Token(bare, start, end - 1))
                 tokens.append(_Token(".", end - 1, end))
                 continue
+        tail = value.rfind("-")
+        if 0 < tail < len(value) - 1 and value[0].isupper() and value[tail + 1 :].islower():
+            # "Jersey-style", "Republican-controlled": the name, then a lower-case tail.
+            tokens.append(_Token(value[:tail], start, start + tail))
+            tokens.append(_Token("-", start + tail, start + tail + 1))
+            tokens.append(_Token(value[tail + 1 :], start + tail + 1, end))
+            continue
         tokens.append(_Token(value, start, end))
     at_start = True
     for token in tokens:
@@ -473,6 +486,7 @@ class _Article:
         self._bounds: list[tuple[int, int]] | None = None
         self._lower_words: frozenset[str] | None = None
         self.headline_end = 0
+        self.organisation_end = -1
         self.headline_runs: list[tuple[int, int]] = []
 
     # helpers ----------------------------------------------------------------------
@@ -530,6 +544,8 @@ class _Article:
             following = tokens[end_index]
             if following.is_word and following.text.lower() in SPEECH_VERBS:
                 return f"speech verb: {following.text.lower()}"
+            if following.is_word and following.text in MODIFIED_NOUNS:
+                return f"modifier: {following.text}"
             if following.text == "," and end_index + 1 < len(tokens):
                 nxt = tokens[end_index + 1]
                 if nxt.text[0].isdigit() and end_index + 2 < len(tokens):
@@ -563,6 +579,10 @@ class _Article:
 
     def classify(self, i: int, j: int) -> None:
         tokens = self.tokens
+        if i >= 2 and self.organisation_end == i - 1 and tokens[i - 1].text in _CONNECTORS:
+            # "Centers for Disease Control and Prevention": one organisation.
+            self.organisation_end = j
+            return
         words = [_norm(_strip_possessive(t.text)) for t in tokens[i:j]]
         # Leading common words ("The", "After") and, at a sentence start, any word
         # that is not a name on its own.
@@ -593,11 +613,22 @@ class _Article:
         if any(_is_organisation(w) for w in words[title_end:]) and not (
             words[-1] in EVENT_SUFFIXES or words[0] in EVENT_PREFIXES
         ):
+            self.organisation_end = j
             return  # places inside organisations' names are not places of their own
         if whole in self.known:
             return
         if whole in OUTLETS:
             return
+        if j - i > 1 and not title_end:
+            for k in range(i, j):
+                if _DOTTED.fullmatch(tokens[k].text) and words[k - i] in self.places:
+                    # "Key U.S. senators": an abbreviated country is never in a name.
+                    if k > i:
+                        self.classify(i, k)
+                    self.emit_place(k, k + 1, self.places[words[k - i]])
+                    if k + 1 < j:
+                        self.classify(k + 1, j)
+                    return
         # Events: "Operation X", "X Agreement", "X attack".
         if words[0] in EVENT_PREFIXES and len(words) > 1:
             self.emit("event", _Span(tokens[i:j], ["pattern: Operation …"]))
@@ -751,6 +782,7 @@ class _Article:
         if whole in self.known or whole in OUTLETS:
             return
         if any(_is_organisation(w) for w in words):
+            self.organisation_end = j
             return
         name_tokens = [t for t in tokens[i:j] if t.text.lower() not in PARTICLES]
         if any(_is_common(w) for w in words if w not in PARTICLES and len(w) > 1):
