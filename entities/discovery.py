@@ -47,9 +47,10 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal, Protocol
 
-from .gazetteer import demonym_country, gazetteer
+from .gazetteer import Place, demonym_country, gazetteer
 from .normalize import normalize_name
 
 Kind = Literal["person", "place", "event"]
@@ -92,7 +93,8 @@ WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".
 # Capitalised words that are not names: function words that start sentences, and
 # words news capitalises in headlines, institutions and phrases. Normalised forms.
 COMMON = frozenset(
-    """
+    normalize_name(word)
+    for word in """
     a an the this that these those there here it its it's he she they we you i his her their our
     my your in on at of for to from by with about after before during since until as if when
     while where why how what who whom which but and or nor so yet not no yes all any each every
@@ -149,7 +151,9 @@ ORGANISATION_WORDS = frozenset(
     festival games olympics cup championship series awards award prize
     company firm industries holdings group technologies motors pharmaceuticals
     square street avenue road highway bridge tower building hall palace
-    republicans democrats
+    republicans democrats nations
+    ocean sea river lake mountain mountains gulf bay island islands desert valley strait
+    canal peninsula coast
     """.split()
 )
 
@@ -204,6 +208,9 @@ OUTLETS = frozenset(
         "The Hindu",
         "CNBC",
         "ProPublica",
+        "Dow Jones",
+        "Black Lives Matter",
+        "United Nations",
     )
 )
 
@@ -232,7 +239,8 @@ TITLES = sorted(
     Vice Admiral|Rear Admiral|Ambassador|Delegate|Assemblyman|Assemblywoman|Councilman|
     Councilwoman|Councillor|Alderman|Comptroller|Surgeon General|Solicitor General|
     Inspector General|Judge|Magistrate|Prosecutor|District Attorney|DA|First Lady|
-    Second Gentleman|Former President|Sen.|Rep.|Gov.|Gen.
+    Second Gentleman|Former President|Sen.|Rep.|Gov.|Gen.|Special Counsel|Counsel|
+    Special Prosecutor|Attorney
     """.replace("\n", "").split("|")
         if t.strip()
     ),
@@ -277,11 +285,11 @@ SPEECH_VERBS = frozenset(
 
 EVENT_SUFFIXES = frozenset(
     "agreement agreements treaty declaration accord accords summit conference talks "
-    "pact protocol convention deal ceasefire war uprising revolution".split()
+    "pact protocol convention ceasefire war uprising revolution".split()
 )
 EVENT_NOUNS = frozenset(
-    "attack attacks massacre bombing bombings shooting shootings blast blasts "
-    "riot riots earthquake hurricane cyclone tsunami flood floods strike strikes "
+    "attack attacks massacre bombing bombings shooting shootings blast "
+    "riot riots earthquake hurricane cyclone tsunami flood floods "
     "standoff crisis raid siege uprising assault".split()
 )
 EVENT_PREFIXES = frozenset({"operation", "hurricane", "typhoon", "cyclone", "storm"})
@@ -479,7 +487,7 @@ class _Article:
         self.text = text
         self.known = known
         self.tokens = _tokenise(text)
-        self.places = gazetteer()
+        self.places = _places()
         self.people: list[tuple[_Span, str]] = []  # (span, key) for full names
         self.single: list[_Span] = []  # one-word person signs to resolve
         self.out: list[Candidate] = []
@@ -631,15 +639,20 @@ class _Article:
                     return
         # Events: "Operation X", "X Agreement", "X attack".
         if words[0] in EVENT_PREFIXES and len(words) > 1:
-            self.emit("event", _Span(tokens[i:j], ["pattern: Operation …"]))
+            self.emit("event", _Span(tokens[i:j], [f"pattern: {tokens[i].text} …"]))
             return
         if len(words) > 1 and words[-1] in EVENT_SUFFIXES:
             self.emit("event", _Span(tokens[i:j], [f"pattern: … {tokens[j - 1].text}"]))
             return
         if j < len(tokens) and tokens[j].is_word and tokens[j].text.lower() in EVENT_NOUNS:
             noun = tokens[j]
-            if not _POSSESSIVE.search(tokens[j - 1].text) and not (
-                len(words) == 1 and tokens[i].is_sentence_start
+            # Not "Senator Rand Paul blasts", "Israeli strikes", "the Franken attack"
+            # when Franken is a person named in a title.
+            if not (
+                _POSSESSIVE.search(tokens[j - 1].text)
+                or (len(words) == 1 and tokens[i].is_sentence_start)
+                or title_end
+                or any(demonym_country(t.text) for t in tokens[i:j])
             ):
                 span = _Span([*tokens[i:j], noun], [f"pattern: … {noun.text}"])
                 self.emit("event", span)
@@ -848,6 +861,21 @@ class _Article:
         for key in people:
             by_part.setdefault(key.split()[-1], key)
         self.read_headline(by_part, people)
+
+
+@lru_cache(maxsize=1)
+def _places() -> dict[str, Place]:
+    """The gazetteer less the cities and regions named by a word of our own lists.
+
+    A town called "Police" or "Chief" is never what English copy means by the word.
+    """
+    words = COMMON | ORGANISATION_WORDS | ROLE_WORDS | SPEECH_VERBS | EVENT_NOUNS
+    words |= MONTHS | WEEKDAYS | _TITLE_SET
+    return {
+        key: place
+        for key, place in gazetteer().items()
+        if place.level == "country" or key not in words
+    }
 
 
 def _as_known(known: KnownNames | Collection[str] | None) -> KnownNames:

@@ -304,7 +304,10 @@ CITY_STOPLIST = frozenset(
 GENERIC_NAMES = frozenset(
     "western eastern northern southern central north south east west coast capital "
     "national federal islands island lakes valley highlands upper lower middle "
-    "district metropolitan greater".split()
+    "district metropolitan greater most man date normal unity delta wedding van oral "
+    "male shaping forest simmering se saga rivers pare metro erode colon centre center "
+    "brick bay police bar mira sale base lake river sea ocean union liberty "
+    "independence victory progress freedom hope".split()
 )
 
 
