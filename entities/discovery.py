@@ -340,44 +340,52 @@ _OPENERS = frozenset("\"“‘'([—–-:")
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 
-@dataclass(slots=True)
 class _Token:
-    text: str
-    start: int
-    end: int
-    is_sentence_start: bool = False
+    """A word, number or punctuation mark; ``is_word``/``is_name`` computed once."""
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalpha()
+    __slots__ = ("text", "start", "end", "is_word", "is_name", "is_sentence_start")
 
-    @property
-    def is_capitalised(self) -> bool:
-        return self.text[0].isupper()
+    def __init__(self, text: str, start: int, end: int):
+        self.text, self.start, self.end = text, start, end
+        first = text[0]
+        self.is_word = first.isalpha()
+        # A capitalised word, or an Arabic particle joined to one ("al-Assad").
+        self.is_name = self.is_word and (
+            first.isupper() or (first.islower() and _HYPHEN_PARTICLE.match(text) is not None)
+        )
+        self.is_sentence_start = False
+
+    def __repr__(self) -> str:
+        return f"_Token({self.text!r}, {self.start})"
 
 
 def _tokenise(text: str) -> list[_Token]:
     tokens: list[_Token] = []
+    append = tokens.append
     for match in _TOKEN.finditer(text):
-        value, start, end = match.group(), match.start(), match.end()
-        if value[0] == "\n":
-            tokens.append(_Token("\n", start, end))
+        value = match.group()
+        start, end = match.span()
+        first = value[0]
+        if first == "\n":
+            append(_Token("\n", start, end))
             continue
-        if value.endswith(".") and value[0].isalpha() and not _DOTTED.fullmatch(value):
-            bare = value[:-1]
-            is_initial = len(bare) == 1 and bare.isupper()
-            if not is_initial and bare.lower() not in ABBREVIATIONS:
-                tokens.append(_Token(bare, start, end - 1))
-                tokens.append(_Token(".", end - 1, end))
-                continue
-        tail = value.rfind("-")
-        if 0 < tail < len(value) - 1 and value[0].isupper() and value[tail + 1 :].islower():
-            # "Jersey-style", "Republican-controlled": the name, then a lower-case tail.
-            tokens.append(_Token(value[:tail], start, start + tail))
-            tokens.append(_Token("-", start + tail, start + tail + 1))
-            tokens.append(_Token(value[tail + 1 :], start + tail + 1, end))
-            continue
-        tokens.append(_Token(value, start, end))
+        if first.isalpha():
+            if value[-1] == "." and not _DOTTED.fullmatch(value):
+                bare = value[:-1]
+                is_initial = len(bare) == 1 and bare.isupper()
+                if not is_initial and bare.lower() not in ABBREVIATIONS:
+                    append(_Token(bare, start, end - 1))
+                    append(_Token(".", end - 1, end))
+                    continue
+            if first.isupper() and "-" in value:
+                tail = value.rfind("-")
+                if 0 < tail < len(value) - 1 and value[tail + 1 :].islower():
+                    # "Jersey-style", "Republican-controlled": a name, then a lower-case tail.
+                    append(_Token(value[:tail], start, start + tail))
+                    append(_Token("-", start + tail, start + tail + 1))
+                    append(_Token(value[tail + 1 :], start + tail + 1, end))
+                    continue
+        append(_Token(value, start, end))
     at_start = True
     for token in tokens:
         if token.is_word or token.text[0].isdigit():
@@ -407,15 +415,6 @@ def _sentence_bounds(text: str, tokens: list[_Token]) -> list[tuple[int, int]]:
 
 def _norm(word: str) -> str:
     return normalize_name(word)
-
-
-def _is_name_word(token: _Token) -> bool:
-    text = token.text
-    if _HYPHEN_PARTICLE.match(text):
-        return True
-    if not text[0].isupper():
-        return False
-    return True
 
 
 # --- classification ---------------------------------------------------------------
@@ -453,7 +452,7 @@ def _sequences(tokens: list[_Token]) -> Iterable[tuple[int, int]]:
     i, count = 0, len(tokens)
     while i < count:
         token = tokens[i]
-        if not (token.is_word and _is_name_word(token)):
+        if not (token.is_name):
             i += 1
             continue
         j = i + 1
@@ -465,7 +464,7 @@ def _sequences(tokens: list[_Token]) -> Iterable[tuple[int, int]]:
                 break  # "Modi's" ends a name; "People's Party" goes on
             if not current.is_word:
                 break
-            if _is_name_word(current):
+            if current.is_name:
                 j += 1
                 continue
             # Particles ("bin", "von der") and "of" only between name words.
@@ -474,7 +473,7 @@ def _sequences(tokens: list[_Token]) -> Iterable[tuple[int, int]]:
                 k += 1
             if k == j and current.text == "of":
                 k = j + 1
-            if k > j and k < count and tokens[k].is_word and _is_name_word(tokens[k]):
+            if k > j and k < count and tokens[k].is_name:
                 j = k
                 continue
             break
