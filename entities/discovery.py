@@ -837,18 +837,30 @@ class _Article:
         return True
 
     def resolve_single_names(self) -> None:
-        by_part: dict[str, str] = {}
+        """Emit full names, then link one-word names to them.
+
+        "Lavrov" goes with the one full name ending in it (else beginning with it). When
+        two full names share it ("Cheney" after "Mary Cheney" and "Dick Cheney"), the
+        short mention is ambiguous and left out rather than counted for the wrong one.
+        """
+        surnames: dict[str, set[str]] = {}
+        first_names: dict[str, set[str]] = {}
         for _span, key in self.people:
             parts = key.split()
-            by_part.setdefault(parts[-1], key)
-            by_part.setdefault(parts[0], key)
+            surnames.setdefault(parts[-1], set()).add(key)
+            first_names.setdefault(parts[0], set()).add(key)
+
+        def full_name(word: str) -> str | None:
+            keys = surnames.get(word) or first_names.get(word) or set()
+            return next(iter(keys)) if len(keys) == 1 else None
+
         for span, key in self.people:
             self.emit("person", span, key)
         for span in self.single:
             word = _norm(span.name(self.text))
-            full = by_part.get(word)
-            if full is not None:
-                if full in self.known:
+            if word in surnames or word in first_names:
+                full = full_name(word)
+                if full is None or full in self.known:
                     continue
                 span.evidence.append(f"short for: {full}")
                 self.emit("person", span, full)
@@ -857,8 +869,14 @@ class _Article:
                     continue
                 self.emit("person", span)
         people = {c.key for c in self.out if c.kind == "person"}
+        by_part = {}
         for key in people:
-            by_part.setdefault(key.split()[-1], key)
+            if full_name(key) is not None or key not in surnames:
+                by_part.setdefault(key.split()[-1], key)
+        for word in surnames.keys() | first_names.keys():
+            full = full_name(word)
+            if full is not None:
+                by_part.setdefault(word, full)
         self.read_headline(by_part, people)
 
 

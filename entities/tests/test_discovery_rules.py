@@ -129,3 +129,11 @@ def test_a_title_case_headline_gives_only_places_and_the_body_s_people():
     text = "Lavrov Demands Answers After Rawalpindi Talks\n\nSergey Lavrov said he was ready."
 
     assert found(text) == {("person", "sergey lavrov"), ("place", "rawalpindi")}
+
+
+def test_a_short_name_two_full_names_share_is_left_out():
+    text = "Mary Cheney wrote to Dick Cheney on Friday. Cheney said nothing."
+
+    candidates = [c for c in discover(text) if c.kind == "person"]
+
+    assert [c.name for c in candidates] == ["Mary Cheney", "Dick Cheney"]
