@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from entities.variants import THRESHOLD, sound_key, suggest_variants, variant_score
+from entities.variants import (
+    THRESHOLD,
+    VariantIndex,
+    sound_key,
+    suggest_variants,
+    variant_score,
+)
 
 KNOWN = [
     "Sergey Lavrov",
@@ -78,3 +84,12 @@ def test_the_same_name_is_not_a_variant_of_itself():
 def test_the_sound_key_folds_transliteration_swaps():
     assert sound_key("Lawrow") == sound_key("Lavrov") == "lvrv"
     assert sound_key("Jaishanker") == sound_key("Jaishankar")
+
+
+def test_an_index_built_once_answers_many_look_ups_alike():
+    """The review queue builds one index per dictionary version and asks it per name."""
+    index = VariantIndex(KNOWN)
+
+    assert index.suggest("Sergej Lawrow") == suggest_variants("Sergej Lawrow", KNOWN)
+    assert suggest_variants("Jaishanker", index)[0] == ("Jaishankar", 95.0)
+    assert index.suggest("Jill Biden") == []
