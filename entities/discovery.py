@@ -78,6 +78,52 @@ class Candidate:
     country: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class CandidateGroup:
+    """One article's candidates for one (kind, key): what a review queue stores per article.
+
+    ``names`` are the spellings in order of first use ("Sergey Lavrov", "Lavrov"),
+    ``count`` the mentions, ``sentence`` the first one's sentence, ``evidence`` every
+    distinct sign in order of first use, ``start`` the first mention's offset.
+    """
+
+    kind: Kind
+    key: str
+    names: tuple[str, ...]
+    count: int
+    start: int
+    sentence: str
+    evidence: tuple[str, ...]
+    country: str
+
+
+def candidates_grouped(candidates: Iterable[Candidate]) -> list[CandidateGroup]:
+    """Group one article's candidates by (kind, key), in order of first mention.
+
+    Count articles and outlets across the corpus by storing one group per article.
+    """
+    groups: dict[tuple[str, str], list[Candidate]] = {}
+    for candidate in candidates:
+        groups.setdefault((candidate.kind, candidate.key), []).append(candidate)
+    result = []
+    for (_kind, key), members in groups.items():
+        first = min(members, key=lambda c: c.start)
+        result.append(
+            CandidateGroup(
+                kind=first.kind,
+                key=key,
+                names=tuple(dict.fromkeys(c.name for c in sorted(members, key=lambda c: c.start))),
+                count=len(members),
+                start=first.start,
+                sentence=first.sentence,
+                evidence=tuple(dict.fromkeys(e for c in members for e in c.evidence)),
+                country=next((c.country for c in members if c.country), ""),
+            )
+        )
+    result.sort(key=lambda group: group.start)
+    return result
+
+
 class KnownNames(Protocol):
     def __contains__(self, normalized: object, /) -> bool: ...
 

@@ -1,6 +1,6 @@
 """What discovery proposes from one text, rule by rule. No database: pure functions."""
 
-from entities.discovery import Candidate, discover
+from entities.discovery import Candidate, candidates_grouped, discover
 from entities.matcher import Matcher
 from entities.normalize import normalize_name
 
@@ -137,3 +137,14 @@ def test_a_short_name_two_full_names_share_is_left_out():
     candidates = [c for c in discover(text) if c.kind == "person"]
 
     assert [c.name for c in candidates] == ["Mary Cheney", "Dick Cheney"]
+
+
+def test_one_article_s_mentions_are_grouped_by_key_with_spellings_and_count():
+    groups = {group.key: group for group in candidates_grouped(discover(ISSUE_PARAGRAPH))}
+
+    guterres = groups["antonio guterres"]
+    assert guterres.names == ("Antonio Guterres", "Guterres")
+    assert guterres.count == 2
+    assert guterres.sentence.startswith("UN Secretary-General Antonio Guterres spoke")
+    assert "title: Secretary-General" in guterres.evidence
+    assert groups["rawalpindi"].country == "PK"
