@@ -21,25 +21,34 @@ articles a second, no model, no service) and explainable to an editor:
   bin, al-, von, de allowed), none of them a month, weekday, common capitalised word,
   organisation word or place.
 
-A one-word name needs a title or a speech verb, or is the last or first word of a
-full name given elsewhere in the article: "Lavrov said" after "Sergey Lavrov" is
-reported with the key of "Sergey Lavrov". Possessives are stripped ("Modi's" -> Modi).
-Sequences with an organisation word ("Ministry", "Party", "Army", "Council", ...),
+A one-word name needs a title, a speech verb or a following "administration"/"campaign"
+("the Trump administration"), or is the last or first word of a full name given
+elsewhere in the article: "Lavrov said" after "Sergey Lavrov" is reported with the key
+of "Sergey Lavrov"; when two full names share the word ("Mary Cheney", "Dick Cheney")
+the short mention is left out. Possessives ("Modi's" -> Modi) and "Jr." are stripped.
+Sequences with an organisation word ("Ministry", "Party", "Army", "Council", ...), and
+what follows one after "for"/"and"/"of" ("Centers for Disease Control and Prevention"),
 outlets and agencies ("Reuters", "Fox News"), and all-capital acronyms are not people.
 
 **Places** are whole capitalised sequences found in the gazetteer
-(``entities.gazetteer``), with the country code as evidence ("gazetteer: PK"). A place
-inside a longer name is not a place of its own ("New York Times", "Washington Post"
-are outlets; "Jackson" in "Ketanji Brown Jackson" is a person's name), but a place in
-front of a title is ("Texas Gov. Greg Abbott": Texas, then the person). Demonyms are
-never places (see the gazetteer's docstring).
+(``entities.gazetteer``), with the country code as evidence ("gazetteer: PK") and the
+key of the place's usual name ("U.S." -> "united states"). A place inside a longer name
+is not a place of its own ("New York Times", "University of Iowa"; "Jackson" in
+"Ketanji Brown Jackson"), but a place in front of a title or a group is ("Texas Gov.
+Greg Abbott", "Oregon Republicans"), and so are the parts of "India-Pakistan".
+Demonyms are never places (see the gazetteer's docstring).
 
 **Events** are "<Name> attack/massacre/bombing/shooting/..." (lower-case noun after a
-capitalised name), "<Name> Agreement/Treaty/Declaration/Accord/Summit/Conference/
-Talks", and "Operation <Name>".
+capitalised name that is not a person with a title or a demonym), "<Name>
+Agreement/Treaty/Declaration/Accord/Summit/Conference/Talks/War", "Operation <Name>"
+and "Hurricane <Name>".
 
-The engine has no memory across articles; counting keys over articles and outlets,
-and remembering rejections, belongs to the review queue built on top of it.
+**Title Case headlines** ("Trump Defends Whitaker as Acting AG") say nothing by their
+capitals: in such a first line only places and people the body names are taken.
+
+The engine has no memory across articles; ``candidates_grouped`` sums one article's
+mentions per key, and counting articles and outlets, and remembering rejections, belong
+to the review queue built on top of it.
 """
 
 from __future__ import annotations
@@ -569,10 +578,6 @@ class _Article:
             )
         )
 
-    def word_before(self, index: int, back: int = 1) -> str:
-        i = index - back
-        return self.tokens[i].text.lower() if i >= 0 else ""
-
     # context ------------------------------------------------------------------
     def context_before(self, index: int) -> str | None:
         """A lower-case role or speech verb just before the token at ``index``."""
@@ -817,9 +822,6 @@ class _Article:
                 place = self.places[before]
                 self.emit_place(i, i + k0, place)
                 country = place.country
-            elif k0 and not country and before not in COMMON:
-                # "Biden Chief of Staff Ron Klain": the first part may be a name.
-                pass
             i, words = i + k1, words[k1:]
         else:
             # Demonyms and party labels in front: "Pakistani", "Democratic".
