@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal, Protocol
 
@@ -656,6 +656,12 @@ class _Article:
                 # "Oregon Republicans", "the California Democrat"
                 self.emit_place(i, i + prefix, self.places[" ".join(words[:prefix])])
                 return
+            inner = self.place_before_group(words)
+            if inner is not None:
+                # "Runaway Oregon Republicans": a place qualifying a group, at the end.
+                start, stop = inner
+                self.emit_place(i + start, i + stop, self.places[" ".join(words[start:stop])])
+                return
             if prefix:
                 break
             if _is_common(words[0]):
@@ -769,6 +775,18 @@ class _Article:
             if " ".join(words[:m]) in self.places:
                 return m
         return 0
+
+    def place_before_group(self, words: list[str]) -> tuple[int, int] | None:
+        """(start, end) of a place followed only by group words ("Oregon Republicans")."""
+        end = len(words)
+        while end > 1 and words[end - 1] in COMMON:
+            end -= 1
+        if end == len(words):
+            return None
+        for start in range(max(1, end - 3), end):
+            if " ".join(words[start:end]) in self.places:
+                return start, end
+        return None
 
     def title_end(self, words: list[str]) -> int:
         """Index just past the last title word in ``words`` (0 when none)."""
@@ -904,6 +922,21 @@ class _Article:
 
         for span, key in self.people:
             self.emit("person", span, key)
+        # "Sanford said" after "David Sanford, who ..." is the person, not the town in
+        # Florida; a bare name pattern ("GoLocal Providence") is too weak to say so.
+        signed = {key for span, key in self.people if span.evidence != ["name pattern"]}
+        for number, candidate in enumerate(self.out):
+            word = _norm(candidate.name)
+            if candidate.kind == "place" and word in surnames:
+                full = full_name(word)
+                if full is not None and full in signed:
+                    self.out[number] = replace(
+                        candidate,
+                        kind="person",
+                        key=full,
+                        evidence=(f"short for: {full}",),
+                        country="",
+                    )
         for span in self.single:
             word = _norm(span.name(self.text))
             if word in surnames or word in first_names:

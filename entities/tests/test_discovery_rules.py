@@ -148,3 +148,15 @@ def test_one_article_s_mentions_are_grouped_by_key_with_spellings_and_count():
     assert guterres.sentence.startswith("UN Secretary-General Antonio Guterres spoke")
     assert "title: Secretary-General" in guterres.evidence
     assert groups["rawalpindi"].country == "PK"
+
+
+def test_a_place_qualifying_a_group_is_a_place():
+    text = "The move angered Runaway Oregon Republicans and the California Democrat."
+
+    assert found(text, "place") == {("place", "oregon"), ("place", "california")}
+
+
+def test_a_surname_is_the_person_and_not_a_town_of_that_name():
+    text = "David Sanford, who represents plaintiffs, spoke. Sanford said it was over."
+
+    assert found(text) == {("person", "david sanford")}
