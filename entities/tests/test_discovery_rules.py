@@ -1,5 +1,8 @@
 """What discovery proposes from one text, rule by rule. No database: pure functions."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from entities.discovery import Candidate, candidates_grouped, discover
 from entities.matcher import Matcher
 from entities.normalize import normalize_name
@@ -160,3 +163,41 @@ def test_a_surname_is_the_person_and_not_a_town_of_that_name():
     text = "David Sanford, who represents plaintiffs, spoke. Sanford said it was over."
 
     assert found(text) == {("person", "david sanford")}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Sergey",
+                "Lavrov",
+                "said",
+                "Gen.",
+                "U.S.",
+                "al-Assad",
+                "bin",
+                "of",
+                "the",
+                "’s",
+                "Ministry",
+                ",",
+                ".",
+                "\n\n",
+                "-",
+                "Pakistan",
+                "attack",
+                "Accord",
+                "Mr.",
+                "J.",
+            ]
+        )
+        | st.text(max_size=6),
+        max_size=30,
+    )
+)
+def test_any_text_gives_well_formed_candidates(parts):
+    text = " ".join(parts)
+    for candidate in discover(text):
+        assert text[candidate.start : candidate.end] == candidate.name
+        assert candidate.key and candidate.kind in ("person", "place", "event")
