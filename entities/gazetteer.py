@@ -276,27 +276,22 @@ CITY_STOPLIST = frozenset(
     for name in (
         "Of Reading Mobile Nice Split Bath Independence Temple Orange Victoria Lincoln "
         "Jackson Warren Hamilton Buffalo Sandy Pearl Surprise Gary Eugene Frederick "
-        "Irving Garland Tyler Murray "
-        "Norman Allen Henderson "
-        "Lawrence Elizabeth Jordan "
-        "Round Rock Spring Hill Fort Worth Carmel Marion Hampton "
-        "Sterling Wayne Clinton Franklin Santa Maria "
-        "Gilbert Anderson Cary "
-        "Davie Miller Evans Bend Kennedy Harris Douglas Grant Palmer Wilson Taylor Mercedes "
-        "Page Hope Rose Union Center Centre Liberty Sunrise Deal Best Cape Ely Mission "
-        "Post Sale Reform Enterprise Opportunity Paradise Eagle "
-        "Washington Sale Government Bank Council Minister Chief Police Trump Biden Obama "
-        "Bush Cheney Pence Cruz Rubio Sanders Warren Harris Haley Barrett Thomas Alito Roberts "
-        "Breyer Kavanaugh Gorsuch Sotomayor Kagan Bolton Pompeo Blinken Austin Mattis Kelly "
-        "Kerry Hillary Romney McCain Graham Paul Rand Lee Scott Jones Smith Johnson Brown "
-        "Davis Martin Moore Young King Wright Green Hall Adams Baker Nelson Hill Campbell "
-        "Mitchell Roberts Carter Phillips Turner Parker Collins Edwards Stewart Morris Reed "
-        "Cook Morgan Bell Murphy Bailey Cooper Howard Ward Cox Richardson Wood Watson Brooks "
-        "Gray James Bennett Ross Wells Long Price Fisher Hunter Mason Ryan Ford Sharif "
-        "Khan Ali Hussein Said Nasser Modi Abbas Salman Leon "
-        "Nancy Venlo"
+        "Irving Garland Tyler Murray Norman Allen Henderson Lawrence Elizabeth Jordan "
+        "Round Rock Spring Hill Fort Worth Carmel Marion Hampton Sterling Wayne Clinton "
+        "Franklin Santa Maria Gilbert Anderson Cary Davie Miller Evans Bend Kennedy "
+        "Harris Douglas Grant Palmer Wilson Taylor Mercedes Page Hope Rose Union Center "
+        "Centre Liberty Sunrise Deal Best Cape Ely Mission Post Sale Reform Enterprise "
+        "Opportunity Paradise Eagle Government Bank Council Minister Chief Police Trump "
+        "Biden Obama Bush Cheney Pence Cruz Rubio Sanders Haley Barrett Thomas Alito "
+        "Roberts Breyer Kavanaugh Gorsuch Sotomayor Kagan Bolton Pompeo Blinken Austin "
+        "Mattis Kelly Kerry Hillary Romney McCain Graham Paul Rand Lee Scott Jones Smith "
+        "Johnson Brown Davis Martin Moore Young King Wright Green Hall Adams Baker Nelson "
+        "Campbell Mitchell Carter Phillips Turner Parker Collins Edwards Stewart Morris "
+        "Reed Cook Morgan Bell Murphy Bailey Cooper Howard Ward Cox Richardson Wood "
+        "Watson Brooks Gray James Bennett Ross Wells Long Price Fisher Hunter Mason Ryan "
+        "Ford Sharif Khan Ali Hussein Said Nasser Modi Abbas Salman Leon Nancy"
     ).split()
-) - {normalize_name(name) for name in ("Washington",)}
+)
 
 
 # Subdivisions and cities named by a generic word ("Western" province, "Coast"):
