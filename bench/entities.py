@@ -1,6 +1,7 @@
-"""Benchmark: building the alias automaton and matching articles against it.
+"""Benchmark: building the alias automaton and matching articles against it; discovery.
 
     .venv/bin/python bench/entities.py [--aliases 100000] [--articles 10000] [--seed 42]
+    .venv/bin/python bench/entities.py --discovery [--repeat 3]
 
 Generates multi-word names (two or three words, from syllables, so they look like
 the names and places in wire copy) as aliases of people, places and events, some
@@ -10,6 +11,13 @@ initials). Times the automaton build (``Matcher(entries)``) and ``Matcher.find``
 over every article, which is the work ``mentions_suggest`` does per article besides
 its database reads and writes. No database is needed: Django is configured with
 the apps only.
+
+``--discovery`` instead runs ``entities.discovery.discover`` over every article of the
+coverage development sets (``COVERAGE_DATA_DIR``, ../shared/data/coverage; headline and
+text joined as ``article_document`` does), with the matcher's dictionary as ``known``
+(the seed demo's names, so that look-ups happen as in production), ``--repeat`` times,
+and reports articles per second. The gazetteer is built before timing starts (once per
+process, reported separately).
 """
 
 from __future__ import annotations
@@ -29,7 +37,9 @@ from django.conf import settings  # noqa: E402
 from newsroom.settings import base  # noqa: E402 - the app list only; no database
 
 if not settings.configured:
-    settings.configure(INSTALLED_APPS=base.INSTALLED_APPS, DATABASES={}, USE_TZ=True)
+    settings.configure(
+        INSTALLED_APPS=base.INSTALLED_APPS, MIDDLEWARE=base.MIDDLEWARE, DATABASES={}, USE_TZ=True
+    )
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 django.setup()
 
@@ -108,13 +118,74 @@ def generate_articles(rng: random.Random, names: list[str], count: int, words: i
     return articles
 
 
+def print_rows(rows: list[tuple[str, str]]) -> None:
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+
+
+def bench_discovery(repeat: int) -> None:
+    import json
+
+    from entities.discovery import discover
+    from entities.gazetteer import gazetteer
+
+    data_dir = Path(base.COVERAGE_DATA_DIR)
+    documents = []
+    for name in ("allsides-dev.jsonl", "neus-dev.jsonl", "basil-dev.jsonl"):
+        with (data_dir / name).open(encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                parts = (record["title"], record["text"])
+                documents.append("\n\n".join(part for part in parts if part))
+    known_names = ["Sergey Lavrov", "Narendra Modi", "Shehbaz Sharif", "Pakistan", "India"]
+    known = Matcher(
+        (normalize_name(name), name, ("person", number)) for number, name in enumerate(known_names)
+    )
+
+    started = time.perf_counter()
+    places = gazetteer()
+    gazetteer_seconds = time.perf_counter() - started
+
+    timings = []
+    counts: dict[str, int] = {}
+    for _ in range(repeat):
+        counts = {"person": 0, "place": 0, "event": 0}
+        started = time.perf_counter()
+        for text in documents:
+            for candidate in discover(text, known=known):
+                counts[candidate.kind] += 1
+        timings.append(time.perf_counter() - started)
+    best, worst = min(timings), max(timings)
+    words = sum(len(text.split()) for text in documents)
+    print_rows(
+        [
+            ("articles / words", f"{len(documents):,} / {words:,} (coverage dev sets)"),
+            ("gazetteer build", f"{gazetteer_seconds:.2f} s ({len(places):,} names)"),
+            ("discovery, per run", ", ".join(f"{t:.2f} s" for t in timings)),
+            (
+                "throughput",
+                f"{len(documents) / worst:,.0f}–{len(documents) / best:,.0f} articles/s",
+            ),
+            ("per article", f"{1000 * best / len(documents):.2f} ms (best run)"),
+            ("candidates per run", ", ".join(f"{k} {v:,}" for k, v in counts.items())),
+            ("python", sys.version.split()[0]),
+        ]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aliases", type=int, default=100_000)
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--words", type=int, default=400)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--discovery", action="store_true", help="time discovery instead")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    if args.discovery:
+        bench_discovery(args.repeat)
+        return
     rng = random.Random(args.seed)  # noqa: S311 - reproducible test data, not secrets
 
     entries = generate_aliases(rng, args.aliases)
@@ -143,9 +214,7 @@ def main() -> None:
         ("entities found / ambiguous names", f"{entities_found:,} / {ambiguous_found:,}"),
         ("python", sys.version.split()[0]),
     ]
-    width = max(len(label) for label, _ in rows)
-    for label, value in rows:
-        print(f"{label:<{width}}  {value}")
+    print_rows(rows)
 
 
 if __name__ == "__main__":

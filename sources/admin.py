@@ -14,7 +14,7 @@ from .services import import_run_create
 class OutletAdmin(admin.ModelAdmin):
     list_display = [
         "name",
-        "country",
+        "country_display",
         "language",
         "ownership_type",
         "owner",
@@ -29,6 +29,10 @@ class OutletAdmin(admin.ModelAdmin):
         ("Where and who", {"fields": ["country", "language", "ownership_type", "owner"]}),
         ("Feeds and domains", {"fields": ["domains", "feed_urls"]}),
     ]
+
+    @admin.display(description="Country", ordering="country")
+    def country_display(self, outlet):
+        return f"{outlet.country_name} ({outlet.country})" if outlet.country else ""
 
 
 @admin.register(ImportRun)

@@ -5,6 +5,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
 
+from .countries import check_country_code, country_name
+
 
 class Outlet(models.Model):
     """A publication. Coverage pages compare outlets, so its country and ownership matter."""
@@ -21,7 +23,12 @@ class Outlet(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     homepage = models.URLField(blank=True)
     domains = ArrayField(models.CharField(max_length=255), default=list, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code")
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[check_country_code],
+        help_text="ISO 3166-1 alpha-2 code, such as PK or GB",
+    )
     language = models.CharField(max_length=10, blank=True, help_text="BCP 47 tag, e.g. en")
     ownership_type = models.CharField(
         max_length=20, choices=OwnershipType.choices, default=OwnershipType.UNKNOWN
@@ -49,6 +56,11 @@ class Outlet(models.Model):
 
     def get_absolute_url(self):
         return reverse("sources:outlet_detail", kwargs={"slug": self.slug})
+
+    @property
+    def country_name(self) -> str:
+        """The country's name ("Pakistan"), or the stored code if it is not a known one."""
+        return country_name(self.country) or self.country
 
 
 class ImportRun(models.Model):
