@@ -99,6 +99,18 @@ def streaming_replica(django_db_setup, django_db_blocker):
         localdb.stop_replica(name)
 
 
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A real redis-server (Debian's) on a free loopback port, for the session."""
+    from newsroom import localredis
+
+    if localredis.binary() is None:
+        skip_or_fail("redis-server is not installed (apt-get install redis-server)")
+    server = localredis.start(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def replica_routing(streaming_replica):
     """Public reads on the replica for this test (clients made in it load the middleware)."""

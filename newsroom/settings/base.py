@@ -281,18 +281,35 @@ STORAGES = {
 }
 
 # "default": rate-limit counters (allauth's signup and password-reset limits, search
-# suggestions), so every gunicorn worker must see the same counts: a file cache shared on
-# one machine; CACHE_URL (e.g. redis://) when the site runs on several.
+# suggestions, the API's limit), so every web process must see the same counts.
 # "pages": rendered public pages, shared by every web process and the worker (which
-# bumps the generation when content changes). PAGE_CACHE_URL points it elsewhere.
+# bumps the generation when content changes).
+# One box: file caches under var/cache, shared by the processes of that machine.
+# Several: REDIS_URL (redis://host:6379/0) puts both in Redis with Django's own backend,
+# and sessions in Redis in front of the database (cached_db: a flushed Redis logs nobody
+# out). CACHE_URL and PAGE_CACHE_URL still move either one anywhere else.
+REDIS_URL = env("REDIS_URL", default="")
+
+
+def cache_from_environment(variable: str, *, name: str, redis_url: str = REDIS_URL) -> dict:
+    """``variable`` when set, else Redis under its own key prefix, else a file cache."""
+    if env(variable, default=""):
+        return env.cache_url(variable)
+    if redis_url:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"newsroom-{name}",
+        }
+    return env.cache_url_config(f"filecache://{BASE_DIR / 'var' / 'cache' / name}")
+
+
 CACHES = {
-    "default": env.cache_url(
-        "CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'default'}"
-    ),
-    "pages": env.cache_url(
-        "PAGE_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'pages'}"
-    ),
+    "default": cache_from_environment("CACHE_URL", name="default"),
+    "pages": cache_from_environment("PAGE_CACHE_URL", name="pages"),
 }
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 
