@@ -14,6 +14,12 @@ Which database a query goes to:
   ``DATABASE_PRIMARY_APPS`` (task queue, sessions, login throttling) and related
   objects of an instance that came from the primary. One request reads one replica,
   chosen at random, so a page never mixes two replicas' states.
+* **no stale page for a new generation**: when published content changes, the page
+  cache's generation moves and the primary's WAL position at that moment is kept
+  beside it (``pagecache.generation.WAL_FENCE_KEY``). A request's first read checks
+  that its replica has replayed that far (one query per process until it has; none
+  for requests the page cache answers) and reads the primary if not: a page rendered
+  right after a publish shows the change, whichever replica is behind.
 * **read-your-writes**: any POST, PUT, PATCH or DELETE sets a cookie
   (``DATABASE_PIN_COOKIE``, ``DATABASE_PIN_SECONDS``) that sends that client's reads to
   the primary until it expires; the page cache skips such clients too, so they never
@@ -43,6 +49,35 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _read_alias: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "newsroom_read_alias", default=None
 )
+# Whether this request's replica was checked against the WAL fence yet.
+_fence_checked: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "newsroom_fence_checked", default=True
+)
+# Per process: the highest WAL position each replica is known to have replayed.
+_replayed: dict[str, int] = {}
+
+
+def _replica_has_replayed(alias: str, fence: str) -> bool:
+    target = _lsn(fence)
+    if _replayed.get(alias, -1) >= target:
+        return True
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT pg_last_wal_replay_lsn()::text")
+        replayed = _lsn(cursor.fetchone()[0]) or 0
+    _replayed[alias] = max(replayed, _replayed.get(alias, 0))
+    return replayed >= target
+
+
+def _checked_against_fence(alias: str) -> str:
+    """``alias``, or the primary when it has not replayed the last published change."""
+    from pagecache.generation import WAL_FENCE_KEY, cache
+
+    _fence_checked.set(True)
+    fence = cache().get(WAL_FENCE_KEY)
+    if fence and not _replica_has_replayed(alias, fence):
+        _read_alias.set(None)
+        return DEFAULT_DB_ALIAS
+    return alias
 
 
 def reads_go_to_primary(request) -> bool:
@@ -65,6 +100,8 @@ class ReplicaRouter:
         instance = hints.get("instance")
         if instance is not None and instance._state.db == DEFAULT_DB_ALIAS:
             return DEFAULT_DB_ALIAS
+        if not _fence_checked.get():
+            return _checked_against_fence(alias)
         return alias
 
     def db_for_write(self, model, **hints):
@@ -88,10 +125,12 @@ class ReplicaReadsMiddleware:
     def __call__(self, request):
         alias = None if reads_go_to_primary(request) else random.choice(settings.DATABASE_REPLICAS)  # noqa: S311
         token = _read_alias.set(alias)
+        checked = _fence_checked.set(alias is None)
         try:
             response = self.get_response(request)
         finally:
             _read_alias.reset(token)
+            _fence_checked.reset(checked)
         if request.method not in SAFE_METHODS:
             response.set_cookie(
                 settings.DATABASE_PIN_COOKIE,

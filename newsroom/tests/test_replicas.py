@@ -18,6 +18,7 @@ from accounts.tests.factories import UserFactory
 from articles.models import Article
 from articles.tests.factories import ArticleFactory
 from newsroom import replicas
+from pagecache.generation import WAL_FENCE_KEY, bump_now, cache
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica1"])
 
@@ -76,6 +77,16 @@ def test_public_page_reads_the_replica_and_the_admin_reads_the_primary(paused_re
     assert "Bridge reopens early" in admin_page.content.decode()
 
 
+def test_a_page_rendered_after_a_publish_shows_it_while_the_replica_lags(paused_replica):
+    article = ArticleFactory(headline="Bridge closes for repairs")
+    paused_replica()
+    Article.objects.filter(pk=article.pk).update(headline="Bridge reopens early")
+    bump_now()  # what a publishing service does on commit: new generation, WAL fence
+
+    public = Client().get(article.get_absolute_url()).content.decode()
+    assert "Bridge reopens early" in public  # the replica is behind the fence: primary
+
+
 def test_a_reader_who_just_posted_sees_the_comment_other_sessions_do_not_yet(paused_replica):
     article, reader = ArticleFactory(), UserFactory()
     paused_replica()
@@ -87,6 +98,9 @@ def test_a_reader_who_just_posted_sees_the_comment_other_sessions_do_not_yet(pau
     )
     assert posted.status_code == 302
     assert posted.cookies["newsroom_primary"]["max-age"] == 5
+    # Posting moved the WAL fence, which alone would send every reader to the primary;
+    # without it, only the pin cookie does.
+    cache().delete(WAL_FENCE_KEY)
     assert "Written just now" in writer.get(article.get_absolute_url()).content.decode()
 
     other_tab = Client()  # the same reader, without the pin cookie: reads the replica
