@@ -36,12 +36,19 @@ on the primary. Overriding the router and the middleware would have left nothing
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import logging
 import random
+import time
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+from .middleware import is_database_unavailable
+
+logger = logging.getLogger("newsroom.database")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -55,6 +62,15 @@ _fence_checked: contextvars.ContextVar[bool] = contextvars.ContextVar(
 )
 # Per process: the highest WAL position each replica is known to have replayed.
 _replayed: dict[str, int] = {}
+# Per process: replicas that failed to answer, and until when they are left out.
+_down_until: dict[str, float] = {}
+REPLICA_RETRY_SECONDS = 10.0
+
+
+def _replica_for_this_request() -> str | None:
+    now = time.monotonic()
+    up = [alias for alias in settings.DATABASE_REPLICAS if _down_until.get(alias, 0) <= now]
+    return random.choice(up) if up else None  # noqa: S311 - spreading load, not a secret
 
 
 def _replica_has_replayed(alias: str, fence: str) -> bool:
@@ -123,7 +139,8 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        alias = None if reads_go_to_primary(request) else random.choice(settings.DATABASE_REPLICAS)  # noqa: S311
+        alias = None if reads_go_to_primary(request) else _replica_for_this_request()
+        request.replica_alias = alias
         token = _read_alias.set(alias)
         checked = _fence_checked.set(alias is None)
         try:
@@ -141,6 +158,24 @@ class ReplicaReadsMiddleware:
                 secure=settings.SESSION_COOKIE_SECURE,
             )
         return response
+
+    def process_exception(self, request, exception):
+        """A replica that cannot be reached is left out for REPLICA_RETRY_SECONDS.
+
+        This request still answers 503 (newsroom.middleware); the next ones in this
+        process read another replica, or the primary.
+        """
+        alias = getattr(request, "replica_alias", None)
+        if alias and is_database_unavailable(exception):
+            _down_until[alias] = time.monotonic() + REPLICA_RETRY_SECONDS
+            with contextlib.suppress(DatabaseError):
+                connections[alias].close()
+            logger.warning(
+                "replica %s unavailable (%s); reads go elsewhere for %.0f s",
+                alias,
+                type(exception).__name__,
+                REPLICA_RETRY_SECONDS,
+            )
 
 
 # ------------------------------------------------------------------------------ lag
@@ -184,7 +219,6 @@ def replica_status(alias: str, *, primary_lsn: int | None = None) -> dict:
 
 def replicas_status() -> dict[str, dict]:
     """``replica_status`` of every configured replica; an unreachable one says so."""
-    from django.db import DatabaseError
 
     if not settings.DATABASE_REPLICAS:
         return {}

@@ -3,6 +3,8 @@
 import pytest
 from django.core.exceptions import MiddlewareNotUsed
 
+from articles.tests.factories import ArticleFactory
+from newsroom import replicas
 from newsroom.replicas import ReplicaReadsMiddleware
 from newsroom.settings.base import (
     cache_from_environment,
@@ -50,3 +52,41 @@ def test_without_redis_url_the_caches_stay_files_on_this_machine(monkeypatch):
     cache = cache_from_environment("PAGE_CACHE_URL", name="pages", redis_url="")
     assert cache["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert cache["LOCATION"].endswith("var/cache/pages")
+
+
+GONE = "replica_gone"
+
+
+@pytest.fixture(scope="module")
+def gone_alias(tmp_path_factory):
+    """A replica alias whose socket directory has no server (module-scoped, so that
+    the test's database check, made before function fixtures, knows the alias)."""
+    from django.db import connections
+
+    connections.settings[GONE] = {
+        **connections.settings["default"],
+        "HOST": str(tmp_path_factory.mktemp("no-server")),
+        "TEST": {"MIRROR": "default"},  # nothing to create or flush there
+    }
+    yield GONE
+    connections[GONE].close()
+    del connections[GONE]
+    connections.settings.pop(GONE, None)
+
+
+@pytest.fixture
+def unreachable_replica(gone_alias, settings):
+    settings.DATABASE_REPLICAS = [gone_alias]
+    settings.DATABASE_ROUTERS = ["newsroom.replicas.ReplicaRouter"]
+    yield gone_alias
+    replicas._down_until.clear()
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", GONE])
+def test_an_unreachable_replica_costs_one_503_then_reads_go_to_the_primary(
+    unreachable_replica, client
+):
+    ArticleFactory()
+    first = client.get("/")
+    assert first.status_code == 503 and first["Retry-After"]
+    assert client.get("/").status_code == 200
