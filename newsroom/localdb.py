@@ -153,7 +153,14 @@ def _ensure_database(socket_dir: Path) -> None:
 
 
 def stop(data_dir: Path = DATA_DIR) -> bool:
-    """Stop the server with a fast shutdown; returns whether one was running."""
+    """Stop the server with a fast shutdown; returns whether one was running.
+
+    Its streaming replicas (``start_replica``) are stopped first; their data is kept.
+    """
+    if not (data_dir / "standby.signal").exists():
+        for replica in data_dir.parent.glob(f"{data_dir.name}-replica-*"):
+            if is_running(replica):
+                stop(replica)
     if not is_running(data_dir):
         _remove_stale_pidfile(data_dir)
         return False
