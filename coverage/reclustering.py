@@ -44,7 +44,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from scipy import sparse
@@ -56,7 +56,12 @@ from audit.services import editorial_log_many, system_user
 
 from . import scoring
 from .models import Story, StoryArticle
-from .services import stories_redirect_record, stories_refresh
+from .services import (
+    CLUSTERING_PASS_LOCK,
+    clustering_pass_lock,
+    stories_redirect_record,
+    stories_refresh,
+)
 
 JoinedBy = StoryArticle.JoinedBy
 
@@ -76,8 +81,9 @@ WINDOW_MIN_ARTICLES = 1000
 # A pair that must never share a cluster (editors' decisions): low enough that no
 # average over a window of WINDOW_ARTICLES can make up for it.
 CANNOT_LINK = -1e9
-# Two passes never run at once: a transaction-level advisory lock under this key.
-ADVISORY_LOCK = 0x5EC1_0518
+# Two passes never run at once: a transaction-level advisory lock under this key, the
+# one the merge pass takes too (see ``services.clustering_pass_lock``).
+ADVISORY_LOCK = CLUSTERING_PASS_LOCK
 
 
 @dataclass
@@ -347,11 +353,9 @@ def stories_recluster_window(
     started = time.perf_counter()
     report = WindowReport()
     with transaction.atomic(durable=True):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ADVISORY_LOCK])
-            if not cursor.fetchone()[0]:
-                report.is_skipped = True
-                return report
+        if not clustering_pass_lock():
+            report.is_skipped = True
+            return report
         members = _window(days=window_days, size=window_size)
         report.articles = len(members)
         if len(members) >= 2:

@@ -882,14 +882,33 @@ def _centroid_similarity(a: Story, b: Story, norms: dict[int, float] | None = No
 MERGE_LOOKUP_STORIES = 200
 
 
+# The passes that regroup many stories at once (the merge pass here, the windowed
+# re-clustering pass in reclustering.py) never run at the same time, on one worker or
+# several: each takes this transaction-level advisory lock and skips when another pass
+# holds it. One key for all windows rather than one per window: every window is "the
+# last N days", so any two overlap and two passes would move the same memberships.
+CLUSTERING_PASS_LOCK = 0x5EC1_0518
+
+
+def clustering_pass_lock() -> bool:
+    """Take the passes' lock until this transaction ends; False when another pass has it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CLUSTERING_PASS_LOCK])
+        return cursor.fetchone()[0]
+
+
 @transaction.atomic
 def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> list[tuple]:
     """Merge stories whose profiles have converged (the periodic pass).
 
     Two stories are merged when their centroids' cosine reaches MERGE_THRESHOLD, their
     dates are close, neither is locked and no editor excluded a member of one from the
-    other. The younger story goes into the older. Returns (kept, merged) id pairs.
+    other. The younger story goes into the older. Returns (kept, merged) id pairs; none
+    when another clustering pass is running (``clustering_pass_lock``): the next pass,
+    scheduled as articles arrive, picks up what this one would have merged.
     """
+    if not clustering_pass_lock():
+        return []
     actor = by or system_user()
     stories = Story.objects.filter(is_locked=False, member_count__gt=0).order_by("pk")
     if since is not None:

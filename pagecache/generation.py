@@ -9,11 +9,16 @@ the bottom layer: every app may import it.
 
 import time
 
+from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "pagecache:generation"
+# With read replicas: the primary's WAL position when the generation last moved. A
+# replica that has not replayed this far still lacks the change, and must not render
+# pages for the new generation (newsroom/replicas.py reads the primary instead).
+WAL_FENCE_KEY = "pagecache:wal-fence"
 
 
 def cache():
@@ -45,7 +50,13 @@ def bump_now() -> int:
     Not ``cache.incr``: on the file and database caches it re-stores the key with the
     default timeout (300 s), after which the generation would be re-created from
     scratch. Two processes bumping at once may both write; either value is new.
+    The WAL fence is written first, so that no page is rendered for the new generation
+    from a replica that lacks the change.
     """
+    if settings.DATABASE_REPLICAS:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            cache().set(WAL_FENCE_KEY, cursor.fetchone()[0], timeout=None)
     generation = _fresh_generation(cache().get(GENERATION_KEY) or 0)
     cache().set(GENERATION_KEY, generation, timeout=None)
     return generation

@@ -68,6 +68,9 @@ def is_cacheable_request(request) -> bool:
         and request.method in ("GET", "HEAD")
         and not request.path.startswith(NEVER_PUBLIC_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        # A client that just wrote reads the primary for a while (newsroom/replicas.py):
+        # it must not get a copy rendered before its write.
+        and settings.DATABASE_PIN_COOKIE not in request.COOKIES
     )
 
 

@@ -6,11 +6,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.db import connections
 
 from articles.models import Article
 from audit.models import EditorialLogEntry
 from coverage.models import Story, StoryArticle
 from coverage.services import (
+    CLUSTERING_PASS_LOCK,
     article_cluster,
     article_exclude,
     article_pin,
@@ -170,3 +172,23 @@ def test_the_periodic_pass_merges_stories_that_converged(editor):
     assert len(merged) == 2
     assert {story_of(a) for a in [first, *others]} == {story_of(first)}
     assert EditorialLogEntry.objects.filter(action="story.merge_converged").count() == 2
+
+
+def test_the_periodic_pass_skips_while_another_clustering_pass_runs(editor):
+    """Another worker's pass (here: its connection holding the lock) keeps this one out."""
+    first = topical_article("bridge", 0)
+    article_cluster(article=first)
+    story_lock(story=story_of(first), is_locked=True, by=editor)
+    second = topical_article("bridge", 1)
+    article_cluster(article=second)
+    story_lock(story=story_of(first), is_locked=False, by=editor)
+    assert Story.objects.count() == 2
+    other_worker = connections.create_connection("default")
+    try:
+        with other_worker.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [CLUSTERING_PASS_LOCK])
+        assert stories_merge_converging() == []
+        assert Story.objects.count() == 2
+    finally:
+        other_worker.close()  # the other pass ends: its lock goes with its session
+    assert len(stories_merge_converging()) == 1

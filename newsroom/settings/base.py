@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # A database outage answers 503 with a "back soon" page (see newsroom/middleware.py).
     "newsroom.middleware.DatabaseUnavailableMiddleware",
+    # Public reads on replicas when DATABASE_REPLICA_URLS is set; else not loaded.
+    "newsroom.replicas.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -105,6 +107,26 @@ TEMPLATES = [
 ]
 
 
+# Reads on streaming replicas (newsroom/replicas.py). dev.py and prod.py add
+# DATABASE_REPLICA_URLS to DATABASES as replica1..n; none by default (one box).
+DATABASE_REPLICAS: list[str] = []
+DATABASE_ROUTERS: list[str] = []
+# After a POST (or any write method) a client reads the primary for this long; it must
+# outlast the replica lag (/healthz?detail=1).
+DATABASE_PIN_SECONDS = env.int("DATABASE_PIN_SECONDS", default=5)
+DATABASE_PIN_COOKIE = "newsroom_primary"
+# Requests under these paths read the primary: editors and moderators see what they
+# just did, and previews show the draft being edited.
+DATABASE_PRIMARY_PATHS = ["/admin/", "/accounts/", "/moderation/", "/preview/"]
+# Apps whose tables are always read on the primary: the task queue (claims must see
+# the latest state), sessions and login throttling (a lagging read would log a reader
+# out or forget failed logins).
+DATABASE_PRIMARY_APPS = ["django_tasks_database", "sessions", "axes"]
+# /healthz?detail=1 (replica lag) answers staff, or a request carrying this token in
+# X-Healthz-Token; empty: staff only.
+HEALTHZ_DETAIL_TOKEN = env("HEALTHZ_DETAIL_TOKEN", default="")
+
+
 def database_from_environment(*, fallback_to_embedded: bool) -> dict:
     """DATABASE_URL when set; otherwise (dev, test) the embedded server, started on demand."""
     url = env("DATABASE_URL", default="")
@@ -123,6 +145,34 @@ def database_from_environment(*, fallback_to_embedded: bool) -> dict:
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2)
     )
     return config
+
+
+def replicas_from_environment(primary: dict) -> dict:
+    """DATABASE_REPLICA_URLS (comma-separated) as aliases replica1, replica2, ...
+
+    Each takes the primary's connection settings (timeouts, pool, health checks) unless
+    its URL says otherwise. Under a test runner a replica is a mirror of ``default``
+    (Django then creates no test database for it); the replica tests set their own up.
+    """
+    replicas = {}
+    for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+        config = env.db_url_config(url)
+        config["HOST"] = unquote(config.get("HOST", ""))
+        options = {key: value for key, value in primary.get("OPTIONS", {}).items()}
+        if isinstance(options.get("pool"), dict):
+            options["pool"] = dict(options["pool"])
+        config["OPTIONS"] = {**options, **config.get("OPTIONS", {})}
+        for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS"):
+            if key in primary:
+                config[key] = primary[key]
+        config["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = config
+    return replicas
+
+
+def database_routers(databases: dict) -> list[str]:
+    """The replica router when replicas are configured; no router at all otherwise."""
+    return ["newsroom.replicas.ReplicaRouter"] if len(databases) > 1 else []
 
 
 def mailers_from_environment(default: str | None) -> dict:
@@ -231,18 +281,35 @@ STORAGES = {
 }
 
 # "default": rate-limit counters (allauth's signup and password-reset limits, search
-# suggestions), so every gunicorn worker must see the same counts: a file cache shared on
-# one machine; CACHE_URL (e.g. redis://) when the site runs on several.
+# suggestions, the API's limit), so every web process must see the same counts.
 # "pages": rendered public pages, shared by every web process and the worker (which
-# bumps the generation when content changes). PAGE_CACHE_URL points it elsewhere.
+# bumps the generation when content changes).
+# One box: file caches under var/cache, shared by the processes of that machine.
+# Several: REDIS_URL (redis://host:6379/0) puts both in Redis with Django's own backend,
+# and sessions in Redis in front of the database (cached_db: a flushed Redis logs nobody
+# out). CACHE_URL and PAGE_CACHE_URL still move either one anywhere else.
+REDIS_URL = env("REDIS_URL", default="")
+
+
+def cache_from_environment(variable: str, *, name: str, redis_url: str = REDIS_URL) -> dict:
+    """``variable`` when set, else Redis under its own key prefix, else a file cache."""
+    if env(variable, default=""):
+        return env.cache_url(variable)
+    if redis_url:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": f"newsroom-{name}",
+        }
+    return env.cache_url_config(f"filecache://{BASE_DIR / 'var' / 'cache' / name}")
+
+
 CACHES = {
-    "default": env.cache_url(
-        "CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'default'}"
-    ),
-    "pages": env.cache_url(
-        "PAGE_CACHE_URL", default=f"filecache://{BASE_DIR / 'var' / 'cache' / 'pages'}"
-    ),
+    "default": cache_from_environment("CACHE_URL", name="default"),
+    "pages": cache_from_environment("PAGE_CACHE_URL", name="pages"),
 }
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 

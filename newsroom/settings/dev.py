@@ -1,10 +1,13 @@
 """Development: DEBUG on, the embedded PostgreSQL unless DATABASE_URL says otherwise."""
 
 from .base import *  # noqa: F403
-from .base import database_from_environment, env
+from .base import database_from_environment, database_routers, env, replicas_from_environment
 
 DEBUG = env.bool("DEBUG", default=True)
 DATABASES = {"default": database_from_environment(fallback_to_embedded=True)}
+DATABASES |= replicas_from_environment(DATABASES["default"])
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = database_routers(DATABASES)
 # Developers see their template changes at once; `make serve` and production cache.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=False)
 

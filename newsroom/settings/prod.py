@@ -5,7 +5,8 @@ smtp+tls://user:password@smtp.example.com:587).
 Optional: SITE_URL and SITE_NAME (what mail links to and calls the site),
 AXES_PROXY_COUNT (proxies in front of gunicorn, nginx included, for login throttling by
 client address), CSRF_TRUSTED_ORIGINS, DATABASE_POOL_MIN/MAX, DATABASE_CONNECT_TIMEOUT,
-DATABASE_POOL_TIMEOUT, DATABASE_POOL_RECONNECT_TIMEOUT, TASKS_STALE_AFTER, LOG_LEVEL, and
+DATABASE_POOL_TIMEOUT, DATABASE_POOL_RECONNECT_TIMEOUT, DATABASE_REPLICA_URLS,
+DATABASE_PIN_SECONDS, HEALTHZ_DETAIL_TOKEN, REDIS_URL, TASKS_STALE_AFTER, LOG_LEVEL, and
 SECURE_SSL_REDIRECT / SECURE_COOKIES (default on; `make serve` turns them off to run on
 plain http://127.0.0.1). .env.example lists them all.
 """
@@ -13,7 +14,13 @@ plain http://127.0.0.1). .env.example lists them all.
 import os
 
 from .base import *  # noqa: F403
-from .base import database_from_environment, env, mailers_from_environment
+from .base import (
+    database_from_environment,
+    database_routers,
+    env,
+    mailers_from_environment,
+    replicas_from_environment,
+)
 
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
@@ -36,6 +43,10 @@ DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
     "timeout": env.float("DATABASE_POOL_TIMEOUT", default=2.0),
     "reconnect_timeout": env.float("DATABASE_POOL_RECONNECT_TIMEOUT", default=2.0),
 }
+# Streaming replicas for public reads (DATABASE_REPLICA_URLS), each with its own pool.
+DATABASES |= replicas_from_environment(DATABASES["default"])
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = database_routers(DATABASES)
 
 MAILERS = mailers_from_environment(None)
 
