@@ -41,8 +41,9 @@ from coverage.selectors import (
     story_for_article,
     story_page,
 )
-from entities.models import Event, Mention, Person, Place
-from entities.selectors import PUBLIC_STATES, entity_articles
+from entities.models import Event, Person, Place
+from mentions.models import Mention
+from mentions.selectors import PUBLIC_STATES, entity_articles
 from search.selectors import SearchFilters, article_search
 from sources.models import Outlet
 

@@ -24,8 +24,8 @@ from collections import Counter
 from django.db.models import Prefetch
 
 from articles.models import Article
-from entities.models import Mention
-from entities.selectors import PUBLIC_STATES
+from mentions.models import Mention
+from mentions.selectors import PUBLIC_STATES
 
 from . import text
 

@@ -4,7 +4,7 @@ from django import template
 
 from articles.models import Article
 from coverage.selectors import homepage_stories, related_coverage_for_article, stories_covering
-from entities.selectors import entity_articles
+from mentions.selectors import entity_articles
 
 register = template.Library()
 

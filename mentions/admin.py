@@ -1,12 +1,14 @@
 """Admin for people, places and events, their aliases, mentions and merges.
 
-Every change that matters goes through entities.services: merges, undoing them,
-confirming and rejecting mentions, resolving ambiguous names. Alias edits in the
-inline renew the matcher's version so that every process rebuilds its automaton.
+The people, places and events admins live here, not in entities, because their
+main action, merging, moves bylines and mentions (``mentions.services``). Every
+change that matters goes through a service: merges, undoing them, confirming and
+rejecting mentions, resolving ambiguous names. Alias edits in the inline renew the
+matcher's version so that every process rebuilds its automaton.
 
-For the article admin (owned by the editorial app): add ``MentionInline`` and
-``AmbiguousMentionInline`` to ``ArticleAdmin.inlines``; both take the article as
-their parent and need nothing else.
+The article admin (owned by articles, below this app) gets ``MentionInline`` and
+``AmbiguousMentionInline`` from here: ``MentionsArticleAdmin`` extends it and takes
+its place in the admin site, as comments pull themselves into the article page.
 """
 
 from django import forms
@@ -17,29 +19,22 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import (
-    Alias,
-    AmbiguousMention,
-    Entity,
-    EntityMerge,
-    Event,
-    Mention,
-    Person,
-    Place,
-    SlugRedirect,
-)
+from articles.admin import ArticleAdmin, CorrectionInline
+from articles.models import Article
+from entities.models import Alias, Entity, EntityMerge, Event, Person, Place, SlugRedirect
+from entities.services import MODEL_BY_KIND, alias_add, alias_version_bump, slug_redirect_add
+
+from .models import AmbiguousMention, Mention
 from .services import (
     MERGE_PERMISSION,
-    MODEL_BY_KIND,
+    REVIEW_PERMISSION,
     UNDO_PERMISSION,
-    alias_add,
-    alias_version_bump,
     ambiguous_mention_reject,
     ambiguous_mention_resolve,
     entity_merge,
     entity_merge_undo,
     mention_review,
-    slug_redirect_add,
+    mentions_suggest,
 )
 
 
@@ -207,7 +202,7 @@ class MentionInline(admin.TabularInline):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("entities.review_mention")
+        return request.user.has_perm(REVIEW_PERMISSION)
 
     @admin.display(description="entity")
     def entity_link(self, mention):
@@ -241,7 +236,7 @@ class AmbiguousMentionInline(admin.TabularInline):
 
     @admin.display(description="")
     def choose(self, ambiguous):
-        url = reverse("admin:entities_ambiguousmention_change", args=[ambiguous.pk])
+        url = reverse("admin:mentions_ambiguousmention_change", args=[ambiguous.pk])
         return format_html('<a href="{}">Choose…</a>', url)
 
 
@@ -259,7 +254,7 @@ class MentionAdmin(admin.ModelAdmin):
         return _entity_link(mention.entity)
 
     def has_review_permission(self, request):
-        return request.user.has_perm("entities.review_mention")
+        return request.user.has_perm(REVIEW_PERMISSION)
 
     def has_change_permission(self, request, obj=None):
         return False  # states change through the actions, which are logged
@@ -320,7 +315,7 @@ class AmbiguousMentionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("entities.review_mention")
+        return request.user.has_perm(REVIEW_PERMISSION)
 
     def save_model(self, request, obj, form, change):
         entity = form.chosen_entity()
@@ -377,3 +372,26 @@ class EntityMergeAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{merge}: {error}", messages.ERROR)
             else:
                 self.message_user(request, f"Restored {restored}.", messages.SUCCESS)
+
+
+class MentionsArticleAdmin(ArticleAdmin):
+    """The article admin with the entities it names, before its corrections.
+
+    Saving re-runs suggestions on the saved text; editors' confirmations and
+    rejections stay.
+    """
+
+    inlines = [
+        *(i for i in ArticleAdmin.inlines if i is not CorrectionInline),
+        MentionInline,
+        AmbiguousMentionInline,
+        CorrectionInline,
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        mentions_suggest(article=form.instance)
+
+
+admin.site.unregister(Article)
+admin.site.register(Article, MentionsArticleAdmin)
