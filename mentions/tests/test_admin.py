@@ -202,16 +202,17 @@ def test_changing_a_slug_in_the_admin_keeps_the_old_address(client, editor):
     assert response["Location"] == "/people/subrahmanyam-jaishankar/"
 
 
-ADMIN_MODELS = ["person", "place", "event", "mention", "ambiguousmention"]
-ADMIN_MODELS += ["slugredirect", "entitymerge"]
+ADMIN_MODELS = [("entities", m) for m in ("person", "place", "event", "slugredirect")]
+ADMIN_MODELS += [("entities", "entitymerge"), ("mentions", "mention")]
+ADMIN_MODELS += [("mentions", "ambiguousmention")]
 
 
-@pytest.mark.parametrize("model", ADMIN_MODELS)
-def test_admin_lists_and_forms_open(client, editor, seed_demo, model):
-    assert client.get(reverse(f"admin:entities_{model}_changelist")).status_code == 200
-    row = apps.get_model("entities", model).objects.first()
+@pytest.mark.parametrize(("app_label", "model"), ADMIN_MODELS)
+def test_admin_lists_and_forms_open(client, editor, seed_demo, app_label, model):
+    assert client.get(reverse(f"admin:{app_label}_{model}_changelist")).status_code == 200
+    row = apps.get_model(app_label, model).objects.first()
     if row is not None:
-        url = reverse(f"admin:entities_{model}_change", args=[row.pk])
+        url = reverse(f"admin:{app_label}_{model}_change", args=[row.pk])
         assert client.get(url).status_code == 200
     if model in {"person", "place", "event"}:
-        assert client.get(reverse(f"admin:entities_{model}_add")).status_code == 200
+        assert client.get(reverse(f"admin:{app_label}_{model}_add")).status_code == 200
