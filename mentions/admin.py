@@ -1,10 +1,9 @@
-"""Admin for people, places and events, their aliases, mentions and merges.
+"""Admin for mentions, ambiguous names and merges of people, places and events.
 
-The people, places and events admins live here, not in entities, because their
-main action, merging, moves bylines and mentions (``mentions.services``). Every
-change that matters goes through a service: merges, undoing them, confirming and
-rejecting mentions, resolving ambiguous names. Alias edits in the inline renew the
-matcher's version so that every process rebuilds its automaton.
+Every change that matters goes through ``mentions.services``: merges, undoing them,
+confirming and rejecting mentions, resolving ambiguous names. The people, places and
+events admins are entities' (``entities.admin``); the merge action is added to them
+here, because a merge moves bylines and mentions.
 
 The article admin (owned by articles, below this app) gets ``MentionInline`` and
 ``AmbiguousMentionInline`` from here: ``MentionsArticleAdmin`` extends it and takes
@@ -21,8 +20,9 @@ from django.utils.html import format_html
 
 from articles.admin import ArticleAdmin, CorrectionInline
 from articles.models import Article
-from entities.models import Alias, Entity, EntityMerge, Event, Person, Place, SlugRedirect
-from entities.services import MODEL_BY_KIND, alias_add, alias_version_bump, slug_redirect_add
+from entities.admin import EventAdmin, PersonAdmin, PlaceAdmin
+from entities.models import Entity, EntityMerge, Event, Person, Place
+from entities.services import MODEL_BY_KIND
 
 from .models import AmbiguousMention, Mention
 from .services import (
@@ -38,41 +38,10 @@ from .services import (
 )
 
 
-def _alias_inline(kind: str) -> type[admin.TabularInline]:
-    return type(
-        f"{kind.title()}AliasInline",
-        (admin.TabularInline,),
-        {"model": Alias, "fk_name": kind, "fields": ["name"], "extra": 1},
-    )
+class MergeActionMixin:
+    """The "Merge selected into one…" action, added to the entities' admins."""
 
-
-class EntityAdmin(admin.ModelAdmin):
-    """Shared by the three kinds: aliases inline, name kept as an alias, merge action."""
-
-    search_fields = ["name", "slug", "aliases__normalized"]
-    prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at"]
     actions = ["merge_selected"]
-
-    def save_model(self, request, obj, form, change):
-        """The name is always an alias; a changed slug keeps the old address as a 301."""
-        super().save_model(request, obj, form, change)
-        alias_add(entity=obj, name=obj.name)
-        if change and "slug" in form.changed_data and form.initial.get("slug"):
-            slug_redirect_add(entity=obj, old_slug=form.initial["slug"])
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        if formset.model is Alias and formset.has_changed():
-            alias_version_bump()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        alias_version_bump()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        alias_version_bump()
 
     def has_merge_permission(self, request):
         return request.user.has_perm(MERGE_PERMISSION)
@@ -113,51 +82,14 @@ class EntityAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/entities/merge_confirm.html", context)
 
 
-@admin.register(Person)
-class PersonAdmin(EntityAdmin):
-    list_display = ["name", "role", "slug", "wikidata_id"]
-    fields = ["name", "slug", "role", "description", "wikidata_id", "created_at"]
-    inlines = [_alias_inline("person")]
+def _with_merge_action(model, entity_admin: type[admin.ModelAdmin]) -> None:
+    merging = type(f"Merging{entity_admin.__name__}", (MergeActionMixin, entity_admin), {})
+    admin.site.unregister(model)
+    admin.site.register(model, merging)
 
 
-@admin.register(Place)
-class PlaceAdmin(EntityAdmin):
-    list_display = ["name", "place_kind", "parent", "country", "slug"]
-    list_filter = ["place_kind", "country"]
-    list_select_related = ["parent"]
-    autocomplete_fields = ["parent"]
-    fields = [
-        "name",
-        "slug",
-        "place_kind",
-        "parent",
-        "country",
-        "description",
-        "wikidata_id",
-        "created_at",
-    ]
-    inlines = [_alias_inline("place")]
-
-
-@admin.register(Event)
-class EventAdmin(EntityAdmin):
-    list_display = ["name", "event_kind", "start_date", "end_date", "place"]
-    list_filter = ["event_kind"]
-    list_select_related = ["place"]
-    autocomplete_fields = ["place"]
-    date_hierarchy = "start_date"
-    fields = [
-        "name",
-        "slug",
-        "event_kind",
-        "start_date",
-        "end_date",
-        "place",
-        "description",
-        "wikidata_id",
-        "created_at",
-    ]
-    inlines = [_alias_inline("event")]
+for _model, _entity_admin in ((Person, PersonAdmin), (Place, PlaceAdmin), (Event, EventAdmin)):
+    _with_merge_action(_model, _entity_admin)
 
 
 def _entity_link(entity: Entity | None) -> str:
@@ -326,20 +258,6 @@ class AmbiguousMentionAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         """Candidates are set by the matcher, not by this form."""
-
-
-@admin.register(SlugRedirect)
-class SlugRedirectAdmin(admin.ModelAdmin):
-    list_display = ["kind", "old_slug", "person", "place", "event", "created_at"]
-    list_filter = ["kind"]
-    list_select_related = ["person", "place", "event"]
-    search_fields = ["old_slug"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EntityMerge)
