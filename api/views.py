@@ -5,7 +5,7 @@ selectors as the public page it mirrors, so "public" is decided in one place:
 |---|---|---|
 | stories (breadth) | home page's top stories | ``coverage.selectors.stories_for_homepage`` |
 | story | story page | ``coverage.selectors.story_page`` |
-| articles | section, tag, outlet, entity pages | ``Article.objects.published().for_listing()``, ``entities.selectors.entity_articles`` |
+| articles | section, tag, outlet, entity pages | ``Article.objects.published().for_listing()``, ``mentions.selectors.entity_articles`` |
 | article | article page | ``Article.objects.published().for_article_page()``, the mentions of ``{% article_entities %}``, ``coverage.selectors.story_for_article`` |
 | person, place, event | entity pages | ``coverage.selectors.stories_covering`` |
 | search | search page | ``search.selectors.article_search`` |
@@ -41,8 +41,9 @@ from coverage.selectors import (
     story_for_article,
     story_page,
 )
-from entities.models import Event, Mention, Person, Place
-from entities.selectors import PUBLIC_STATES, entity_articles
+from entities.models import Event, Person, Place
+from mentions.models import Mention
+from mentions.selectors import PUBLIC_STATES, entity_articles
 from search.selectors import SearchFilters, article_search
 from sources.models import Outlet
 

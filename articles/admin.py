@@ -11,9 +11,6 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 from reversion_compare.admin import CompareVersionAdmin
 
-from entities.admin import AmbiguousMentionInline, MentionInline
-from entities.services import mentions_suggest
-
 from . import editing, workflow
 from .forms import ArticleActionForm, ArticleAdminForm, requested_transition
 from .images import can_edit_image, image_create, image_update
@@ -183,8 +180,6 @@ class ArticleAdmin(CompareVersionAdmin):
     inlines = [
         BylineInline,
         ArticleImageInline,
-        MentionInline,
-        AmbiguousMentionInline,
         CorrectionInline,
     ]
     actions = ["publish_selected", "unpublish_selected", "set_section"]
@@ -286,11 +281,6 @@ class ArticleAdmin(CompareVersionAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # Suggestions follow the saved text; editors' confirmations and rejections stay.
-        mentions_suggest(article=form.instance)
 
     def response_change(self, request, obj):
         self._apply_transition(request, obj)

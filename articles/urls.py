@@ -17,11 +17,5 @@ urlpatterns = [
     path("tags/<slug:slug>/feed.rss", feeds.TagFeed(), name="tag_rss"),
     path("tags/<slug:slug>/feed.atom", feeds.TagAtomFeed(), name="tag_atom"),
     path("feeds/latest.rss", feeds.LatestArticlesFeed(), name="latest_rss"),
-    path("people/<slug:slug>/feed.rss", feeds.entity_feed("person"), name="person_rss"),
-    path("people/<slug:slug>/feed.atom", feeds.entity_feed("person", True), name="person_atom"),
-    path("places/<slug:slug>/feed.rss", feeds.entity_feed("place"), name="place_rss"),
-    path("places/<slug:slug>/feed.atom", feeds.entity_feed("place", True), name="place_atom"),
-    path("events/<slug:slug>/feed.rss", feeds.entity_feed("event"), name="event_rss"),
-    path("events/<slug:slug>/feed.atom", feeds.entity_feed("event", True), name="event_atom"),
     path("feeds/latest.atom", feeds.LatestArticlesAtomFeed(), name="latest_atom"),
 ]

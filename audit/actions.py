@@ -72,7 +72,7 @@ TARGET_TYPES = {
     "editorial": [
         ("articles", "article"), ("articles", "section"), ("sources", "importrun"),
         ("sources", "outlet"), ("coverage", "story"), ("entities", "person"), ("entities", "place"),
-        ("entities", "event"), ("entities", "mention"), ("entities", "ambiguousmention"),
+        ("entities", "event"), ("mentions", "mention"), ("mentions", "ambiguousmention"),
     ],
     "moderation": [
         ("comments", "comment"), ("auth", "user"), ("comments", "wordrule"),

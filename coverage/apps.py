@@ -7,7 +7,7 @@ class CoverageConfig(AppConfig):
 
     def ready(self):
         from accounts.roles import grant_on_post_migrate
-        from entities.signals import mentions_changed, mentions_suggested
+        from mentions.signals import mentions_changed, mentions_suggested
 
         from .roles import GRANTS
         from .tasks import cluster_article
@@ -18,7 +18,7 @@ class CoverageConfig(AppConfig):
             cluster_article.enqueue(article_id=article_id)
 
         # Clustering reads the article's entity mentions, so it waits for them: the
-        # entities app suggests mentions when an article is published, then announces.
+        # mentions app suggests mentions when an article is published, then announces.
         mentions_suggested.connect(
             enqueue_clustering, weak=False, dispatch_uid="coverage.enqueue_clustering"
         )

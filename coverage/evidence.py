@@ -4,7 +4,7 @@
 places and events does this article mention?".
 Two sources, together:
 
-* the entities app's mentions (suggested or confirmed, never rejected), as
+* the mentions app's mentions (suggested or confirmed, never rejected), as
   ``person:<id>``, ``place:<id>``, ``event:<id>``: aliases are resolved there, so
   "Sergey Lavrov" and "Sergei Lavrov" are one key;
 * proper-noun phrases found in the text (``coverage.text.name_keys``), which cover the
@@ -24,8 +24,8 @@ from collections import Counter
 from django.db.models import Prefetch
 
 from articles.models import Article
-from entities.models import Mention
-from entities.selectors import PUBLIC_STATES
+from mentions.models import Mention
+from mentions.selectors import PUBLIC_STATES
 
 from . import text
 

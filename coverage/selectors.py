@@ -59,8 +59,8 @@ def story_members(*, story: Story, ids: list[int] | None = None) -> list[StoryAr
 def _named_entities(article_ids: list[int]) -> dict[int, list[tuple[str, int, str]]]:
     """(kind, id, name) of each person, place and event the articles name, as the
     entity pages count them (suggested or confirmed mentions), in one query."""
-    from entities.models import Mention
-    from entities.selectors import PUBLIC_STATES
+    from mentions.models import Mention
+    from mentions.selectors import PUBLIC_STATES
 
     named: dict[int, list[tuple[str, int, str]]] = {}
     rows = (

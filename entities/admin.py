@@ -1,46 +1,15 @@
-"""Admin for people, places and events, their aliases, mentions and merges.
+"""Admin for people, places and events, their aliases and former slugs.
 
-Every change that matters goes through entities.services: merges, undoing them,
-confirming and rejecting mentions, resolving ambiguous names. Alias edits in the
-inline renew the matcher's version so that every process rebuilds its automaton.
-
-For the article admin (owned by the editorial app): add ``MentionInline`` and
-``AmbiguousMentionInline`` to ``ArticleAdmin.inlines``; both take the article as
-their parent and need nothing else.
+Alias edits in the inline renew the matcher's version so that every process
+rebuilds its automaton. Merging (an action on these admins) and the merge records
+are added by ``mentions.admin``: a merge moves bylines and mentions, which are
+articles' and mentions' rows.
 """
 
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import BaseInlineFormSet
-from django.template.response import TemplateResponse
-from django.urls import reverse
-from django.utils.html import format_html
+from django.contrib import admin
 
-from .models import (
-    Alias,
-    AmbiguousMention,
-    Entity,
-    EntityMerge,
-    Event,
-    Mention,
-    Person,
-    Place,
-    SlugRedirect,
-)
-from .services import (
-    MERGE_PERMISSION,
-    MODEL_BY_KIND,
-    UNDO_PERMISSION,
-    alias_add,
-    alias_version_bump,
-    ambiguous_mention_reject,
-    ambiguous_mention_resolve,
-    entity_merge,
-    entity_merge_undo,
-    mention_review,
-    slug_redirect_add,
-)
+from .models import Alias, Event, Person, Place, SlugRedirect
+from .services import alias_add, alias_version_bump, slug_redirect_add
 
 
 def _alias_inline(kind: str) -> type[admin.TabularInline]:
@@ -52,12 +21,11 @@ def _alias_inline(kind: str) -> type[admin.TabularInline]:
 
 
 class EntityAdmin(admin.ModelAdmin):
-    """Shared by the three kinds: aliases inline, name kept as an alias, merge action."""
+    """Shared by the three kinds: aliases inline, name kept as an alias, old slugs kept."""
 
     search_fields = ["name", "slug", "aliases__normalized"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["created_at"]
-    actions = ["merge_selected"]
 
     def save_model(self, request, obj, form, change):
         """The name is always an alias; a changed slug keeps the old address as a 301."""
@@ -78,44 +46,6 @@ class EntityAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         alias_version_bump()
-
-    def has_merge_permission(self, request):
-        return request.user.has_perm(MERGE_PERMISSION)
-
-    @admin.action(description="Merge selected into one…", permissions=["merge"])
-    def merge_selected(self, request, queryset):
-        """Asks which one to keep, then merges the others into it (entity_merge)."""
-        entities = list(queryset.order_by("pk"))
-        if len(entities) < 2:
-            self.message_user(request, "Select at least two to merge.", messages.WARNING)
-            return None
-        keep_id = request.POST.get("keep")
-        if keep_id:
-            keep = next((e for e in entities if str(e.pk) == keep_id), None)
-            if keep is None:
-                raise PermissionDenied("The entity to keep must be one of those selected.")
-            for duplicate in entities:
-                if duplicate.pk == keep.pk:
-                    continue
-                try:
-                    entity_merge(keep=keep, duplicate=duplicate, by=request.user)
-                except ValidationError as error:
-                    self.message_user(request, "; ".join(error.messages), messages.ERROR)
-                    return None
-            self.message_user(
-                request,
-                f"Merged {len(entities) - 1} into {keep}. Undo from “Entity merges”.",
-                messages.SUCCESS,
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Merge {self.model._meta.verbose_name_plural}",
-            "entities": entities,
-            "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/entities/merge_confirm.html", context)
 
 
 @admin.register(Person)
@@ -165,174 +95,6 @@ class EventAdmin(EntityAdmin):
     inlines = [_alias_inline("event")]
 
 
-def _entity_link(entity: Entity | None) -> str:
-    if entity is None:
-        return "—"
-    url = reverse(f"admin:entities_{entity.kind}_change", args=[entity.pk])
-    return format_html('<a href="{}">{}</a> ({})', url, entity.name, entity.kind)
-
-
-class MentionFormSet(BaseInlineFormSet):
-    """Editors change a mention's state in the article admin; the change goes
-    through ``mention_review`` so it is permission-checked and logged."""
-
-    request = None
-
-    def save_existing(self, form, obj, commit=True):
-        if "state" in form.changed_data:
-            return mention_review(mention=obj, state=obj.state, by=self.request.user)
-        return obj
-
-
-class MentionInline(admin.TabularInline):
-    """For ArticleAdmin.inlines: the entities an article names; confirm or reject each."""
-
-    model = Mention
-    fk_name = "article"
-    formset = MentionFormSet
-    fields = ["entity_link", "count", "first_position", "state"]
-    readonly_fields = ["entity_link", "count", "first_position"]
-    extra = 0
-    can_delete = False
-    verbose_name_plural = "entities named (suggested mentions: confirm or reject)"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("person", "place", "event")
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        return type("BoundMentionFormSet", (formset,), {"request": request})
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("entities.review_mention")
-
-    @admin.display(description="entity")
-    def entity_link(self, mention):
-        return _entity_link(mention.entity)
-
-
-class AmbiguousMentionInline(admin.TabularInline):
-    """For ArticleAdmin.inlines: names several entities share, waiting for a choice."""
-
-    model = AmbiguousMention
-    fk_name = "article"
-    fields = ["surface", "count", "state", "candidate_list", "choose"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = "ambiguous names (choose who is meant)"
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("candidate_people", "candidate_places", "candidate_events")
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="candidates")
-    def candidate_list(self, ambiguous):
-        return ", ".join(str(entity) for entity in ambiguous.candidates())
-
-    @admin.display(description="")
-    def choose(self, ambiguous):
-        url = reverse("admin:entities_ambiguousmention_change", args=[ambiguous.pk])
-        return format_html('<a href="{}">Choose…</a>', url)
-
-
-@admin.register(Mention)
-class MentionAdmin(admin.ModelAdmin):
-    list_display = ["article", "entity_link", "count", "first_position", "state", "updated_at"]
-    list_filter = ["state"]
-    list_select_related = ["article", "person", "place", "event"]
-    search_fields = ["article__headline", "person__name", "place__name", "event__name"]
-    raw_id_fields = ["article", "person", "place", "event"]
-    actions = ["confirm_selected", "reject_selected"]
-
-    @admin.display(description="entity")
-    def entity_link(self, mention):
-        return _entity_link(mention.entity)
-
-    def has_review_permission(self, request):
-        return request.user.has_perm("entities.review_mention")
-
-    def has_change_permission(self, request, obj=None):
-        return False  # states change through the actions, which are logged
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description="Confirm selected mentions", permissions=["review"])
-    def confirm_selected(self, request, queryset):
-        for mention in queryset:
-            mention_review(mention=mention, state=Mention.State.CONFIRMED, by=request.user)
-        self.message_user(request, f"Confirmed {queryset.count()} mention(s).")
-
-    @admin.action(description="Reject selected mentions", permissions=["review"])
-    def reject_selected(self, request, queryset):
-        for mention in queryset:
-            mention_review(mention=mention, state=Mention.State.REJECTED, by=request.user)
-        self.message_user(request, f"Rejected {queryset.count()} mention(s).")
-
-
-class AmbiguousMentionForm(forms.ModelForm):
-    """One choice: which candidate the name means, or none of them."""
-
-    NONE = "none"
-
-    choice = forms.ChoiceField(label="Who or what is meant?", widget=forms.RadioSelect)
-
-    class Meta:
-        model = AmbiguousMention
-        fields = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        candidates = self.instance.candidates() if self.instance.pk else []
-        self.fields["choice"].choices = [
-            (f"{entity.kind}:{entity.pk}", f"{entity} ({entity.kind})") for entity in candidates
-        ] + [(self.NONE, "None of them")]
-
-    def chosen_entity(self) -> Entity | None:
-        value = self.cleaned_data["choice"]
-        if value == self.NONE:
-            return None
-        kind, pk = value.split(":")
-        return MODEL_BY_KIND[kind].objects.get(pk=pk)
-
-
-@admin.register(AmbiguousMention)
-class AmbiguousMentionAdmin(admin.ModelAdmin):
-    form = AmbiguousMentionForm
-    list_display = ["surface", "article", "count", "state", "updated_at"]
-    list_filter = ["state"]
-    list_select_related = ["article"]
-    search_fields = ["surface", "article__headline"]
-    readonly_fields = ["article", "surface", "count", "first_position", "state"]
-    fields = ["article", "surface", "count", "first_position", "state", "choice"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("entities.review_mention")
-
-    def save_model(self, request, obj, form, change):
-        entity = form.chosen_entity()
-        if entity is None:
-            ambiguous_mention_reject(ambiguous=obj, by=request.user)
-        else:
-            ambiguous_mention_resolve(ambiguous=obj, entity=entity, by=request.user)
-
-    def save_related(self, request, form, formsets, change):
-        """Candidates are set by the matcher, not by this form."""
-
-
 @admin.register(SlugRedirect)
 class SlugRedirectAdmin(admin.ModelAdmin):
     list_display = ["kind", "old_slug", "person", "place", "event", "created_at"]
@@ -345,35 +107,3 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(EntityMerge)
-class EntityMergeAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "merged_by", "merged_at", "undone_at"]
-    list_filter = ["kind"]
-    list_select_related = ["merged_by"]
-    actions = ["undo_selected"]
-    exclude = ["snapshot"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_undo_permission(self, request):
-        return request.user.has_perm(UNDO_PERMISSION)
-
-    @admin.action(description="Undo selected merges", permissions=["undo"])
-    def undo_selected(self, request, queryset):
-        # Newest first: a later merge may have kept the entity an earlier one kept.
-        for merge in queryset.filter(undone_at__isnull=True).order_by("-merged_at", "-pk"):
-            try:
-                restored = entity_merge_undo(merge=merge, by=request.user)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(request, f"{merge}: {error}", messages.ERROR)
-            else:
-                self.message_user(request, f"Restored {restored}.", messages.SUCCESS)

@@ -1,6 +1,7 @@
 """The people, places and events of the five seed articles, with the names they go by.
 
-Loaded by ``manage.py load_demo`` (so by ``make run``) and by the matching tests.
+Loaded by ``manage.py load_demo`` (so by ``make run``) and by the matching tests;
+``mentions.demo`` then re-suggests mentions for the articles already there.
 Idempotent: entities are upserted by slug and aliases by their normal form.
 
 Wikidata IDs are given only where we are sure of them; the rest are left empty
@@ -13,8 +14,8 @@ import datetime as dt
 
 from django.db import transaction
 
-from .models import Event, Mention, Place
-from .services import entity_upsert, mentions_suggest
+from .models import Event, Place
+from .services import entity_upsert
 
 PEOPLE = [
     {
@@ -152,12 +153,8 @@ EVENTS = [
 
 
 @transaction.atomic
-def demo_entities_load(*, suggest: bool = True) -> dict[str, int]:
-    """Upsert the seed entities; then (re)suggest mentions for every published article.
-
-    Suggestions are re-run because articles imported before these aliases existed
-    were matched against a smaller dictionary.
-    """
+def demo_entities_load() -> dict[str, int]:
+    """Upsert the seed entities; returns how many of each kind were created."""
     created = {"person": 0, "place": 0, "event": 0}
     places: dict[str, Place] = {}
     for kind, rows in (("person", PEOPLE), ("place", PLACES), ("event", EVENTS)):
@@ -172,9 +169,4 @@ def demo_entities_load(*, suggest: bool = True) -> dict[str, int]:
             created[kind] += was_created
             if kind == "place":
                 places[entity.slug] = entity
-    if suggest:
-        # Reached through the relation: entities may not import articles.
-        article_model = Mention._meta.get_field("article").related_model
-        for article in article_model.objects.published().order_by("pk"):
-            mentions_suggest(article=article)
     return created

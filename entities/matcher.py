@@ -94,17 +94,6 @@ class Matcher:
         return result
 
 
-def article_document(article) -> str:
-    """The text of an article that matching reads, in this order.
-
-    Headline, dek, key points, body paragraphs, then image captions (where places
-    such as Anantnag are often named). Positions in Mention are offsets in this text.
-    """
-    parts = [article.headline, article.dek, *article.key_points, article.body_text]
-    parts += [image.caption for image in article.images.all()]
-    return "\n\n".join(part for part in parts if part)
-
-
 _lock = threading.Lock()
 _cached: tuple[uuid.UUID | None, Matcher] | None = None
 

@@ -5,8 +5,9 @@ Lavrov"); bylines and mentions point here so that a person has one page. The
 spellings are ``Alias`` rows, stored normalised (``entities.normalize``) so that
 every look-up, by the byline importer or the text matcher, is an exact, indexed one.
 
-Layering: this app is the lowest of ours. Relations to articles are by string
-("articles.Article"); nothing here imports articles, sources or coverage.
+Layering: this app is the lowest of ours and knows nothing of articles. Which
+articles name an entity (``Mention``, ``AmbiguousMention``) is the ``mentions``
+app's, above articles; bylines point here from articles.
 
 Aliases, mentions and redirects point at exactly one of Person, Place or Event
 through three nullable foreign keys and a check constraint. Real foreign keys
@@ -34,7 +35,7 @@ check_wikidata_id = RegexValidator(
 )
 
 
-def _exactly_one_entity(name: str) -> models.CheckConstraint:
+def exactly_one_entity(name: str) -> models.CheckConstraint:
     one = (
         Q(person__isnull=False, place__isnull=True, event__isnull=True)
         | Q(person__isnull=True, place__isnull=False, event__isnull=True)
@@ -208,7 +209,7 @@ class Alias(EntityReference):
         ordering = ["name"]
         verbose_name_plural = "aliases"
         constraints = [
-            _exactly_one_entity("alias_exactly_one_entity"),
+            exactly_one_entity("alias_exactly_one_entity"),
             models.CheckConstraint(condition=~Q(normalized=""), name="alias_not_empty"),
             models.UniqueConstraint(fields=["person", "normalized"], name="alias_unique_person"),
             models.UniqueConstraint(fields=["place", "normalized"], name="alias_unique_place"),
@@ -231,104 +232,6 @@ class Alias(EntityReference):
             raise ValidationError({"name": "An alias needs at least one letter or digit."})
 
 
-class Mention(EntityReference):
-    """An article names an entity: how often, where first, and what an editor decided.
-
-    ``first_position`` is a character offset in the article's matching text
-    (``entities.matcher.article_document``: headline, dek, key points, body, captions).
-    """
-
-    class State(models.TextChoices):
-        SUGGESTED = "suggested", "Suggested"
-        CONFIRMED = "confirmed", "Confirmed"
-        REJECTED = "rejected", "Rejected"
-
-    article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="mentions"
-    )
-    person = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
-    )
-    place = models.ForeignKey(
-        Place, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
-    )
-    event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
-    )
-    count = models.PositiveIntegerField(default=0)
-    first_position = models.PositiveIntegerField(null=True, blank=True)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.SUGGESTED)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["article_id", "first_position", "pk"]
-        permissions = [("review_mention", "Can confirm or reject suggested mentions")]
-        constraints = [
-            _exactly_one_entity("mention_exactly_one_entity"),
-            models.UniqueConstraint(fields=["article", "person"], name="mention_unique_person"),
-            models.UniqueConstraint(fields=["article", "place"], name="mention_unique_place"),
-            models.UniqueConstraint(fields=["article", "event"], name="mention_unique_event"),
-        ]
-        # Entity pages list the articles that mention an entity, rejected ones excluded.
-        indexes = [
-            models.Index(fields=["person", "state"], name="mention_person_state_idx"),
-            models.Index(fields=["place", "state"], name="mention_place_state_idx"),
-            models.Index(fields=["event", "state"], name="mention_event_state_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.entity} in article {self.article_id} ({self.state})"
-
-
-class AmbiguousMention(models.Model):
-    """A name in an article that more than one entity answers to: a choice for an editor.
-
-    The matcher never guesses: "Modi" with two people called Modi becomes one of
-    these, linked to both candidates, and to neither until an editor resolves it
-    (``ambiguous_mention_resolve``), which confirms a Mention of the chosen one.
-    """
-
-    class State(models.TextChoices):
-        OPEN = "open", "Waiting for an editor"
-        RESOLVED = "resolved", "Resolved to one entity"
-        REJECTED = "rejected", "None of them"
-
-    article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="ambiguous_mentions"
-    )
-    normalized = models.CharField(max_length=200, help_text="The shared alias, normalised.")
-    surface = models.CharField(max_length=200, help_text="The name as the article first wrote it.")
-    count = models.PositiveIntegerField(default=0)
-    first_position = models.PositiveIntegerField(null=True, blank=True)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
-    candidate_people = models.ManyToManyField(Person, blank=True, related_name="candidate_in")
-    candidate_places = models.ManyToManyField(Place, blank=True, related_name="candidate_in")
-    candidate_events = models.ManyToManyField(Event, blank=True, related_name="candidate_in")
-    resolved_mention = models.ForeignKey(
-        Mention, null=True, blank=True, on_delete=models.SET_NULL, related_name="resolved_from"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["article_id", "first_position", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "normalized"], name="ambiguous_mention_unique_alias"
-            )
-        ]
-
-    def __str__(self):
-        return f"“{self.surface}” in article {self.article_id} ({self.state})"
-
-    def candidates(self) -> list[Entity]:
-        """Reads the prefetched candidate sets when present."""
-        return [
-            *self.candidate_people.all(),
-            *self.candidate_places.all(),
-            *self.candidate_events.all(),
-        ]
-
-
 class SlugRedirect(EntityReference):
     """An entity's former slug: its old URL answers 301 to the current page."""
 
@@ -347,7 +250,7 @@ class SlugRedirect(EntityReference):
 
     class Meta:
         constraints = [
-            _exactly_one_entity("slug_redirect_exactly_one_entity"),
+            exactly_one_entity("slug_redirect_exactly_one_entity"),
             models.UniqueConstraint(fields=["kind", "old_slug"], name="slug_redirect_unique"),
         ]
 

@@ -1,12 +1,13 @@
 """What each role may do with people, places and events (see accounts.roles).
 
-Reporters create people on the fly when they write bylines and review the mentions
-the matcher suggests for their articles; editors curate entities, aliases and merges
-(``merge_entity``) and undo merges (``undo_entitymerge``), which a merge's snapshot
-makes safe. Only the admin role deletes people, places and events outright.
+Reporters create people on the fly when they write bylines; editors curate
+entities, aliases and merges (``merge_entity``) and undo merges
+(``undo_entitymerge``), which a merge's snapshot makes safe. Only the admin role
+deletes people, places and events outright. Reviewing mentions is granted by
+``mentions.roles``.
 """
 
-_VIEW = [f"view_{m}" for m in ("person", "place", "event", "alias", "mention", "ambiguousmention")]
+_VIEW = [f"view_{m}" for m in ("person", "place", "event", "alias")]
 _CURATE = [
     f"{action}_{model}"
     for model in ("person", "place", "event", "alias")
@@ -14,16 +15,8 @@ _CURATE = [
 ]
 _MERGING = ["merge_entity", "undo_entitymerge", "view_entitymerge", "view_slugredirect"]
 GRANTS = {
-    "reporter": [*_VIEW, "add_person", "add_alias", "review_mention", "change_mention"],
-    "editor": [
-        *_VIEW,
-        *_CURATE,
-        *_MERGING,
-        "delete_alias",
-        "review_mention",
-        "change_mention",
-        "change_ambiguousmention",
-    ],
+    "reporter": [*_VIEW, "add_person", "add_alias"],
+    "editor": [*_VIEW, *_CURATE, *_MERGING, "delete_alias"],
     "admin": [
         *_VIEW,
         *_CURATE,
@@ -32,8 +25,5 @@ GRANTS = {
         "delete_person",
         "delete_place",
         "delete_event",
-        "review_mention",
-        "change_mention",
-        "change_ambiguousmention",
     ],
 }

@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("coverage.urls")),
     path("", include("sources.urls")),
     path("", include("search.urls")),
-    path("", include("entities.urls")),
+    path("", include("mentions.urls")),
     path("", include("comments.urls")),
     path("api/v1/", include("api.urls")),
     path("accounts/", include("accounts.urls")),

@@ -25,8 +25,9 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Article, Section
 from articles.search import Unaccented
-from entities.models import Mention
-from entities.selectors import PUBLIC_STATES
+from entities.services import MODEL_BY_KIND
+from mentions.models import Mention
+from mentions.selectors import PUBLIC_STATES
 from sources.models import Outlet
 
 from .models import SearchTerm
@@ -150,10 +151,7 @@ def _allowed(filters: SearchFilters):
             # By id, looked up first (1 query): a few people are named in a tenth of all
             # articles, and only a constant lets the planner see which ones.
             entity_id = (
-                Mention._meta.get_field(kind)
-                .related_model.objects.filter(slug=slug)
-                .values_list("pk", flat=True)
-                .first()
+                MODEL_BY_KIND[kind].objects.filter(slug=slug).values_list("pk", flat=True).first()
             )
             named = Mention.objects.filter(
                 **{f"{kind}_id": entity_id, "state__in": PUBLIC_STATES}

@@ -19,8 +19,9 @@ from comments.models import Comment
 from comments.tests.factories import CommentFactory
 from coverage.models import Story, StoryArticle
 from entities.models import EntityMerge, Person
-from entities.services import alias_add, entity_merge
+from entities.services import alias_add
 from entities.tests.factories import PersonFactory
+from mentions.services import entity_merge
 from sources.models import ArticleFingerprint, Outlet
 from sources.tests.factories import OutletFactory
 

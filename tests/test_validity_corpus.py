@@ -275,9 +275,9 @@ def test_corpus_feeds_are_valid_and_carry_no_undated_article(client, corpus, rec
     paths = [reverse("articles:latest_rss"), reverse("articles:latest_atom")]
     paths += [reverse("coverage:story_rss", args=[story.pk])]
     paths += [reverse("coverage:story_atom", args=[story.pk])]
-    paths += [reverse("articles:person_rss", args=[person.slug])]
-    paths += [reverse("articles:person_atom", args=[person.slug])]
-    paths += [reverse("articles:event_atom", args=[event.slug])]
+    paths += [reverse("entities:person_rss", args=[person.slug])]
+    paths += [reverse("entities:person_atom", args=[person.slug])]
+    paths += [reverse("entities:event_atom", args=[event.slug])]
     paths += [reverse("articles:section_atom", args=["regional"])]
     undated = set(
         Article.objects.published().filter(published_at=None).values_list("pk", flat=True)

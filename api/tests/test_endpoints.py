@@ -12,7 +12,8 @@ from articles.tests.factories import ArticleFactory
 from coverage.models import Story, StoryArticle
 from coverage.services import story_refresh
 from entities.models import Person
-from entities.tests.factories import MentionFactory, PersonFactory
+from entities.tests.factories import PersonFactory
+from mentions.tests.factories import MentionFactory
 from search.services import search_terms_rebuild
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,8 @@ from articles.models import Section
 from articles.tests.factories import ArticleFactory
 from coverage.services import article_cluster
 from coverage.tests.factories import topical_article
-from entities.tests.factories import AliasFactory, EventFactory, MentionFactory, PlaceFactory
+from entities.tests.factories import AliasFactory, EventFactory, PlaceFactory
+from mentions.tests.factories import MentionFactory
 
 SCHEMA_URL = "/api/v1/schema"
 # Per operation; 16 operations × 25 examples run in about 25 s on the 2-core machine.

@@ -212,8 +212,8 @@ def test_story_and_entity_feeds_carry_the_dated_seed_articles(client, seed_demo,
 
     url = {
         "story": lambda: reverse("coverage:story_rss", args=[Story.objects.get().pk]),
-        "person": lambda: reverse("articles:person_rss", args=["sergey-lavrov"]),
-        "place": lambda: reverse("articles:place_atom", args=["pahalgam"]),
+        "person": lambda: reverse("entities:person_rss", args=["sergey-lavrov"]),
+        "place": lambda: reverse("entities:place_atom", args=["pahalgam"]),
     }[kind]()
     assert Person.objects.filter(slug="sergey-lavrov").exists()
     assert Place.objects.filter(slug="pahalgam").exists()
@@ -222,7 +222,7 @@ def test_story_and_entity_feeds_carry_the_dated_seed_articles(client, seed_demo,
     titles = {entry.title for entry in feed.entries}
     assert "Russia Offers to Mediate in Kashmir Crisis: India and Pakistan" in titles
     if kind == "place":  # the page's articles: seed 001 names only the Pahalgam *attack*
-        from entities.selectors import entity_articles
+        from mentions.selectors import entity_articles
 
         expected = entity_articles(entity=Place.objects.get(slug="pahalgam"))
         assert titles == {article.headline for article in expected if article.published_at}
@@ -248,7 +248,7 @@ def newsroom_with_articles(count: int, *, story=None, entities=()) -> None:
     """``count`` more published articles in section Regional, tagged Kashmir, in
     ``story``, naming each of ``entities``, with two bylines each."""
     from coverage.models import StoryArticle
-    from entities.models import Mention
+    from mentions.models import Mention
 
     regional = section_get_or_create(name="Regional")
     for article in ArticleFactory.create_batch(count, section=regional, bylines=["A", "B"]):
@@ -270,12 +270,12 @@ FEEDS = [
     "articles:tag_atom",
     "coverage:story_rss",
     "coverage:story_atom",
-    "articles:person_rss",
-    "articles:person_atom",
-    "articles:place_rss",
-    "articles:place_atom",
-    "articles:event_rss",
-    "articles:event_atom",
+    "entities:person_rss",
+    "entities:person_atom",
+    "entities:place_rss",
+    "entities:place_atom",
+    "entities:event_rss",
+    "entities:event_atom",
 ]
 
 

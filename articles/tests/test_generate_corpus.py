@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
-from entities.models import Alias, Mention, Person
+from entities.models import Alias, Person
+from mentions.models import Mention
 
 pytestmark = pytest.mark.django_db
 

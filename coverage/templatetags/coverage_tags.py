@@ -4,7 +4,7 @@ from django import template
 
 from articles.models import Article
 from coverage.selectors import homepage_stories, related_coverage_for_article, stories_covering
-from entities.selectors import entity_articles
+from mentions.selectors import entity_articles
 
 register = template.Library()
 
@@ -41,7 +41,7 @@ def outlet_stories(outlet, limit=10):
 @register.inclusion_tag("coverage/_story_list.html")
 def entity_stories(entity, limit=10):
     """The stories of the articles an entity page lists (1 query). The entity pages are
-    in entities, below coverage: they pull this in."""
+    in mentions, below coverage: they pull this in."""
     return {
         "stories": stories_covering(articles=entity_articles(entity=entity), limit=limit),
         "heading": "Stories",

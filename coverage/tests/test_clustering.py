@@ -8,9 +8,10 @@ from django.contrib.auth.models import User
 from articles.models import Article
 from coverage.models import ArticleSignature, Story, StoryArticle, TermStatistic
 from coverage.services import article_cluster, articles_cluster, stories_retitle, story_refresh
-from entities.models import Mention, Person
-from entities.services import entity_merge, mention_reject, mention_review
+from entities.models import Person
 from entities.tests.factories import PersonFactory
+from mentions.models import Mention
+from mentions.services import entity_merge, mention_reject, mention_review
 
 pytestmark = pytest.mark.django_db
 

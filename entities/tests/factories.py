@@ -1,6 +1,6 @@
 import factory
 
-from entities.models import Alias, Event, Mention, Person, Place
+from entities.models import Alias, Event, Person, Place
 from entities.normalize import normalize_name
 
 
@@ -41,12 +41,3 @@ class AliasFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     name = factory.LazyAttribute(lambda a: a.person.name if a.person else "")
     normalized = factory.LazyAttribute(lambda a: normalize_name(a.name))
-
-
-class MentionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Mention
-
-    person = factory.SubFactory(PersonFactory)
-    count = 1
-    first_position = 0

@@ -1,18 +1,14 @@
-"""The alias dictionary and the matcher: normal forms, word boundaries, ambiguity."""
+"""The alias dictionary and the matcher: normal forms, word boundaries, bylines.
+
+How a shared name becomes a choice in an article is in mentions/tests/test_ambiguity.py."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from articles.tests.factories import ArticleFactory
 from entities.matcher import Matcher, matcher_current
-from entities.models import AmbiguousMention, Mention
 from entities.normalize import normalize_name
-from entities.services import alias_add, entities_for_alias, mentions_suggest, person_for_byline
+from entities.services import alias_add, entities_for_alias, person_for_byline
 from entities.tests.factories import PersonFactory, PlaceFactory
-
-
-def article_with(text: str, **kwargs):
-    return ArticleFactory(headline="Report", dek="", body=f"<p>{text}</p>", **kwargs)
 
 
 def test_normal_form_folds_case_accents_punctuation_and_initials():
@@ -68,38 +64,6 @@ def test_alias_look_up_ignores_dots_after_initials():
 def test_alias_without_letters_is_refused():
     with pytest.raises(ValidationError):
         alias_add(entity=PersonFactory(), name="—")
-
-
-@pytest.mark.django_db
-def test_two_people_sharing_a_surname_produce_a_choice_not_a_link():
-    narendra = PersonFactory(name="Narendra Modi")
-    nirav = PersonFactory(name="Nirav Modi")
-    for person in (narendra, nirav):
-        alias_add(entity=person, name=person.name)
-        alias_add(entity=person, name="Modi")
-    article = article_with("Modi said the talks would go on. Modi left.")
-
-    mentions_suggest(article=article)
-
-    assert not Mention.objects.filter(article=article).exists()
-    choice = AmbiguousMention.objects.get(article=article)
-    assert (choice.surface, choice.count, choice.state) == ("Modi", 2, "open")
-    assert set(choice.candidate_people.all()) == {narendra, nirav}
-
-
-@pytest.mark.django_db
-def test_full_name_links_even_when_the_surname_is_shared():
-    narendra = PersonFactory(name="Narendra Modi")
-    nirav = PersonFactory(name="Nirav Modi")
-    for person in (narendra, nirav):
-        alias_add(entity=person, name=person.name)
-        alias_add(entity=person, name="Modi")
-    article = article_with("Narendra Modi said the talks would go on.")
-
-    mentions_suggest(article=article)
-
-    assert [m.person for m in Mention.objects.filter(article=article)] == [narendra]
-    assert not AmbiguousMention.objects.filter(article=article).exists()
 
 
 @pytest.mark.django_db

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "entities",
     "sources",
     "articles",
+    "mentions",
     "coverage",
     "search",
     "comments",

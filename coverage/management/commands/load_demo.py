@@ -22,7 +22,7 @@ from articles.workflow import article_publish
 from audit.services import system_user
 from coverage.services import article_cluster, stories_retitle
 from entities.demo import demo_entities_load
-from entities.services import mentions_suggest
+from mentions.services import mentions_suggest
 from sources.importers.records import ArticleRecord
 from sources.services import read_records, record_source_key, records_import
 
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         # The seeds' people, places and events, then mentions in the seeds. Only the seeds:
         # the coverage layer's articles get theirs from their import's task, and walking
         # all 1,600 of them again on every `make run` cost ~25 s (clustering another ~30 s).
-        demo_entities_load(suggest=False)
+        demo_entities_load()
         seeds = Article.objects.published().filter(source_key__in=seed_keys)
         for article in seeds.order_by("pk"):
             mentions_suggest(article=article)

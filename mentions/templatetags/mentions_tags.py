@@ -1,13 +1,14 @@
 """``{% article_entities article %}``: the people, places and events an article names.
 
-For the article page (owned by the articles app, which may use this lower app's
-tags): one query, links to each entity's page, in order of first mention.
+For the article page (owned by articles, below this app): mentions pulls itself into
+the page through this tag, as comments do with theirs. One query, links to each
+entity's page, in order of first mention.
 """
 
 from django import template
 
-from entities.models import Mention
-from entities.selectors import PUBLIC_STATES
+from mentions.models import Mention
+from mentions.selectors import PUBLIC_STATES
 
 register = template.Library()
 

@@ -1,5 +1,7 @@
 from django.tasks import task
 
+from articles.models import Article
+
 from .models import Mention
 from .services import mentions_suggest
 from .signals import mentions_suggested
@@ -13,9 +15,7 @@ def suggest_mentions(article_id: int) -> int | None:
     Announces ``mentions_suggested`` afterwards, even when suggesting failed, so that
     what waits for mentions (clustering) still runs, with the mentions there are.
     """
-    # Reached through the relation: entities may not import articles.
-    article_model = Mention._meta.get_field("article").related_model
-    article = article_model.objects.filter(pk=article_id).first()
+    article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return None
     try:

@@ -2,8 +2,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
 
-from .jsonld import entity_jsonld, jsonld_script
-from .models import Event, Person, Place, SlugRedirect
+from entities.jsonld import entity_jsonld, jsonld_script
+from entities.models import Event, Person, Place, SlugRedirect
+
 from .selectors import entity_page
 
 

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from articles.tests.factories import ArticleFactory
 from coverage.models import Story, StoryArticle
-from entities.models import Mention
 from entities.services import alias_add
 from entities.tests.factories import EventFactory, PersonFactory, PlaceFactory
+from mentions.models import Mention
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +165,7 @@ def test_article_entities_tag_links_what_the_article_names_in_one_query(seed_dem
 
     article = Article.objects.get(headline__startswith="Russia Offers to Mediate in Kashmir")
     Mention.objects.filter(article=article, place__slug="pahalgam").update(state="rejected")
-    template = Template("{% load entities_tags %}{% article_entities article %}")
+    template = Template("{% load mentions_tags %}{% article_entities article %}")
     with CaptureQueriesContext(connection) as queries:
         html = template.render(Context({"article": article}))
     assert len(queries) == 1

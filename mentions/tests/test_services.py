@@ -7,18 +7,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from articles.models import Byline
 from articles.tests.factories import ArticleFactory
 from audit.models import EditorialLogEntry
-from entities.models import Alias, AmbiguousMention, EntityMerge, Mention, Person, SlugRedirect
-from entities.services import (
-    alias_add,
+from entities.models import Alias, EntityMerge, Person, SlugRedirect
+from entities.services import alias_add, entity_upsert
+from entities.tests.factories import PersonFactory, PlaceFactory
+from mentions.models import AmbiguousMention, Mention
+from mentions.services import (
     ambiguous_mention_resolve,
     entity_merge,
     entity_merge_undo,
-    entity_upsert,
     mention_confirm,
     mention_reject,
     mentions_suggest,
 )
-from entities.tests.factories import PersonFactory, PlaceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,13 @@ from django.urls import reverse
 from articles.models import Article
 from articles.tests.factories import ArticleFactory
 from audit.models import EditorialLogEntry
-from entities.admin import AmbiguousMentionInline, MentionInline
 from entities.matcher import matcher_current
-from entities.models import AmbiguousMention, EntityMerge, Mention, Person, SlugRedirect
-from entities.services import alias_add, mentions_suggest
+from entities.models import EntityMerge, Person, SlugRedirect
+from entities.services import alias_add
 from entities.tests.factories import PersonFactory
+from mentions.admin import AmbiguousMentionInline, MentionInline
+from mentions.models import AmbiguousMention, Mention
+from mentions.services import mentions_suggest
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +82,7 @@ def test_undo_action_restores_a_merged_person(client, editor):
 def test_confirm_action_confirms_and_logs_each_mention(client, editor):
     suggested()
     response = client.post(
-        reverse("admin:entities_mention_changelist"),
+        reverse("admin:mentions_mention_changelist"),
         {
             "action": "confirm_selected",
             ACTION_CHECKBOX_NAME: list(Mention.objects.values_list("pk", flat=True)),
@@ -96,7 +98,7 @@ def test_review_actions_are_hidden_without_the_permission(client):
     staff.user_permissions.add(Permission.objects.get(codename="view_mention"))
     client.force_login(staff)
     suggested()
-    url = reverse("admin:entities_mention_changelist")
+    url = reverse("admin:mentions_mention_changelist")
     assert "confirm_selected" not in client.get(url).text
     client.post(
         url, {"action": "reject_selected", ACTION_CHECKBOX_NAME: [Mention.objects.first().pk]}
@@ -147,7 +149,7 @@ def test_choosing_a_candidate_in_the_admin_resolves_the_name(client, editor):
     article = ArticleFactory(body="<p>Modi spoke.</p>")
     mentions_suggest(article=article)
     ambiguous = AmbiguousMention.objects.get()
-    url = reverse("admin:entities_ambiguousmention_change", args=[ambiguous.pk])
+    url = reverse("admin:mentions_ambiguousmention_change", args=[ambiguous.pk])
     assert client.get(url).status_code == 200
 
     response = client.post(url, {"choice": f"person:{narendra.pk}"})
@@ -200,16 +202,17 @@ def test_changing_a_slug_in_the_admin_keeps_the_old_address(client, editor):
     assert response["Location"] == "/people/subrahmanyam-jaishankar/"
 
 
-ADMIN_MODELS = ["person", "place", "event", "mention", "ambiguousmention"]
-ADMIN_MODELS += ["slugredirect", "entitymerge"]
+ADMIN_MODELS = [("entities", m) for m in ("person", "place", "event", "slugredirect")]
+ADMIN_MODELS += [("entities", "entitymerge"), ("mentions", "mention")]
+ADMIN_MODELS += [("mentions", "ambiguousmention")]
 
 
-@pytest.mark.parametrize("model", ADMIN_MODELS)
-def test_admin_lists_and_forms_open(client, editor, seed_demo, model):
-    assert client.get(reverse(f"admin:entities_{model}_changelist")).status_code == 200
-    row = apps.get_model("entities", model).objects.first()
+@pytest.mark.parametrize(("app_label", "model"), ADMIN_MODELS)
+def test_admin_lists_and_forms_open(client, editor, seed_demo, app_label, model):
+    assert client.get(reverse(f"admin:{app_label}_{model}_changelist")).status_code == 200
+    row = apps.get_model(app_label, model).objects.first()
     if row is not None:
-        url = reverse(f"admin:entities_{model}_change", args=[row.pk])
+        url = reverse(f"admin:{app_label}_{model}_change", args=[row.pk])
         assert client.get(url).status_code == 200
     if model in {"person", "place", "event"}:
-        assert client.get(reverse(f"admin:entities_{model}_add")).status_code == 200
+        assert client.get(reverse(f"admin:{app_label}_{model}_add")).status_code == 200

@@ -23,9 +23,10 @@ import pytest
 
 from articles.models import Article
 from entities.demo import demo_entities_load
-from entities.matcher import article_document
-from entities.models import Mention
 from entities.services import entities_for_alias
+from mentions.demo import demo_entities_and_mentions_load
+from mentions.models import Mention
+from mentions.services import article_document
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +187,7 @@ def test_each_alias_in_the_issue_resolves_to_one_entity(seed_demo):
 
 def test_loading_the_demo_again_creates_no_duplicates(seed_demo):
     before = found_pairs(), Mention.objects.count()
-    created = demo_entities_load()
+    created = demo_entities_and_mentions_load()
     assert created == {"person": 0, "place": 0, "event": 0}
     assert (found_pairs(), Mention.objects.count()) == before
 
@@ -206,7 +207,7 @@ def test_importing_articles_suggests_mentions_through_the_published_signal(
     from sources.models import Outlet
     from sources.services import outlet_get_or_create, read_records, records_import
 
-    demo_entities_load(suggest=False)
+    demo_entities_load()
     seeds = sorted(settings.SEEDS_DIR.glob("*.txt"))
     # Trusted outlets publish on import, which is what announces an article.
     names = {r.outlet_name for r in read_records(seeds, format="seed") if r.outlet_name}

@@ -8,8 +8,8 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from audit.models import EditorialLogEntry
 from entities.models import Person, Place
-from entities.services import entity_merge, entity_merge_undo
 from entities.tests.factories import PersonFactory, PlaceFactory
+from mentions.services import entity_merge, entity_merge_undo
 
 pytestmark = pytest.mark.django_db
 

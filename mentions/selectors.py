@@ -1,0 +1,68 @@
+"""Reads for the public entity pages: one bundle per page, with a pinned query count.
+
+The stories on an entity page come from coverage, above this app, which the page
+template pulls in (``{% entity_stories entity %}``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+
+from articles.models import Article
+from entities.models import Entity
+
+from .models import Mention
+
+PUBLIC_STATES = [Mention.State.SUGGESTED, Mention.State.CONFIRMED]
+ARTICLES_PER_PAGE = 20
+
+
+def entity_articles(*, entity: Entity):
+    """Published articles that name ``entity`` (or, for a person, carry their byline),
+    newest first, ready for articles/_card.html.
+
+    Suggested mentions show until an editor rejects them: they are unambiguous
+    dictionary matches (names several entities share are never linked).
+    """
+    named = Q(**{f"mentions__{entity.kind}": entity, "mentions__state__in": PUBLIC_STATES})
+    if entity.kind == "person":
+        # Two multi-valued joins (bylines, mentions) can repeat an article: distinct.
+        articles = Article.objects.filter(named | Q(bylines__person=entity)).distinct()
+    else:
+        articles = Article.objects.filter(named)
+    return articles.published().for_listing().latest_first()
+
+
+@dataclass
+class EntityPage:
+    entity: Entity
+    aliases: list[str]
+    page: Page
+    children: list[Entity]
+    events: list[Entity]
+
+
+def entity_page(*, entity: Entity, page_number: Any = 1) -> EntityPage:
+    """Everything entities/*_detail.html reads besides the entity itself.
+
+    4 queries (aliases, article count, article page, their bylines; the template's
+    ``{% entity_stories %}`` adds the stories), plus 2 on a place page (places in it,
+    events there). Pinned in tests/test_views.py.
+    """
+    aliases = list(entity.aliases.order_by("name").values_list("name", flat=True))
+    page = Paginator(entity_articles(entity=entity), ARTICLES_PER_PAGE).get_page(page_number)
+    children, events = [], []
+    if entity.kind == "place":
+        children = list(entity.children.order_by("name"))
+        events = list(entity.events.order_by("-start_date", "name"))
+    return EntityPage(
+        entity=entity,
+        aliases=aliases,
+        page=page,
+        children=children,
+        events=events,
+    )
