@@ -1,10 +1,12 @@
-"""Invalidation by generation: any published change makes every cached page stale.
+"""Generations: numbers that move forward when what a page shows changes.
 
-A page's cache key includes the current generation number; bumping it (after the
-change commits) means no old entry is ever served again, across all processes that
-share the cache, without finding which pages showed the changed thing. News pages are
-cheap to re-render once; serving a stale correction is not acceptable. This module is
-the bottom layer: every app may import it.
+Each key a page names (see keys.py) has a generation, and so does the whole site (the
+global one, ``GENERATION_KEY``). A cached page stores the generations of its keys at
+render time and is fresh while all of them, and the global one, are unchanged: one
+``get_many``. Invalidating a key (invalidation.py, after the change commits) moves its
+generation forward; bumping the global generation (``bump_now``: deploys, template
+changes, renames shown everywhere) makes every page stale. This module is the bottom
+layer: every app may import it.
 """
 
 import time
@@ -49,6 +51,55 @@ def bump_now() -> int:
     generation = _fresh_generation(cache().get(GENERATION_KEY) or 0)
     cache().set(GENERATION_KEY, generation, timeout=None)
     return generation
+
+
+def key_name(key: str) -> str:
+    """Where a page key's generation is kept in the pages cache."""
+    return f"pagecache:key:{key}"
+
+
+def generations_now(keys) -> dict[str, int]:
+    """The current generations of the global clock and ``keys``, in one ``get_many``.
+
+    Keys missing from the cache (never invalidated, or evicted) are absent: an entry
+    stored under an older generation of an evicted key is then stale, never fresh.
+    """
+    names = {key_name(key): key for key in keys}
+    found = cache().get_many([GENERATION_KEY, *names])
+    return {names.get(name, name): value for name, value in found.items()}
+
+
+def generations_for_entry(keys, *, started_ns: int) -> dict[str, int]:
+    """The generations a page rendered from ``started_ns`` on is stored with.
+
+    A key never invalidated gets a generation now (``add``: every process agrees on
+    one). A key invalidated after the render began is stored as 0, already stale: the
+    render may have read the data before that change committed, and generations are
+    clock readings, so "after" is a comparison. Across machines this relies on their
+    clocks agreeing to well within a render's time.
+    """
+    current = generations_now(keys)
+    missing = [key for key in keys if key not in current]
+    for key in missing:
+        cache().add(key_name(key), _fresh_generation(), timeout=None)
+    if missing:
+        current.update(generations_now(missing))
+    return {
+        key: (0 if current.get(key, 0) > started_ns and key not in missing else current.get(key, 0))
+        for key in keys
+    }
+
+
+def bump_keys(keys) -> None:
+    """Moves the generation of each key forward, with no expiry (see ``bump_now``)."""
+    keys = list(keys)
+    if not keys:
+        return
+    previous = generations_now(keys)
+    now = time.time_ns()
+    cache().set_many(
+        {key_name(key): max(now, previous.get(key, 0) + 1) for key in keys}, timeout=None
+    )
 
 
 def bump_on_commit() -> None:
