@@ -10,6 +10,9 @@ from .selectors import story_articles
 
 
 class StoryFeed(LatestArticlesFeed):
+    def page_keys(self, obj) -> list[str]:
+        return [f"story:{obj.pk}"]
+
     def get_object(self, request, pk):
         return get_object_or_404(Story, pk=pk)
 

@@ -12,6 +12,10 @@ class EntitiesConfig(AppConfig):
 
         grant_on_post_migrate(self, GRANTS)
 
+        from . import invalidation
+
+        invalidation.connect()
+
         # The one place entities touches articles: a signal hook, imported here at
         # start-up rather than at module level, so the layering of the modules holds.
         from articles.signals import article_published

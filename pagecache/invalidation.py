@@ -179,3 +179,31 @@ def _send(url: str, keys: list[str]) -> None:
             logger.warning("page cache: purge at %s answered %s", url, response.status)
     finally:
         connection.close()
+
+
+# Receivers' helpers ----------------------------------------------------------------
+
+_INITIAL = "_pagecache_initial"
+
+
+def remember_fields(model, fields: tuple[str, ...], *, dispatch_uid: str) -> None:
+    """Keep the values ``fields`` had when each ``model`` instance was loaded, so that a
+    receiver can tell a rename (shown on many pages) from another change, without a
+    query. Deferred fields are not loaded for this: they count as unknown, i.e. changed.
+    """
+    from django.db.models.signals import post_init
+
+    def stash(sender, instance, **kwargs):
+        instance.__dict__[_INITIAL] = {name: instance.__dict__.get(name) for name in fields}
+
+    post_init.connect(stash, sender=model, weak=False, dispatch_uid=dispatch_uid)
+
+
+def initial(instance, name: str):
+    return instance.__dict__.get(_INITIAL, {}).get(name)
+
+
+def changed_fields(instance, fields: tuple[str, ...]) -> set[str]:
+    """Which of ``fields`` differ from what was loaded (all of them for a new instance)."""
+    loaded = instance.__dict__.get(_INITIAL, {})
+    return {name for name in fields if loaded.get(name) != instance.__dict__.get(name)}
