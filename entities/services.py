@@ -16,8 +16,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+import pagecache
 from audit.services import editorial_log
-from pagecache.generation import bump_on_commit
 
 from .matcher import EntityKey, article_document, matcher_current
 from .models import (
@@ -63,7 +63,6 @@ def alias_version_bump() -> None:
 @transaction.atomic
 def alias_add(*, entity: Entity, name: str) -> Alias:
     """Add a spelling of ``entity``'s name; adding one it already has changes nothing."""
-    bump_on_commit()  # entity pages and article pages show this
     alias, created = _alias_get_or_create(entity=entity, name=name)
     if created:
         alias_version_bump()
@@ -257,7 +256,9 @@ def mentions_suggest(*, article) -> SuggestReport:
     mentions keep their state (their counts and positions are refreshed), and a
     suggestion that is no longer found is removed. Safe to run again at any time.
     """
-    bump_on_commit()  # entity pages and article pages show this
+    # bulk_create and bulk_update send no signals; the article's key reaches the lists
+    # of every entity it names (entities/invalidation.py), removed ones by their delete.
+    pagecache.invalidate_on_commit(f"article:{article.pk}")
     article = _article_model().objects.select_for_update().get(pk=article.pk)
     result = matcher_current().find(article_document(article))
     report = SuggestReport()
@@ -346,7 +347,6 @@ def _announce_change_on_commit(*article_ids: int) -> None:
 @transaction.atomic
 def mention_review(*, mention: Mention, state: str, by) -> Mention:
     """Record an editor's decision on a mention (or put it back to suggested)."""
-    bump_on_commit()  # entity pages and article pages show this
     _require(by, "entities.review_mention")
     if state not in _REVIEW_ACTIONS:
         raise ValidationError({"state": f"Unknown state {state!r}."})
@@ -443,6 +443,12 @@ def _field_values(instance: models.Model) -> dict:
     }
 
 
+def merge_keys(kind: str, pk: int) -> list[str]:
+    """The entity's page and list, and the pages of every article naming or crediting
+    it (expanded at commit: entities/invalidation.py, articles/invalidation.py)."""
+    return [f"{kind}:{pk}", f"list:{kind}:{pk}", f"articles-of-{kind}:{pk}"]
+
+
 @transaction.atomic(durable=True)
 def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
     """Fold ``duplicate`` into ``keep``: aliases, mentions, bylines, children, URL.
@@ -451,8 +457,10 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
     redirect to ``keep``. What moved is recorded in an EntityMerge (for
     ``entity_merge_undo``) and in the editorial log; the duplicate is deleted.
     """
-    bump_on_commit()  # entity pages and article pages show this
     kind = keep.kind
+    # Mentions, bylines, children and events move with update(): no signals. At commit
+    # they are all the kept entity's, whose articles' pages then show its name.
+    pagecache.invalidate_on_commit(*merge_keys(kind, keep.pk))
     if duplicate.kind != kind:
         raise ValidationError({"duplicate": f"Cannot merge a {duplicate.kind} into a {kind}."})
     if keep.pk == duplicate.pk:
@@ -601,8 +609,10 @@ def entity_merge_undo(*, merge: EntityMerge, by) -> Entity:
     Changes made to the kept entity after the merge (new aliases, new mentions)
     stay with the kept entity.
     """
-    bump_on_commit()  # entity pages and article pages show this
     kind = merge.kind
+    pagecache.invalidate_on_commit(
+        *merge_keys(kind, merge.kept_id), *merge_keys(kind, merge.duplicate_id)
+    )
     _require(by, UNDO_PERMISSION)
     merge = EntityMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:

@@ -12,7 +12,6 @@ layer: every app may import it.
 import time
 
 from django.core.cache import caches
-from django.db import transaction
 
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "pagecache:generation"
@@ -100,20 +99,3 @@ def bump_keys(keys) -> None:
     cache().set_many(
         {key_name(key): max(now, previous.get(key, 0) + 1) for key in keys}, timeout=None
     )
-
-
-def bump_on_commit() -> None:
-    """Call from any service that changes what readers see.
-
-    One bump per transaction is enough: a batch of a hundred changes (an import, a
-    clustering run) then writes the shared cache once, not a hundred times. A bump
-    already waiting is reused only if it is bound to this transaction as closely as a new
-    one would be (Django drops a callback with the savepoint it was registered in, and a
-    released savepoint can no longer roll back).
-    """
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        callback is bump_now for _, callback, _ in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(bump_now)
