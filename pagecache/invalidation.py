@@ -69,7 +69,8 @@ class PendingInvalidation:
         self.keys: set[str] = set()
 
     def __call__(self):
-        flush(self.keys)
+        if self.keys:
+            flush(self.keys)
 
 
 def invalidate_on_commit(*keys: str) -> None:
@@ -77,16 +78,23 @@ def invalidate_on_commit(*keys: str) -> None:
 
     Keys are merged into the callback this transaction already has, if it still has
     one: Django drops a callback with a savepoint that rolled back, and then a new one
-    is registered.
+    is registered. The merged keys move to a callback at the end of the queue (the old
+    one is left empty), under the savepoints the first was registered in: a change
+    made later is inside them, or they were released. It then runs after the other
+    callbacks of the changes it covers, and a test capturing the callbacks of one
+    service call sees it.
     """
-    keys = {key for key in keys if key}
+    keys = {key for key in keys if key and not key.endswith(":None")}
     if not keys:
         return
     connection = transaction.get_connection()
     if connection.in_atomic_block:
-        for _, callback, _ in connection.run_on_commit:
-            if isinstance(callback, PendingInvalidation):
-                callback.keys |= keys
+        queue = connection.run_on_commit
+        for savepoints, callback, robust in queue:
+            if isinstance(callback, PendingInvalidation) and callback.keys:
+                pending = PendingInvalidation()
+                pending.keys, callback.keys = callback.keys | keys, set()
+                queue.append((savepoints, pending, robust))
                 return
     pending = PendingInvalidation()
     pending.keys |= keys

@@ -40,7 +40,8 @@ def add(request, *keys: str) -> None:
         return
     registered = request.__dict__.setdefault(ATTRIBUTE, {})
     for key in keys:
-        registered[key] = None
+        if not key.endswith(":None"):  # an article without a section, say
+            registered[key] = None
 
 
 def of(request) -> list[str]:
