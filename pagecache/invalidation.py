@@ -69,8 +69,9 @@ class PendingInvalidation:
         self.keys: set[str] = set()
 
     def __call__(self):
-        if self.keys:
-            flush(self.keys)
+        keys, self.keys = self.keys, set()  # run once, even if called again
+        if keys:
+            flush(keys)
 
 
 def invalidate_on_commit(*keys: str) -> None:
