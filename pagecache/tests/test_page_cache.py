@@ -106,7 +106,7 @@ def test_many_changes_in_one_transaction_invalidate_the_cache_once(
     transaction; the shared cache is written once for all of them."""
     editor = UserFactory(role="editor")
     articles = ArticleFactory.create_batch(3)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         for article in articles:
             article.headline += " (updated)"
             workflow.article_save(article=article, by=editor, changed_fields=["headline"])
