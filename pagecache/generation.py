@@ -15,6 +15,9 @@ from django.core.cache import caches
 
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "pagecache:generation"
+# Moves on every invalidation (after the keys it names): a process that has checked a
+# page's keys at one clock value need not read them again until it moves.
+CLOCK_KEY = "pagecache:clock"
 
 
 def cache():
@@ -49,7 +52,17 @@ def bump_now() -> int:
     """
     generation = _fresh_generation(cache().get(GENERATION_KEY) or 0)
     cache().set(GENERATION_KEY, generation, timeout=None)
+    tick()
     return generation
+
+
+def tick() -> None:
+    """Move the clock, after the generations it announces have been written."""
+    cache().set(CLOCK_KEY, time.time_ns(), timeout=None)
+
+
+def current_clock() -> int | None:
+    return cache().get(CLOCK_KEY)
 
 
 def key_name(key: str) -> str:
@@ -99,3 +112,4 @@ def bump_keys(keys) -> None:
     cache().set_many(
         {key_name(key): max(now, previous.get(key, 0) + 1) for key in keys}, timeout=None
     )
+    tick()

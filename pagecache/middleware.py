@@ -45,6 +45,7 @@ from . import keys as page_keys
 from .generation import (
     GENERATION_KEY,
     cache,
+    current_clock,
     current_generation,
     generations_for_entry,
     generations_now,
@@ -91,7 +92,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = cache_key(request)
         entry = cache().get(key)
-        if _is_fresh(entry):
+        if _is_fresh(key, entry):
             return _serve(entry, "hit")
         generation = current_generation()
         lock = lock_key(key, generation)
@@ -110,7 +111,7 @@ class PageCacheMiddleware:
         while time.monotonic() < deadline and cache().get(lock) is not None:
             time.sleep(POLL_SECONDS)
         entry = cache().get(key)
-        if _is_fresh(entry):
+        if _is_fresh(key, entry):
             return _serve(entry, "hit")
         # The render stored nothing (a 404, a crash) or is taking too long: render here.
         return self._render_and_store(request, key, generation)
@@ -145,14 +146,34 @@ class PageCacheMiddleware:
         return response
 
 
-def _is_fresh(entry) -> bool:
-    """The global generation and every key's are what they were when it was rendered."""
+# Page key -> (render start of the entry, clock) at which this process found it fresh.
+_verified: dict[str, tuple[float, int]] = {}
+VERIFIED_LIMIT = 10_000
+
+
+def _is_fresh(key: str, entry) -> bool:
+    """The global generation and every key's are what they were when it was rendered.
+
+    Checking a page's keys costs a read of each on a file cache (about 70 µs apiece
+    here), so a process remembers which copy it found fresh at which clock value
+    (generation.CLOCK_KEY, moved after every invalidation's keys are written) and
+    reads the keys again only once the clock has moved: a hit then reads two cache
+    entries, the page and the clock, as it did with the single generation.
+    """
     if entry is None or "keys" not in entry:
         return False
+    clock = current_clock()
+    if clock is not None and _verified.get(key) == (entry["started_at"], clock):
+        return True
     current = generations_now(entry["keys"])
-    return current.get(GENERATION_KEY) == entry["generation"] and all(
+    fresh = current.get(GENERATION_KEY) == entry["generation"] and all(
         generation and current.get(key) == generation for key, generation in entry["keys"].items()
     )
+    if fresh and clock is not None:
+        if len(_verified) >= VERIFIED_LIMIT:
+            _verified.clear()
+        _verified[key] = (entry["started_at"], clock)
+    return fresh
 
 
 def _serve(entry, state: str):
