@@ -140,11 +140,16 @@ def flush(keys: Iterable[str]) -> None:
         logger.exception("page cache: expanding keys failed; invalidating every page")
         expanded = {EVERYTHING}
     if EVERYTHING in expanded or len(expanded) > MAX_KEYS:
-        bump_now()
-        purge({EVERYTHING})
-        return
-    expanded.add(UNKEYED)
-    bump_keys(sorted(expanded))
+        expanded = {EVERYTHING}
+    else:
+        expanded.add(UNKEYED)
+    try:
+        if EVERYTHING in expanded:
+            bump_now()
+        else:
+            bump_keys(sorted(expanded))
+    except Exception:  # the cache is down: its pages expire within PAGE_TTL
+        logger.exception("page cache: invalidating %d keys failed", len(expanded))
     purge(expanded)
 
 
