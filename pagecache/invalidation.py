@@ -28,7 +28,7 @@ import logging
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from http.client import HTTPConnection, HTTPSConnection
+from http.client import HTTPConnection, HTTPException, HTTPSConnection
 
 from django.conf import settings
 from django.db import transaction
@@ -162,7 +162,7 @@ def purge(keys: Iterable[str]) -> None:
         for url in urls:
             try:
                 _send(url, chunk)
-            except OSError as error:
+            except (OSError, HTTPException, ValueError) as error:
                 logger.warning(
                     "page cache: purge of %d keys at %s failed: %s", len(chunk), url, error
                 )
