@@ -20,7 +20,7 @@ JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def search(request):
-    keys.add(request, "list:articles")
+    keys.add(request, "list:articles", "list:search-terms")  # results; corrected spelling
     form = SearchForm(request.GET or None)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
