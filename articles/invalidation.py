@@ -107,9 +107,10 @@ def pages_listing_articles(ids: set[int]) -> list[str]:
     """Home, sections, tags, search, feeds and sitemaps list articles; outlet and person
     pages list theirs; the header lists sections with published articles."""
     keys = ["list:articles", "home"]
-    outlets = Article.objects.filter(pk__in=ids).exclude(outlet=None)
+    # order_by(): DISTINCT on the one column, not on the models' default orderings too.
+    outlets = Article.objects.filter(pk__in=ids).exclude(outlet=None).order_by()
     keys += [f"list:outlet:{pk}" for pk in outlets.values_list("outlet_id", flat=True).distinct()]
-    people = Byline.objects.filter(article_id__in=ids).exclude(person=None)
+    people = Byline.objects.filter(article_id__in=ids).exclude(person=None).order_by()
     keys += [f"list:person:{pk}" for pk in people.values_list("person_id", flat=True).distinct()]
     if _section_nav_changed():
         keys.append("list:sections")
@@ -132,13 +133,13 @@ def _section_nav_changed() -> bool:
 
 def articles_showing_images(ids: set[int]) -> list[str]:
     rows = ArticleImage.objects.filter(image_id__in=ids).values_list("article_id", flat=True)
-    return [f"article:{pk}" for pk in rows.distinct()]
+    return [f"article:{pk}" for pk in rows.order_by().distinct()]
 
 
 def articles_credited(ids: set[int]) -> list[str]:
     """``articles-of-person:<id>``: the articles a person is credited on (a merge)."""
     rows = Byline.objects.filter(person_id__in=ids).values_list("article_id", flat=True)
-    return [f"article:{pk}" for pk in rows.distinct()]
+    return [f"article:{pk}" for pk in rows.order_by().distinct()]
 
 
 def connect() -> None:

@@ -43,12 +43,12 @@ def profile_changed(sender, instance: Profile, created: bool = False, **kwargs) 
 
 def threads_of_stories(ids: set[int]) -> list[str]:
     rows = StoryArticle.objects.filter(story_id__in=ids).values_list("article_id", flat=True)
-    return [f"thread:{pk}" for pk in rows.distinct()]
+    return [f"thread:{pk}" for pk in rows.order_by().distinct()]
 
 
 def threads_of_users(ids: set[int]) -> list[str]:
     rows = Comment.objects.filter(author_id__in=ids).values_list("article_id", flat=True)
-    return [f"thread:{pk}" for pk in rows.distinct()]
+    return [f"thread:{pk}" for pk in rows.order_by().distinct()]
 
 
 def connect() -> None:

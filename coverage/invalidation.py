@@ -46,14 +46,14 @@ def memberships_changed(*, story_ids: Iterable[int], article_ids: Iterable[int] 
 
 def stories_of_articles(ids: set[int]) -> list[str]:
     rows = StoryArticle.objects.filter(article_id__in=ids).values_list("story_id", flat=True)
-    return [f"story:{pk}" for pk in rows.distinct()]
+    return [f"story:{pk}" for pk in rows.order_by().distinct()]
 
 
 def stories_of_outlets(ids: set[int]) -> list[str]:
     rows = StoryArticle.objects.filter(article__outlet_id__in=ids).values_list(
         "story_id", flat=True
     )
-    return [f"story:{pk}" for pk in rows.distinct()]
+    return [f"story:{pk}" for pk in rows.order_by().distinct()]
 
 
 def connect() -> None:

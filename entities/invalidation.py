@@ -69,7 +69,7 @@ def lists_naming(ids: set[int]) -> list[str]:
     keys = []
     for kind in KINDS:
         found = rows.filter(**{f"{kind}__isnull": False}).values_list(f"{kind}_id", flat=True)
-        keys += [f"list:{kind}:{pk}" for pk in found.distinct()]
+        keys += [f"list:{kind}:{pk}" for pk in found.order_by().distinct()]
     return keys
 
 
@@ -78,7 +78,7 @@ def articles_naming(kind: str):
 
     def expand(ids: set[int]) -> list[str]:
         rows = Mention.objects.filter(**{f"{kind}_id__in": ids}).values_list("article_id")
-        return [f"article:{pk}" for (pk,) in rows.distinct()]
+        return [f"article:{pk}" for (pk,) in rows.order_by().distinct()]
 
     return expand
 
