@@ -13,7 +13,7 @@ from comments.tests.factories import CommentFactory
 from coverage.models import Story, StoryArticle
 from coverage.services import story_split
 from coverage.tests.factories import EditorFactory
-from pagecache import invalidate_on_commit
+from pagecache import invalidate_on_commit, keys
 from pagecache.generation import cache, generations_now
 from pagecache.invalidation import PendingInvalidation, expand_now
 from sources.tests.factories import OutletFactory
@@ -91,3 +91,14 @@ def test_a_purge_that_fails_is_logged_and_the_keys_are_still_invalidated(
         invalidate_on_commit("story:1")
     assert "story:1" in generations_now(["story:1"])
     assert "purge of" in caplog.text
+
+
+def test_a_page_naming_too_many_keys_for_a_proxy_header_falls_back_to_unkeyed(rf):
+    """Varnish refuses response headers over 8 KB: such a page is invalidated by any
+    write instead (as every page was before keys), never left stale."""
+    request = rf.get("/")
+    keys.add(request, *(f"tag:{n}" for n in range(1000)))
+    assert keys.of(request) == [keys.UNKEYED]
+    short = rf.get("/")
+    keys.add(short, "story:1", "story:1", "list:stories")
+    assert keys.of(short) == ["story:1", "list:stories"]
