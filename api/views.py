@@ -44,6 +44,7 @@ from coverage.selectors import (
 from entities.models import Event, Person, Place
 from mentions.models import Mention
 from mentions.selectors import PUBLIC_STATES, entity_articles
+from pagecache import keys
 from search.selectors import SearchFilters, article_search
 from sources.models import Outlet
 
@@ -271,6 +272,7 @@ def story_detail(request, response: HttpResponse, story_id: Id, page: PageNumber
     comparison of what each outlet reports, and the registered outlets that did not
     cover it."""
     story = get_object_or_404(Story, pk=story_id)
+    keys.add(request, f"story:{story.pk}")  # as the story page (pagecache/keys.py)
     bundle = story_page(story=story, page_number=page)
     outlets = {name for _, names in bundle.countries for name in names}
     _last_modified(response, story.last_updated_at)
@@ -441,6 +443,12 @@ def article_detail(request, response: HttpResponse, article_id: Id):
         .order_by("first_position", "pk")
     )
     _last_modified(response, article.updated_at)
+    story = story_for_article(article=article)
+    # As the article page, without its comments (pagecache/keys.py).
+    keys.add(request, f"article:{article.pk}", f"outlet:{article.outlet_id}")
+    keys.add(request, f"section:{article.section_id}", *(f"tag:{t.pk}" for t in article.tags.all()))
+    if story is not None:
+        keys.add(request, f"story:{story.pk}")
     return {
         **_article_summary(request, article),
         "body_html": str(article.body_html),
@@ -455,7 +463,7 @@ def article_detail(request, response: HttpResponse, article_id: Id):
         ],
         "mentions": [_entity_ref(request, m.entity) for m in mentions],
         "tags": [_tag(request, tag) for tag in article.tags.all()],
-        "story": _story_ref(request, story_for_article(article=article)),
+        "story": _story_ref(request, story),
     }
 
 

@@ -12,3 +12,7 @@ class ArticlesConfig(AppConfig):
 
         grant_on_post_migrate(self, GRANTS)
         grant_on_post_migrate(self, TAG_GRANTS, app_label="taggit")
+
+        from . import invalidation
+
+        invalidation.connect()

@@ -13,8 +13,11 @@ def sections(request):
     """
 
     def site_sections():
+        from pagecache import keys
+
         from .models import Article, Section
 
+        keys.add(request, "list:sections")
         published = Article.objects.published().filter(section=OuterRef("pk"))
         return list(Section.objects.filter(Exists(published)).order_by("name")[:SECTION_NAV_LIMIT])
 

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from taggit.models import Tag
 
+from pagecache import keys
+
 from .models import Article, Section
 
 FEED_SIZE = 30
@@ -18,6 +20,14 @@ class LatestArticlesFeed(Feed):
 
     def link(self):
         return reverse("home")
+
+    def page_keys(self, obj) -> list[str]:
+        """What the feed lists, for the page cache (pagecache/keys.py)."""
+        return ["list:articles"]
+
+    def get_feed(self, obj, request):
+        keys.add(request, *self.page_keys(obj))
+        return super().get_feed(obj, request)
 
     def articles(self, obj):
         return Article.objects.published()
@@ -61,6 +71,9 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 
 class SectionFeed(LatestArticlesFeed):
+    def page_keys(self, obj) -> list[str]:
+        return [f"section:{obj.pk}", "list:articles"]
+
     def get_object(self, request, slug):
         return get_object_or_404(Section, slug=slug)
 
@@ -85,6 +98,9 @@ class SectionAtomFeed(SectionFeed):
 
 
 class TagFeed(LatestArticlesFeed):
+    def page_keys(self, obj) -> list[str]:
+        return [f"tag:{obj.pk}", "list:articles"]
+
     def get_object(self, request, slug):
         return get_object_or_404(Tag, slug=slug)
 

@@ -16,8 +16,8 @@ from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageOps, features
 
+import pagecache
 from audit.services import editorial_log
-from pagecache.generation import bump_now, bump_on_commit
 
 from .models import Article, Image, ImageRendition
 
@@ -61,8 +61,8 @@ def image_generate_renditions(*, image: Image) -> list[ImageRendition]:
             with transaction.atomic():
                 rendition.save()
             made.append(rendition)
-    if made:
-        bump_now()  # pages can now offer srcset
+    if made:  # pages can now offer srcset
+        pagecache.invalidate_on_commit(f"articles-of-image:{image.pk}")
     return made
 
 
@@ -143,5 +143,4 @@ def image_update(*, image: Image, changes: dict[str, Any], by) -> Image:
     )
     if "file" in changes:
         image_saved(image=image)
-    bump_on_commit()  # pages show the alt text and caption
     return image

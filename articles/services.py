@@ -13,9 +13,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
+import pagecache
 from audit.services import editorial_log_many, system_user
 from entities.services import is_desk_credit, person_for_byline
-from pagecache.generation import bump_on_commit
 
 from .models import Article, ArticleImage, Byline, Section
 from .sanitize import html_to_text, paragraphs_to_html, sanitize_html
@@ -74,7 +74,6 @@ def article_upsert_imported(
 
 def _describe_revision(actor, comment: str) -> None:
     """Every saved version says who made it and why (history is shown to editors)."""
-    bump_on_commit()
     if actor is not None:
         reversion.set_user(actor)
     reversion.set_comment(comment)
@@ -351,6 +350,8 @@ def articles_upsert_imported(
             _set_prefetched(article, "bylines", Byline, new_bylines[article.pk])
         if article.pk in new_images:
             _set_prefetched(article, "images", ArticleImage, new_images[article.pk])
+    # bulk_create sends no post_save: the pages showing these articles are named here.
+    pagecache.invalidate_on_commit(*(f"article:{article.pk}" for article in articles))
     with reversion.create_revision(atomic=False):
         for article in articles:
             reversion.add_to_revision(article)

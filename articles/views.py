@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, TemplateView
 
+from pagecache import keys
+
 from .models import Article
 
 
@@ -13,6 +15,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         from django.core.paginator import Paginator
 
+        keys.add(self.request, "home", "list:articles", "list:stories")
         latest = Article.objects.published().for_listing().latest_first()
         page = Paginator(latest, self.per_page).get_page(self.request.GET.get("page"))
         return {**super().get_context_data(**kwargs), "page": page}
@@ -28,6 +31,11 @@ class ArticleDetailView(DetailView):
         from .structured_data import article_jsonld
 
         context = super().get_context_data(**kwargs)
+        article = self.object
+        keys.add(self.request, f"article:{article.pk}", f"thread:{article.pk}")
+        # Names shown on the page, read from the rows already loaded (no query).
+        keys.add(self.request, f"outlet:{article.outlet_id}", f"section:{article.section_id}")
+        keys.add(self.request, *(f"tag:{tag.pk}" for tag in article.tags.all()))
         context["jsonld"] = jsonld_script(article_jsonld(article=self.object, request=self.request))
         return context
 
@@ -89,6 +97,7 @@ class SectionView(_PaginatedArticles):
         from .models import Section
 
         section = get_object_or_404(Section, slug=slug)
+        keys.add(request, f"section:{section.pk}", "list:articles")
         return self.render_to_response(
             self.listing(
                 Article.objects.published().filter(section=section),
@@ -105,6 +114,7 @@ class TagView(_PaginatedArticles):
         from taggit.models import Tag
 
         tag = get_object_or_404(Tag, slug=slug)
+        keys.add(request, f"tag:{tag.pk}", "list:articles")
         return self.render_to_response(
             self.listing(Article.objects.published().filter(tags=tag), tag=tag)
         )

@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from audit.services import editorial_log, system_user
 from entities.services import is_desk_credit, person_for_byline
-from pagecache.generation import bump_on_commit
 
 from .models import Article, ArticleDraftAutosave, Byline, Correction, Section
 from .sanitize import html_to_text, sanitize_html
@@ -85,7 +84,7 @@ def _jsonable(value):
 
 
 def _save_revision(article: Article, *, by, comment: str, update_fields=None) -> None:
-    bump_on_commit()  # readers' cached pages are stale once this commits
+    # The pages showing it go stale on commit: articles/invalidation.py, on post_save.
     with reversion.create_revision(atomic=False):
         article.save(update_fields=update_fields)
         reversion.set_user(by)
@@ -356,7 +355,6 @@ def correction_append(*, article: Article, text: str, by, kind=Correction.Kind.C
     correction.full_clean()
     correction.save()
     Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())
-    bump_on_commit()
     editorial_log(
         actor=by, action=f"article.{kind}", target=article, payload={"text": correction.text}
     )
@@ -407,7 +405,6 @@ def article_attachments_save(*, article: Article, saved, deleted, by) -> bool:
     after = state()
     if before == after:
         return False
-    bump_on_commit()  # the public article page shows bylines and images
     editorial_log(
         actor=by,
         action=_ATTACHMENT_ACTIONS[kind],

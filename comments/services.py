@@ -15,7 +15,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.services import editorial_log, system_user
-from pagecache.generation import bump_on_commit
 
 from . import rules
 from .models import (
@@ -65,7 +64,6 @@ def comment_post(
 
     Posting the same form twice (same ``idempotency_key``) returns the first comment.
     """
-    bump_on_commit()  # cached article pages show comments and their state
     if not (author and author.is_authenticated and author.is_active):
         raise PermissionDenied("Log in to comment.")
     body = _clean_body(body)
@@ -142,7 +140,6 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
     The text rules run again: a banned word refuses the edit, and a suspect word or too
     many links send a published comment back to the queue.
     """
-    bump_on_commit()  # cached article pages show comments and their state
     if comment.author_id != getattr(by, "pk", None):
         raise PermissionDenied("You can only edit your own comments.")
     if comment.status in (Status.DELETED, Status.REJECTED):
@@ -167,7 +164,6 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
 @transaction.atomic
 def comment_delete(*, comment: Comment, by) -> Comment:
     """The author withdraws a comment; replies stay, under a "deleted" placeholder."""
-    bump_on_commit()  # cached article pages show comments and their state
     if comment.author_id != getattr(by, "pk", None):
         raise PermissionDenied("You can only delete your own comments.")
     comment.status = Status.DELETED
@@ -204,7 +200,6 @@ def _resolve_flags(comment: Comment, now) -> int:
 
 @transaction.atomic
 def comment_approve(*, comment: Comment, by) -> Comment:
-    bump_on_commit()  # cached article pages show comments and their state
     _require_moderator(by)
     if comment.status == Status.DELETED:
         raise ValidationError("The author deleted this comment.")
@@ -225,7 +220,6 @@ def comment_approve(*, comment: Comment, by) -> Comment:
 
 @transaction.atomic
 def comment_reject(*, comment: Comment, by, reason: str = "") -> Comment:
-    bump_on_commit()  # cached article pages show comments and their state
     _require_moderator(by)
     if comment.status == Status.DELETED:
         raise ValidationError("The author deleted this comment.")
@@ -255,7 +249,6 @@ def comment_reject(*, comment: Comment, by, reason: str = "") -> Comment:
 
 @transaction.atomic
 def comment_feature(*, comment: Comment, by, is_featured: bool = True) -> Comment:
-    bump_on_commit()  # cached article pages show comments and their state
     _require_moderator(by)
     if is_featured and comment.status != Status.APPROVED:
         raise ValidationError("Only published comments can be featured.")
@@ -349,7 +342,6 @@ def moderation_note_add(*, subject, text: str, by) -> ModerationNote:
 @transaction.atomic
 def comments_close(*, by, article=None, story=None) -> Closure:
     """Close comments on one article, or on every article of a story."""
-    bump_on_commit()  # cached article pages show comments and their state
     _require_moderator(by)
     if (article is None) == (story is None):
         raise ValidationError("Close comments on an article or on a story.")
@@ -362,7 +354,6 @@ def comments_close(*, by, article=None, story=None) -> Closure:
 
 @transaction.atomic
 def comments_reopen(*, by, article=None, story=None) -> int:
-    bump_on_commit()  # cached article pages show comments and their state
     _require_moderator(by)
     if (article is None) == (story is None):
         raise ValidationError("Reopen comments on an article or on a story.")

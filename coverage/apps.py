@@ -14,6 +14,10 @@ class CoverageConfig(AppConfig):
 
         grant_on_post_migrate(self, GRANTS)
 
+        from . import invalidation
+
+        invalidation.connect()
+
         def enqueue_clustering(sender, article_id, **kwargs):
             cluster_article.enqueue(article_id=article_id)
 

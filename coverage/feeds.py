@@ -23,6 +23,9 @@ class StoryFeed(LatestArticlesFeed):
                 return redirect(reverse(self.url_name, args=[target.pk]), permanent=True)
             raise
 
+    def page_keys(self, obj) -> list[str]:
+        return [f"story:{obj.pk}"]
+
     def get_object(self, request, pk):
         return get_object_or_404(Story.objects.with_visible_members(), pk=pk)
 

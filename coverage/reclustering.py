@@ -55,6 +55,7 @@ from articles.models import Article
 from audit.services import editorial_log_many, system_user
 
 from . import scoring
+from .invalidation import memberships_changed
 from .models import Story, StoryArticle
 from .services import (
     CLUSTERING_PASS_LOCK,
@@ -452,6 +453,10 @@ def _recluster_members(members: list[_Member], *, report: WindowReport, by) -> N
     # Each article keeps its one membership row, now in another story; no move lands
     # on a story holding an exclusion of the article (see above).
     StoryArticle.objects.bulk_update(changed, ["story", "score", "explanation"])
+    # bulk_update sends no signals: the stories both sides of each move, and the articles.
+    memberships_changed(
+        story_ids=set(gained) | set(lost), article_ids=[m.article_id for m in changed]
+    )
 
     # Profiles, then absorbed stories: emptied, their URL redirected to where most of
     # their articles went.
@@ -501,5 +506,6 @@ def _stories_retire(heirs: dict[int, int]) -> None:
             in_heirs.add((heirs[story_id], article_id))
     for heir, pks in moving.items():
         StoryArticle.objects.filter(pk__in=pks).update(story_id=heir)
+    memberships_changed(story_ids=set(moving))  # exclusions only: no reader sees them
     stories_redirect_record(moves=heirs)
     Story.objects.filter(pk__in=list(heirs)).delete()

@@ -31,9 +31,9 @@ from django.utils.text import slugify
 
 from articles.models import Article
 from audit.services import editorial_log, system_user
-from pagecache.generation import bump_on_commit
 
 from . import evidence, scoring
+from .invalidation import memberships_changed
 from .models import (
     ArticleSignature,
     Story,
@@ -328,7 +328,8 @@ def _story_absorb(
     The hot path of clustering, so its five writes (signature, membership, story
     profile, index moves, index additions) go to the database as one statement.
     """
-    bump_on_commit()  # story pages, the home page and related boxes change
+    # One raw statement, no signals: the story's pages and the article's are named here.
+    memberships_changed(story_ids=[story.pk], article_ids=[article.pk])
     story.centroid = scoring.centroid_add(story.centroid, signature.vector)
     story.entity_counts = scoring.counts_add(story.entity_counts, signature.entity_keys)
     story.member_count += 1
@@ -556,7 +557,8 @@ def stories_refresh(*, stories: list[Story]) -> list[Story]:
     update, one index rebuild."""
     if not stories:
         return stories
-    bump_on_commit()  # story pages, the home page and related boxes change
+    # A raw UPDATE (titles, dates, counts): no signals, so the stories are named here.
+    memberships_changed(story_ids=[s.pk for s in stories])
     by_story: dict[int, list[StoryArticle]] = {s.pk: [] for s in stories}
     # Only what a profile needs of each article: not its body (a pass touches hundreds
     # of stories; the rare article without a signature reads the rest when signed).
@@ -746,6 +748,8 @@ def story_split(*, story: Story, articles: list[Article], title: str, by) -> Sto
     new = Story.objects.create(
         title=title.strip(), slug=slugify(title)[:200] or "story", is_title_edited=True
     )
+    # update and bulk_create send no signals: both stories and the moved articles.
+    memberships_changed(story_ids=[story.pk, new.pk], article_ids=article_ids)
     members.update(joined_by=JoinedBy.EXCLUDED, explanation={"split_to": new.pk})
     # The editor has now judged the remaining members too: they stay together.
     StoryArticle.objects.filter(story=story, joined_by=JoinedBy.AUTOMATIC).update(
@@ -823,7 +827,6 @@ def article_exclude(*, article: Article, story: Story, by) -> Story:
 
 @transaction.atomic(durable=True)
 def story_lock(*, story: Story, is_locked: bool, by) -> Story:
-    bump_on_commit()  # story pages, the home page and related boxes change
     _check_editor(by)
     story = _lock_stories([story])[story.pk]
     before = story.is_locked
@@ -841,7 +844,6 @@ def story_lock(*, story: Story, is_locked: bool, by) -> Story:
 @transaction.atomic
 def story_update(*, story: Story, title: str, summary: str, by) -> Story:
     """An editor's title sticks: clustering stops choosing the title from then on."""
-    bump_on_commit()  # story pages, the home page and related boxes change
     _check_editor(by)
     before = {"title": story.title, "summary": story.summary}
     if title != story.title:
@@ -976,8 +978,9 @@ def stories_retitle(*, since: dt.datetime | None = None, by=None) -> int:
     Joining is incremental and never rereads other members, so a story keeps its first
     article's headline until this periodic pass (or an editor's change) runs. Titles an
     editor set are left alone; unpublished and embargoed members are never a title.
-    Each change is audited (as ``by``, else the system user) and the cached pages
-    are invalidated when the pass commits. Returns how many titles changed.
+    Each change is audited (as ``by``, else the system user); the story's save
+    invalidates its cached pages when the pass commits (coverage/invalidation.py).
+    Returns how many titles changed.
     """
     stories = Story.objects.filter(is_title_edited=False, member_count__gt=1).order_by("pk")
     if since is not None:
@@ -1007,8 +1010,6 @@ def stories_retitle(*, since: dt.datetime | None = None, by=None) -> int:
                 payload={"before": {"title": before}, "after": {"title": headline}},
             )
             changed += 1
-    if changed:
-        bump_on_commit()  # story pages, the home page and related boxes change
     return changed
 
 

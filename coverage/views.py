@@ -3,6 +3,7 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView
 
 from entities.jsonld import jsonld_script
+from pagecache import keys
 
 from .models import Story, StoryRedirect
 from .selectors import story_page
@@ -26,6 +27,8 @@ class StoryDetailView(DetailView):
             raise
         if self.object.slug != kwargs["slug"]:
             return redirect(self.object, permanent=True)
+        # Its members' changes bump the story's key: one key, however many articles.
+        keys.add(request, f"story:{self.object.pk}")
         context = self.get_context_data(object=self.object)
         context["page"] = story_page(story=self.object, page_number=request.GET.get("page"))
         context["jsonld"] = jsonld_script(story_jsonld(page=context["page"], request=request))

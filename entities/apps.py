@@ -11,3 +11,7 @@ class EntitiesConfig(AppConfig):
         from .roles import GRANTS
 
         grant_on_post_migrate(self, GRANTS)
+
+        from . import invalidation
+
+        invalidation.connect()

@@ -14,8 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from pagecache.generation import bump_on_commit
-
 from .models import ENTITY_KINDS, Alias, AliasVersion, Entity, Event, Person, Place, SlugRedirect
 from .normalize import normalize_name
 
@@ -33,7 +31,6 @@ def alias_version_bump() -> None:
 @transaction.atomic
 def alias_add(*, entity: Entity, name: str) -> Alias:
     """Add a spelling of ``entity``'s name; adding one it already has changes nothing."""
-    bump_on_commit()  # entity pages and article pages show this
     alias, created = _alias_get_or_create(entity=entity, name=name)
     if created:
         alias_version_bump()

@@ -10,8 +10,9 @@ class MentionsConfig(AppConfig):
         # ready: hence here, not at the top of this module.
         from accounts.roles import grant_on_post_migrate
 
-        from . import receivers
+        from . import invalidation, receivers
         from .roles import GRANTS
 
         grant_on_post_migrate(self, GRANTS)
         receivers.connect()
+        invalidation.connect()

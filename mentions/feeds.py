@@ -14,6 +14,9 @@ class EntityFeed(LatestArticlesFeed):
 
     kind = "person"
 
+    def page_keys(self, obj) -> list[str]:
+        return [f"{obj.kind}:{obj.pk}", f"list:{obj.kind}:{obj.pk}"]
+
     def get_object(self, request, slug):
         model = {"person": Person, "place": Place, "event": Event}[self.kind]
         return get_object_or_404(model, slug=slug)

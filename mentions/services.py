@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+import pagecache
 from articles.models import Article
 from audit.services import editorial_log
 from entities.matcher import EntityKey, matcher_current
 from entities.models import ENTITY_KINDS, Alias, Entity, EntityMerge, SlugRedirect
 from entities.services import MODEL_BY_KIND, alias_version_bump, slug_redirect_add
-from pagecache.generation import bump_on_commit
 
 from .models import AmbiguousMention, Mention
 from .signals import mentions_changed
@@ -83,7 +83,9 @@ def mentions_suggest(*, article) -> SuggestReport:
     mentions keep their state (their counts and positions are refreshed), and a
     suggestion that is no longer found is removed. Safe to run again at any time.
     """
-    bump_on_commit()  # entity pages and article pages show this
+    # bulk_create and bulk_update send no signals; the article's key reaches the lists
+    # of every entity it names (mentions/invalidation.py), removed ones by their delete.
+    pagecache.invalidate_on_commit(f"article:{article.pk}")
     article = Article.objects.select_for_update().get(pk=article.pk)
     result = matcher_current().find(article_document(article))
     report = SuggestReport()
@@ -172,7 +174,6 @@ def _announce_change_on_commit(*article_ids: int) -> None:
 @transaction.atomic
 def mention_review(*, mention: Mention, state: str, by) -> Mention:
     """Record an editor's decision on a mention (or put it back to suggested)."""
-    bump_on_commit()  # entity pages and article pages show this
     _require(by, REVIEW_PERMISSION)
     if state not in _REVIEW_ACTIONS:
         raise ValidationError({"state": f"Unknown state {state!r}."})
@@ -269,6 +270,12 @@ def _field_values(instance: models.Model) -> dict:
     }
 
 
+def merge_keys(kind: str, pk: int) -> list[str]:
+    """The entity's page and list, and the pages of every article naming or crediting
+    it (expanded at commit: mentions/invalidation.py, articles/invalidation.py)."""
+    return [f"{kind}:{pk}", f"list:{kind}:{pk}", f"articles-of-{kind}:{pk}"]
+
+
 @transaction.atomic(durable=True)
 def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
     """Fold ``duplicate`` into ``keep``: aliases, mentions, bylines, children, URL.
@@ -277,8 +284,10 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
     redirect to ``keep``. What moved is recorded in an EntityMerge (for
     ``entity_merge_undo``) and in the editorial log; the duplicate is deleted.
     """
-    bump_on_commit()  # entity pages and article pages show this
     kind = keep.kind
+    # Mentions, bylines, children and events move with update(): no signals. At commit
+    # they are all the kept entity's, whose articles' pages then show its name.
+    pagecache.invalidate_on_commit(*merge_keys(kind, keep.pk))
     if duplicate.kind != kind:
         raise ValidationError({"duplicate": f"Cannot merge a {duplicate.kind} into a {kind}."})
     if keep.pk == duplicate.pk:
@@ -426,8 +435,10 @@ def entity_merge_undo(*, merge: EntityMerge, by) -> Entity:
     Changes made to the kept entity after the merge (new aliases, new mentions)
     stay with the kept entity.
     """
-    bump_on_commit()  # entity pages and article pages show this
     kind = merge.kind
+    pagecache.invalidate_on_commit(
+        *merge_keys(kind, merge.kept_id), *merge_keys(kind, merge.duplicate_id)
+    )
     _require(by, UNDO_PERMISSION)
     merge = EntityMerge.objects.select_for_update().get(pk=merge.pk)
     if merge.undone_at is not None:

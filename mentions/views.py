@@ -4,6 +4,7 @@ from django.views import View
 
 from entities.jsonld import entity_jsonld, jsonld_script
 from entities.models import Event, Person, Place, SlugRedirect
+from pagecache import keys
 
 from .selectors import entity_page
 
@@ -29,6 +30,7 @@ class EntityDetailView(View):
             if moved is None:
                 raise Http404(f"No {kind} at this address")
             return redirect(moved.entity, permanent=True)
+        keys.add(request, f"{kind}:{entity.pk}", f"list:{kind}:{entity.pk}")
         bundle = entity_page(entity=entity, page_number=request.GET.get("page"))
         data = entity_jsonld(
             entity=entity,

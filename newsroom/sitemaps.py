@@ -15,7 +15,11 @@ from taggit.models import Tag
 from articles.models import Article, Section
 from coverage.models import Story
 from entities.models import Event, Person, Place
+from pagecache import keys
 from sources.models import Outlet
+
+# Sitemaps list articles, stories and every named thing (people, outlets, tags...).
+SITEMAP_KEYS = ("list:articles", "list:stories", "list:names")
 
 
 class ArticleSitemap(Sitemap):
@@ -130,6 +134,7 @@ def _non_empty() -> dict:
 def sitemap_index(request):
     from django.contrib.sitemaps import views
 
+    keys.add(request, *SITEMAP_KEYS)
     return views.index(request, _non_empty(), sitemap_url_name="sitemap_section")
 
 
@@ -137,6 +142,7 @@ def sitemap_section(request, section):
     from django.contrib.sitemaps import views
     from django.http import Http404
 
+    keys.add(request, *SITEMAP_KEYS)
     sitemaps = _non_empty()
     if section not in sitemaps:
         raise Http404(f"No sitemap named {section!r} with any pages")
@@ -158,6 +164,7 @@ def news_sitemap(request):
     """The Google News sitemap; 404 while nothing is recent (an empty <urlset> is invalid)."""
     from django.http import Http404
 
+    keys.add(request, "list:articles")
     articles = list(_recent_news())
     if not articles:
         raise Http404("No articles from the last two days")
@@ -174,6 +181,7 @@ def robots_txt(request):
     kept out by robots.txt never reads that, so a search URL linked from elsewhere could
     be indexed without its content. Previews stay disallowed: they hold unpublished text.
     """
+    keys.add(request, "list:articles")
     base = f"{request.scheme}://{request.get_host()}"
     lines = [
         "User-agent: *",

@@ -1,17 +1,19 @@
-"""Invalidation by generation: any published change makes every cached page stale.
+"""Generations: numbers that move forward when what a page shows changes.
 
-A page's cache key includes the current generation number; bumping it (after the
-change commits) means no old entry is ever served again, across all processes that
-share the cache, without finding which pages showed the changed thing. News pages are
-cheap to re-render once; serving a stale correction is not acceptable. This module is
-the bottom layer: every app may import it.
+Each key a page names (see keys.py) has a generation, and so does the whole site (the
+global one, ``GENERATION_KEY``). A cached page stores the generations of its keys at
+render time and is fresh while all of them, and the global one, are unchanged: one
+``get_many``. Invalidating a key (invalidation.py, after the change commits) moves its
+generation forward; bumping the global generation (``bump_now``: deploys, template
+changes, renames shown everywhere) makes every page stale. This module is the bottom
+layer: every app may import it.
 """
 
 import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import connection
 
 CACHE_ALIAS = "pages"
 GENERATION_KEY = "pagecache:generation"
@@ -19,6 +21,9 @@ GENERATION_KEY = "pagecache:generation"
 # replica that has not replayed this far still lacks the change, and must not render
 # pages for the new generation (newsroom/replicas.py reads the primary instead).
 WAL_FENCE_KEY = "pagecache:wal-fence"
+# Moves on every invalidation (after the keys it names): a process that has checked a
+# page's keys at one clock value need not read them again until it moves.
+CLOCK_KEY = "pagecache:clock"
 
 
 def cache():
@@ -53,27 +58,78 @@ def bump_now() -> int:
     The WAL fence is written first, so that no page is rendered for the new generation
     from a replica that lacks the change.
     """
+    record_wal_fence()
+    generation = _fresh_generation(cache().get(GENERATION_KEY) or 0)
+    cache().set(GENERATION_KEY, generation, timeout=None)
+    tick()
+    return generation
+
+
+def record_wal_fence() -> None:
+    """With read replicas, remember the primary's WAL position before any generation
+    moves: a replica that has not replayed this far lacks the change (and its requests
+    read the primary, newsroom/replicas.py), so no page is stored as fresh without it."""
     if settings.DATABASE_REPLICAS:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_current_wal_lsn()::text")
             cache().set(WAL_FENCE_KEY, cursor.fetchone()[0], timeout=None)
-    generation = _fresh_generation(cache().get(GENERATION_KEY) or 0)
-    cache().set(GENERATION_KEY, generation, timeout=None)
-    return generation
 
 
-def bump_on_commit() -> None:
-    """Call from any service that changes what readers see.
+def tick() -> None:
+    """Move the clock, after the generations it announces have been written."""
+    cache().set(CLOCK_KEY, time.time_ns(), timeout=None)
 
-    One bump per transaction is enough: a batch of a hundred changes (an import, a
-    clustering run) then writes the shared cache once, not a hundred times. A bump
-    already waiting is reused only if it is bound to this transaction as closely as a new
-    one would be (Django drops a callback with the savepoint it was registered in, and a
-    released savepoint can no longer roll back).
+
+def current_clock() -> int | None:
+    return cache().get(CLOCK_KEY)
+
+
+def key_name(key: str) -> str:
+    """Where a page key's generation is kept in the pages cache."""
+    return f"pagecache:key:{key}"
+
+
+def generations_now(keys) -> dict[str, int]:
+    """The current generations of the global clock and ``keys``, in one ``get_many``.
+
+    Keys missing from the cache (never invalidated, or evicted) are absent: an entry
+    stored under an older generation of an evicted key is then stale, never fresh.
     """
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        callback is bump_now for _, callback, _ in connection.run_on_commit
-    ):
+    names = {key_name(key): key for key in keys}
+    found = cache().get_many([GENERATION_KEY, *names])
+    return {names.get(name, name): value for name, value in found.items()}
+
+
+def generations_for_entry(keys, *, started_ns: int) -> dict[str, int]:
+    """The generations a page rendered from ``started_ns`` on is stored with.
+
+    A key never invalidated gets a generation now (``add``: every process agrees on
+    one). A key invalidated after the render began is stored as 0, already stale: the
+    render may have read the data before that change committed, and generations are
+    clock readings, so "after" is a comparison. Across machines this relies on their
+    clocks agreeing to well within a render's time.
+    """
+    current = generations_now(keys)
+    missing = [key for key in keys if key not in current]
+    for key in missing:
+        cache().add(key_name(key), _fresh_generation(), timeout=None)
+    if missing:
+        current.update(generations_now(missing))
+    return {
+        key: (0 if current.get(key, 0) > started_ns and key not in missing else current.get(key, 0))
+        for key in keys
+    }
+
+
+def bump_keys(keys) -> None:
+    """Moves the generation of each key forward, with no expiry (see ``bump_now``)."""
+    keys = list(keys)
+    if not keys:
         return
-    transaction.on_commit(bump_now)
+    record_wal_fence()
+    previous = generations_now(keys)
+    now = time.time_ns()
+    cache().set_many(
+        {key_name(key): max(now, previous.get(key, 0) + 1) for key in keys}, timeout=None
+    )
+    tick()

@@ -5,16 +5,18 @@ PageCacheMiddleware serves anonymous readers' GET pages from the shared cache.
 Only what is the same for every anonymous reader is cached: 200 responses to GET
 requests without a session, for paths outside the admin, previews, accounts and
 moderation. Each page has one entry, keyed by host and full path with query string,
-holding the last rendered copy stamped with the generation it was rendered under
-(see generation.py) and when its render started; it is fresh while its stamp is the
-current generation. Entries also expire after PAGE_TTL as a safety net.
+holding the last rendered copy, the keys of what it shows (keys.py) with their
+generations at render time, the global generation, and when its render started. It is
+fresh while all those generations are unchanged (one ``get_many``): a publish makes
+stale only the pages that show what it changed (invalidation.py). Entries also expire
+after PAGE_TTL as a safety net.
 
-No stampede: when a hot page goes stale (every publish bumps the generation) only one
-request renders it. A miss takes a short per-page lock (``cache.add``, atomic on the
-file, Redis and local-memory caches); the holder renders and stores. Everyone else
-gets the stale copy ("X-Page-Cache: stale") if its render started at most
-PAGE_STALE_SECONDS ago, else polls for the fresh copy for up to
-PAGE_RENDER_WAIT_SECONDS while the lock is held, else renders the page themselves.
+No stampede: when a hot page goes stale only one request renders it. A miss takes a
+short per-page lock (``cache.add``, atomic on the file, Redis and local-memory caches);
+the holder renders and stores. Everyone else gets the stale copy ("X-Page-Cache:
+stale") if its render started at most PAGE_STALE_SECONDS ago, else polls for the fresh
+copy for up to PAGE_RENDER_WAIT_SECONDS while the lock is held, else renders the page
+themselves.
 The bound counts from the copy's render start, not from the publish that made it
 stale, because that is an upper bound on how long the copy has been out of date: a
 change it lacks was committed after its render began reading (see settings).
@@ -26,6 +28,8 @@ every visitor would be one an attacker could read and reuse.
 PublicCacheControlMiddleware tells browsers and CDNs: anonymous readers get
 `Cache-Control: public, max-age=60` (a minute of staleness downstream is acceptable
 for news) and, with ConditionalGetMiddleware, an ETag so that a reload answers 304.
+Public responses also carry the page's keys in an ``xkey`` header, for an HTTP cache in
+front that purges by key (Varnish's xkey vmod; the VCL strips it from what readers get).
 Anything personal (a logged-in reader, the admin, a preview, a response setting a
 cookie) is `private, no-cache`.
 """
@@ -37,7 +41,15 @@ from django.conf import settings
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.csp import CSP, generate_nonce
 
-from .generation import cache, current_generation
+from . import keys as page_keys
+from .generation import (
+    GENERATION_KEY,
+    cache,
+    current_clock,
+    current_generation,
+    generations_for_entry,
+    generations_now,
+)
 
 PAGE_TTL = 600
 PUBLIC_MAX_AGE = 60
@@ -81,11 +93,11 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
-        generation = current_generation()
         key = cache_key(request)
         entry = cache().get(key)
-        if _is_fresh(entry, generation):
+        if _is_fresh(key, entry):
             return _serve(entry, "hit")
+        generation = current_generation()
         lock = lock_key(key, generation)
         if cache().add(lock, 1, timeout=RENDER_LOCK_SECONDS):
             try:
@@ -102,13 +114,14 @@ class PageCacheMiddleware:
         while time.monotonic() < deadline and cache().get(lock) is not None:
             time.sleep(POLL_SECONDS)
         entry = cache().get(key)
-        if _is_fresh(entry, generation):
+        if _is_fresh(key, entry):
             return _serve(entry, "hit")
         # The render stored nothing (a 404, a crash) or is taking too long: render here.
         return self._render_and_store(request, key, generation)
 
     def _render_and_store(self, request, key: str, generation: int):
         started_at = time.time()
+        started_ns = time.time_ns()
         response = self.get_response(request)
         if (
             response.status_code == 200
@@ -118,7 +131,13 @@ class PageCacheMiddleware:
         ):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
-            entry = {"generation": generation, "started_at": started_at, "response": response}
+            keys = page_keys.of(request)
+            entry = {
+                "generation": generation,
+                "keys": generations_for_entry(keys, started_ns=started_ns),
+                "started_at": started_at,
+                "response": response,
+            }
             nonce = getattr(request, "_csp_nonce", None)
             if nonce:  # a LazyNonce is true once a template or the header used it
                 _replace_nonce(response, str(nonce), NONCE_PLACEHOLDER)
@@ -130,8 +149,34 @@ class PageCacheMiddleware:
         return response
 
 
-def _is_fresh(entry, generation: int) -> bool:
-    return entry is not None and entry["generation"] == generation
+# Page key -> (render start of the entry, clock) at which this process found it fresh.
+_verified: dict[str, tuple[float, int]] = {}
+VERIFIED_LIMIT = 10_000
+
+
+def _is_fresh(key: str, entry) -> bool:
+    """The global generation and every key's are what they were when it was rendered.
+
+    Checking a page's keys costs a read of each on a file cache (about 70 µs apiece
+    here), so a process remembers which copy it found fresh at which clock value
+    (generation.CLOCK_KEY, moved after every invalidation's keys are written) and
+    reads the keys again only once the clock has moved: a hit then reads two cache
+    entries, the page and the clock, as it did with the single generation.
+    """
+    if entry is None or "keys" not in entry:
+        return False
+    clock = current_clock()
+    if clock is not None and _verified.get(key) == (entry["started_at"], clock):
+        return True
+    current = generations_now(entry["keys"])
+    fresh = current.get(GENERATION_KEY) == entry["generation"] and all(
+        generation and current.get(key) == generation for key, generation in entry["keys"].items()
+    )
+    if fresh and clock is not None:
+        if len(_verified) >= VERIFIED_LIMIT:
+            _verified.clear()
+        _verified[key] = (entry["started_at"], clock)
+    return fresh
 
 
 def _serve(entry, state: str):
@@ -159,7 +204,11 @@ class PublicCacheControlMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method not in ("GET", "HEAD") or "Cache-Control" in response:
+        if request.method not in ("GET", "HEAD"):
+            return response
+        if "Cache-Control" in response:
+            if "public" in response["Cache-Control"] and response.status_code == 200:
+                response[page_keys.HEADER] = " ".join(page_keys.of(request))
             return response
         personal = (
             request.path.startswith(NEVER_PUBLIC_PREFIXES)
@@ -172,5 +221,6 @@ class PublicCacheControlMiddleware:
             patch_cache_control(response, private=True, no_cache=True)
         else:
             patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+            response[page_keys.HEADER] = " ".join(page_keys.of(request))
         patch_vary_headers(response, ["Cookie"])
         return response

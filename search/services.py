@@ -1,5 +1,10 @@
 from django.db import connection
 
+import pagecache
+
+# Search pages offer corrected spellings from this vocabulary (raw SQL: no signals).
+VOCABULARY_KEY = "list:search-terms"
+
 # Words of headline, dek and body as plain lower-case unaccented tokens ('simple'
 # config: no stemming, so corrections are real words readers recognise).
 RECORD_TERMS_SQL = """
@@ -28,10 +33,12 @@ def search_terms_record(*, article_id: int) -> None:
     """Add an article's words to the vocabulary (counts are approximate on re-publish)."""
     with connection.cursor() as cursor:
         cursor.execute(RECORD_TERMS_SQL, [article_id])
+    pagecache.invalidate_on_commit(VOCABULARY_KEY)
 
 
 def search_terms_rebuild() -> int:
     """Recount the vocabulary from every published article."""
+    pagecache.invalidate_on_commit(VOCABULARY_KEY)
     with connection.cursor() as cursor:
         cursor.execute(REBUILD_TERMS_SQL)
         cursor.execute("SELECT count(*) FROM search_searchterm")

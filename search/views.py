@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from entities.selectors import entity_suggestions
+from pagecache import keys
 
 from .forms import SearchForm
 from .selectors import SearchFilters, article_search
@@ -19,6 +20,7 @@ JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def search(request):
+    keys.add(request, "list:articles", "list:search-terms")  # results; corrected spelling
     form = SearchForm(request.GET or None)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
@@ -66,6 +68,8 @@ def suggest(request):
     For the search box (search/static/search/suggest.js); choosing one opens its page.
     ``q`` over SUGGEST_MAX_QUERY characters is refused (400): no name is that long.
     """
+    # Names of people and places: new ones come with imports, renames purge everything.
+    keys.add(request, "list:names")
     query = request.GET.get("q", "")
     if len(query) > SUGGEST_MAX_QUERY:
         return _json({"error": f"q is limited to {SUGGEST_MAX_QUERY} characters."}, 400)

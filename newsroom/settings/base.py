@@ -323,6 +323,10 @@ PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 # PAGE_RENDER_WAIT_SECONDS for the renderer's copy (still one render), then render.
 PAGE_STALE_SECONDS = env.int("PAGE_STALE_SECONDS", default=30)
 PAGE_RENDER_WAIT_SECONDS = env.float("PAGE_RENDER_WAIT_SECONDS", default=2.0)
+# An HTTP cache in front (Varnish with xkey, deploy/varnish/newsroom.vcl): where writes
+# send PURGE requests naming the keys they invalidated, on commit. Comma-separated,
+# e.g. "http://127.0.0.1:6081/"; empty (the one-box default) sends none.
+HTTP_CACHE_PURGE_URLS = env.list("HTTP_CACHE_PURGE_URLS", default=[])
 # --- end page cache ---
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

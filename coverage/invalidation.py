@@ -1,0 +1,67 @@
+"""Which cached pages each write of the coverage app makes stale (pagecache/keys.py).
+
+Receivers connected in ``CoverageConfig.ready``; the clustering passes and editors'
+services that move memberships with ``QuerySet.update``, ``bulk_create`` or
+``bulk_update`` name their keys with :func:`memberships_changed`.
+
+- story created, retitled, summarised, locked, deleted: ``story:<id>``,
+  ``list:stories``.
+- an article joins, leaves or moves (any membership row): ``story:<id>`` of each story,
+  ``article:<id>`` (its page's related coverage, and the lists it is in),
+  ``list:stories``.
+- ``article:<id>`` expands to: ``story:<id>`` of every story it is in (its members'
+  pages show it).
+- an outlet's details (``stories-of-outlet:<id>``): ``story:<id>`` of the stories it is
+  in.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models.signals import post_delete, post_save
+
+import pagecache
+from pagecache.invalidation import initial, register_expander, remember_fields
+
+from .models import Story, StoryArticle
+
+
+def story_changed(sender, instance: Story, **kwargs) -> None:
+    pagecache.invalidate_on_commit(f"story:{instance.pk}", "list:stories")
+
+
+def membership_changed(sender, instance: StoryArticle, **kwargs) -> None:
+    stories = {instance.story_id, initial(instance, "story_id")} - {None}
+    memberships_changed(story_ids=stories, article_ids=[instance.article_id])
+
+
+def memberships_changed(*, story_ids: Iterable[int], article_ids: Iterable[int] = ()) -> None:
+    """For writes that send no signal: the stories whose members changed, and the
+    articles that joined, left or moved (each article's page shows its story)."""
+    pagecache.invalidate_on_commit(
+        "list:stories",
+        *(f"story:{pk}" for pk in story_ids),
+        *(f"article:{pk}" for pk in article_ids),
+    )
+
+
+def stories_of_articles(ids: set[int]) -> list[str]:
+    rows = StoryArticle.objects.filter(article_id__in=ids).values_list("story_id", flat=True)
+    return [f"story:{pk}" for pk in rows.order_by().distinct()]
+
+
+def stories_of_outlets(ids: set[int]) -> list[str]:
+    rows = StoryArticle.objects.filter(article__outlet_id__in=ids).values_list(
+        "story_id", flat=True
+    )
+    return [f"story:{pk}" for pk in rows.order_by().distinct()]
+
+
+def connect() -> None:
+    uid = "coverage.invalidation."
+    remember_fields(StoryArticle, ("story_id",), dispatch_uid=uid + "membership.init")
+    post_save.connect(story_changed, sender=Story, dispatch_uid=uid + "story.save")
+    post_delete.connect(story_changed, sender=Story, dispatch_uid=uid + "story.del")
+    post_save.connect(membership_changed, sender=StoryArticle, dispatch_uid=uid + "member.save")
+    post_delete.connect(membership_changed, sender=StoryArticle, dispatch_uid=uid + "member.del")
+    register_expander("article", stories_of_articles)
+    register_expander("stories-of-outlet", stories_of_outlets, virtual=True)

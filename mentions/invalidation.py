@@ -1,0 +1,58 @@
+"""Which cached pages a change to mentions (an article naming an entity) makes stale
+(pagecache/keys.py). Connected in ``MentionsConfig.ready``.
+
+- mention added, changed, removed: ``article:<id>`` (its page, stories, lists),
+  ``list:<kind>:<id>``.
+- ``article:<id>`` expands to: ``list:<kind>:<id>`` of the entities it names.
+- ``articles-of-<kind>:<id>`` (a merge or its undo) expands to every article naming
+  the entity.
+"""
+
+from django.db.models.signals import post_delete, post_save
+
+import pagecache
+from pagecache.invalidation import register_expander
+
+from .models import Mention
+from .selectors import PUBLIC_STATES
+
+KINDS = ("person", "place", "event")
+
+
+def _entity_keys(row) -> list[str]:
+    """``<kind>:<id>`` of the entity a mention points at."""
+    return [f"{kind}:{getattr(row, f'{kind}_id')}" for kind in KINDS if getattr(row, f"{kind}_id")]
+
+
+def mention_changed(sender, instance: Mention, **kwargs) -> None:
+    lists = [f"list:{key}" for key in _entity_keys(instance)]
+    pagecache.invalidate_on_commit(f"article:{instance.article_id}", *lists)
+
+
+def lists_naming(ids: set[int]) -> list[str]:
+    """The entity pages listing these articles: every entity they name in public."""
+    rows = Mention.objects.filter(article_id__in=ids, state__in=PUBLIC_STATES)
+    keys = []
+    for kind in KINDS:
+        found = rows.filter(**{f"{kind}__isnull": False}).values_list(f"{kind}_id", flat=True)
+        keys += [f"list:{kind}:{pk}" for pk in found.order_by().distinct()]
+    return keys
+
+
+def articles_naming(kind: str):
+    """``articles-of-<kind>:<id>``: every article that names the entity (a merge)."""
+
+    def expand(ids: set[int]) -> list[str]:
+        rows = Mention.objects.filter(**{f"{kind}_id__in": ids}).values_list("article_id")
+        return [f"article:{pk}" for (pk,) in rows.order_by().distinct()]
+
+    return expand
+
+
+def connect() -> None:
+    uid = "mentions.invalidation."
+    post_save.connect(mention_changed, sender=Mention, dispatch_uid=uid + "mention.save")
+    post_delete.connect(mention_changed, sender=Mention, dispatch_uid=uid + "mention.del")
+    register_expander("article", lists_naming)
+    for kind in KINDS:
+        register_expander(f"articles-of-{kind}", articles_naming(kind), virtual=True)

@@ -1,0 +1,57 @@
+"""What a cached page shows, as keys: the page goes stale when one of them is invalidated.
+
+Views (and the template tags and context processors that read data for them) register
+the keys of what they show on the request, in Python::
+
+    pagecache.keys.add(request, f"article:{article.pk}", f"thread:{article.pk}")
+
+The key scheme (README, "Page cache"):
+
+- ``<kind>:<id>``: one object as readers see it: ``article``, ``story``, ``outlet``,
+  ``section``, ``tag``, ``person``, ``place``, ``event``. ``thread:<article id>`` is an
+  article's comments.
+- ``list:<what>``: pages that list things by recency or breadth: ``list:articles`` (home,
+  sections, tags, search, feeds, sitemaps), ``list:stories`` (home's top stories, story
+  sitemaps), ``list:sections`` (the section navigation in every page's header),
+  ``list:outlet:<id>`` and ``list:<kind>:<id>`` (an outlet's or an entity's articles).
+- ``home``: the home page.
+
+A page showing many articles names their container (``story:<id>``, bumped when a
+member changes) rather than each article, so that the header stays short. A page that
+registers nothing gets ``unkeyed``, which every invalidation bumps: such a page is as
+stale as it was under the single global generation, never staler.
+"""
+
+from __future__ import annotations
+
+ATTRIBUTE = "_pagecache_keys"
+# Every invalidation bumps it: the safe default for a page that named nothing.
+UNKEYED = "unkeyed"
+# The whole site: deploys, template changes, and renames shown on every page.
+EVERYTHING = "all"
+# Varnish refuses response headers over 8 KB by default; past this, one coarse key.
+MAX_HEADER_LENGTH = 4000
+HEADER = "xkey"
+
+
+def add(request, *keys: str) -> None:
+    """Record that the page being rendered for ``request`` shows these objects."""
+    if request is None:
+        return
+    registered = request.__dict__.setdefault(ATTRIBUTE, {})
+    for key in keys:
+        if not key.endswith(":None"):  # an article without a section, say
+            registered[key] = None
+
+
+def of(request) -> list[str]:
+    """The page's keys in the order they were added, or ``[UNKEYED]`` when it named none,
+    or when they would make a header longer than a proxy accepts (a 500-tag page)."""
+    keys = list(request.__dict__.get(ATTRIBUTE, ()))
+    if not keys or len(" ".join(keys)) > MAX_HEADER_LENGTH:
+        return [UNKEYED]
+    return keys
+
+
+def of_articles(kind: str, ids) -> list[str]:
+    return [f"{kind}:{pk}" for pk in ids if pk is not None]
