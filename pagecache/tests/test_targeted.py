@@ -15,8 +15,8 @@ from comments.models import Comment
 from comments.services import comment_approve
 from comments.tests.factories import CommentFactory
 from coverage.models import Story, StoryArticle
-from entities.models import Mention
 from entities.tests.factories import PersonFactory
+from mentions.models import Mention
 from pagecache import keys
 from pagecache.generation import cache
 
