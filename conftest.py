@@ -20,6 +20,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
+    _keep_modules_together(items)
     if CHROMIUM.exists():
         return
     if os.environ.get("CI") == "true":
@@ -28,6 +29,33 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+def _keep_modules_together(items):
+    """Run each `keep_module_together` module's tests one after another, in file order.
+
+    pytest-django moves every transactional test (live_server included) after all the
+    others (its hook runs first). A module whose tests share an expensive module-scoped
+    fixture would then build it twice: once for its ordinary tests and again, minutes
+    later, for its transactional one. tests/test_validity_corpus.py's corpus took 30-45 s
+    a build. Running the transactional test among the ordinary ones is safe: it flushes
+    the database when it ends, as that module's fixture already does, and the flush
+    re-runs post_migrate (groups, permissions), so the tests after it start as usual.
+    """
+    groups: dict = {}
+    for item in items:
+        if item.get_closest_marker("keep_module_together"):
+            groups.setdefault(item.module, []).append(item)
+    if not groups:
+        return
+    ordered, placed = [], set()
+    for item in items:
+        if item.module not in groups or not item.get_closest_marker("keep_module_together"):
+            ordered.append(item)
+        elif item.module not in placed:
+            placed.add(item.module)
+            ordered.extend(sorted(groups[item.module], key=lambda i: i.location[1]))
+    items[:] = ordered
 
 
 @pytest.fixture(scope="session")
