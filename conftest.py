@@ -89,7 +89,8 @@ def seed_demo(db):
         pytest.skip(f"seed directory {settings.SEEDS_DIR} is absent")
     from django.db import connection
 
-    key = (str(settings.SEEDS_DIR), str(settings.MEDIA_ROOT), settings.DEBUG)
+    # Settings a test or fixture changed first (DEBUG, MEDIA_ROOT...) get their own run.
+    key = hash(repr([(name, getattr(settings, name)) for name in dir(settings) if name.isupper()]))
     before = _table_fingerprints(connection)
     snapshot = _SEED_SNAPSHOTS.get((key, before))
     if snapshot is not None and connection.in_atomic_block:
