@@ -22,6 +22,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
+    _keep_modules_together(items)
     if CHROMIUM.exists():
         return
     if os.environ.get("CI") == "true":
@@ -30,6 +31,33 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+def _keep_modules_together(items):
+    """Run each `keep_module_together` module's tests one after another, in file order.
+
+    pytest-django moves every transactional test (live_server included) after all the
+    others (its hook runs first). A module whose tests share an expensive module-scoped
+    fixture would then build it twice: once for its ordinary tests and again, minutes
+    later, for its transactional one. tests/test_validity_corpus.py's corpus took 30-45 s
+    a build. Running the transactional test among the ordinary ones is safe: it flushes
+    the database when it ends, as that module's fixture already does, and the flush
+    re-runs post_migrate (groups, permissions), so the tests after it start as usual.
+    """
+    groups: dict = {}
+    for item in items:
+        if item.get_closest_marker("keep_module_together"):
+            groups.setdefault(item.module, []).append(item)
+    if not groups:
+        return
+    ordered, placed = [], set()
+    for item in items:
+        if item.module not in groups or not item.get_closest_marker("keep_module_together"):
+            ordered.append(item)
+        elif item.module not in placed:
+            placed.add(item.module)
+            ordered.extend(sorted(groups[item.module], key=lambda i: i.location[1]))
+    items[:] = ordered
 
 
 @pytest.fixture(scope="session")
@@ -125,10 +153,82 @@ def replica_routing(streaming_replica):
 
 @pytest.fixture
 def seed_demo(db):
-    """The five seed articles imported and clustered, as `make run` shows them."""
+    """The five seed articles imported and clustered, as `make run` shows them.
+
+    `load_demo --seeds-only` runs for real the first time, and whenever the database
+    does not start out exactly as it did then. Otherwise (inside a test's transaction,
+    from the same starting rows) the rows that run wrote are copied back in: the same
+    rows, ids included, in about a tenth of the time (load_demo took 1-2.7 s a test,
+    for some 60 tests). The restored tables are compared with the recorded ones.
+    """
     if not settings.SEEDS_DIR.is_dir():
         pytest.skip(f"seed directory {settings.SEEDS_DIR} is absent")
+    from django.db import connection
+
+    # Settings a test or fixture changed first (DEBUG, MEDIA_ROOT...) get their own run.
+    key = hash(repr([(name, getattr(settings, name)) for name in dir(settings) if name.isupper()]))
+    before = _table_fingerprints(connection)
+    snapshot = _SEED_SNAPSHOTS.get((key, before))
+    if snapshot is not None and connection.in_atomic_block:
+        _tables_restore(connection, snapshot)
+        if _table_fingerprints(connection) != snapshot["after"]:
+            raise AssertionError("the restored seed rows differ from load_demo's")
+        return
     call_command("load_demo", "--seeds-only", stdout=io.StringIO())
+    after = _table_fingerprints(connection)
+    changed = [table for table, fingerprint in after if fingerprint != dict(before).get(table)]
+    _SEED_SNAPSHOTS[(key, before)] = {
+        "after": after,
+        "tables": {table: _table_copy_out(connection, table) for table in changed},
+    }
+
+
+_SEED_SNAPSHOTS: dict = {}
+
+
+def _table_fingerprints(connection) -> tuple[tuple[str, str], ...]:
+    """(table, md5 of its rows in a stable order) for every table, in one query."""
+    with connection.cursor() as cursor:
+        tables = sorted(connection.introspection.table_names(cursor))
+        parts = [
+            f"SELECT {i}, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), ''))"  # noqa: S608
+            f" FROM {connection.ops.quote_name(table)} t"
+            for i, table in enumerate(tables)
+        ]
+        cursor.execute(" UNION ALL ".join(parts))
+        fingerprints = dict(cursor.fetchall())
+    return tuple((table, fingerprints[i]) for i, table in enumerate(tables))
+
+
+def _table_copy_out(connection, table: str) -> bytes:
+    name = connection.ops.quote_name(table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {name} TO STDOUT") as copy:
+        return b"".join(bytes(chunk) for chunk in copy)
+
+
+def _tables_restore(connection, snapshot) -> None:
+    """Each changed table emptied and refilled (foreign keys are deferred until the
+    test's end, when Django checks them), then its id sequence moved past its rows."""
+    with connection.cursor() as cursor:
+        for table, data in snapshot["tables"].items():
+            name = connection.ops.quote_name(table)
+            cursor.execute(f"DELETE FROM {name}")  # noqa: S608 - our own table names
+            with cursor.copy(f"COPY {name} FROM STDIN") as copy:
+                copy.write(data)
+            if not _has_id(connection, cursor, table):
+                continue
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [name])
+            if sequence := cursor.fetchone()[0]:
+                cursor.execute(
+                    f"SELECT setval(%s, GREATEST((SELECT max(id) FROM {name}),"  # noqa: S608
+                    f" (SELECT last_value FROM {sequence})))",
+                    [sequence],
+                )
+
+
+def _has_id(connection, cursor, table: str) -> bool:
+    columns = connection.introspection.get_table_description(cursor, table)
+    return any(column.name == "id" for column in columns)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -32,6 +32,10 @@ from tests.test_validity import SCHEMAS, URLSET_XSD, VNU, require, xmllint
 LIMITS = {"allsides-dev.jsonl": 200, "basil-dev.jsonl": 90, "neus-dev.jsonl": 40}
 SAMPLE = 6  # pages per page type that has many
 
+# One corpus build for the whole module: the axe test (live_server, so transactional)
+# would otherwise be moved to the end of the session and build the corpus again.
+pytestmark = pytest.mark.keep_module_together
+
 
 def _corpus_build(paths):
     from django.contrib.auth import get_user_model

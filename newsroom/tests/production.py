@@ -91,8 +91,10 @@ def production_env(*, database_url: str, address: str, site_dir: Path, static_ro
 
 
 def _static_sources_digest() -> str:
-    """Changes when our static files or the locked packages (admin, editor) change."""
+    """Changes when our static files, the locked packages (admin, editor) or the
+    production settings (the storage and what it compresses) change."""
     digest = hashlib.sha256((Path(settings.BASE_DIR) / "uv.lock").read_bytes())
+    digest.update((Path(settings.BASE_DIR) / "newsroom" / "settings" / "prod.py").read_bytes())
     for directory in settings.STATICFILES_DIRS:
         for path in sorted(Path(directory).rglob("*")):
             if path.is_file():
