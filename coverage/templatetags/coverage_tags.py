@@ -2,6 +2,7 @@
 
 from django import template
 
+from articles.fragments import render_cached
 from articles.models import Article
 from coverage.selectors import homepage_stories, related_coverage_for_article, stories_covering
 from entities.selectors import entity_articles
@@ -47,3 +48,42 @@ def entity_stories(entity, limit=10):
         "heading": "Stories",
         "heading_id": "stories-heading",
     }
+
+
+# The story page's repeated pieces, kept in the fragment cache under the data they show
+# (articles/fragments.py): the same rendering is reused on the next request for the
+# page, and on every page that shows the same article with the same explanation.
+
+
+@register.simple_tag
+def why_grouped(entry):
+    """coverage/_why_grouped.html for a CoverageEntry."""
+    membership = entry.membership
+    shown = (
+        membership.joined_by,
+        membership.score,
+        membership.explanation,
+        [(name.name, name.url) for name in entry.shared_names],
+    )
+    return render_cached(
+        "coverage/_why_grouped.html",
+        {"membership": membership, "shared_names": entry.shared_names},
+        shown=shown,
+    )
+
+
+@register.simple_tag
+def timeline_chart(chart):
+    """coverage/_timeline_chart.html: the chart is plain data (a dataclass), all of it shown."""
+    return render_cached("coverage/_timeline_chart.html", {"chart": chart}, shown=chart)
+
+
+@register.simple_tag
+def comparison_table(page):
+    """coverage/_comparison.html: the story page's "What each outlet reports" table."""
+    context = {
+        "columns": page.comparison_columns,
+        "rows": page.comparison,
+        "is_paged": page.page.has_other_pages(),
+    }
+    return render_cached("coverage/_comparison.html", context, shown=context)
