@@ -10,11 +10,33 @@ from entities.selectors import entity_articles
 register = template.Library()
 
 
-@register.inclusion_tag("coverage/_top_stories.html")
+def _story_card_shown(story) -> tuple:
+    """What coverage/_top_stories.html reads of a story card (its URL, title, counts and
+    outlets; the outlets are plain data, StoryOutlet)."""
+    return (
+        story.pk,
+        story.slug,
+        story.title,
+        story.article_count,
+        story.outlet_count,
+        story.outlets,
+    )
+
+
+@register.simple_tag
 def top_stories(limit=10):
-    """The lead story, then ``limit`` top stories."""
+    """The lead story, then ``limit`` top stories (3 queries). Their markup comes from the
+    fragment cache while the stories, their counts and outlets, and the lead's picture
+    are what they were at the last rendering."""
     stories = homepage_stories(limit=limit)
-    return {"lead": stories.lead, "lead_image": stories.lead_image, "stories": stories.others}
+    lead, image = stories.lead, stories.lead_image
+    shown = (
+        lead and (_story_card_shown(lead), lead.summary, lead.last_updated_at),
+        image and (image.pk, image.file.name, image.alt_text, image.width, image.height),
+        [_story_card_shown(story) for story in stories.others],
+    )
+    context = {"lead": lead, "lead_image": image, "stories": stories.others}
+    return render_cached("coverage/_top_stories.html", context, shown=shown)
 
 
 @register.inclusion_tag("coverage/_related_coverage.html")

@@ -40,3 +40,18 @@ def test_an_edited_body_changes_the_comparison_table_at_once(client, seed_demo):
 def test_a_story_page_rendered_from_cached_pieces_reads_as_the_first_rendering(client, seed_demo):
     url = Story.objects.get().get_absolute_url()
     assert client.get(url).content == client.get(url).content
+
+
+def test_a_retitled_story_shows_on_the_home_page_at_once(client, seed_demo):
+    story = Story.objects.get()
+    assert story.title in client.get("/").text
+    Story.objects.filter(pk=story.pk).update(title="Talks resume in Moscow")
+    assert "Talks resume in Moscow" in client.get("/").text  # the only story: the lead
+
+
+def test_an_outlet_renamed_shows_in_the_top_stories_chips_at_once(client, seed_demo):
+    client.get("/")
+    outlet = Story.objects.get().articles.exclude(outlet=None).first().outlet
+    outlet.name = "The Renamed Courier"
+    outlet.save()
+    assert "The Renamed Courier" in client.get("/").text
