@@ -476,6 +476,17 @@ def related_coverage_for_article(*, article: Article, limit: int = 5) -> Related
         story_articles(story=story)
         .exclude(pk=article.pk)
         .select_related("outlet")
+        # What coverage/_related_coverage.html reads: not the bodies and search vectors
+        # of up to 20 articles.
+        .only(
+            "slug",
+            "headline",
+            "published_at",
+            "published_at_precision",
+            "outlet__name",
+            "outlet__slug",
+            "outlet__logo",
+        )
         # Articles with no named outlet each count as their own outlet.
         .annotate(outlet_key=Coalesce("outlet_id", -F("id")))
         .order_by("outlet_key", "published_at", "pk")

@@ -55,3 +55,12 @@ def test_an_outlet_renamed_shows_in_the_top_stories_chips_at_once(client, seed_d
     outlet.name = "The Renamed Courier"
     outlet.save()
     assert "The Renamed Courier" in client.get("/").text
+
+
+def test_a_corrected_headline_shows_in_related_coverage_at_once(client, seed_demo):
+    story = Story.objects.get()
+    article, other = story.articles.exclude(outlet=None).order_by("published_at", "pk")[:2]
+    assert other.outlet_id != article.outlet_id
+    assert other.headline in client.get(article.get_absolute_url()).text
+    Article.objects.filter(pk=other.pk).update(headline="Mediation offer, corrected")
+    assert "Mediation offer, corrected" in client.get(article.get_absolute_url()).text
