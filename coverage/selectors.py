@@ -283,8 +283,9 @@ def _outlet_name(article: Article) -> str:
 
 def _timeline_days(dated: list[StoryArticle]) -> list[TimelineDay]:
     by_day: dict[dt.date, list[StoryArticle]] = {}
+    zone = timezone.get_current_timezone()  # timezone.localdate's, looked up once
     for membership in dated:
-        day = timezone.localdate(membership.article.published_at)
+        day = membership.article.published_at.astimezone(zone).date()
         by_day.setdefault(day, []).append(membership)
     busiest = max((len(day) for day in by_day.values()), default=1)
     days = []
