@@ -470,7 +470,9 @@ def related_coverage_for_article(*, article: Article, limit: int = 5) -> Related
     """The article's story and up to ``limit`` other outlets' takes, one per outlet,
     earliest first (2 queries whatever the story's size)."""
     current = StoryArticle.objects.current().filter(article=article).values("story_id")
-    story = Story.objects.filter(pk__in=current).with_visible_counts().first()
+    # Its link and visible member count: not the clustering's centroid and entity
+    # counts, nor the distinct outlets this box does not show.
+    story = Story.objects.filter(pk__in=current).only("slug", "title").with_visible_count().first()
     if story is None:
         return RelatedCoverage(story=None, others=[])
     candidates = (
