@@ -40,15 +40,16 @@ class ArticleQuerySet(models.QuerySet):
         return years if order == "ASC" else years[::-1]
 
     @staticmethod
-    def published_q(prefix: str = "") -> models.Q:
+    def published_q(prefix: str = "", *, now=None) -> models.Q:
         """What "published" means, as a ``Q`` for reads that start from another model
         (``published_q("article__")`` on story memberships): status published and the
-        publication time come (an embargo has passed). Defined here once."""
+        publication time come (an embargo has passed). Defined here once. ``now``:
+        the moment to judge at, the current time unless given."""
         from .models import Article
 
         return models.Q(**{f"{prefix}status": Article.Status.PUBLISHED}) & (
             models.Q(**{f"{prefix}published_at__isnull": True})
-            | models.Q(**{f"{prefix}published_at__lte": timezone.now()})
+            | models.Q(**{f"{prefix}published_at__lte": now or timezone.now()})
         )
 
     def published(self):

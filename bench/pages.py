@@ -6,6 +6,7 @@
     ... bench/pages.py --pages story      # only the story pages (typical and largest)
     ... bench/pages.py --pages article,story,api   # the API's article and stories beside them
     ... bench/pages.py --profile [--json] [--pages home,article]   # CPU ms per request
+    ... bench/pages.py --profile --no-fragments   # the same, every cached fragment a miss
 
 Uses the benchmark corpus database (`newsroom_bench`, or --database; made by
 bench/admin_changelist.py or here with --articles), production settings (DEBUG off,
@@ -228,6 +229,11 @@ def main() -> None:
         "--profile", action="store_true", help="CPU ms per uncached request, vs the floor"
     )
     parser.add_argument("--json", action="store_true", help="with --profile: JSON lines")
+    parser.add_argument(
+        "--no-fragments",
+        action="store_true",
+        help="with --profile: every cached fragment a miss (a render whose fragments all changed)",
+    )
     parser.add_argument("--rounds", type=int, default=5, help="with --profile")
     parser.add_argument("--requests", type=int, default=10, help="per round, with --profile")
     parser.add_argument(
@@ -373,6 +379,13 @@ def profile(args, total: int) -> None:
 
     settings.PAGE_CACHE_ENABLED = False
     settings.API_RATE_PER_MINUTE = 10**9  # lifted, its counter still kept, as under load
+    if args.no_fragments:
+        from django.core.cache.backends.dummy import DummyCache
+
+        from articles import fragments
+
+        nothing_kept = DummyCache("no-fragments", {})
+        fragments.fragment_cache = lambda: nothing_kept
     pages = page_list(args)
     install_floor_view()
     client = Client()

@@ -50,6 +50,12 @@ class StoryQuerySet(models.QuerySet):
 
         return self.filter(Exists(StoryArticle.objects.visible().filter(story=OuterRef("pk"))))
 
+    def with_visible_count(self):
+        """Annotate ``visible_member_count`` alone."""
+        return self.annotate(
+            visible_member_count=Count("memberships", filter=visible_q("memberships__"))
+        )
+
     def with_visible_counts(self):
         """Annotate ``visible_member_count`` and ``visible_outlet_count`` (distinct
         named outlets among the visible members)."""

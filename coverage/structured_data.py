@@ -16,7 +16,7 @@ from articles.templatetags.page_meta import canonical_url
 
 
 def story_jsonld(*, page, request) -> dict:
-    absolute = request.build_absolute_uri
+    absolute = _PageUrls(request.build_absolute_uri)
     story = page.story
     url = canonical_url(request)
     items = [
@@ -47,21 +47,49 @@ def story_jsonld(*, page, request) -> dict:
     return data
 
 
-def _news_article(article, absolute) -> dict:
+class _PageUrls:
+    """Absolute URLs for one page, each made once: 30 articles share a few outlets, the
+    site's image and some authors (their pages were reversed once per article)."""
+
+    def __init__(self, absolute):
+        self.absolute = absolute
+        self.made: dict = {}
+
+    def __call__(self, location: str) -> str:
+        url = self.made.get(location)
+        if url is None:
+            url = self.made[location] = self.absolute(location)
+        return url
+
+    def static(self, path: str) -> str:
+        url = self.made.get(("static", path))
+        if url is None:
+            url = self.made[("static", path)] = self.absolute(static(path))
+        return url
+
+    def of(self, instance) -> str:
+        key = (type(instance), instance.pk)
+        url = self.made.get(key)
+        if url is None:
+            url = self.made[key] = self.absolute(instance.get_absolute_url())
+        return url
+
+
+def _news_article(article, absolute: _PageUrls) -> dict:
     outlet = article.outlet
     publisher = {
         "@type": "NewsMediaOrganization",
         "name": outlet.name if outlet else PUBLISHER["name"],
     }
-    outlet_url = absolute(outlet.get_absolute_url()) if outlet else absolute("/")
+    outlet_url = absolute.of(outlet) if outlet else absolute("/")
     publisher["url"] = outlet_url
     authors = [
-        {"@type": "Person", "name": b.name, "url": absolute(b.person.get_absolute_url())}
+        {"@type": "Person", "name": b.name, "url": absolute.of(b.person)}
         if b.person_id
         else {"@type": "Organization", "name": b.name, "url": outlet_url}
         for b in article.bylines.all()
     ] or [{"@type": "Organization", "name": publisher["name"], "url": outlet_url}]
-    image = absolute(outlet.logo.url) if outlet and outlet.logo else absolute(static(SITE_IMAGE))
+    image = absolute(outlet.logo.url) if outlet and outlet.logo else absolute.static(SITE_IMAGE)
     data = {
         "@type": "NewsArticle",
         "headline": article.headline[:110],

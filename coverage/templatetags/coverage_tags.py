@@ -2,6 +2,7 @@
 
 from django import template
 
+from articles.fragments import render_cached
 from articles.models import Article
 from coverage.selectors import homepage_stories, related_coverage_for_article, stories_covering
 from mentions.selectors import entity_articles
@@ -10,27 +11,66 @@ from pagecache import keys
 register = template.Library()
 
 
-@register.inclusion_tag("coverage/_top_stories.html", takes_context=True)
+def _story_card_shown(story) -> tuple:
+    """What coverage/_top_stories.html reads of a story card (its URL, title, counts and
+    outlets; the outlets are plain data, StoryOutlet)."""
+    return (
+        story.pk,
+        story.slug,
+        story.title,
+        story.article_count,
+        story.outlet_count,
+        story.outlets,
+    )
+
+
+@register.simple_tag(takes_context=True)
 def top_stories(context, limit=10):
-    """The lead story, then ``limit`` top stories."""
+    """The lead story, then ``limit`` top stories (3 queries). Their markup comes from the
+    fragment cache while the stories, their counts and outlets, and the lead's picture
+    are what they were at the last rendering."""
     keys.add(context.get("request"), "list:stories")
     stories = homepage_stories(limit=limit)
-    return {"lead": stories.lead, "lead_image": stories.lead_image, "stories": stories.others}
+    lead, image = stories.lead, stories.lead_image
+    shown = (
+        lead and (_story_card_shown(lead), lead.summary, lead.last_updated_at),
+        image and (image.pk, image.file.name, image.alt_text, image.width, image.height),
+        [_story_card_shown(story) for story in stories.others],
+    )
+    data = {"lead": lead, "lead_image": image, "stories": stories.others}
+    return render_cached("coverage/_top_stories.html", data, shown=shown)
 
 
-@register.inclusion_tag("coverage/_related_coverage.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def related_coverage(context, article, limit=5):
-    """The article's story and its other articles: the page then names the story's key,
-    which any change of its members bumps (the tag is Python, so templates need not)."""
+    """The article's story and other outlets' takes (2 queries); the markup from the
+    fragment cache while the story and the takes read as they did. The page names the
+    story's key, which any change of its members bumps."""
     related = related_coverage_for_article(article=article, limit=limit)
-    if related.story is not None:
-        keys.add(context.get("request"), f"story:{related.story.pk}")
-    return {
-        "story": related.story,
+    story = related.story
+    if story is not None:
+        keys.add(context.get("request"), f"story:{story.pk}")
+    shown = story and (
+        (story.pk, story.slug, story.title, related.article_count),
+        [
+            (
+                other.pk,
+                other.slug,
+                other.headline,
+                other.published_at,
+                other.published_at_precision,
+                other.outlet and (other.outlet.name, other.outlet.logo.name or ""),
+            )
+            for other in related.others
+        ],
+    )
+    data = {
+        "story": story,
         "others": related.others,
         "article": article,
         "article_count": related.article_count,
     }
+    return render_cached("coverage/_related_coverage.html", data, shown=shown)
 
 
 def _listed(context, stories):
@@ -62,3 +102,42 @@ def entity_stories(context, entity, limit=10):
         "heading": "Stories",
         "heading_id": "stories-heading",
     }
+
+
+# The story page's repeated pieces, kept in the fragment cache under the data they show
+# (articles/fragments.py): the same rendering is reused on the next request for the
+# page, and on every page that shows the same article with the same explanation.
+
+
+@register.simple_tag
+def why_grouped(entry):
+    """coverage/_why_grouped.html for a CoverageEntry."""
+    membership = entry.membership
+    shown = (
+        membership.joined_by,
+        membership.score,
+        membership.explanation,
+        [(name.name, name.url) for name in entry.shared_names],
+    )
+    return render_cached(
+        "coverage/_why_grouped.html",
+        {"membership": membership, "shared_names": entry.shared_names},
+        shown=shown,
+    )
+
+
+@register.simple_tag
+def timeline_chart(chart):
+    """coverage/_timeline_chart.html: the chart is plain data (a dataclass), all of it shown."""
+    return render_cached("coverage/_timeline_chart.html", {"chart": chart}, shown=chart)
+
+
+@register.simple_tag
+def comparison_table(page):
+    """coverage/_comparison.html: the story page's "What each outlet reports" table."""
+    context = {
+        "columns": page.comparison_columns,
+        "rows": page.comparison,
+        "is_paged": page.page.has_other_pages(),
+    }
+    return render_cached("coverage/_comparison.html", context, shown=context)

@@ -18,6 +18,7 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    **FRAGMENT_CACHE,  # noqa: F405
 }
 # Off by default so that a test sees what it just wrote; pagecache's own tests turn it on.
 PAGE_CACHE_ENABLED = False
