@@ -105,7 +105,9 @@ def _signatures_with_stats(
             new[article.pk] = (counts, entity_keys)
             keys_of[article.pk] = {*counts, *(f"e:{k}" for k in entity_keys)}
             keys_of[article.pk].add(TermStatistic.DOCUMENTS)
-    added = Counter(key for pk in new for key in keys_of[pk])
+    added = Counter()
+    for pk in new:
+        added.update(keys_of[pk])
     before = _count_documents(added) if added else {}
     if unread := set().union(*keys_of.values()) - before.keys():
         before |= _read_counts(list(unread))
@@ -286,7 +288,7 @@ def _candidate_profiles(
         "ORDER BY s.id"
     )
     excluded = JoinedBy.EXCLUDED
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(sql, [excluded, scoring.MEMBER_SAMPLE, *params, article_id, excluded])
         rows = cursor.fetchall()
     return [
@@ -323,7 +325,7 @@ def _story_locked(story_id: int) -> Story | None:
     """Lock the story an article joins, with what ``_story_absorb`` updates (the other
     fields load on access); None if it is gone. One plain statement: on the hot path
     the ORM took longer to build the query than PostgreSQL to run it."""
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(
             f"SELECT {', '.join(_ABSORB_FIELDS)} FROM {Story._meta.db_table} "  # noqa: S608
             "WHERE id = %s FOR UPDATE",
@@ -406,7 +408,7 @@ def _story_absorb(
         "SELECT %(story)s, unnest(%(terms)s::varchar[]), %(active)s "
         "ON CONFLICT (story_id, term) DO NOTHING"
     )
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(
             sql,
             {
@@ -475,6 +477,35 @@ def _derived_transaction():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
         yield
+
+
+# Executions of one statement after which psycopg prepares it: the hot statements of
+# placement are run once or more per article, so they are planned once per connection.
+PREPARE_THRESHOLD = 2
+
+
+def _prepared_cursor():
+    """A cursor whose statements PostgreSQL plans once per connection and then reuses.
+
+    Django binds parameters on the client, so every statement is planned again, and
+    for the statements run once an article (the candidates, the story lock, the
+    combined write) planning cost the server more than running them. This cursor
+    binds on the server, and the connection prepares a statement the second time it
+    runs; Django's own cursors never prepare (client-side binding cannot), so nothing
+    else changes. Statements are wrapped as Django's are: logged, counted by tests.
+    Needs a session per connection (no transaction-pooling PgBouncer in front, as
+    today; see ``deploy/``).
+    """
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = PREPARE_THRESHOLD
+    cursor = ServerBindingCursor(raw)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
 
 
 def _articles_locked(ids: list[int]):
