@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article
@@ -342,11 +343,11 @@ def _story_locked(story_id: int) -> Story | None:
 
 
 def _story_start(article: Article, prefer: Story | None = None) -> Story:
+    """The story an article starts: ``prefer`` if it is empty and unlocked, else a new,
+    unsaved one, which ``_story_absorb`` inserts with its first member."""
     if prefer is not None and prefer.member_count == 0 and not prefer.is_locked:
         return prefer
-    return Story.objects.create(
-        title=article.headline, slug=slugify(article.headline)[:200] or "story"
-    )
+    return Story(title=article.headline, slug=slugify(article.headline)[:200] or "story")
 
 
 def _activity(
@@ -372,7 +373,9 @@ def _story_absorb(
     index, without rescanning other members.
 
     The hot path of clustering, so its five writes (signature, membership, story
-    profile, index moves, index additions) go to the database as one statement.
+    profile, index moves, index additions) go to the database as one statement; for
+    a new story (unsaved, from ``_story_start``) the story's insert replaces the two
+    updates, so starting a story costs no round trip of its own either.
     """
     bump_on_commit()  # story pages, the home page and related boxes change
     story.centroid = scoring.centroid_add(story.centroid, signature.vector)
@@ -387,48 +390,78 @@ def _story_absorb(
     # Clustering's clock still counts every dated member, public or not.
     latest = max(filter(None, [story.last_updated_at, article.published_at]), default=None)
     story.active_at = _activity(latest, story.active_at, signature.clock_at)
+    params = {
+        "article": article.pk,
+        "vector": json.dumps(signature.vector),
+        "keys": list(signature.entity_keys),
+        "clock": signature.clock_at,
+        "story": story.pk,
+        "score": round(score, 4),
+        "joined_by": JoinedBy.AUTOMATIC,
+        "explanation": json.dumps(explanation),
+        "centroid": json.dumps(story.centroid),
+        "entity_counts": json.dumps(story.entity_counts),
+        "member_count": story.member_count,
+        "first": story.first_reported_at,
+        "last": story.last_updated_at,
+        "active": story.active_at,
+        "terms": scoring.query_terms(signature.vector),
+    }
     # Table names come from our models; every value is a parameter.
-    sql = (
-        "WITH sig AS ("  # noqa: S608
-        f"INSERT INTO {ArticleSignature._meta.db_table} "
+    signature_insert = (
+        f"sig AS (INSERT INTO {ArticleSignature._meta.db_table} "  # noqa: S608
         "(article_id, vector, entity_keys, clock_at) "
         "SELECT %(article)s, %(vector)s::jsonb, %(keys)s::varchar[], %(clock)s "
-        "ON CONFLICT (article_id) DO NOTHING), "
-        f"membership AS (INSERT INTO {StoryArticle._meta.db_table} "
+        "ON CONFLICT (article_id) DO NOTHING)"
+    )
+    membership_insert = (
+        f"membership AS (INSERT INTO {StoryArticle._meta.db_table} "  # noqa: S608
         "(story_id, article_id, score, joined_by, explanation, joined_at) "
-        "VALUES (%(story)s, %(article)s, %(score)s, %(joined_by)s, "
-        "%(explanation)s::jsonb, now())), "
+        "SELECT {story}, %(article)s, %(score)s, %(joined_by)s, %(explanation)s::jsonb, now()"
+    )
+    terms_insert = (
+        f"INSERT INTO {StoryTerm._meta.db_table} (story_id, term, active_at) "  # noqa: S608
+        "SELECT {story}, unnest(%(terms)s::varchar[]), %(active)s"
+    )
+    if story._state.adding:
+        # A new story (``_story_start``): inserted by the same statement, which returns
+        # its id; every column as the ORM's insert would write it.
+        story.created_at = timezone.now()
+        columns = [f for f in Story._meta.concrete_fields if not f.primary_key]
+        params |= {
+            f"story_{f.column}": f.get_db_prep_save(getattr(story, f.attname), connection)
+            for f in columns
+        }
+        sql = (
+            f"WITH new_story AS (INSERT INTO {Story._meta.db_table} "  # noqa: S608
+            f"({', '.join(f.column for f in columns)}) "
+            f"VALUES ({', '.join(f'%(story_{f.column})s' for f in columns)}) RETURNING id), "
+            f"{signature_insert}, "
+            f"{membership_insert.format(story='new_story.id')} FROM new_story), "
+            f"terms AS ({terms_insert.format(story='new_story.id')} FROM new_story "
+            "ON CONFLICT (story_id, term) DO NOTHING) "
+            "SELECT id FROM new_story"
+        )
+        with _prepared_cursor() as cursor:
+            cursor.execute(sql, params)
+            story.pk = cursor.fetchone()[0]
+        story._state.adding = False
+        story._state.db = connection.alias
+        return
+    sql = (
+        f"WITH {signature_insert}, "  # noqa: S608
+        f"{membership_insert.format(story='%(story)s')}), "
         f"profile AS (UPDATE {Story._meta.db_table} SET centroid = %(centroid)s::jsonb, "
         "entity_counts = %(entity_counts)s::jsonb, member_count = %(member_count)s, "
         "first_reported_at = %(first)s, last_updated_at = %(last)s, active_at = %(active)s "
         "WHERE id = %(story)s), "
         f"moved AS (UPDATE {StoryTerm._meta.db_table} SET active_at = %(active)s "
         "WHERE story_id = %(story)s AND active_at <> %(active)s) "
-        f"INSERT INTO {StoryTerm._meta.db_table} (story_id, term, active_at) "
-        "SELECT %(story)s, unnest(%(terms)s::varchar[]), %(active)s "
+        f"{terms_insert.format(story='%(story)s')} "
         "ON CONFLICT (story_id, term) DO NOTHING"
     )
     with _prepared_cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "article": article.pk,
-                "vector": json.dumps(signature.vector),
-                "keys": list(signature.entity_keys),
-                "clock": signature.clock_at,
-                "story": story.pk,
-                "score": round(score, 4),
-                "joined_by": JoinedBy.AUTOMATIC,
-                "explanation": json.dumps(explanation),
-                "centroid": json.dumps(story.centroid),
-                "entity_counts": json.dumps(story.entity_counts),
-                "member_count": story.member_count,
-                "first": story.first_reported_at,
-                "last": story.last_updated_at,
-                "active": story.active_at,
-                "terms": scoring.query_terms(signature.vector),
-            },
-        )
+        cursor.execute(sql, params)
 
 
 def article_cluster(*, article: Article, prefer_story: Story | None = None) -> tuple[Story, float]:
