@@ -18,7 +18,11 @@ then file order), with the windowed re-clustering pass
 placements, then the merge pass and a last window pass, as the worker runs them.
 Predicted stories are scored with ``../shared/tools/score_clusters.py``: BCubed and
 pairwise P/R/F1, stories predicted and real, singletons, and two throughputs:
-online placement alone, and amortised with the passes' time. ``--no-dates`` drops the
+online placement alone, and amortised with the passes' time. ``--json`` adds the CPU
+milliseconds an article's online placement costs this process and its PostgreSQL
+backend (``online_cpu_ms_per_article``, ``online_db_cpu_ms_per_article``, from
+/proc on Linux): on a shared machine the load moves them far less than the
+throughputs. ``--no-dates`` drops the
 dates (text-only figures), ``--shuffle SEED`` shuffles the order within each date
 (order sensitivity), ``--no-passes`` measures online placement alone. Parameters live
 in ``coverage/scoring.py`` and ``coverage/reclustering.py`` and are the same for every
