@@ -18,7 +18,11 @@ then file order), with the windowed re-clustering pass
 placements, then the merge pass and a last window pass, as the worker runs them.
 Predicted stories are scored with ``../shared/tools/score_clusters.py``: BCubed and
 pairwise P/R/F1, stories predicted and real, singletons, and two throughputs:
-online placement alone, and amortised with the passes' time. ``--no-dates`` drops the
+online placement alone, and amortised with the passes' time. ``--json`` adds the CPU
+milliseconds an article's online placement costs this process and its PostgreSQL
+backend (``online_cpu_ms_per_article``, ``online_db_cpu_ms_per_article``, from
+/proc on Linux): on a shared machine the load moves them far less than the
+throughputs. ``--no-dates`` drops the
 dates (text-only figures), ``--shuffle SEED`` shuffles the order within each date
 (order sensitivity), ``--no-passes`` measures online placement alone. Parameters live
 in ``coverage/scoring.py`` and ``coverage/reclustering.py`` and are the same for every
@@ -163,13 +167,24 @@ def cluster(ids: list[int], *, passes: bool = True) -> dict:
     from coverage.services import articles_cluster, stories_merge_converging
     from coverage.tasks import MERGE_PASS_DAYS, RECLUSTER_EVERY
 
-    timing = {"online": 0.0, "passes": 0.0, "merge": 0.0, "pass_count": 0}
+    timing = {
+        "online": 0.0,
+        "passes": 0.0,
+        "merge": 0.0,
+        "pass_count": 0,
+        "online_cpu": 0.0,
+        "online_db_cpu": 0.0,
+    }
     state = {"placed": 0}
+    backend = backend_pid()
 
     def place(batch):
+        cpu, db_cpu = time.process_time(), cpu_seconds(backend)
         started = time.perf_counter()
         articles_cluster(article_ids=batch)
         timing["online"] += time.perf_counter() - started
+        timing["online_cpu"] += time.process_time() - cpu
+        timing["online_db_cpu"] += cpu_seconds(backend) - db_cpu
         state["placed"] += len(batch)
 
     def window_pass():
@@ -195,6 +210,24 @@ def cluster(ids: list[int], *, passes: bool = True) -> dict:
     if passes:
         window_pass()
     return timing
+
+
+def backend_pid() -> int:
+    """The PostgreSQL backend serving this process's connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used, to the nanosecond (/proc/<pid>/schedstat, Linux;
+    0 elsewhere): the cost of the work whatever the machine's load, unlike wall time."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def predictions(ids_by_record: dict[str, int]) -> dict[str, str]:
@@ -313,6 +346,10 @@ def run_file(
         "pass_seconds": round(timing["passes"], 2),
         "merge_pass_seconds": round(timing["merge"], 2),
         "online_articles_per_s": round(len(records) / timing["online"], 1),
+        # Load-independent cost of online placement: CPU of this process (Python) and
+        # of its PostgreSQL backend, per article.
+        "online_cpu_ms_per_article": round(1000 * timing["online_cpu"] / len(records), 3),
+        "online_db_cpu_ms_per_article": round(1000 * timing["online_db_cpu"] / len(records), 3),
         "amortised_articles_per_s": round(len(records) / total, 1),
     }
 

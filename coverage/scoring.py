@@ -57,15 +57,19 @@ def idf(df: int, n_docs: int) -> float:
 def article_vector(
     counts: Mapping[str, int], df: Mapping[str, int], n_docs: int, *, size: int = VECTOR_TERMS
 ) -> dict[str, float]:
-    """Unit-length sublinear TF-IDF, strongest ``size`` terms, ties broken by term."""
-    weights = {
-        term: (1.0 + math.log(count)) * idf(df.get(term, 0), n_docs)
+    """Unit-length sublinear TF-IDF, strongest ``size`` terms, ties broken by term.
+
+    ``idf`` written out and the ranking sorted on plain tuples: the same floats, and
+    this runs over every distinct term of every article placed.
+    """
+    log, frequency, documents = math.log, df.get, 1 + n_docs
+    ranked = sorted(
+        (-(1.0 + log(count)) * (log(documents / (1 + frequency(term, 0))) + 1.0), term)
         for term, count in counts.items()
         if count > 0
-    }
-    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:size]
-    norm = math.sqrt(sum(w * w for _, w in top))
-    return {term: round(w / norm, 6) for term, w in top} if norm else {}
+    )[:size]
+    norm = math.sqrt(sum(w * w for w, _ in ranked))
+    return {term: round(-w / norm, 6) for w, term in ranked} if norm else {}
 
 
 def centroid_add(

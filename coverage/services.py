@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article
@@ -53,19 +54,25 @@ def _count_documents(added: Counter) -> dict[str, int]:
     """Add ``added[key]`` documents to each key's count and return the counts from
     before: one statement.
 
-    Keys are sorted so that concurrent workers lock the rows in the same order.
+    Keys are sorted so that concurrent workers lock the rows in the same order. They go
+    in and out as one JSON object each (``json`` keeps the order): a batch of long
+    articles counts some ten thousand keys, and psycopg adapts a list item by item in
+    Python, where ``json`` encodes and decodes the whole in C.
     """
     keys = sorted(added)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TermStatistic._meta.db_table} AS t (term, document_count) "  # noqa: S608
-            "SELECT * FROM unnest(%s::varchar[], %s::integer[]) "
+            f"WITH counted AS (INSERT INTO {TermStatistic._meta.db_table} AS t "  # noqa: S608
+            "(term, document_count) SELECT key, value::integer FROM json_each_text(%s::json) "
             "ON CONFLICT (term) DO UPDATE "
             "SET document_count = t.document_count + excluded.document_count "
-            "RETURNING term, document_count",
-            [keys, [added[key] for key in keys]],
+            "RETURNING term, document_count) "
+            "SELECT json_object_agg(term, document_count)::text FROM counted",
+            [json.dumps({key: added[key] for key in keys})],
         )
-        return {term: count - added[term] for term, count in cursor.fetchall()}
+        (counted,) = cursor.fetchone()
+    counts = json.loads(counted) if counted else {}
+    return {term: count - added[term] for term, count in counts.items()}
 
 
 def _read_counts(keys: list[str]) -> dict[str, int]:
@@ -99,7 +106,9 @@ def _signatures_with_stats(
             new[article.pk] = (counts, entity_keys)
             keys_of[article.pk] = {*counts, *(f"e:{k}" for k in entity_keys)}
             keys_of[article.pk].add(TermStatistic.DOCUMENTS)
-    added = Counter(key for pk in new for key in keys_of[pk])
+    added = Counter()
+    for pk in new:
+        added.update(keys_of[pk])
     before = _count_documents(added) if added else {}
     if unread := set().union(*keys_of.values()) - before.keys():
         before |= _read_counts(list(unread))
@@ -280,7 +289,7 @@ def _candidate_profiles(
         "ORDER BY s.id"
     )
     excluded = JoinedBy.EXCLUDED
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(sql, [excluded, scoring.MEMBER_SAMPLE, *params, article_id, excluded])
         rows = cursor.fetchall()
     return [
@@ -295,12 +304,50 @@ def _candidate_profiles(
     ]
 
 
+# What ``_story_absorb`` reads and updates, in the model's field order (``from_db``).
+_ABSORB_FIELDS = [
+    field.attname
+    for field in Story._meta.concrete_fields
+    if field.attname
+    in {
+        "id",
+        "centroid",
+        "entity_counts",
+        "member_count",
+        "first_reported_at",
+        "last_updated_at",
+        "active_at",
+    }
+]
+_ABSORB_JSON = {"centroid", "entity_counts"}
+
+
+def _story_locked(story_id: int) -> Story | None:
+    """Lock the story an article joins, with what ``_story_absorb`` updates (the other
+    fields load on access); None if it is gone. One plain statement: on the hot path
+    the ORM took longer to build the query than PostgreSQL to run it."""
+    with _prepared_cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(_ABSORB_FIELDS)} FROM {Story._meta.db_table} "  # noqa: S608
+            "WHERE id = %s FOR UPDATE",
+            [story_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = [
+        json.loads(value) if name in _ABSORB_JSON else value
+        for name, value in zip(_ABSORB_FIELDS, row, strict=True)
+    ]
+    return Story.from_db(connection.alias, _ABSORB_FIELDS, values)
+
+
 def _story_start(article: Article, prefer: Story | None = None) -> Story:
+    """The story an article starts: ``prefer`` if it is empty and unlocked, else a new,
+    unsaved one, which ``_story_absorb`` inserts with its first member."""
     if prefer is not None and prefer.member_count == 0 and not prefer.is_locked:
         return prefer
-    return Story.objects.create(
-        title=article.headline, slug=slugify(article.headline)[:200] or "story"
-    )
+    return Story(title=article.headline, slug=slugify(article.headline)[:200] or "story")
 
 
 def _activity(
@@ -326,7 +373,9 @@ def _story_absorb(
     index, without rescanning other members.
 
     The hot path of clustering, so its five writes (signature, membership, story
-    profile, index moves, index additions) go to the database as one statement.
+    profile, index moves, index additions) go to the database as one statement; for
+    a new story (unsaved, from ``_story_start``) the story's insert replaces the two
+    updates, so starting a story costs no round trip of its own either.
     """
     # One raw statement, no signals: the story's pages and the article's are named here.
     memberships_changed(story_ids=[story.pk], article_ids=[article.pk])
@@ -342,48 +391,78 @@ def _story_absorb(
     # Clustering's clock still counts every dated member, public or not.
     latest = max(filter(None, [story.last_updated_at, article.published_at]), default=None)
     story.active_at = _activity(latest, story.active_at, signature.clock_at)
+    params = {
+        "article": article.pk,
+        "vector": json.dumps(signature.vector),
+        "keys": list(signature.entity_keys),
+        "clock": signature.clock_at,
+        "story": story.pk,
+        "score": round(score, 4),
+        "joined_by": JoinedBy.AUTOMATIC,
+        "explanation": json.dumps(explanation),
+        "centroid": json.dumps(story.centroid),
+        "entity_counts": json.dumps(story.entity_counts),
+        "member_count": story.member_count,
+        "first": story.first_reported_at,
+        "last": story.last_updated_at,
+        "active": story.active_at,
+        "terms": scoring.query_terms(signature.vector),
+    }
     # Table names come from our models; every value is a parameter.
-    sql = (
-        "WITH sig AS ("  # noqa: S608
-        f"INSERT INTO {ArticleSignature._meta.db_table} "
+    signature_insert = (
+        f"sig AS (INSERT INTO {ArticleSignature._meta.db_table} "  # noqa: S608
         "(article_id, vector, entity_keys, clock_at) "
         "SELECT %(article)s, %(vector)s::jsonb, %(keys)s::varchar[], %(clock)s "
-        "ON CONFLICT (article_id) DO NOTHING), "
-        f"membership AS (INSERT INTO {StoryArticle._meta.db_table} "
+        "ON CONFLICT (article_id) DO NOTHING)"
+    )
+    membership_insert = (
+        f"membership AS (INSERT INTO {StoryArticle._meta.db_table} "  # noqa: S608
         "(story_id, article_id, score, joined_by, explanation, joined_at) "
-        "VALUES (%(story)s, %(article)s, %(score)s, %(joined_by)s, "
-        "%(explanation)s::jsonb, now())), "
+        "SELECT {story}, %(article)s, %(score)s, %(joined_by)s, %(explanation)s::jsonb, now()"
+    )
+    terms_insert = (
+        f"INSERT INTO {StoryTerm._meta.db_table} (story_id, term, active_at) "  # noqa: S608
+        "SELECT {story}, unnest(%(terms)s::varchar[]), %(active)s"
+    )
+    if story._state.adding:
+        # A new story (``_story_start``): inserted by the same statement, which returns
+        # its id; every column as the ORM's insert would write it.
+        story.created_at = timezone.now()
+        columns = [f for f in Story._meta.concrete_fields if not f.primary_key]
+        params |= {
+            f"story_{f.column}": f.get_db_prep_save(getattr(story, f.attname), connection)
+            for f in columns
+        }
+        sql = (
+            f"WITH new_story AS (INSERT INTO {Story._meta.db_table} "  # noqa: S608
+            f"({', '.join(f.column for f in columns)}) "
+            f"VALUES ({', '.join(f'%(story_{f.column})s' for f in columns)}) RETURNING id), "
+            f"{signature_insert}, "
+            f"{membership_insert.format(story='new_story.id')} FROM new_story), "
+            f"terms AS ({terms_insert.format(story='new_story.id')} FROM new_story "
+            "ON CONFLICT (story_id, term) DO NOTHING) "
+            "SELECT id FROM new_story"
+        )
+        with _prepared_cursor() as cursor:
+            cursor.execute(sql, params)
+            story.pk = cursor.fetchone()[0]
+        story._state.adding = False
+        story._state.db = connection.alias
+        return
+    sql = (
+        f"WITH {signature_insert}, "  # noqa: S608
+        f"{membership_insert.format(story='%(story)s')}), "
         f"profile AS (UPDATE {Story._meta.db_table} SET centroid = %(centroid)s::jsonb, "
         "entity_counts = %(entity_counts)s::jsonb, member_count = %(member_count)s, "
         "first_reported_at = %(first)s, last_updated_at = %(last)s, active_at = %(active)s "
         "WHERE id = %(story)s), "
         f"moved AS (UPDATE {StoryTerm._meta.db_table} SET active_at = %(active)s "
         "WHERE story_id = %(story)s AND active_at <> %(active)s) "
-        f"INSERT INTO {StoryTerm._meta.db_table} (story_id, term, active_at) "
-        "SELECT %(story)s, unnest(%(terms)s::varchar[]), %(active)s "
+        f"{terms_insert.format(story='%(story)s')} "
         "ON CONFLICT (story_id, term) DO NOTHING"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "article": article.pk,
-                "vector": json.dumps(signature.vector),
-                "keys": list(signature.entity_keys),
-                "clock": signature.clock_at,
-                "story": story.pk,
-                "score": round(score, 4),
-                "joined_by": JoinedBy.AUTOMATIC,
-                "explanation": json.dumps(explanation),
-                "centroid": json.dumps(story.centroid),
-                "entity_counts": json.dumps(story.entity_counts),
-                "member_count": story.member_count,
-                "first": story.first_reported_at,
-                "last": story.last_updated_at,
-                "active": story.active_at,
-                "terms": scoring.query_terms(signature.vector),
-            },
-        )
+    with _prepared_cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def article_cluster(*, article: Article, prefer_story: Story | None = None) -> tuple[Story, float]:
@@ -432,6 +511,35 @@ def _derived_transaction():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
         yield
+
+
+# Executions of one statement after which psycopg prepares it: the hot statements of
+# placement are run once or more per article, so they are planned once per connection.
+PREPARE_THRESHOLD = 2
+
+
+def _prepared_cursor():
+    """A cursor whose statements PostgreSQL plans once per connection and then reuses.
+
+    Django binds parameters on the client, so every statement is planned again, and
+    for the statements run once an article (the candidates, the story lock, the
+    combined write) planning cost the server more than running them. This cursor
+    binds on the server, and the connection prepares a statement the second time it
+    runs; Django's own cursors never prepare (client-side binding cannot), so nothing
+    else changes. Statements are wrapped as Django's are: logged, counted by tests.
+    Needs a session per connection (no transaction-pooling PgBouncer in front, as
+    today; see ``deploy/``).
+    """
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = PREPARE_THRESHOLD
+    cursor = ServerBindingCursor(raw)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
 
 
 def _articles_locked(ids: list[int]):
@@ -488,7 +596,7 @@ def _cluster_locked(
         story = _story_start(article, prefer_story)
         score, explanation = 1.0, {"started_story": True}
     else:
-        story = Story.objects.select_for_update().filter(pk=best.story_id).first()
+        story = _story_locked(best.story_id)
         if story is None:
             # A re-clustering pass absorbed the story between the candidates' read and
             # this lock: look again, now that the pass has committed.

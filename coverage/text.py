@@ -22,7 +22,6 @@ NAME = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w'’.-]*[A-Za-z])(?:\s+(?:(?:of|de|al|bin|van|von|the|for)\s+)?"
     r"[A-Z][\w'’.-]*[A-Za-z])*"
 )
-SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”(]\s*|\n\s*)$")
 
 HEADLINE_WEIGHT = 3
 DEK_WEIGHT = 2
@@ -136,37 +135,43 @@ def term_counts(*, headline: str, dek: str = "", body: str = "") -> Counter:
     return counts
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _name_phrase(match: str) -> str | None:
+    """The name in a capitalised run, without the titles, months and common words that
+    open or close it ("President Joe Biden" -> "Joe Biden"), or None: cached, since
+    news repeats names."""
+    words = match.strip(".-’'").split()
+    while words and fold_short(words[0]) in NAME_STOPWORDS:
+        words = words[1:]
+    while words and fold_short(words[-1]) in NAME_STOPWORDS:
+        words = words[:-1]
+    return " ".join(words) if words else None
+
+
 def name_phrases(text: str) -> list[str]:
-    """Proper-noun phrases, as written. A single capitalised word opening a sentence is
-    usually not a name ("Officials said"), so it is kept only if it is not a common word.
+    """Proper-noun phrases, as written. A capitalised common word opening a sentence is
+    not a name ("Officials said"): every common word is a name stopword, so it is
+    trimmed like a title, wherever it stands.
     """
-    found = []
-    for match in NAME.finditer(text):
-        phrase = match.group(0).strip(".-’'")
-        words = phrase.split()
-        at_start = bool(SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]))
-        while words and fold_short(words[0]) in NAME_STOPWORDS:
-            words = words[1:]
-            at_start = False
-        while words and fold_short(words[-1]) in NAME_STOPWORDS:
-            words = words[:-1]
-        if not words:
-            continue
-        if len(words) == 1 and at_start and fold_short(words[0]) in STOPWORDS:
-            continue
-        found.append(" ".join(words))
-    return found
+    return [phrase for m in NAME.findall(text) if (phrase := _name_phrase(m)) is not None]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _phrase_keys(phrase: str) -> tuple[str, ...]:
+    """A phrase's folded key and its last word's ("sergey lavrov", "lavrov"), if long
+    enough: cached, since news repeats names."""
+    folded = " ".join(stem(w) for w in fold_short(phrase).replace("'s", "").split())
+    if len(folded) < 3:
+        return ()
+    last = folded.rsplit(" ", 1)[-1]
+    if len(last) >= 3 and last not in NAME_STOPWORDS:
+        return (folded, last)
+    return (folded,)
 
 
 def name_keys(*, headline: str, dek: str = "", body: str = "") -> set[str]:
     """Folded name keys: each phrase and its last word ("sergey lavrov", "lavrov")."""
     keys = set()
-    for phrase in name_phrases(f"{headline}.\n{dek}.\n{body}"):
-        folded = " ".join(stem(w) for w in fold_short(phrase).replace("'s", "").split())
-        if len(folded) < 3:
-            continue
-        keys.add(folded)
-        last = folded.rsplit(" ", 1)[-1]
-        if len(last) >= 3 and last not in NAME_STOPWORDS:
-            keys.add(last)
+    for phrase in dict.fromkeys(name_phrases(f"{headline}.\n{dek}.\n{body}")):
+        keys.update(_phrase_keys(phrase))
     return keys
