@@ -146,15 +146,15 @@ class EntityCandidateAdmin(admin.ModelAdmin):
         examples = CandidateOccurrence.objects.select_related("article__outlet").order_by(
             "-count", "article_id"
         )
+        # Not super(): it orders by get_ordering() before the counts are annotated.
         return (
-            super()
-            .get_queryset(request)
-            .annotate(
+            self.model._default_manager.annotate(
                 article_count=Count("occurrences__article", distinct=True),
                 outlet_count=Count("occurrences__article__outlet", distinct=True),
             )
             .select_related("person", "place", "event", "decided_by")
             .prefetch_related(Prefetch("occurrences", queryset=examples))
+            .order_by(*self.get_ordering(request))
         )
 
     def get_ordering(self, request):
