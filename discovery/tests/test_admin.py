@@ -210,3 +210,24 @@ def test_a_malformed_link_is_an_error_not_a_500(client):
     )
     assert response.status_code == 200
     assert "is not a person, place or event to link" in response.content.decode()
+
+
+def test_the_queue_costs_the_same_queries_for_one_name_or_many(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    logged_in(client, "editor")
+
+    def queries_for_queue():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(QUEUE)).status_code == 200
+        return len(captured)
+
+    candidates_collect(article=ArticleFactory(body=f"<p>{MUNIR}</p>"))
+    one = queries_for_queue()
+    for name in ("Ana Lima", "Rui Costa", "Zara Khan", "Omar Sheikh", "Li Wei"):
+        text = f"<p>Spokesperson {name} said it twice. Minister {name} said so.</p>"
+        for _ in range(2):
+            candidates_collect(article=ArticleFactory(body=text))
+    assert EntityCandidate.objects.count() >= 6
+    assert queries_for_queue() == one

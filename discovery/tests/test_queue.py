@@ -157,3 +157,25 @@ def test_a_surname_in_the_dictionary_does_not_hide_a_new_full_name(editor):
     candidates_collect(article=article_with("Foreign Minister Sergey Lavrov said no."))
     full = candidate("Sergey Lavrov")
     assert (full.variant_of, full.variant_score) == ("Lavrov", 100.0)
+
+
+def test_publication_and_reimport_collect_names_and_a_rejected_one_stays_out(
+    editor, django_capture_on_commit_callbacks
+):
+    """Publishing (the article_published receiver and its task) collects; announcing the
+    article again, as a re-import does, proposes nothing an editor rejected."""
+    from articles.models import Article
+    from articles.workflow import article_publish
+    from sources.services.imports import articles_announce
+
+    article = article_with(MUNIR)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    article.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        article_publish(article=article, by=editor)
+    assert candidate_queue().get(key="asim munir").article_count == 1
+    candidate_reject(candidate=candidate("Asim Munir"), by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        articles_announce(article_ids=[article.pk])
+    assert not CandidateOccurrence.objects.exists()
+    assert candidate("Asim Munir").status == EntityCandidate.Status.REJECTED
