@@ -194,6 +194,9 @@ class EntityCandidateAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        """A decided name is read-only: a decision is changed by a new one, not an edit."""
+        if obj is not None and obj.status != EntityCandidate.Status.OPEN:
+            return False
         return request.user.has_perm(REVIEW_PERMISSION)
 
     def has_view_permission(self, request, obj=None):

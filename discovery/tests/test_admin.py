@@ -53,10 +53,15 @@ def test_the_queue_shows_counts_sentences_and_the_variant_suggestion(client, que
     assert "Sergej Lawrow → Sergey Lavrov? 9" in html
 
 
-@pytest.mark.parametrize(("role", "opens"), [("reporter", False), ("moderator", False)])
-def test_roles_without_review_do_not_open_the_queue(client, queued, role, opens):
+@pytest.mark.parametrize("role", ["reporter", "moderator"])
+def test_roles_without_review_neither_open_the_queue_nor_decide(client, queued, role):
     logged_in(client, role)
+    munir = EntityCandidate.objects.get(key="asim munir")
     assert client.get(reverse(QUEUE)).status_code == 403
+    change = reverse("admin:discovery_entitycandidate_change", args=[munir.pk])
+    assert client.post(change, {"decision": "reject", "new_name": ""}).status_code == 403
+    munir.refresh_from_db()
+    assert munir.status == EntityCandidate.Status.OPEN
 
 
 def test_accept_action_creates_the_person_and_links_the_article(client, queued):
@@ -121,8 +126,9 @@ def suggest(client, **fields):
     return client.post(reverse(SUGGEST), fields)
 
 
-def test_the_endpoint_answers_known_names_variants_and_new_names(client, lavrov):
-    logged_in(client, "editor")
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_the_endpoint_answers_known_names_variants_and_new_names(client, lavrov, role):
+    logged_in(client, role)
     entity_upsert(kind="place", name="Rawalpindi")
     body = f"<p>{MUNIR} He flew to Rawalpindi.</p><p>{LAWROW}</p>"
     answer = suggest(client, headline="Talks", body=body).json()
@@ -134,11 +140,18 @@ def test_the_endpoint_answers_known_names_variants_and_new_names(client, lavrov)
 
 def test_the_endpoint_is_for_staff_who_write_articles_only(client):
     assert suggest(client, body="x").status_code == 302  # to the admin login
+    client.force_login(UserFactory())  # a reader
+    assert suggest(client, body="x").status_code == 302
     logged_in(client, "moderator")
     assert suggest(client, body="x").status_code == 403
+
+
+def test_reporters_are_shown_names_but_only_known_ones_can_be_added(client, lavrov):
+    """Reporters confirm mentions of known entities; new names are an editor's call."""
     logged_in(client, "reporter")
-    answer = suggest(client, body=f"<p>{MUNIR}</p>").json()
+    answer = suggest(client, body=f"<p>{MUNIR} Sergey Lavrov agreed.</p>").json()
     assert answer["can_create"] is False
+    assert [k["name"] for k in answer["known"]] == ["Sergey Lavrov"]
 
 
 def test_the_endpoint_needs_the_csrf_token_and_post():
@@ -179,8 +192,9 @@ def add_form(**extra):
     }  # fmt: skip
 
 
-def test_saving_with_added_names_links_them_and_collects_the_rest(client, lavrov):
-    logged_in(client, "editor")
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_saving_with_added_names_links_them_and_collects_the_rest(client, lavrov, role):
+    logged_in(client, role)
     links = f"variant:person:{lavrov.pk}:Sergej Lawrow\nnew:person::Asim Munir"
     response = client.post(reverse("admin:articles_article_add"), add_form(entity_links=links))
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -231,3 +245,16 @@ def test_the_queue_costs_the_same_queries_for_one_name_or_many(client):
             candidates_collect(article=ArticleFactory(body=text))
     assert EntityCandidate.objects.count() >= 6
     assert queries_for_queue() == one
+
+
+def test_a_decided_name_opens_read_only(client, queued):
+    editor = logged_in(client, "editor")
+    from discovery.services import candidate_reject
+
+    munir = EntityCandidate.objects.get(key="asim munir")
+    candidate_reject(candidate=munir, by=editor)
+    url = reverse("admin:discovery_entitycandidate_change", args=[munir.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Rejected" in page.content.decode()
+    assert client.post(url, {"decision": "accept", "new_name": ""}).status_code == 403
