@@ -409,13 +409,14 @@ class EntityLink:
         entity_id, _, name = rest.partition(":")
         if how not in {"known", "variant", "new"} or kind not in ENTITY_KINDS:
             raise ValidationError(f"“{token[:80]}” is not a person, place or event to link.")
-        if how in {"known", "variant"} and not entity_id.isdigit():
+        is_id = entity_id.isascii() and entity_id.isdigit() and len(entity_id) < 19
+        if how in {"known", "variant"} and not is_id:
             raise ValidationError(f"“{token[:80]}” names no entity.")
         if how in {"variant", "new"} and not normalize_name(name):
             raise ValidationError(f"“{token[:80]}” gives no name.")
         if len(name) > 200:
             raise ValidationError("A name can be at most 200 characters long.")
-        return cls(how, kind, int(entity_id) if entity_id.isdigit() else None, name.strip())
+        return cls(how, kind, int(entity_id) if is_id else None, name.strip())
 
 
 def entity_links_check(*, links: list[EntityLink], by) -> None:

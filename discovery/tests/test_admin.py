@@ -258,3 +258,14 @@ def test_a_decided_name_opens_read_only(client, queued):
     assert page.status_code == 200
     assert "Rejected" in page.content.decode()
     assert client.post(url, {"decision": "accept", "new_name": ""}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["known:person:99999999999999999999", "known:person:²", "variant:place:1:", "new:event::…"],
+)
+def test_odd_links_are_refused_in_the_form(client, token):
+    logged_in(client, "editor")
+    response = client.post(reverse("admin:articles_article_add"), add_form(entity_links=token))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["entity_links"]
