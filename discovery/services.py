@@ -178,6 +178,9 @@ def candidates_collect(*, article: Article) -> CollectReport:
     skipped (a rejected one is never proposed again, however often it is re-imported).
     """
     report = CollectReport()
+    # One collection per article at a time (a save and a task may overlap): both would
+    # delete the same old occurrences and then insert the same new ones.
+    list(Article.objects.select_for_update().filter(pk=article.pk).values_list("pk"))
     groups = candidates_grouped(discover(article_document(article), known=matcher_current()))
     CandidateOccurrence.objects.filter(article=article).delete()
     if not groups:
@@ -225,7 +228,9 @@ def candidate_queue():
 
 
 def _locked_open(candidate: EntityCandidate) -> EntityCandidate:
-    candidate = EntityCandidate.objects.select_for_update().get(pk=candidate.pk)
+    # NO KEY UPDATE: a collection task inserting an occurrence of this name only takes a
+    # KEY SHARE lock on it, and must not wait for a decision that waits for its article.
+    candidate = EntityCandidate.objects.select_for_update(no_key=True).get(pk=candidate.pk)
     if candidate.status != EntityCandidate.Status.OPEN:
         raise ValidationError(
             {"status": f"“{candidate.name}” was already decided: {candidate.get_status_display()}."}
