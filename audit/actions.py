@@ -50,6 +50,10 @@ LABELS: dict[str, str] = {
     "mention.reopen": "Reopened mention",
     "mention.resolve": "Chose who an ambiguous name means",
     "mention.reject_ambiguous": "Ambiguous name means none of the candidates",
+    # New names (the discovery review queue)
+    "candidate.accept": "Accepted new name as a new entity",
+    "candidate.merge": "Merged new name into an existing entity",
+    "candidate.reject": "Rejected new name",
     # Moderation
     "comment.approve": "Approved comment",
     "comment.reject": "Rejected comment",
@@ -73,6 +77,7 @@ TARGET_TYPES = {
         ("articles", "article"), ("articles", "section"), ("sources", "importrun"),
         ("sources", "outlet"), ("coverage", "story"), ("entities", "person"), ("entities", "place"),
         ("entities", "event"), ("mentions", "mention"), ("mentions", "ambiguousmention"),
+        ("discovery", "entitycandidate"),
     ],
     "moderation": [
         ("comments", "comment"), ("auth", "user"), ("comments", "wordrule"),

@@ -114,6 +114,26 @@ def entity_upsert(
     return entity, created
 
 
+@transaction.atomic
+def entity_create(*, kind: str, name: str, aliases: tuple[str, ...] = (), **fields) -> Entity:
+    """A new entity with a slug of its own and ``name`` and ``aliases`` as its spellings.
+
+    Unlike ``entity_upsert`` it never updates an entity that happens to have the slug
+    its name makes (a second "Ali Khan" gets ``ali-khan-2``): accepting a new name from
+    the review queue must not rewrite someone else's page.
+    """
+    model = MODEL_BY_KIND[kind]
+    name = " ".join(name.split())
+    entity = model(name=name, slug=_unique_slug(model, name), **fields)
+    entity.full_clean()
+    entity.save()
+    for alias in dict.fromkeys((name, *aliases)):
+        _alias_get_or_create(entity=entity, name=alias)
+    alias_version_bump()
+    bump_on_commit()  # a new public page, and the article pages that will name it
+    return entity
+
+
 # Credits that name a desk or a news agency, not a person: they must never become a
 # Person with a public page. Whole credits, in normal form (see ``normalize_name``).
 DESK_CREDITS = frozenset(

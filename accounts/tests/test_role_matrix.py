@@ -23,6 +23,7 @@ PAGES = {
     "memberships": "admin:coverage_storyarticle_changelist",
     "people": "admin:entities_person_changelist",
     "entity merges": "admin:entities_entitymerge_changelist",
+    "new names": "admin:discovery_entitycandidate_changelist",
     "audit log": "admin:audit_editoriallogentry_changelist",
     "comment word rules": "admin:comments_wordrule_changelist",
 }
@@ -31,7 +32,7 @@ OPENS = {
     "editor": {
         "article add", "image add", "person add", "outlets", "outlet add", "import runs",
         "import upload", "wire copy", "stories", "memberships", "people", "entity merges",
-        "audit log",
+        "new names", "audit log",
     },
     "moderator": {"audit log", "comment word rules"},
     "admin": set(PAGES),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "sources",
     "articles",
     "mentions",
+    "discovery",
     "coverage",
     "search",
     "comments",

@@ -26,3 +26,6 @@ PAGE_CACHE_ENABLED = False
 # Staff second factor: off here so the demo accounts sign in with a password; prod keeps
 # base.py's default (on). accounts/tests/test_staff_mfa.py turns it on to test it.
 NEWSROOM_REQUIRE_STAFF_MFA = False
+
+# Building the gazetteer in a thread at start would cost every test process a second.
+DISCOVERY_WARM_AT_START = False
