@@ -40,7 +40,6 @@ from entities.variants import THRESHOLD, VariantIndex
 from mentions.models import Mention
 from mentions.services import REVIEW_PERMISSION as MENTION_REVIEW_PERMISSION
 from mentions.services import article_document, mention_review, mentions_suggest
-from pagecache.generation import bump_on_commit
 
 from .models import CandidateOccurrence, EntityCandidate
 
@@ -307,8 +306,7 @@ def candidate_accept(*, candidate: EntityCandidate, by, name: str = "") -> Entit
             "articles_linked": linked,
         },
     )
-    bump_on_commit()
-    return entity
+    return entity  # pages: the new entity's and its mentions' receivers name them
 
 
 def _entities_answering(kind: str, names: list[str]) -> list[Entity]:

@@ -129,8 +129,7 @@ def entity_create(*, kind: str, name: str, aliases: tuple[str, ...] = (), **fiel
     entity.save()
     for alias in dict.fromkeys((name, *aliases)):
         _alias_get_or_create(entity=entity, name=alias)
-    alias_version_bump()
-    bump_on_commit()  # a new public page, and the article pages that will name it
+    alias_version_bump()  # its page and the names list: entities/invalidation.py
     return entity
 
 
