@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import reversion
 from django.core.exceptions import ValidationError
@@ -14,26 +15,19 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 import pagecache
-from audit.services import editorial_log_many, system_user
+from audit.services import editorial_log_many
+from entities.models import Person
 from entities.services import is_desk_credit, person_for_byline
 
+from .imports import ArticleImport, ImportedArticle, ImportedByline, ImportedImage
 from .models import Article, ArticleImage, Byline, Section
-from .sanitize import html_to_text, paragraphs_to_html, sanitize_html
+from .sanitize import paragraphs_to_html, sanitize_html
+from .tasks import articles_announce_task
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 UpsertAction = Literal["created", "updated", "unchanged"]
-
-
-@dataclass(frozen=True)
-class BylineInput:
-    name: str
-    role: str = Byline.Role.AUTHOR
-
-
-@dataclass(frozen=True)
-class ImageInput:
-    caption: str = ""
-    credit: str = ""
-    source_url: str = ""
 
 
 def section_get_or_create(*, name: str) -> Section:
@@ -49,26 +43,20 @@ def article_slug(headline: str) -> str:
 
 @transaction.atomic
 def article_upsert_imported(
-    *,
-    source_key: str,
-    fields: dict,
-    bylines: list[BylineInput],
-    images: list[ImageInput],
-    publish: bool = False,
-    actor=None,
-    comment: str = "Imported",
+    *, record: ImportedArticle, publish: bool, by: AbstractBaseUser, comment: str = "Imported"
 ) -> tuple[Article, UpsertAction]:
-    """Create or update the article an importer identified by ``source_key``.
+    """Create or update the article an importer identified by ``record.source_key``.
 
-    The one-article form of :func:`articles_upsert_imported`, with the same rules.
+    The one-article form of :func:`articles_upsert_imported`, with the same rules; a
+    refused record raises its ``ValidationError``.
     """
     (result,) = articles_upsert_imported(
-        items=[ImportedArticleInput(source_key, fields, list(bylines), list(images), publish)],
-        actor=actor,
-        comment=comment,
+        items=[ArticleImport(record, publish)], by=by, comment=comment
     )
     if result.error is not None:
         raise result.error
+    if result.article is None or result.action is None:  # only refused items have none
+        raise ValueError("the upsert returned no article and no error")
     return result.article, result.action
 
 
@@ -77,21 +65,6 @@ def _describe_revision(actor, comment: str) -> None:
     if actor is not None:
         reversion.set_user(actor)
     reversion.set_comment(comment)
-
-
-@dataclass
-class ImportedArticleInput:
-    """One article for :func:`articles_upsert_imported`: the arguments of the single upsert.
-
-    ``publish`` says whether a new article goes public at once (a trusted outlet, nothing
-    flagged) or waits in review; it never changes an existing article's status.
-    """
-
-    source_key: str
-    fields: dict
-    bylines: list[BylineInput]
-    images: list[ImageInput]
-    publish: bool = False
 
 
 @dataclass
@@ -134,9 +107,12 @@ _REVIEW_FIELDS = {"needs_review", "review_notes"}
 
 
 def _snapshot_value(name: str, value):
-    """A field's value in the JSON form the snapshot keeps, so both sides compare equal."""
+    """A field's value in the JSON form the snapshot keeps, so both sides compare equal.
+
+    Relations arrive as ids (``outlet_id``), from the record or the row alike.
+    """
     if name in _RELATIONS:
-        return value.pk if value is not None else None
+        return value
     if name == "published_at":
         return value.astimezone(dt.UTC).isoformat() if value is not None else None
     if name == "bylines":
@@ -153,7 +129,7 @@ def _article_source_view(article: Article) -> dict:
     view = {}
     for name in SOURCE_FIELDS:
         if name in _RELATIONS:
-            view[name] = getattr(article, f"{name}_id")
+            view[name] = getattr(article, _column(name))
         elif name in ("bylines", "images"):
             view[name] = _snapshot_value(name, getattr(article, name).all())
         else:
@@ -187,12 +163,13 @@ def _merge_from_source(article: Article, source: dict) -> tuple[list[str], list[
 
 @transaction.atomic
 def articles_upsert_imported(
-    *, items: list[ImportedArticleInput], actor=None, comment: str = "Imported"
+    *, items: Sequence[ArticleImport], by: AbstractBaseUser, comment: str = "Imported"
 ) -> list[ImportedArticleResult]:
     """Many imported articles at once, with the same outcome as :func:`article_upsert_imported`.
 
     Importing the same source twice changes nothing. A new article is published when
-    its input says so (``publish``) and otherwise waits in review. An existing article
+    its caller says so (``ArticleImport.publish``, decided by sources' policy) and
+    otherwise waits in review; nothing here infers it. An existing article
     keeps its workflow status whatever the source says, and takes from a changed
     source only the fields no editor has changed since the last import (see
     ``_merge_from_source``): re-imports never overwrite a person's work. Each article
@@ -201,17 +178,23 @@ def articles_upsert_imported(
     Bulk imports (100k articles) cannot afford a dozen queries per article, so this
     locks the existing rows (with their snapshots) in one query, inserts the new
     articles, their bylines and images with ``bulk_create``, records one revision
-    (comment ``comment``, user ``actor``) holding a version of every created or changed
+    (comment ``comment``, user ``by``) holding a version of every created or changed
     article, bumps each changed article's version, and writes one audit row per
-    created or changed article in one insert. ``actor`` defaults to the system user.
-    Validation errors are returned per item (``error``), not raised, so the caller can
-    report them and keep the rest; database errors roll the whole call back. Source
-    keys must be unique within one call.
+    created or changed article in one insert, as ``by``.
+
+    The core announces its own publications: after commit, the created or changed
+    articles that are published are handed to one ``articles_announce_task``, which
+    sends ``articles.signals.article_published`` for each (one task row per call
+    rather than one per article keeps bulk imports fast). A dry run that rolls back
+    announces nothing.
+
+    Validation errors are returned per item (``error``), not raised, so the caller
+    can report them and keep the rest; database errors roll the whole call back.
+    Source keys must be unique within one call.
     """
-    keys = [item.source_key for item in items]
+    keys = [item.record.source_key for item in items]
     if len(set(keys)) != len(keys):
         raise ValueError("source keys must be unique within one call")
-    actor = actor or system_user()
     existing = {
         a.source_key: a
         for a in Article.objects.select_for_update()
@@ -222,26 +205,30 @@ def articles_upsert_imported(
         )
     }
     results: list[ImportedArticleResult] = []
-    to_create: list[tuple[Article, ImportedArticleInput]] = []
-    to_update: list[tuple[Article, ImportedArticleInput, dict]] = []
+    to_create: list[tuple[Article, _Credits]] = []
+    to_update: list[tuple[Article, _Credits, dict]] = []
     snapshot_only: list[Article] = []
     for item in items:
-        fields = _imported_fields(item.fields)
-        # However an importer read it, "Reuters" or "Desk Report" credits a desk.
-        item.bylines = [
-            BylineInput(b.name, Byline.Role.DESK) if is_desk_credit(b.name) else b
-            for b in item.bylines
-        ]
+        record = item.record
+        fields = _imported_fields(record)
+        credits = _Credits(
+            # However an importer read it, "Reuters" or "Desk Report" credits a desk.
+            bylines=[
+                ImportedByline(name=b.name, role=Byline.Role.DESK) if is_desk_credit(b.name) else b
+                for b in record.bylines
+            ],
+            images=list(record.images),
+        )
         source = {
-            **{name: _snapshot_value(name, fields[name]) for name in SOURCE_FIELDS[:-2]},
-            "bylines": [[b.name, str(b.role)] for b in item.bylines],
-            "images": [[i.caption, i.credit, i.source_url] for i in item.images],
+            **{name: _snapshot_value(name, fields[_column(name)]) for name in SOURCE_FIELDS[:-2]},
+            "bylines": [[b.name, str(b.role)] for b in credits.bylines],
+            "images": [[i.caption, i.credit, i.source_url] for i in credits.images],
         }
-        article = existing.get(item.source_key)
+        article = existing.get(record.source_key)
         if article is None:
             status = Article.Status.PUBLISHED if item.publish else Article.Status.IN_REVIEW
             article = Article(
-                source_key=item.source_key, status=status, source_snapshot=source, **fields
+                source_key=record.source_key, status=status, source_snapshot=source, **fields
             )
             try:
                 _validate_imported(article)
@@ -249,7 +236,7 @@ def articles_upsert_imported(
                 results.append(ImportedArticleResult(None, None, error))
                 continue
             results.append(ImportedArticleResult(article, "created"))
-            to_create.append((article, item))
+            to_create.append((article, credits))
             continue
         follow, kept, current = _merge_from_source(article, source)
         if not follow:
@@ -262,7 +249,7 @@ def articles_upsert_imported(
         for name in follow:
             if name in ("bylines", "images"):
                 continue
-            setattr(article, name, fields[name])
+            setattr(article, _column(name), fields[_column(name)])
             if name == "headline":
                 article.slug = fields["slug"]
             if name == "body":
@@ -280,7 +267,7 @@ def articles_upsert_imported(
             "kept_editors_version": kept,
         }
         results.append(ImportedArticleResult(article, "updated", kept=kept))
-        to_update.append((article, item, change))
+        to_update.append((article, credits, change))
 
     for article in snapshot_only:
         # Only what the source said moved on; the article itself is as the editor left it.
@@ -307,9 +294,9 @@ def articles_upsert_imported(
         Byline.objects.filter(article__in=replaced_bylines).delete()
     if replaced_images:
         ArticleImage.objects.filter(article__in=replaced_images).delete()
-    people: dict[str, object] = {}
+    people: dict[str, Person | None] = {}
 
-    def person(name: str):
+    def person(name: str) -> Person | None:
         if name not in people:
             people[name] = person_for_byline(name=name)
         return people[name]
@@ -352,12 +339,13 @@ def articles_upsert_imported(
             _set_prefetched(article, "images", ArticleImage, new_images[article.pk])
     # bulk_create sends no post_save: the pages showing these articles are named here.
     pagecache.invalidate_on_commit(*(f"article:{article.pk}" for article in articles))
+    _announce_on_commit([a.pk for a in articles if a.status == Article.Status.PUBLISHED])
     with reversion.create_revision(atomic=False):
         for article in articles:
             reversion.add_to_revision(article)
-        _describe_revision(actor, comment)
+        _describe_revision(by, comment)
     editorial_log_many(
-        actor=actor,
+        actor=by,
         entries=[
             (
                 "article.import_create",
@@ -389,29 +377,42 @@ def _set_prefetched(instance, name: str, model, rows: list) -> None:
     instance._prefetched_objects_cache[name] = queryset
 
 
-def _imported_fields(fields: dict) -> dict:
-    """The stored fields for an import: slug from the headline, body sanitised or built."""
-    fields = {
-        "is_headline_provisional": False,
-        "dek": "",
-        "key_points": [],
-        "outlet": None,
-        "section": None,
-        "canonical_url": "",
-        "attribution": "",
-        "published_at": None,
-        "published_at_precision": Article.Precision.MINUTE,
-        "needs_review": False,
-        "review_notes": "",
-        **fields,
-        "slug": article_slug(fields["headline"]),
-    }
-    if "paragraphs" in fields:
-        paragraphs = fields.pop("paragraphs")
+def _imported_fields(record: ImportedArticle) -> dict:
+    """The stored fields for an import: slug from the headline, body built and sanitised."""
+    return {
+        "headline": record.headline,
+        "slug": article_slug(record.headline),
+        "is_headline_provisional": record.is_headline_provisional,
+        "dek": record.dek,
         # Stored exactly as the model field's sanitiser leaves it, so re-imports compare equal.
-        fields["body"] = sanitize_html(paragraphs_to_html(paragraphs))
-        fields["body_text"] = "\n\n".join(paragraphs)
-    else:
-        fields["body"] = sanitize_html(fields.get("body", ""))
-        fields["body_text"] = html_to_text(fields["body"])
-    return fields
+        "body": sanitize_html(paragraphs_to_html(list(record.paragraphs))),
+        "body_text": record.body_text,
+        "key_points": list(record.key_points),
+        "outlet_id": record.outlet_id,
+        "section_id": record.section_id,
+        "canonical_url": record.canonical_url,
+        "attribution": record.attribution,
+        "published_at": record.published_at,
+        "published_at_precision": record.published_at_precision,
+        "needs_review": record.needs_review,
+        "review_notes": record.review_notes,
+    }
+
+
+def _column(name: str) -> str:
+    """The stored field behind a source field: relations are kept by id."""
+    return f"{name}_id" if name in _RELATIONS else name
+
+
+@dataclass
+class _Credits:
+    """One article's bylines (desk credits recognised) and images, as they will be written."""
+
+    bylines: list[ImportedByline]
+    images: list[ImportedImage]
+
+
+def _announce_on_commit(article_ids: list[int]) -> None:
+    """Queue one task that announces these published articles once this write commits."""
+    if article_ids:
+        transaction.on_commit(lambda: articles_announce_task.enqueue(article_ids=article_ids))

@@ -1,6 +1,6 @@
 from django.tasks import task
 
-from .workflow import articles_publish_due
+from .workflow import articles_announce, articles_publish_due
 
 
 @task()
@@ -11,6 +11,12 @@ def publish_scheduled_article(article_id: int) -> list[int]:
     (the worker was down) catches up on everything it missed.
     """
     return articles_publish_due()
+
+
+@task()
+def articles_announce_task(article_ids: list[int]) -> int:
+    """Announce the published articles of one committed import batch to the features."""
+    return articles_announce(article_ids=article_ids)
 
 
 @task()

@@ -98,6 +98,27 @@ def _announce_if_public(article: Article) -> None:
 
 
 @transaction.atomic
+def articles_announce(*, article_ids: list[int]) -> int:
+    """Send ``article_published`` for each article still published; the receivers' task
+    rows commit together.
+
+    Runs in the worker (``articles.tasks.articles_announce_task``), queued by the import
+    upsert after its transaction committed: one task per imported batch instead of one
+    signal (and each receiver's task row) per article in the import itself. Returns how
+    many articles were announced.
+    """
+    existing = set(
+        Article.objects.filter(pk__in=article_ids, status=Status.PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    )
+    for article_id in article_ids:
+        if article_id in existing:
+            article_published.send(Article, article_id=article_id)
+    return len(existing)
+
+
+@transaction.atomic
 def article_save(
     *, article: Article, by, expected_version: int | None = None, changed_fields=()
 ) -> Article:

@@ -1,8 +1,9 @@
 from django.tasks import task
 
+from articles.workflow import articles_announce
+
 from .models import ImportRun
 from .services import import_run_execute
-from .services.imports import articles_announce
 
 
 @task()
@@ -16,5 +17,7 @@ def import_run_task(import_run_id: int) -> str | None:
 
 @task()
 def articles_announce_task(article_ids: list[int]) -> int:
-    """Announce one committed import batch to clustering and entity matching."""
+    """Kept only for tasks queued under this name before the core announced its own
+    imports (``articles.tasks.articles_announce_task``); nothing queues it any more.
+    Remove once no queue holds one."""
     return articles_announce(article_ids=article_ids)

@@ -5,8 +5,10 @@ import logging
 
 import pytest
 
-from articles.services import BylineInput, ImportedArticleInput, articles_upsert_imported
+from articles.imports import ArticleImport, ImportedArticle, ImportedByline
+from articles.services import articles_upsert_imported
 from articles.tests.factories import ArticleFactory
+from audit.services import system_user
 from comments.models import Comment
 from comments.services import comment_edit
 from comments.tests.factories import CommentFactory
@@ -32,18 +34,20 @@ def test_an_import_names_every_article_it_created_though_bulk_create_sends_no_si
 ):
     outlet = OutletFactory()
     items = [
-        ImportedArticleInput(
-            f"feed:{n}",
-            {"headline": f"Ferry timetable {n}", "body": "<p>Ferries run hourly.</p>",
-             "outlet": outlet},
-            [BylineInput("Ana Lima")],
-            [],
-            True,
+        ArticleImport(
+            ImportedArticle(
+                source_key=f"feed:{n}",
+                headline=f"Ferry timetable {n}",
+                paragraphs=("Ferries run hourly.",),
+                outlet_id=outlet.pk,
+                bylines=(ImportedByline(name="Ana Lima"),),
+            ),
+            publish=True,
         )
         for n in range(2)
-    ]  # fmt: skip
+    ]
     with django_capture_on_commit_callbacks() as callbacks:
-        results = articles_upsert_imported(items=items)
+        results = articles_upsert_imported(items=items, by=system_user())
     assert {f"article:{r.article.pk}" for r in results} <= named(callbacks)
 
 

@@ -4,6 +4,11 @@ Parsers never touch the database: they read a source and return plain records, s
 the same validation and upsert code serves seed text, saved HTML, feeds and JSONL.
 A parser that cannot find a fact leaves it empty and says so in ``review_notes``;
 it never invents one.
+
+These records stay in sources: the pipeline converts each into the core's own typed
+input (``articles.imports.ImportedArticle``, with ids for outlet and section, the
+source key and the review flags) at the boundary, and decides there whether a new
+article is published (``sources.services.imports.record_should_publish``).
 """
 
 from __future__ import annotations

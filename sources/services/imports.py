@@ -3,13 +3,19 @@
 Every format (seed text, saved HTML, RSS/Atom, JSONL) is read into
 :class:`~sources.importers.records.ArticleRecord`; this module validates and writes them.
 
+The seam with the editorial core: each record is converted, at the boundary, into the
+core's typed input (:class:`articles.imports.ImportedArticle`: outlet and section as
+ids, the source identity ``source_key``, review flags) and handed to
+``articles.services.articles_upsert_imported`` together with sources' decision whether
+a new article goes public (:func:`record_should_publish`). The core never infers that,
+and it announces its own publications (``article_published``, after commit); nothing
+here sends the core's signals.
+
 Records are written in batches, one transaction per batch, so a long import commits
 as it goes and holds bounded memory; inside a batch each record has its own savepoint,
 so one bad item is rolled back alone and reported with its file and line while the
-rest go in. After each batch commits, the articles it created or changed are announced
-with ``articles.signals.article_published`` by a task queued per batch (coverage
-clusters them, entity matching will link them); their text fingerprints are stored in
-the batch itself, for wire-copy detection.
+rest go in. The articles' text fingerprints are stored in the batch itself, for
+wire-copy detection, so they are there when the core's announcement reaches coverage.
 """
 
 from __future__ import annotations
@@ -25,15 +31,9 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
+from articles.imports import ArticleImport, ImportedArticle, ImportedByline, ImportedImage
 from articles.models import Article
-from articles.services import (
-    BylineInput,
-    ImageInput,
-    ImportedArticleInput,
-    articles_upsert_imported,
-    section_get_or_create,
-)
-from articles.signals import article_published
+from articles.services import articles_upsert_imported, section_get_or_create
 from audit.services import editorial_log_many, system_user
 
 from ..importers.records import (
@@ -48,7 +48,6 @@ from .fingerprints import articles_fingerprint
 __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
     "FORMATS",
-    "articles_announce",
     "ImportFailure",
     "ImportItemError",
     "ImportReport",
@@ -58,6 +57,7 @@ __all__ = [
     "paths_import",
     "read_records",
     "record_import",
+    "record_should_publish",
     "record_source_key",
     "records_import",
 ]
@@ -132,6 +132,16 @@ def record_is_flagged(record: ArticleRecord, outlet: Outlet | None) -> bool:
     return record.is_headline_provisional or outlet is None or record.published_at is None
 
 
+def record_should_publish(record: ArticleRecord, outlet: Outlet | None) -> bool:
+    """Sources' publication policy: a new article goes public on import only when its
+    outlet is trusted (``Outlet.is_trusted``, set by an editor) and nothing is flagged.
+
+    The answer is passed to the core explicitly; the core applies it to new articles
+    only (a re-import never changes an article's workflow status).
+    """
+    return bool(outlet is not None and outlet.is_trusted and not record_is_flagged(record, outlet))
+
+
 def record_source_key(record: ArticleRecord) -> str:
     """Identity for idempotent imports: the canonical URL, else a hash of the text.
 
@@ -174,9 +184,9 @@ def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=
     if outlet is None and record.outlet_name:
         outlet, created = _outlet_get_or_create(record.outlet_name)
     section = section_get_or_create(name=record.section_name) if record.section_name else None
-    item = _upsert_input(record, outlet, section)
+    item = _article_import(record, outlet, section)
     try:
-        (result,) = articles_upsert_imported(items=[item], actor=actor)
+        (result,) = articles_upsert_imported(items=[item], by=actor)
     except ValidationError as error:
         raise ImportItemError(_describe_validation_error(error)) from error
     if result.error is not None:
@@ -193,37 +203,36 @@ def _log_outlets_created(actor, outlets: list[Outlet]) -> None:
     )
 
 
-def _upsert_input(record: ArticleRecord, outlet, section) -> ImportedArticleInput:
-    """The article fields a record stands for; review notes say what the source lacked.
+def _article_import(record: ArticleRecord, outlet, section) -> ArticleImport:
+    """The core's input for a record, with sources' decision whether it goes public.
 
-    Only a trusted outlet's unflagged items publish on import; the rest wait in review.
+    Review notes say what the source lacked; only flagged items get ``needs_review``.
     """
     notes = list(record.review_notes)
     if record.is_headline_provisional and not any("headline" in n for n in notes):
         notes.insert(0, "headline is provisional, taken from the first sentence")
-    flagged = record_is_flagged(record, outlet)
-    fields = {
-        "headline": record.headline[:300],
-        "is_headline_provisional": record.is_headline_provisional,
-        "dek": record.dek,
-        "paragraphs": list(record.paragraphs),
-        "key_points": list(record.key_points),
-        "outlet": outlet,
-        "section": section,
-        "canonical_url": record.url,
-        "attribution": record.attribution[:300],
-        "published_at": record.published_at,
-        "published_at_precision": record.published_at_precision,
-        "needs_review": flagged,
-        "review_notes": "\n".join(notes),
-    }
-    return ImportedArticleInput(
+    imported = ImportedArticle(
         source_key=record_source_key(record),
-        fields=fields,
-        bylines=[BylineInput(b.name, b.role) for b in record.bylines],
-        images=[ImageInput(i.caption, i.credit, i.url) for i in record.images],
-        publish=bool(outlet is not None and outlet.is_trusted and not flagged),
+        headline=record.headline[:300],
+        is_headline_provisional=record.is_headline_provisional,
+        dek=record.dek,
+        paragraphs=tuple(record.paragraphs),
+        key_points=tuple(record.key_points),
+        outlet_id=outlet.pk if outlet is not None else None,
+        section_id=section.pk if section is not None else None,
+        canonical_url=record.url,
+        attribution=record.attribution[:300],
+        published_at=record.published_at,
+        published_at_precision=record.published_at_precision,
+        needs_review=record_is_flagged(record, outlet),
+        review_notes="\n".join(notes),
+        bylines=tuple(ImportedByline(name=b.name, role=b.role) for b in record.bylines),
+        images=tuple(
+            ImportedImage(caption=i.caption, credit=i.credit, source_url=i.url)
+            for i in record.images
+        ),
     )
+    return ArticleImport(imported, publish=record_should_publish(record, outlet))
 
 
 def _describe_validation_error(error: ValidationError) -> str:
@@ -318,9 +327,7 @@ def records_import(
         return report
     for batch in batches:
         with transaction.atomic(durable=True):
-            published = _import_batch(batch, report, lookups, actor)
-            if published:
-                transaction.on_commit(lambda ids=published: _hand_on(ids))
+            _import_batch(batch, report, lookups, actor)
     return report
 
 
@@ -336,8 +343,8 @@ def _batched(records, size, on_item) -> Iterator[list]:
         yield batch
 
 
-def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> list[int]:
-    """Write one batch in the current transaction; returns ids of articles to announce.
+def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> None:
+    """Write one batch in the current transaction (the core announces what it published).
 
     The batch is written with one bulk upsert. If that hits a database error (a row
     the database refuses), the batch is rolled back to its savepoint and written again
@@ -359,10 +366,10 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> list
         try:
             with transaction.atomic():
                 inputs = [
-                    _upsert_input(record, lookups.outlet(record), lookups.section(record))
+                    _article_import(record, lookups.outlet(record), lookups.section(record))
                     for record in chunk
                 ]
-                results = articles_upsert_imported(items=inputs, actor=actor)
+                results = articles_upsert_imported(items=inputs, by=actor)
         except DatabaseError:
             lookups.forget()
             changed += _import_one_by_one(chunk, report, lookups, actor)
@@ -379,7 +386,6 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> list
                 changed.append(result.article)
         lookups.settle(actor)
     articles_fingerprint(articles=changed)
-    return [a.pk for a in changed if a.status == Article.Status.PUBLISHED]
 
 
 def _unique_key_chunks(records: list[ArticleRecord]) -> Iterator[list[ArticleRecord]]:
@@ -421,37 +427,6 @@ def _report_kept(report: ImportReport, article: Article, kept: list[str]) -> Non
 
 def _failure(record: ArticleRecord, error: Exception) -> ImportFailure:
     return ImportFailure(record.source, record.line, str(error), record.unit)
-
-
-def _hand_on(article_ids: list[int]) -> None:
-    """Queue one task per committed batch that announces its articles.
-
-    Announcing means one ``article_published`` signal per article, and each receiver
-    queues its own task per article (clustering now, entity matching later). Doing that
-    here would cost the import a task row per article, about a third of its time; one
-    task per batch moves that work to the worker.
-    """
-    from ..tasks import articles_announce_task
-
-    articles_announce_task.enqueue(article_ids=article_ids)
-
-
-@transaction.atomic
-def articles_announce(*, article_ids: list[int]) -> int:
-    """Send ``article_published`` for each article; the receivers' task rows commit together.
-
-    Runs in the worker (see ``_hand_on``), after the import's batch has committed.
-    Returns how many articles were announced.
-    """
-    existing = set(
-        Article.objects.filter(pk__in=article_ids, status=Article.Status.PUBLISHED).values_list(
-            "pk", flat=True
-        )
-    )
-    for article_id in article_ids:
-        if article_id in existing:
-            article_published.send(Article, article_id=article_id)
-    return len(existing)
 
 
 def read_records(paths: Iterable[Path | str], *, format: str = "auto"):
