@@ -165,8 +165,7 @@ def test_publication_and_reimport_collect_names_and_a_rejected_one_stays_out(
     """Publishing (the article_published receiver and its task) collects; announcing the
     article again, as a re-import does, proposes nothing an editor rejected."""
     from articles.models import Article
-    from articles.workflow import article_publish
-    from sources.services.imports import articles_announce
+    from articles.workflow import article_publish, articles_announce
 
     article = article_with(MUNIR)
     Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
