@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "coverage",
     "search",
     "comments",
+    "demo",
     "backups",
     "allauth",
     "allauth.account",

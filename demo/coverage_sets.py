@@ -16,11 +16,10 @@ from pathlib import Path
 
 from articles.models import Article
 from articles.workflow import article_publish
+from coverage.models import StoryArticle
+from coverage.services import article_cluster, stories_retitle
 from sources.importers.records import ArticleRecord
 from sources.services import read_records, record_source_key, records_import
-
-from .models import StoryArticle
-from .services import article_cluster, stories_retitle
 
 # The development sets; the test sets stay unseen, for scoring only.
 DEV_SETS = ("allsides-dev.jsonl", "basil-dev.jsonl", "neus-dev.jsonl")
