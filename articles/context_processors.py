@@ -2,6 +2,8 @@
 
 from django.db.models import Exists, OuterRef
 
+from .models import Article, Section
+
 SECTION_NAV_LIMIT = 8
 
 
@@ -13,8 +15,6 @@ def sections(request):
     """
 
     def site_sections():
-        from .models import Article, Section
-
         published = Article.objects.published().filter(section=OuterRef("pk"))
         return list(Section.objects.filter(Exists(published)).order_by("name")[:SECTION_NAV_LIMIT])
 

@@ -68,6 +68,7 @@ def image_generate_renditions(*, image: Image) -> list[ImageRendition]:
 
 def image_saved(*, image: Image) -> None:
     """After an image is saved: (re)make its renditions in the background."""
+    # Late: articles.tasks imports this module (a cycle within the app).
     from .tasks import generate_image_renditions
 
     pk = image.pk

@@ -1,5 +1,7 @@
 from django.tasks import task
 
+from .images import image_generate_renditions
+from .models import Image
 from .workflow import articles_publish_due
 
 
@@ -15,9 +17,6 @@ def publish_scheduled_article(article_id: int) -> list[int]:
 
 @task()
 def generate_image_renditions(image_id: int) -> int:
-    from .images import image_generate_renditions
-    from .models import Image
-
     image = Image.objects.filter(pk=image_id).first()
     if image is None:
         return 0

@@ -1,7 +1,15 @@
-from django.shortcuts import get_object_or_404, redirect
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, TemplateView
+from taggit.models import Tag
 
-from .models import Article
+from entities.jsonld import jsonld_script
+
+from .models import Article, Section
+from .preview import article_id_from_token
+from .structured_data import article_jsonld
 
 
 class HomeView(TemplateView):
@@ -11,8 +19,6 @@ class HomeView(TemplateView):
     per_page = 30
 
     def get_context_data(self, **kwargs):
-        from django.core.paginator import Paginator
-
         latest = Article.objects.published().for_listing().latest_first()
         page = Paginator(latest, self.per_page).get_page(self.request.GET.get("page"))
         return {**super().get_context_data(**kwargs), "page": page}
@@ -23,10 +29,6 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_context_data(self, **kwargs):
-        from entities.jsonld import jsonld_script
-
-        from .structured_data import article_jsonld
-
         context = super().get_context_data(**kwargs)
         context["jsonld"] = jsonld_script(article_jsonld(article=self.object, request=self.request))
         return context
@@ -47,12 +49,6 @@ def article_by_id(request, pk):
 
 def article_preview(request, token):
     """An unpublished article, for whoever holds a valid, unexpired signed link."""
-    from django.core import signing
-    from django.http import Http404
-    from django.shortcuts import render
-
-    from .preview import article_id_from_token
-
     try:
         article_id = article_id_from_token(token)
     except signing.SignatureExpired as error:
@@ -74,8 +70,6 @@ class _PaginatedArticles(TemplateView):
     per_page = 20
 
     def listing(self, articles, **context):
-        from django.core.paginator import Paginator
-
         page = Paginator(articles.for_listing().latest_first(), self.per_page).get_page(
             self.request.GET.get("page")
         )
@@ -86,8 +80,6 @@ class SectionView(_PaginatedArticles):
     template_name = "articles/section_detail.html"
 
     def get(self, request, slug):
-        from .models import Section
-
         section = get_object_or_404(Section, slug=slug)
         return self.render_to_response(
             self.listing(
@@ -102,8 +94,6 @@ class TagView(_PaginatedArticles):
     template_name = "articles/tag_detail.html"
 
     def get(self, request, slug):
-        from taggit.models import Tag
-
         tag = get_object_or_404(Tag, slug=slug)
         return self.render_to_response(
             self.listing(Article.objects.published().filter(tags=tag), tag=tag)

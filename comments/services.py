@@ -28,6 +28,7 @@ from .models import (
     SectionPolicy,
     WordRule,
 )
+from .tasks import notify_rejection, notify_reply
 
 Status = Comment.Status
 POST_LOCK_NAMESPACE = 7341  # pg advisory lock namespace for "a user is posting a comment"
@@ -124,7 +125,6 @@ def comment_post(
 def _notify_reply_on_commit(comment: Comment) -> None:
     if comment.parent_id is None:
         return
-    from .tasks import notify_reply
 
     pk = comment.pk
     transaction.on_commit(lambda: notify_reply.enqueue(comment_id=pk))
@@ -246,8 +246,6 @@ def comment_reject(*, comment: Comment, by, reason: str = "") -> Comment:
         },
     )
     if before != Status.REJECTED:
-        from .tasks import notify_rejection
-
         pk = comment.pk
         transaction.on_commit(lambda: notify_rejection.enqueue(comment_id=pk, reason=reason))
     return comment

@@ -252,6 +252,7 @@ def ambiguous_mention_reject(*, ambiguous: AmbiguousMention, by) -> AmbiguousMen
 
 def _suggest_again_on_commit(article_ids: list[int]) -> None:
     """Re-run suggestions for these articles once the merge (or undo) has committed."""
+    # Late: mentions.tasks imports this module (a cycle within the app).
     from .tasks import suggest_mentions  # tasks imports this module
 
     for article_id in article_ids:

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from datasketch import MinHash
 
 NUM_PERM = 128
 BANDS = 20
@@ -43,8 +44,6 @@ def _template():
     Imported on first use: datasketch pulls in SciPy, a second of start-up that every
     web process and management command would otherwise pay.
     """
-    from datasketch import MinHash
-
     return MinHash(num_perm=NUM_PERM, seed=1)
 
 

@@ -14,6 +14,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from audit.services import editorial_log
 
@@ -116,9 +118,7 @@ def import_runs_recover(*, pending_grace: timedelta = timedelta(minutes=1)) -> l
     the queue (``newsroom.worker``), so a run with a queued or running task is left
     alone. A pending run gets ``pending_grace`` for its task to be queued on commit.
     """
-    from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
+    # Late: sources.tasks imports the services (a cycle within the app).
     from ..tasks import import_run_task
 
     live = DBTaskResult.objects.filter(

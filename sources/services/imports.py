@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.text import slugify
 
 from articles.models import Article
@@ -36,6 +39,8 @@ from articles.services import (
 from articles.signals import article_published
 from audit.services import editorial_log_many, system_user
 
+from .. import import_worker
+from ..importers.readers import read_path
 from ..importers.records import (
     ArticleRecord,
     ImportFailure,
@@ -431,6 +436,7 @@ def _hand_on(article_ids: list[int]) -> None:
     here would cost the import a task row per article, about a third of its time; one
     task per batch moves that work to the worker.
     """
+    # Late: sources.tasks imports the services (a cycle within the app).
     from ..tasks import articles_announce_task
 
     articles_announce_task.enqueue(article_ids=article_ids)
@@ -456,8 +462,6 @@ def articles_announce(*, article_ids: list[int]) -> int:
 
 def read_records(paths: Iterable[Path | str], *, format: str = "auto"):
     """Yield a record (or an ImportFailure) per item in each file, streaming JSONL."""
-    from ..importers.readers import read_path
-
     for path in paths:
         yield from read_path(path, format=format, max_bytes=max_file_bytes())
 
@@ -532,8 +536,6 @@ def _shares(paths: list[Path | str], jobs: int) -> list[list[Path | str]]:
 
 def worker_import(paths, *, format, outlet_id, dry_run, actor_id, on_item) -> ImportReport:
     """One worker's share of a parallel import (see ``sources.import_worker``)."""
-    from django.contrib.auth import get_user_model
-
     outlet = Outlet.objects.get(pk=outlet_id) if outlet_id else None
     actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
     return records_import(
@@ -546,13 +548,6 @@ def worker_import(paths, *, format, outlet_id, dry_run, actor_id, on_item) -> Im
 
 
 def _paths_import_parallel(paths, *, format, outlet_id, dry_run, actor_id, jobs, on_progress):
-    import multiprocessing
-    import os
-
-    from django.db import connection
-
-    from .. import import_worker
-
     shares = _shares(list(paths), jobs)
     context = multiprocessing.get_context("spawn")
     counter = context.Value("q", 0)
