@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import reversion
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -55,7 +56,7 @@ def article_upsert_imported(
     bylines: list[BylineInput],
     images: list[ImageInput],
     publish: bool = False,
-    actor=None,
+    actor: User | None = None,
     comment: str = "Imported",
 ) -> tuple[Article, UpsertAction]:
     """Create or update the article an importer identified by ``source_key``.
@@ -72,7 +73,7 @@ def article_upsert_imported(
     return result.article, result.action
 
 
-def _describe_revision(actor, comment: str) -> None:
+def _describe_revision(actor: User | None, comment: str) -> None:
     """Every saved version says who made it and why (history is shown to editors)."""
     bump_on_commit()
     if actor is not None:
@@ -188,7 +189,7 @@ def _merge_from_source(article: Article, source: dict) -> tuple[list[str], list[
 
 @transaction.atomic
 def articles_upsert_imported(
-    *, items: list[ImportedArticleInput], actor=None, comment: str = "Imported"
+    *, items: list[ImportedArticleInput], actor: User | None = None, comment: str = "Imported"
 ) -> list[ImportedArticleResult]:
     """Many imported articles at once, with the same outcome as :func:`article_upsert_imported`.
 

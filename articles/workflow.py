@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 import reversion
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -84,7 +85,7 @@ def _jsonable(value):
     return value
 
 
-def _save_revision(article: Article, *, by, comment: str, update_fields=None) -> None:
+def _save_revision(article: Article, *, by: User, comment: str, update_fields=None) -> None:
     bump_on_commit()  # readers' cached pages are stale once this commits
     with reversion.create_revision(atomic=False):
         article.save(update_fields=update_fields)
@@ -100,7 +101,7 @@ def _announce_if_public(article: Article) -> None:
 
 @transaction.atomic
 def article_save(
-    *, article: Article, by, expected_version: int | None = None, changed_fields=()
+    *, article: Article, by: User, expected_version: int | None = None, changed_fields=()
 ) -> Article:
     """Create or update an article as edited in a form; refuses to overwrite newer work.
 
@@ -140,7 +141,7 @@ def article_save(
     return article
 
 
-def _transition(article: Article, *, by, to: str, allowed_from: set, action: str, **changes):
+def _transition(article: Article, *, by: User, to: str, allowed_from: set, action: str, **changes):
     current = Article.objects.select_for_update().get(pk=article.pk)
     if current.status not in allowed_from:
         raise ValidationError(
@@ -164,7 +165,7 @@ def _transition(article: Article, *, by, to: str, allowed_from: set, action: str
 
 
 @transaction.atomic
-def article_submit(*, article: Article, by) -> Article:
+def article_submit(*, article: Article, by: User) -> Article:
     """A reporter hands a draft to the editors."""
     _require(
         by.has_perm("articles.submit_article") and can_edit(by, article),
@@ -176,7 +177,7 @@ def article_submit(*, article: Article, by) -> Article:
 
 
 @transaction.atomic
-def article_return_to_draft(*, article: Article, by) -> Article:
+def article_return_to_draft(*, article: Article, by: User) -> Article:
     _require(can_publish(by), "Only editors can send an article back to draft.")
     return _transition(
         article,
@@ -189,7 +190,7 @@ def article_return_to_draft(*, article: Article, by) -> Article:
 
 
 @transaction.atomic
-def article_publish(*, article: Article, by) -> Article:
+def article_publish(*, article: Article, by: User) -> Article:
     _require(can_publish(by), "Only editors can publish.")
     now = timezone.now()
     current = Article.objects.only("published_at", "first_published_at", "source_key").get(
@@ -211,7 +212,7 @@ def article_publish(*, article: Article, by) -> Article:
 
 
 @transaction.atomic
-def article_schedule(*, article: Article, by, publish_at: dt.datetime) -> Article:
+def article_schedule(*, article: Article, by: User, publish_at: dt.datetime) -> Article:
     """Publish later: the task worker publishes it at ``publish_at``."""
     _require(can_publish(by), "Only editors can schedule.")
     if publish_at <= timezone.now():
@@ -235,7 +236,7 @@ def article_schedule(*, article: Article, by, publish_at: dt.datetime) -> Articl
 
 
 @transaction.atomic
-def article_unpublish(*, article: Article, by) -> Article:
+def article_unpublish(*, article: Article, by: User) -> Article:
     _require(can_publish(by), "Only editors can unpublish.")
     return _transition(
         article,
@@ -275,7 +276,7 @@ WORKFLOW_FIELDS = ("status", "publish_at", "published_at", "first_published_at",
 
 
 @transaction.atomic
-def article_restore(*, article: Article, version, by) -> Article:
+def article_restore(*, article: Article, version, by: User) -> Article:
     """Bring back the text of an earlier revision (bylines and images included).
 
     Content only: the article keeps its current workflow state (a published article
@@ -310,7 +311,7 @@ def article_restore(*, article: Article, version, by) -> Article:
 
 
 @transaction.atomic
-def articles_set_section(*, articles, section: Section, by) -> int:
+def articles_set_section(*, articles, section: Section, by: User) -> int:
     """Bulk move; every article is checked and logged like a single edit."""
     changed = 0
     for article in (
@@ -348,7 +349,7 @@ def check_takes_corrections(article: Article) -> Article:
 
 
 @transaction.atomic
-def correction_append(*, article: Article, text: str, by, kind=Correction.Kind.CORRECTION):
+def correction_append(*, article: Article, text: str, by: User, kind=Correction.Kind.CORRECTION):
     """A dated, public note on a published article. Corrections are never edited away."""
     _require(by.has_perm("articles.add_correction"), "Only editors can add corrections.")
     check_takes_corrections(article)
@@ -374,7 +375,7 @@ _ATTACHMENT_ACTIONS = {"byline": "article.bylines", "articleimage": "article.ima
 
 
 @transaction.atomic
-def article_attachments_save(*, article: Article, saved, deleted, by) -> bool:
+def article_attachments_save(*, article: Article, saved, deleted, by: User) -> bool:
     """Save and delete one kind of an article's rows (bylines or images) and log the change.
 
     ``saved`` and ``deleted`` are Byline or ArticleImage instances of ``article``, as

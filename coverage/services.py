@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
@@ -648,7 +649,7 @@ def stories_refresh(*, stories: list[Story]) -> list[Story]:
 
 
 # ------------------------------------------------------------------ editor control
-def _check_editor(by) -> None:
+def _check_editor(by: User) -> None:
     if by is None or not by.has_perm(EDIT_PERMISSION):
         raise PermissionDenied("Changing how articles are grouped needs the coverage editor role.")
 
@@ -704,7 +705,7 @@ def stories_redirect_record(*, moves: dict[int, int]) -> None:
 
 
 @transaction.atomic(durable=True)
-def story_merge(*, keep: Story, others: list[Story], by) -> Story:
+def story_merge(*, keep: Story, others: list[Story], by: User) -> Story:
     """Merge ``others`` into ``keep``; their articles are pinned so re-clustering keeps them."""
     _check_editor(by)
     if any(o.pk == keep.pk for o in others) or not others:
@@ -728,7 +729,7 @@ def story_merge(*, keep: Story, others: list[Story], by) -> Story:
 
 
 @transaction.atomic(durable=True)
-def story_split(*, story: Story, articles: list[Article], title: str, by) -> Story:
+def story_split(*, story: Story, articles: list[Article], title: str, by: User) -> Story:
     """Move ``articles`` from ``story`` into a new story titled ``title``.
 
     They are pinned to the new story and excluded from the old one, and the old story's
@@ -773,7 +774,7 @@ def story_split(*, story: Story, articles: list[Article], title: str, by) -> Sto
 
 
 @transaction.atomic(durable=True)
-def article_pin(*, article: Article, story: Story, by) -> StoryArticle:
+def article_pin(*, article: Article, story: Story, by: User) -> StoryArticle:
     """Pin ``article`` to ``story``: it leaves any other story and never moves again."""
     _check_editor(by)
     previous = StoryArticle.objects.current().filter(article=article).first()
@@ -801,7 +802,7 @@ def article_pin(*, article: Article, story: Story, by) -> StoryArticle:
 
 
 @transaction.atomic(durable=True)
-def article_exclude(*, article: Article, story: Story, by) -> Story:
+def article_exclude(*, article: Article, story: Story, by: User) -> Story:
     """Take ``article`` out of ``story`` for good, and cluster it again elsewhere.
 
     Returns the story it lands in (never ``story``).
@@ -822,7 +823,7 @@ def article_exclude(*, article: Article, story: Story, by) -> Story:
 
 
 @transaction.atomic(durable=True)
-def story_lock(*, story: Story, is_locked: bool, by) -> Story:
+def story_lock(*, story: Story, is_locked: bool, by: User) -> Story:
     bump_on_commit()  # story pages, the home page and related boxes change
     _check_editor(by)
     story = _lock_stories([story])[story.pk]
@@ -839,7 +840,7 @@ def story_lock(*, story: Story, is_locked: bool, by) -> Story:
 
 
 @transaction.atomic
-def story_update(*, story: Story, title: str, summary: str, by) -> Story:
+def story_update(*, story: Story, title: str, summary: str, by: User) -> Story:
     """An editor's title sticks: clustering stops choosing the title from then on."""
     bump_on_commit()  # story pages, the home page and related boxes change
     _check_editor(by)
@@ -898,7 +899,9 @@ def clustering_pass_lock() -> bool:
 
 
 @transaction.atomic
-def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> list[tuple]:
+def stories_merge_converging(
+    *, since: dt.datetime | None = None, by: User | None = None
+) -> list[tuple]:
     """Merge stories whose profiles have converged (the periodic pass).
 
     Two stories are merged when their centroids' cosine reaches MERGE_THRESHOLD, their
@@ -970,7 +973,7 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
 
 
 @transaction.atomic
-def stories_retitle(*, since: dt.datetime | None = None, by=None) -> int:
+def stories_retitle(*, since: dt.datetime | None = None, by: User | None = None) -> int:
     """Give each recently active story the headline of its most central visible article.
 
     Joining is incremental and never rereads other members, so a story keeps its first
@@ -1048,7 +1051,7 @@ def stories_recluster(
     *,
     since: dt.datetime | None = None,
     dry_run: bool = False,
-    by=None,
+    by: User | None = None,
     on_article: Callable[[int, int], None] | None = None,
 ) -> ReclusterReport:
     """Cluster published articles again, in time order, keeping every editor decision.
@@ -1071,7 +1074,7 @@ def stories_recluster(
     return report
 
 
-def _recluster(report, *, since, by, on_article) -> None:
+def _recluster(report, *, since, by: User, on_article) -> None:
     articles = Article.objects.published()
     if since is not None:
         articles = articles.filter(Q(published_at__gte=since) | Q(published_at__isnull=True))

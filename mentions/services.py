@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -170,7 +171,7 @@ def _announce_change_on_commit(*article_ids: int) -> None:
 
 
 @transaction.atomic
-def mention_review(*, mention: Mention, state: str, by) -> Mention:
+def mention_review(*, mention: Mention, state: str, by: User) -> Mention:
     """Record an editor's decision on a mention (or put it back to suggested)."""
     bump_on_commit()  # entity pages and article pages show this
     _require(by, REVIEW_PERMISSION)
@@ -192,18 +193,18 @@ def mention_review(*, mention: Mention, state: str, by) -> Mention:
     return mention
 
 
-def mention_confirm(*, mention: Mention, by) -> Mention:
+def mention_confirm(*, mention: Mention, by: User) -> Mention:
     """An editor agrees the article is about this entity."""
     return mention_review(mention=mention, state=Mention.State.CONFIRMED, by=by)
 
 
-def mention_reject(*, mention: Mention, by) -> Mention:
+def mention_reject(*, mention: Mention, by: User) -> Mention:
     """An editor says the match is wrong; it stays rejected when suggestions re-run."""
     return mention_review(mention=mention, state=Mention.State.REJECTED, by=by)
 
 
 @transaction.atomic
-def ambiguous_mention_resolve(*, ambiguous: AmbiguousMention, entity: Entity, by) -> Mention:
+def ambiguous_mention_resolve(*, ambiguous: AmbiguousMention, entity: Entity, by: User) -> Mention:
     """An editor picks which candidate a shared name means; confirms that mention."""
     _require(by, REVIEW_PERMISSION)
     if entity not in ambiguous.candidates():
@@ -233,7 +234,7 @@ def ambiguous_mention_resolve(*, ambiguous: AmbiguousMention, entity: Entity, by
 
 
 @transaction.atomic
-def ambiguous_mention_reject(*, ambiguous: AmbiguousMention, by) -> AmbiguousMention:
+def ambiguous_mention_reject(*, ambiguous: AmbiguousMention, by: User) -> AmbiguousMention:
     """None of the candidates is meant; the name stays unlinked on later runs."""
     _require(by, REVIEW_PERMISSION)
     ambiguous.state = AmbiguousMention.State.REJECTED
@@ -271,7 +272,7 @@ def _field_values(instance: models.Model) -> dict:
 
 
 @transaction.atomic(durable=True)
-def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
+def entity_merge(*, keep: Entity, duplicate: Entity, by: User) -> EntityMerge:
     """Fold ``duplicate`` into ``keep``: aliases, mentions, bylines, children, URL.
 
     Both rows are locked in primary-key order. The duplicate's slug becomes a 301
@@ -421,7 +422,7 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
 
 
 @transaction.atomic(durable=True)
-def entity_merge_undo(*, merge: EntityMerge, by) -> Entity:
+def entity_merge_undo(*, merge: EntityMerge, by: User) -> Entity:
     """Bring the duplicate back as it was and return what the merge moved to it.
 
     Changes made to the kept entity after the merge (new aliases, new mentions)

@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -37,7 +38,7 @@ PERMISSION = "sources.add_importrun"
 
 @transaction.atomic
 def import_run_create(
-    *, files: list[UploadedFile], by, format: str = "auto", outlet: Outlet | None = None
+    *, files: list[UploadedFile], by: User, format: str = "auto", outlet: Outlet | None = None
 ) -> ImportRun:
     """Store the uploaded files under MEDIA_ROOT and queue their import.
 

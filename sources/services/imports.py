@@ -24,6 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils.text import slugify
@@ -166,7 +167,9 @@ def record_validate(record: ArticleRecord) -> None:
         raise ImportItemError(str(error)) from None
 
 
-def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=None):
+def record_import(
+    *, record: ArticleRecord, outlet: Outlet | None = None, actor: User | None = None
+):
     """Write one record; returns (article, action, kept fields). Runs in the caller's
     transaction, which the caller rolls back when this raises: a failed item must leave
     nothing behind (not even the outlet it named).
@@ -191,7 +194,7 @@ def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=
     return result.article, result.action, result.kept
 
 
-def _log_outlets_created(actor, outlets: list[Outlet]) -> None:
+def _log_outlets_created(actor: User, outlets: list[Outlet]) -> None:
     """A new outlet has a public page: its creation is audited like any public change."""
     editorial_log_many(
         actor=actor, entries=[("outlet.import_create", outlet, {}) for outlet in outlets]
@@ -281,7 +284,7 @@ class _Lookups:
         self.sections.clear()
         self.created_outlets.clear()
 
-    def settle(self, actor) -> None:
+    def settle(self, actor: User) -> None:
         """After a chunk: delete the outlets it created that no article ended up in (their
         item failed), and audit the creation of the rest."""
         if not self.created_outlets:
@@ -301,7 +304,7 @@ def records_import(
     *,
     outlet: Outlet | None = None,
     dry_run: bool = False,
-    actor=None,
+    actor: User | None = None,
     on_item: Callable[[ArticleRecord | ImportFailure], None] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
@@ -341,7 +344,7 @@ def _batched(records, size, on_item) -> Iterator[list]:
         yield batch
 
 
-def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> list[int]:
+def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor: User) -> list[int]:
     """Write one batch in the current transaction; returns ids of articles to announce.
 
     The batch is written with one bulk upsert. If that hits a database error (a row
@@ -402,7 +405,9 @@ def _unique_key_chunks(records: list[ArticleRecord]) -> Iterator[list[ArticleRec
         yield chunk
 
 
-def _import_one_by_one(records, report: ImportReport, lookups: _Lookups, actor) -> list[Article]:
+def _import_one_by_one(
+    records, report: ImportReport, lookups: _Lookups, actor: User
+) -> list[Article]:
     changed = []
     for record in records:
         try:
@@ -472,7 +477,7 @@ def paths_import(
     format: str = "auto",
     outlet: Outlet | None = None,
     dry_run: bool = False,
-    actor=None,
+    actor: User | None = None,
     jobs: int = 1,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
