@@ -70,7 +70,7 @@ def article_upsert_imported(
     )
     if result.error is not None:
         raise result.error
-    return result.article, result.action
+    return result.article, result.action  # type: ignore[return-value]  # set when no error
 
 
 def _describe_revision(actor: User | None, comment: str) -> None:

@@ -117,7 +117,7 @@ def backup_create(*, path: Path) -> BackupSummary:
         )
         manifest = {
             "created_at": dt.datetime.now(dt.UTC).isoformat(),
-            "server_version": connection.pg_version,
+            "server_version": connection.pg_version,  # type: ignore[attr-defined]  # PostgreSQL's
             "counts": counts,
             "media_files": media_files,
         }

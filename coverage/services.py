@@ -21,6 +21,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -104,7 +105,7 @@ def _signatures_with_stats(
     before = _count_documents(added) if added else {}
     if unread := set().union(*keys_of.values()) - before.keys():
         before |= _read_counts(list(unread))
-    counted = Counter()
+    counted: Counter[str] = Counter()
     out = {}
     for article in articles:
         keys = keys_of[article.pk]
@@ -224,7 +225,7 @@ def _candidate_stories_many(
         "WHERE q.sid = w.sid "
         "GROUP BY hit.story_id ORDER BY count(*) DESC, hit.story_id LIMIT %s) c"
     )
-    params = [
+    params: list[Any] = [
         [pk for pk, terms, _ in queries for _term in terms],
         [term for _, terms, _ in queries for term in terms],
         [pk for pk, _, _ in queries],
@@ -460,8 +461,10 @@ def _cluster_locked(
 ) -> tuple[Story, float]:
     """Cluster one locked article. ``evidence`` is its signature and statistics when the
     caller prepared them for a batch (``_signatures_with_stats``)."""
-    if article.current_membership is not None:
-        current = StoryArticle.objects.select_related("story").get(pk=article.current_membership)
+    # ``current_membership`` is annotated by the caller's query (_articles_locked).
+    membership = article.current_membership  # type: ignore[attr-defined]
+    if membership is not None:
+        current = StoryArticle.objects.select_related("story").get(pk=membership)
         _entity_keys_refresh(article, current.story)
         return current.story, current.score
 
@@ -484,6 +487,7 @@ def _cluster_locked(
         for profile in candidates
     ]
     best = scoring.best_match(matches)
+    story: Story | None
     if best is None:
         story = _story_start(article, prefer_story)
         score, explanation = 1.0, {"started_story": True}
@@ -923,7 +927,7 @@ def stories_merge_converging(
     # for the next MERGE_LOOKUP_STORIES stories at once, and again from the next story
     # after a merge (a deleted story frees a place among a later story's candidates),
     # so the result is the same as looking them up story by story.
-    stories = list(stories)
+    stories = list(stories)  # type: ignore[assignment]  # the queryset, read once
     by_pk = {s.pk: s for s in stories}
     norms: dict[int, float] = {}
     candidates_of: dict[int, list[Story]] = {}
@@ -1097,7 +1101,8 @@ def _recluster(report, *, since, by: User, on_article) -> None:
         story_refresh(story=story)
     stories = {s.pk: s for s in Story.objects.filter(pk__in=touched)}
     for position, article_id in enumerate(ids, 1):
-        prefer = stories.get(previous_story.get(article_id))
+        previous = previous_story.get(article_id)
+        prefer = stories.get(previous) if previous is not None else None
         if prefer is not None:
             prefer.refresh_from_db(fields=["member_count", "is_locked"])
         article_cluster(article=Article(pk=article_id), prefer_story=prefer)

@@ -8,6 +8,7 @@ alias dictionary and the matcher it runs are entities'.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -157,7 +158,7 @@ def _set_candidates(row: AmbiguousMention, keys: list[EntityKey]) -> None:
     row.candidate_events.set([pk for kind, pk in keys if kind == "event"])
 
 
-_REVIEW_ACTIONS = {
+_REVIEW_ACTIONS: dict[str, str] = {
     Mention.State.CONFIRMED: "mention.confirm",
     Mention.State.REJECTED: "mention.reject",
     Mention.State.SUGGESTED: "mention.reopen",
@@ -167,7 +168,7 @@ _REVIEW_ACTIONS = {
 def _announce_change_on_commit(*article_ids: int) -> None:
     """Tell the apps that read mentions (clustering) once the decision has committed."""
     for article_id in sorted(set(article_ids)):
-        transaction.on_commit(lambda pk=article_id: mentions_changed.send(Mention, article_id=pk))
+        transaction.on_commit(partial(mentions_changed.send, Mention, article_id=article_id))
 
 
 @transaction.atomic
@@ -257,10 +258,14 @@ def _suggest_again_on_commit(article_ids: list[int]) -> None:
     from .tasks import suggest_mentions  # tasks imports this module
 
     for article_id in article_ids:
-        transaction.on_commit(lambda pk=article_id: suggest_mentions.enqueue(article_id=pk))
+        transaction.on_commit(partial(suggest_mentions.enqueue, article_id=article_id))
 
 
-_STATE_RANK = {Mention.State.REJECTED: 0, Mention.State.SUGGESTED: 1, Mention.State.CONFIRMED: 2}
+_STATE_RANK: dict[str, int] = {
+    Mention.State.REJECTED: 0,
+    Mention.State.SUGGESTED: 1,
+    Mention.State.CONFIRMED: 2,
+}
 
 
 def _field_values(instance: models.Model) -> dict:
@@ -329,7 +334,7 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by: User) -> EntityMerge:
         positions = [p for p in (other.first_position, mention.first_position) if p is not None]
         other.count += mention.count
         other.first_position = min(positions, default=None)
-        other.state = max(other.state, mention.state, key=_STATE_RANK.get)
+        other.state = max(other.state, mention.state, key=_STATE_RANK.__getitem__)
         other.save()
         resolved = AmbiguousMention.objects.filter(resolved_mention=mention)
         repointed += [[pk, mention.pk] for pk in resolved.values_list("pk", flat=True)]

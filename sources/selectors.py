@@ -43,7 +43,10 @@ def wire_copies_for(*, articles: Iterable[Article]) -> dict[int, WireCopy]:
         )
     )
     return {
-        row.article_id: WireCopy(row.article_id, row.same_text_as, row.similarity) for row in rows
+        row.article_id: WireCopy(row.article_id, row.same_text_as, row.similarity)
+        for row in rows
+        # The fingerprint service sets both or neither; the query asked for the set ones.
+        if row.same_text_as is not None and row.similarity is not None
     }
 
 

@@ -62,7 +62,7 @@ class Signature:
         return self.values.astype("<u4").tobytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Signature:
+    def from_bytes(cls, data: bytes | memoryview) -> Signature:
         return cls(np.frombuffer(bytes(data), dtype="<u4").astype(np.uint64))
 
     def similarity(self, other: Signature) -> float:

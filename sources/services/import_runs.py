@@ -51,13 +51,13 @@ def import_run_create(
     if format != "auto" and format not in FORMATS:
         raise ValidationError({"format": f"Unknown format {format!r}."})
     limit = max_file_bytes()
-    too_big = [f.name for f in files if f.size > limit]
+    too_big = [str(f.name) for f in files if (f.size or 0) > limit]
     if too_big:
         raise ValidationError({"files": f"Over the {limit:,}-byte limit: {', '.join(too_big)}."})
     run = ImportRun.objects.create(created_by=by, format=format, outlet=outlet)
     stored = []
     for upload in files:
-        name = get_valid_filename(Path(upload.name).name) or "upload"
+        name = get_valid_filename(Path(upload.name or "upload").name) or "upload"
         stored.append(default_storage.save(f"{UPLOAD_DIRECTORY}/{run.pk}/{name}", upload))
     run.files = stored
     run.save(update_fields=["files"])

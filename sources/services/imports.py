@@ -20,7 +20,9 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -189,7 +191,7 @@ def record_import(
         raise ImportItemError(_describe_validation_error(error)) from error
     if result.error is not None:
         raise ImportItemError(_describe_validation_error(result.error))
-    if created:
+    if created and outlet is not None:
         _log_outlets_created(actor, [outlet])
     return result.article, result.action, result.kept
 
@@ -328,7 +330,7 @@ def records_import(
         with transaction.atomic(durable=True):
             published = _import_batch(batch, report, lookups, actor)
             if published:
-                transaction.on_commit(lambda ids=published: _hand_on(ids))
+                transaction.on_commit(partial(_hand_on, published))
     return report
 
 
@@ -381,10 +383,12 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor: User) -
                     _failure(record, ImportItemError(_describe_validation_error(result.error)))
                 )
                 continue
-            report.count(result.action)
-            _report_kept(report, result.article, result.kept)
-            if result.action != "unchanged":
-                changed.append(result.article)
+            # An item without an error has its article and action (ImportedArticleResult).
+            article, action = cast(Article, result.article), cast(str, result.action)
+            report.count(action)
+            _report_kept(report, article, result.kept)
+            if action != "unchanged":
+                changed.append(article)
         lookups.settle(actor)
     articles_fingerprint(articles=changed)
     return [a.pk for a in changed if a.status == Article.Status.PUBLISHED]
