@@ -31,10 +31,9 @@ def editorial_log(
     )
 
 
-def system_user():
+def system_user() -> User:
     """The named account that scheduled and background jobs act as. It cannot log in."""
-    User = get_user_model()
-    user, created = User.objects.get_or_create(
+    user, created = get_user_model().objects.get_or_create(
         username=SYSTEM_USERNAME, defaults={"is_active": False}
     )
     if created:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import cast
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -92,7 +92,7 @@ def _unique_slug(model: type[Entity], name: str) -> str:
 
 @transaction.atomic
 def entity_upsert(
-    *, kind: str, name: str, slug: str = "", aliases: tuple[str, ...] = (), **fields
+    *, kind: str, name: str, slug: str = "", aliases: tuple[str, ...] = (), **fields: Any
 ) -> tuple[Entity, bool]:
     """Create or update the entity with ``slug``; its name is always one of its aliases.
 

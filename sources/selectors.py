@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
 
 from articles.models import Article
 
@@ -18,7 +21,7 @@ class WireCopy:
     original: Article
     similarity: float
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"same text as “{self.original.headline}”, similarity {self.similarity:.2f}"
 
 
@@ -50,8 +53,8 @@ def wire_copies_for(*, articles: Iterable[Article]) -> dict[int, WireCopy]:
     }
 
 
-def outlet_jsonld(*, outlet: Outlet, request) -> dict:
-    data = {
+def outlet_jsonld(*, outlet: Outlet, request: HttpRequest) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsMediaOrganization",
         "name": outlet.name,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,7 +40,11 @@ PERMISSION = "sources.add_importrun"
 
 @transaction.atomic
 def import_run_create(
-    *, files: list[UploadedFile], by: User, format: str = "auto", outlet: Outlet | None = None
+    *,
+    files: list[UploadedFile[bytes]],
+    by: User,
+    format: str = "auto",
+    outlet: Outlet | None = None,
 ) -> ImportRun:
     """Store the uploaded files under MEDIA_ROOT and queue their import.
 
@@ -175,7 +181,7 @@ def _record_progress(run: ImportRun, report: ImportReport) -> None:
     )
 
 
-def _renamed(items, run: ImportRun):
+def _renamed(items: Iterable[Any], run: ImportRun) -> Iterator[Any]:
     """Report failures by the uploaded file's name, not its path on our disk."""
     root = str(Path(default_storage.path(f"{UPLOAD_DIRECTORY}/{run.pk}"))) + "/"
     for item in items:
