@@ -225,6 +225,7 @@ def article_schedule(*, article: Article, by: User, publish_at: dt.datetime) -> 
         action="article.schedule",
         publish_at=publish_at,
     )
+    # Late: articles.tasks imports this module (a cycle within the app).
     from .tasks import publish_scheduled_article
 
     task = publish_scheduled_article

@@ -21,6 +21,7 @@ def init(settings_module: str, database_name: str, counter) -> None:
     import django
 
     django.setup()
+    # Late: after setup, like everything Django in this child (see the module docstring).
     from django.db import connections
 
     connections["default"].settings_dict["NAME"] = database_name

@@ -91,6 +91,57 @@ def test_the_check_reads_imports_inside_functions_and_relative_ones(tmp_path):
     ]
 
 
+def late_imports_without_a_reason(path: Path) -> list[str]:
+    """Imports inside functions with no comment above them (through the run of imports
+    and blank lines they belong to) saying why they are not at the top."""
+    source = path.read_text()
+    lines = source.splitlines()
+    found = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Import | ast.ImportFrom):
+                continue
+            above = node.lineno - 2
+            while above >= 0 and (
+                not lines[above].strip()
+                or lines[above].lstrip().startswith(("from ", "import ", ")"))
+                or lines[above].startswith(" " * (node.col_offset + 4))
+            ):
+                above -= 1
+            if above < 0 or not lines[above].lstrip().startswith("#"):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_every_import_inside_a_function_says_why():
+    """A late import is kept only for a reason (a ready() hook, a cycle within an app, a
+    process before django.setup(), an optional heavy import): the comment above says it."""
+    found = [
+        v for app in APPS for path in app_modules(app) for v in late_imports_without_a_reason(path)
+    ]
+    assert found == [], "imports inside functions without a reason:\n" + "\n".join(found)
+
+
+def test_the_reason_check_finds_a_late_import_without_a_comment(tmp_path, monkeypatch):
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    module = tmp_path / "late.py"
+    module.write_text(
+        "def ready():\n"
+        "    # Late: models are importable only once the registry is ready.\n"
+        "    from articles import models\n"
+        "\n"
+        "    from . import receivers\n"
+        "\n"
+        "\n"
+        "def view():\n"
+        "    x = 1\n"
+        "    from django.http import HttpResponse\n"
+    )
+    assert late_imports_without_a_reason(module) == ["late.py:10"]
+
+
 def test_the_readme_names_the_same_order():
     """The "Dependencies point one way" paragraph lists the tiers bottom up, ← between
     tiers, and the Layout table has a row for every app."""

@@ -73,6 +73,7 @@ def import_run_create(
         target=run,
         payload={"files": stored, "format": format, "outlet_id": outlet and outlet.pk},
     )
+    # Late: sources.tasks imports the services (a cycle within the app).
     from ..tasks import import_run_task
 
     transaction.on_commit(lambda: import_run_task.enqueue(import_run_id=run.pk))
