@@ -257,8 +257,14 @@ def articles_publish_due(*, now: dt.datetime | None = None) -> list[int]:
     for article_id in due.values_list("pk", flat=True):
         with transaction.atomic():
             article = Article.objects.select_for_update().get(pk=article_id)
-            if article.status != Status.SCHEDULED or article.publish_at > now:
-                continue  # changed since we looked
+            # Changed since we looked: published, unscheduled, or its time cleared or moved
+            # (a cleared time used to raise TypeError here and stop the whole pass).
+            if (
+                article.status != Status.SCHEDULED
+                or article.publish_at is None
+                or article.publish_at > now
+            ):
+                continue
             _transition(
                 article,
                 by=actor,

@@ -44,6 +44,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -344,7 +345,7 @@ def stories_recluster_window(
     *,
     window_days: int = WINDOW_DAYS,
     window_size: int = WINDOW_ARTICLES,
-    by=None,
+    by: User | None = None,
     dry_run: bool = False,
 ) -> WindowReport:
     """Re-cluster the recent window and move automatic memberships to match (see the
@@ -366,7 +367,7 @@ def stories_recluster_window(
     return report
 
 
-def _recluster_members(members: list[_Member], *, report: WindowReport, by) -> None:
+def _recluster_members(members: list[_Member], *, report: WindowReport, by: User) -> None:
     scores, cosines = pair_scores(members)
     excluded, locked_stories = _cannot_link(members, scores)
     labels = average_link(scores)
