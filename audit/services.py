@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -43,7 +44,7 @@ def system_user() -> User:
 
 
 def editorial_log_many(
-    *, actor: User, entries: list[tuple[str, models.Model, dict[str, Any]]]
+    *, actor: User, entries: Sequence[tuple[str, models.Model, dict[str, Any]]]
 ) -> list[EditorialLogEntry]:
     """Record many ``(action, target, payload)`` entries by one actor in one insert.
 

@@ -235,7 +235,7 @@ def _window(*, days: int, size: int, least: int = WINDOW_MIN_ARTICLES) -> list[_
     gives too few (a story alone in its window looks crowded by its own members). The
     time evidence still keeps stories weeks apart apart.
     """
-    memberships = (
+    memberships = list(
         StoryArticle.objects.select_for_update(of=("self",))
         .exclude(joined_by=JoinedBy.EXCLUDED)
         .filter(
@@ -254,7 +254,6 @@ def _window(*, days: int, size: int, least: int = WINDOW_MIN_ARTICLES) -> list[_
             "article__signature__clock_at",
         )[:size]
     )
-    memberships = list(memberships)
     if not memberships:
         return []
     oldest = memberships[0][-1] - dt.timedelta(days=days)
@@ -309,9 +308,9 @@ def _cannot_link(
         scores[np.ix_(apart, rows)] = CANNOT_LINK
     for article_id, stories in excluded.items():
         for story_id in stories:
-            rows = fixed_by_story.get(story_id)
-            if rows:
-                scores[index[article_id], rows] = CANNOT_LINK
+            fixed_rows = fixed_by_story.get(story_id)
+            if fixed_rows:
+                scores[index[article_id], fixed_rows] = CANNOT_LINK
                 scores[rows, index[article_id]] = CANNOT_LINK
     return excluded, locked
 
