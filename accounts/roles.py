@@ -14,8 +14,17 @@ someone edited by hand.
 - moderator: comments, and the moderation part of the audit log.
 - admin: everything the other roles can do, plus deleting what editors may only edit.
 
+Data migrations use their own copy on historical models
+(``accounts/migrations/_roles.py``); this module uses the live ones.
+
 The README's role table names, for each cell, the test that proves it.
 """
+
+from django.apps import apps
+from django.apps.config import AppConfig
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db.models.signals import post_migrate
 
 REPORTER = "reporter"
 EDITOR = "editor"
@@ -24,70 +33,42 @@ ADMIN = "admin"
 ROLES = (REPORTER, EDITOR, MODERATOR, ADMIN)
 
 
-def ensure_roles(apps=None) -> None:
-    from django.apps import apps as global_apps
-
-    Group = (apps or global_apps).get_model("auth", "Group")
+def ensure_roles() -> None:
     for role in ROLES:
         Group.objects.get_or_create(name=role)
 
 
-def grant_on_post_migrate(app_config, grants: dict[str, list[str]], app_label=None) -> None:
-    """Connect a post_migrate receiver that (re)grants ``grants`` after each migrate."""
-    from django.db.models.signals import post_migrate
+def grant_on_post_migrate(
+    app_config: AppConfig, grants: dict[str, list[str]], app_label: str | None = None
+) -> None:
+    """Connect a post_migrate receiver that (re)grants ``grants`` after each migrate.
 
+    The receiver runs when every migration has run, so it uses the live models (a
+    test-database flush sends no app registry at all).
+    """
     label = app_label or app_config.label
 
-    def receiver(sender, apps=None, **kwargs):
-        from django.apps import apps as global_apps
-
-        apps = apps or global_apps  # a test-database flush sends no app registry
-        ensure_roles(apps)
-        grant_permissions(apps, grants, label)
+    def receiver(sender: AppConfig, **kwargs: object) -> None:
+        ensure_roles()
+        grant_permissions(grants, label)
 
     post_migrate.connect(receiver, sender=app_config, weak=False, dispatch_uid=f"roles.{label}")
 
 
-def grant_permissions(
-    apps, grants: dict[str, list[str]], app_label: str, *, known_only: bool = False
-) -> None:
+def grant_permissions(grants: dict[str, list[str]], app_label: str) -> None:
     """Give each role the ``app_label`` permissions listed; safe to repeat.
 
     Permissions are normally created after migrations run; create them now so that
-    the grant does not depend on the order in which apps migrate. A migration that
-    grants the current lists passes ``known_only``: a permission a later migration
-    declares does not exist yet at that point, and post_migrate grants it afterwards.
+    the grant does not depend on the order in which apps' receivers run.
     """
-    from django.contrib.auth.management import create_permissions
-
-    app_config = apps.get_app_config(app_label)
-    models_module = getattr(app_config, "models_module", None)
-    app_config.models_module = models_module or True  # historical apps have none
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = models_module
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ensure_roles(apps)
+    create_permissions(apps.get_app_config(app_label), verbosity=0)
+    ensure_roles()
     for role, codenames in grants.items():
         group = Group.objects.get(name=role)
         permissions = Permission.objects.filter(
             content_type__app_label=app_label, codename__in=codenames
         )
         missing = set(codenames) - set(permissions.values_list("codename", flat=True))
-        if missing and not known_only:
+        if missing:
             raise ValueError(f"Unknown {app_label} permissions for {role}: {sorted(missing)}")
         group.permissions.add(*permissions)
-
-
-def revoke_permissions(apps, grants: dict[str, list[str]], app_label: str) -> None:
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in grants.items():
-        group = Group.objects.filter(name=role).first()
-        if group:
-            group.permissions.remove(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label, codename__in=codenames
-                )
-            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -90,8 +91,6 @@ def staff_account_ensure(*, username: str, role: str, password: str):
     verified: the address gets a verified, primary EmailAddress row. The password is
     set only when the account is created, so re-running never resets a changed one.
     """
-    from allauth.account.models import EmailAddress
-
     user, created = get_user_model().objects.get_or_create(
         username=username, defaults={"is_staff": True, "email": f"{username}@example.com"}
     )

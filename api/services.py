@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,7 +42,7 @@ def changes_record(
     object_type: str,
     object_ids: list[int],
     action: str = "",
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
     at: dt.datetime | None = None,
 ) -> list[Change]:
     """Append one feed entry per object; ``at`` defaults to now."""

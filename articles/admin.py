@@ -1,15 +1,25 @@
 """The editorial admin. Every change goes through articles.workflow; nothing saves around it."""
 
+import json
+
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import ngettext
+from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
+from taggit.models import Tag
 
 from . import editing, workflow
 from .forms import ArticleActionForm, ArticleAdminForm, requested_transition
@@ -312,8 +322,6 @@ class ArticleAdmin(CompareVersionAdmin):
             messages.success(request, f"“{obj}” is now {obj.get_status_display().lower()}.")
 
     def get_urls(self):
-        from django.urls import path
-
         def view(function, name):
             return path(
                 f"<path:object_id>/editing/{name}/",
@@ -349,9 +357,6 @@ class ArticleAdmin(CompareVersionAdmin):
 
     def _editable_article(self, request, object_id) -> Article:
         """The article behind an editing endpoint: POST only, and only for its editors."""
-        from django.contrib.admin.utils import unquote
-        from django.http import Http404
-
         if request.method != "POST":
             raise PermissionDenied("POST only.")
         article = self.get_object(request, unquote(object_id))
@@ -368,9 +373,6 @@ class ArticleAdmin(CompareVersionAdmin):
 
     def editing_ping_view(self, request, object_id):
         """The open form says "still here"; it hears who else is here and what was saved."""
-        from django.http import JsonResponse
-        from django.utils import timezone
-
         article = self._editable_article(request, object_id)
         version_opened = self._posted_version(request)
         if version_opened is None:
@@ -394,19 +396,12 @@ class ArticleAdmin(CompareVersionAdmin):
         return JsonResponse({"others": status.others, "newer": newer})
 
     def editing_end_view(self, request, object_id):
-        from django.http import HttpResponse
-
         article = self._editable_article(request, object_id)
         editing.editing_session_end(article=article, user=request.user)
         return HttpResponse(status=204)
 
     def autosave_view(self, request, object_id):
         """Keeps the form's unsaved text for this user; the article itself is not touched."""
-        import json
-
-        from django.http import JsonResponse
-        from django.utils import timezone
-
         article = self._editable_article(request, object_id)
         version_opened = self._posted_version(request)
         try:
@@ -425,16 +420,11 @@ class ArticleAdmin(CompareVersionAdmin):
         return JsonResponse({"saved_at": saved_at.isoformat(), "time": f"{saved_at:%H:%M:%S}"})
 
     def autosave_discard_view(self, request, object_id):
-        from django.http import HttpResponse
-
         article = self._editable_article(request, object_id)
         editing.autosave_discard(article=article, by=request.user)
         return HttpResponse(status=204)
 
     def tag_autocomplete_view(self, request):
-        from django.http import JsonResponse
-        from taggit.models import Tag
-
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         term = request.GET.get("term", "").strip()
@@ -444,10 +434,6 @@ class ArticleAdmin(CompareVersionAdmin):
     # --- history: restoring is one audited action, not an editable old form
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        from django.shortcuts import get_object_or_404, redirect
-        from django.template.response import TemplateResponse
-        from reversion.models import Version
-
         article = get_object_or_404(Article, pk=object_id)
         version = get_object_or_404(
             Version.objects.get_for_object(article).select_related("revision__user"),

@@ -6,6 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self):
+        # Models are importable only once the registry is ready: hence in ready().
         from accounts.roles import grant_on_post_migrate
 
         from .roles import GRANTS, TAG_GRANTS

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from pagecache import keys
 
+from .models import Article, Section
+
 SECTION_NAV_LIMIT = 8
 # Stands for "now" in the navigation's SQL, which is compiled once (see below).
 _NOW = dt.datetime(1970, 1, 1, 0, 0, 7, tzinfo=dt.UTC)
@@ -22,8 +24,6 @@ def _site_sections_sql(vendor: str) -> tuple[str, tuple]:
     through the ORM cost about a third of an empty page's render: it is compiled once
     per process, from the same ``published_q`` as every other read.
     """
-    from .models import Article, Section
-
     published = Article.objects.filter(
         Article.objects.published_q(now=_NOW), section=OuterRef("pk")
     )
@@ -36,8 +36,6 @@ def _site_sections_sql(vendor: str) -> tuple[str, tuple]:
 
 def site_sections_list() -> list:
     """Sections with published articles, by name, at most SECTION_NAV_LIMIT (1 query)."""
-    from .models import Section
-
     sql, params = _site_sections_sql(connection.vendor)
     now = timezone.now()
     return list(Section.objects.raw(sql, [now if param == _NOW else param for param in params]))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -118,7 +119,7 @@ def _check_autosave_data(data) -> dict:
 
 @transaction.atomic
 def autosave_store(
-    *, article: Article, by, data: dict, version_opened: int
+    *, article: Article, by: User, data: dict, version_opened: int
 ) -> ArticleDraftAutosave:
     """Keep ``by``'s unsaved input for ``article``; replaces their previous autosave."""
     if not can_edit(by, article):
@@ -135,7 +136,7 @@ def autosave_store(
     return autosave
 
 
-def autosave_discard(*, article: Article, by) -> int:
+def autosave_discard(*, article: Article, by: User) -> int:
     """Forget ``by``'s unsaved input (they discarded it, or saved the article)."""
     deleted, _ = ArticleDraftAutosave.objects.filter(article=article, user=by).delete()
     return deleted

@@ -5,7 +5,9 @@ from django.contrib.postgres.forms import SimpleArrayField
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from taggit.utils import parse_tags
 
+from .editing import comparable_values, conflict_comparison, correction_line, image_line
 from .models import Article, Image, Section
 from .workflow import can_publish
 
@@ -97,8 +99,6 @@ class ArticleAdminForm(forms.ModelForm):
         The editor's input stays in the form, and the hidden version moves to the one
         saved now: having seen the comparison, their next save is a deliberate merge.
         """
-        from .editing import comparable_values, conflict_comparison, correction_line, image_line
-
         locked = Article.objects.select_for_update(of=("self",))
         current = locked.select_related("section", "outlet").get(pk=self.instance.pk)
         if version_opened is None or current.version == version_opened:
@@ -220,8 +220,6 @@ class TagAutocompleteWidget(forms.SelectMultiple):
         if value is None:
             return []
         if isinstance(value, str):
-            from taggit.utils import parse_tags
-
             return parse_tags(value)
         return [getattr(v, "name", v) for v in value]
 

@@ -10,6 +10,7 @@ import hashlib
 import io
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -68,6 +69,7 @@ def image_generate_renditions(*, image: Image) -> list[ImageRendition]:
 
 def image_saved(*, image: Image) -> None:
     """After an image is saved: (re)make its renditions in the background."""
+    # Late: articles.tasks imports this module (a cycle within the app).
     from .tasks import generate_image_renditions
 
     pk = image.pk
@@ -99,7 +101,7 @@ def can_edit_image(user, image: Image) -> bool:
 
 
 @transaction.atomic
-def image_create(*, image: Image, by) -> Image:
+def image_create(*, image: Image, by: User) -> Image:
     """Store a new library image uploaded by ``by``; renditions follow in the background."""
     if not by.has_perm("articles.add_image"):
         raise PermissionDenied("You may not upload images.")
@@ -114,7 +116,7 @@ def image_create(*, image: Image, by) -> Image:
 
 
 @transaction.atomic
-def image_update(*, image: Image, changes: dict[str, Any], by) -> Image:
+def image_update(*, image: Image, changes: dict[str, Any], by: User) -> Image:
     """Change an image's file, alt text, caption or credit, with the permission checked
     and the before and after texts in the audit log."""
     unknown = set(changes) - set(IMAGE_EDITABLE_FIELDS)

@@ -1,5 +1,7 @@
 """Articles: our own stories and the other outlets' coverage we import."""
 
+import datetime as dt
+
 import reversion
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -10,6 +12,7 @@ from django.db.models import F
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -17,6 +20,7 @@ from taggit.managers import TaggableManager
 from .querysets import ArticleQuerySet
 from .sanitize import sanitize_html
 from .search import Unaccented
+from .templatetags.dates import isodatetime_string
 
 
 class Section(models.Model):
@@ -220,8 +224,6 @@ class Article(models.Model):
     def last_changed_at_machine(self) -> str:
         """``last_changed_at`` for meta tags and JSON-LD: when it is a date-only
         publication date, the date alone (no invented midnight)."""
-        from .templatetags.dates import isodatetime_string
-
         if self.was_updated_after_publication:
             return isodatetime_string(self.last_changed_at)
         return isodatetime_string(self.last_changed_at, self.published_at_precision)
@@ -232,8 +234,6 @@ class Article(models.Model):
 
         Templates use ``|isodatetime:article.published_at_precision``, the same string.
         """
-        from .templatetags.dates import isodatetime_string
-
         return isodatetime_string(self.published_at, self.published_at_precision)
 
     @property
@@ -243,8 +243,6 @@ class Article(models.Model):
     @property
     def was_updated_after_publication(self) -> bool:
         """Worth an "Updated" line: changed more than a few minutes after going public."""
-        import datetime as dt
-
         if not self.first_published_at:
             return False
         return self.updated_at - self.first_published_at > dt.timedelta(minutes=10)
@@ -264,8 +262,6 @@ class Article(models.Model):
     @property
     def body_html(self):
         """The stored body, safe to print: services sanitise it before every save."""
-        from django.utils.safestring import mark_safe
-
         return mark_safe(self.body)  # noqa: S308 - sanitised on write (articles.sanitize)
 
 

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -21,8 +23,6 @@ class ArticleQuerySet(models.QuerySet):
         return self._years_present(order, tzinfo)
 
     def _years_present(self, order, tzinfo=None):
-        import datetime as dt
-
         bounds = self.aggregate(first=models.Min("published_at"), last=models.Max("published_at"))
         if bounds["first"] is None:
             return []
@@ -45,6 +45,7 @@ class ArticleQuerySet(models.QuerySet):
         (``published_q("article__")`` on story memberships): status published and the
         publication time come (an embargo has passed). Defined here once. ``now``:
         the moment to judge at, the current time unless given."""
+        # Late: models.py imports this module for its managers (a cycle).
         from .models import Article
 
         return models.Q(**{f"{prefix}status": Article.Status.PUBLISHED}) & (
@@ -61,6 +62,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything articles/_card.html reads."""
+        # Late: models.py imports this module for its managers (a cycle).
         from .models import Byline
 
         return self.select_related("outlet", "section").prefetch_related(
@@ -69,6 +71,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_article_page(self):
         """Everything articles/article_detail.html reads, in a fixed number of queries."""
+        # Late: models.py imports this module for its managers (a cycle).
         from .models import ArticleImage, Correction, ImageRendition
 
         return self.for_listing().prefetch_related(

@@ -6,6 +6,9 @@ headings, lists, quotes, emphasis, links and figures. No scripts, styles, event
 handlers or javascript: URLs survive.
 """
 
+import html as html_lib
+import re
+
 import nh3
 from django.utils.html import format_html_join
 
@@ -43,9 +46,6 @@ def paragraphs_to_html(paragraphs: list[str]) -> str:
 
 def html_to_text(html: str) -> str:
     """Plain text with blank lines between blocks, for search, clustering and feeds."""
-    import html as html_lib
-    import re
-
     blocks = re.split(r"</(?:p|h[2-4]|li|blockquote|figcaption|pre|tr)>|<br\s*/?>", html)
     texts = [html_lib.unescape(re.sub(r"<[^>]+>", "", block)).strip() for block in blocks]
     return "\n\n".join(" ".join(text.split()) for text in texts if text.strip())

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import reversion
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -23,9 +24,6 @@ from .imports import ArticleImport, ImportedArticle, ImportedByline, ImportedIma
 from .models import Article, ArticleImage, Byline, Section
 from .sanitize import paragraphs_to_html, sanitize_html
 from .tasks import articles_announce_task
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
 
 UpsertAction = Literal["created", "updated", "unchanged"]
 
@@ -43,7 +41,7 @@ def article_slug(headline: str) -> str:
 
 @transaction.atomic
 def article_upsert_imported(
-    *, record: ImportedArticle, publish: bool, by: AbstractBaseUser, comment: str = "Imported"
+    *, record: ImportedArticle, publish: bool, by: User, comment: str = "Imported"
 ) -> tuple[Article, UpsertAction]:
     """Create or update the article an importer identified by ``record.source_key``.
 
@@ -60,7 +58,7 @@ def article_upsert_imported(
     return result.article, result.action
 
 
-def _describe_revision(actor, comment: str) -> None:
+def _describe_revision(actor: User | None, comment: str) -> None:
     """Every saved version says who made it and why (history is shown to editors)."""
     if actor is not None:
         reversion.set_user(actor)
@@ -163,7 +161,7 @@ def _merge_from_source(article: Article, source: dict) -> tuple[list[str], list[
 
 @transaction.atomic
 def articles_upsert_imported(
-    *, items: Sequence[ArticleImport], by: AbstractBaseUser, comment: str = "Imported"
+    *, items: Sequence[ArticleImport], by: User, comment: str = "Imported"
 ) -> list[ImportedArticleResult]:
     """Many imported articles at once, with the same outcome as :func:`article_upsert_imported`.
 

@@ -1,5 +1,7 @@
 from django.tasks import task
 
+from .images import image_generate_renditions
+from .models import Image
 from .workflow import articles_announce, articles_publish_due
 
 
@@ -21,9 +23,6 @@ def articles_announce_task(article_ids: list[int]) -> int:
 
 @task()
 def generate_image_renditions(image_id: int) -> int:
-    from .images import image_generate_renditions
-    from .models import Image
-
     image = Image.objects.filter(pk=image_id).first()
     if image is None:
         return 0

@@ -1,9 +1,16 @@
-from django.shortcuts import get_object_or_404, redirect
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, TemplateView
+from taggit.models import Tag
 
+from entities.jsonld import jsonld_script
 from pagecache import keys
 
-from .models import Article
+from .models import Article, Section
+from .preview import article_id_from_token
+from .structured_data import article_jsonld
 
 
 class HomeView(TemplateView):
@@ -13,8 +20,6 @@ class HomeView(TemplateView):
     per_page = 30
 
     def get_context_data(self, **kwargs):
-        from django.core.paginator import Paginator
-
         keys.add(self.request, "home", "list:articles", "list:stories")
         latest = Article.objects.published().for_listing().latest_first()
         page = Paginator(latest, self.per_page).get_page(self.request.GET.get("page"))
@@ -26,10 +31,6 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_context_data(self, **kwargs):
-        from entities.jsonld import jsonld_script
-
-        from .structured_data import article_jsonld
-
         context = super().get_context_data(**kwargs)
         article = self.object
         keys.add(self.request, f"article:{article.pk}", f"thread:{article.pk}")
@@ -55,12 +56,6 @@ def article_by_id(request, pk):
 
 def article_preview(request, token):
     """An unpublished article, for whoever holds a valid, unexpired signed link."""
-    from django.core import signing
-    from django.http import Http404
-    from django.shortcuts import render
-
-    from .preview import article_id_from_token
-
     try:
         article_id = article_id_from_token(token)
     except signing.SignatureExpired as error:
@@ -82,8 +77,6 @@ class _PaginatedArticles(TemplateView):
     per_page = 20
 
     def listing(self, articles, **context):
-        from django.core.paginator import Paginator
-
         page = Paginator(articles.for_listing().latest_first(), self.per_page).get_page(
             self.request.GET.get("page")
         )
@@ -94,8 +87,6 @@ class SectionView(_PaginatedArticles):
     template_name = "articles/section_detail.html"
 
     def get(self, request, slug):
-        from .models import Section
-
         section = get_object_or_404(Section, slug=slug)
         keys.add(request, f"section:{section.pk}", "list:articles")
         return self.render_to_response(
@@ -111,8 +102,6 @@ class TagView(_PaginatedArticles):
     template_name = "articles/tag_detail.html"
 
     def get(self, request, slug):
-        from taggit.models import Tag
-
         tag = get_object_or_404(Tag, slug=slug)
         keys.add(request, f"tag:{tag.pk}", "list:articles")
         return self.render_to_response(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 import reversion
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -83,7 +84,7 @@ def _jsonable(value):
     return value
 
 
-def _save_revision(article: Article, *, by, comment: str, update_fields=None) -> None:
+def _save_revision(article: Article, *, by: User, comment: str, update_fields=None) -> None:
     # The pages showing it go stale on commit: articles/invalidation.py, on post_save.
     with reversion.create_revision(atomic=False):
         article.save(update_fields=update_fields)
@@ -120,7 +121,7 @@ def articles_announce(*, article_ids: list[int]) -> int:
 
 @transaction.atomic
 def article_save(
-    *, article: Article, by, expected_version: int | None = None, changed_fields=()
+    *, article: Article, by: User, expected_version: int | None = None, changed_fields=()
 ) -> Article:
     """Create or update an article as edited in a form; refuses to overwrite newer work.
 
@@ -160,7 +161,7 @@ def article_save(
     return article
 
 
-def _transition(article: Article, *, by, to: str, allowed_from: set, action: str, **changes):
+def _transition(article: Article, *, by: User, to: str, allowed_from: set, action: str, **changes):
     current = Article.objects.select_for_update().get(pk=article.pk)
     if current.status not in allowed_from:
         raise ValidationError(
@@ -184,7 +185,7 @@ def _transition(article: Article, *, by, to: str, allowed_from: set, action: str
 
 
 @transaction.atomic
-def article_submit(*, article: Article, by) -> Article:
+def article_submit(*, article: Article, by: User) -> Article:
     """A reporter hands a draft to the editors."""
     _require(
         by.has_perm("articles.submit_article") and can_edit(by, article),
@@ -196,7 +197,7 @@ def article_submit(*, article: Article, by) -> Article:
 
 
 @transaction.atomic
-def article_return_to_draft(*, article: Article, by) -> Article:
+def article_return_to_draft(*, article: Article, by: User) -> Article:
     _require(can_publish(by), "Only editors can send an article back to draft.")
     return _transition(
         article,
@@ -209,7 +210,7 @@ def article_return_to_draft(*, article: Article, by) -> Article:
 
 
 @transaction.atomic
-def article_publish(*, article: Article, by) -> Article:
+def article_publish(*, article: Article, by: User) -> Article:
     _require(can_publish(by), "Only editors can publish.")
     now = timezone.now()
     current = Article.objects.only("published_at", "first_published_at", "source_key").get(
@@ -231,7 +232,7 @@ def article_publish(*, article: Article, by) -> Article:
 
 
 @transaction.atomic
-def article_schedule(*, article: Article, by, publish_at: dt.datetime) -> Article:
+def article_schedule(*, article: Article, by: User, publish_at: dt.datetime) -> Article:
     """Publish later: the task worker publishes it at ``publish_at``."""
     _require(can_publish(by), "Only editors can schedule.")
     if publish_at <= timezone.now():
@@ -244,6 +245,7 @@ def article_schedule(*, article: Article, by, publish_at: dt.datetime) -> Articl
         action="article.schedule",
         publish_at=publish_at,
     )
+    # Late: articles.tasks imports this module (a cycle within the app).
     from .tasks import publish_scheduled_article
 
     task = publish_scheduled_article
@@ -255,7 +257,7 @@ def article_schedule(*, article: Article, by, publish_at: dt.datetime) -> Articl
 
 
 @transaction.atomic
-def article_unpublish(*, article: Article, by) -> Article:
+def article_unpublish(*, article: Article, by: User) -> Article:
     _require(can_publish(by), "Only editors can unpublish.")
     return _transition(
         article,
@@ -275,8 +277,14 @@ def articles_publish_due(*, now: dt.datetime | None = None) -> list[int]:
     for article_id in due.values_list("pk", flat=True):
         with transaction.atomic():
             article = Article.objects.select_for_update().get(pk=article_id)
-            if article.status != Status.SCHEDULED or article.publish_at > now:
-                continue  # changed since we looked
+            # Changed since we looked: published, unscheduled, or its time cleared or moved
+            # (a cleared time used to raise TypeError here and stop the whole pass).
+            if (
+                article.status != Status.SCHEDULED
+                or article.publish_at is None
+                or article.publish_at > now
+            ):
+                continue
             _transition(
                 article,
                 by=actor,
@@ -295,7 +303,7 @@ WORKFLOW_FIELDS = ("status", "publish_at", "published_at", "first_published_at",
 
 
 @transaction.atomic
-def article_restore(*, article: Article, version, by) -> Article:
+def article_restore(*, article: Article, version, by: User) -> Article:
     """Bring back the text of an earlier revision (bylines and images included).
 
     Content only: the article keeps its current workflow state (a published article
@@ -330,7 +338,7 @@ def article_restore(*, article: Article, version, by) -> Article:
 
 
 @transaction.atomic
-def articles_set_section(*, articles, section: Section, by) -> int:
+def articles_set_section(*, articles, section: Section, by: User) -> int:
     """Bulk move; every article is checked and logged like a single edit."""
     changed = 0
     for article in (
@@ -368,7 +376,7 @@ def check_takes_corrections(article: Article) -> Article:
 
 
 @transaction.atomic
-def correction_append(*, article: Article, text: str, by, kind=Correction.Kind.CORRECTION):
+def correction_append(*, article: Article, text: str, by: User, kind=Correction.Kind.CORRECTION):
     """A dated, public note on a published article. Corrections are never edited away."""
     _require(by.has_perm("articles.add_correction"), "Only editors can add corrections.")
     check_takes_corrections(article)
@@ -393,7 +401,7 @@ _ATTACHMENT_ACTIONS = {"byline": "article.bylines", "articleimage": "article.ima
 
 
 @transaction.atomic
-def article_attachments_save(*, article: Article, saved, deleted, by) -> bool:
+def article_attachments_save(*, article: Article, saved, deleted, by: User) -> bool:
     """Save and delete one kind of an article's rows (bylines or images) and log the change.
 
     ``saved`` and ``deleted`` are Byline or ArticleImage instances of ``article``, as

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from .actions import MODERATION_PREFIXES
@@ -18,7 +19,7 @@ def _moderation_q() -> Q:
     return q
 
 
-def log_entries_for(*, user) -> QuerySet[EditorialLogEntry]:
+def log_entries_for(*, user: User | AnonymousUser) -> QuerySet[EditorialLogEntry]:
     """The entries ``user`` may read: editorial ones, moderation ones, both or none.
 
     Editors read what happened to articles, stories and entities; moderators what

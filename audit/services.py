@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.text import Truncator
@@ -15,7 +17,7 @@ SYSTEM_USERNAME = "newsroom-system"
 
 
 def editorial_log(
-    *, actor, action: str, target: models.Model, payload: dict[str, Any] | None = None
+    *, actor: User, action: str, target: models.Model, payload: dict[str, Any] | None = None
 ) -> EditorialLogEntry:
     """Record ``action`` by ``actor`` on ``target``; call inside the change's transaction."""
     if actor is None or not getattr(actor, "pk", None):
@@ -30,10 +32,9 @@ def editorial_log(
     )
 
 
-def system_user():
+def system_user() -> User:
     """The named account that scheduled and background jobs act as. It cannot log in."""
-    User = get_user_model()
-    user, created = User.objects.get_or_create(
+    user, created = get_user_model().objects.get_or_create(
         username=SYSTEM_USERNAME, defaults={"is_active": False}
     )
     if created:
@@ -43,7 +44,7 @@ def system_user():
 
 
 def editorial_log_many(
-    *, actor, entries: list[tuple[str, models.Model, dict[str, Any]]]
+    *, actor: User, entries: Sequence[tuple[str, models.Model, dict[str, Any]]]
 ) -> list[EditorialLogEntry]:
     """Record many ``(action, target, payload)`` entries by one actor in one insert.
 

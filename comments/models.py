@@ -6,6 +6,8 @@ are seen by moderators only, and deleted ones (by their author) keep their place
 a thread as "deleted" so replies still make sense.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,6 +21,14 @@ class Comment(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
         DELETED = "deleted", "Deleted by its author"
+
+    if TYPE_CHECKING:
+        # Set on each instance by comments.selectors.comments_for_article (the thread).
+        children: list["Comment"]
+        display_name: str
+        html: str
+        is_own: bool
+        can_edit: bool
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="comments"

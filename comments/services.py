@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,6 +28,7 @@ from .models import (
     SectionPolicy,
     WordRule,
 )
+from .tasks import notify_rejection, notify_reply
 
 Status = Comment.Status
 POST_LOCK_NAMESPACE = 7341  # pg advisory lock namespace for "a user is posting a comment"
@@ -122,7 +124,6 @@ def comment_post(
 def _notify_reply_on_commit(comment: Comment) -> None:
     if comment.parent_id is None:
         return
-    from .tasks import notify_reply
 
     pk = comment.pk
     transaction.on_commit(lambda: notify_reply.enqueue(comment_id=pk))
@@ -134,7 +135,7 @@ def edit_window_open(comment: Comment, now: dt.datetime | None = None) -> bool:
 
 
 @transaction.atomic
-def comment_edit(*, comment: Comment, body: str, by) -> Comment:
+def comment_edit(*, comment: Comment, body: str, by: User) -> Comment:
     """The author rewrites their comment within the edit window; it is marked edited.
 
     The text rules run again: a banned word refuses the edit, and a suspect word or too
@@ -162,7 +163,7 @@ def comment_edit(*, comment: Comment, body: str, by) -> Comment:
 
 
 @transaction.atomic
-def comment_delete(*, comment: Comment, by) -> Comment:
+def comment_delete(*, comment: Comment, by: User) -> Comment:
     """The author withdraws a comment; replies stay, under a "deleted" placeholder."""
     if comment.author_id != getattr(by, "pk", None):
         raise PermissionDenied("You can only delete your own comments.")
@@ -173,7 +174,7 @@ def comment_delete(*, comment: Comment, by) -> Comment:
 
 
 @transaction.atomic
-def comment_flag(*, comment: Comment, by, reason: str, note: str = "") -> CommentFlag:
+def comment_flag(*, comment: Comment, by: User, reason: str, note: str = "") -> CommentFlag:
     """A reader reports a published comment; it appears in the flagged queue."""
     if not (by and by.is_authenticated):
         raise PermissionDenied("Log in to report a comment.")
@@ -199,7 +200,7 @@ def _resolve_flags(comment: Comment, now) -> int:
 
 
 @transaction.atomic
-def comment_approve(*, comment: Comment, by) -> Comment:
+def comment_approve(*, comment: Comment, by: User) -> Comment:
     _require_moderator(by)
     if comment.status == Status.DELETED:
         raise ValidationError("The author deleted this comment.")
@@ -219,7 +220,7 @@ def comment_approve(*, comment: Comment, by) -> Comment:
 
 
 @transaction.atomic
-def comment_reject(*, comment: Comment, by, reason: str = "") -> Comment:
+def comment_reject(*, comment: Comment, by: User, reason: str = "") -> Comment:
     _require_moderator(by)
     if comment.status == Status.DELETED:
         raise ValidationError("The author deleted this comment.")
@@ -240,15 +241,13 @@ def comment_reject(*, comment: Comment, by, reason: str = "") -> Comment:
         },
     )
     if before != Status.REJECTED:
-        from .tasks import notify_rejection
-
         pk = comment.pk
         transaction.on_commit(lambda: notify_rejection.enqueue(comment_id=pk, reason=reason))
     return comment
 
 
 @transaction.atomic
-def comment_feature(*, comment: Comment, by, is_featured: bool = True) -> Comment:
+def comment_feature(*, comment: Comment, by: User, is_featured: bool = True) -> Comment:
     _require_moderator(by)
     if is_featured and comment.status != Status.APPROVED:
         raise ValidationError("Only published comments can be featured.")
@@ -266,7 +265,7 @@ BULK_ACTIONS = ("approve", "reject", "feature", "unfeature")
 
 
 @transaction.atomic
-def comments_moderate(*, comments, action: str, by, reason: str = "") -> int:
+def comments_moderate(*, comments, action: str, by: User, reason: str = "") -> int:
     """Apply one moderation action to many comments, all or nothing."""
     _require_moderator(by)
     if action not in BULK_ACTIONS:
@@ -289,7 +288,7 @@ def _commenter_for_update(user) -> Commenter:
 
 
 @transaction.atomic
-def commenter_ban(*, user, by, reason: str = "") -> Commenter:
+def commenter_ban(*, user, by: User, reason: str = "") -> Commenter:
     """Bar a user from commenting until a moderator reinstates them."""
     _require_moderator(by)
     if user.pk == by.pk:
@@ -302,7 +301,7 @@ def commenter_ban(*, user, by, reason: str = "") -> Commenter:
 
 
 @transaction.atomic
-def commenter_suspend(*, user, until: dt.datetime, by, reason: str = "") -> Commenter:
+def commenter_suspend(*, user, until: dt.datetime, by: User, reason: str = "") -> Commenter:
     """Bar a user from commenting until ``until``."""
     _require_moderator(by)
     if until <= timezone.now():
@@ -320,7 +319,7 @@ def commenter_suspend(*, user, until: dt.datetime, by, reason: str = "") -> Comm
 
 
 @transaction.atomic
-def commenter_reinstate(*, user, by) -> Commenter:
+def commenter_reinstate(*, user, by: User) -> Commenter:
     _require_moderator(by)
     commenter = _commenter_for_update(user)
     commenter.banned_at = commenter.suspended_until = None
@@ -330,7 +329,7 @@ def commenter_reinstate(*, user, by) -> Commenter:
 
 
 @transaction.atomic
-def moderation_note_add(*, subject, text: str, by) -> ModerationNote:
+def moderation_note_add(*, subject, text: str, by: User) -> ModerationNote:
     _require_moderator(by)
     note = ModerationNote(subject=subject, author=by, text=text.strip())
     note.full_clean()
@@ -340,7 +339,7 @@ def moderation_note_add(*, subject, text: str, by) -> ModerationNote:
 
 
 @transaction.atomic
-def comments_close(*, by, article=None, story=None) -> Closure:
+def comments_close(*, by: User, article=None, story=None) -> Closure:
     """Close comments on one article, or on every article of a story."""
     _require_moderator(by)
     if (article is None) == (story is None):
@@ -353,7 +352,7 @@ def comments_close(*, by, article=None, story=None) -> Closure:
 
 
 @transaction.atomic
-def comments_reopen(*, by, article=None, story=None) -> int:
+def comments_reopen(*, by: User, article=None, story=None) -> int:
     _require_moderator(by)
     if (article is None) == (story is None):
         raise ValidationError("Reopen comments on an article or on a story.")
@@ -363,7 +362,7 @@ def comments_reopen(*, by, article=None, story=None) -> int:
 
 
 @transaction.atomic
-def section_policy_set(*, section, mode: str, by) -> SectionPolicy:
+def section_policy_set(*, section, mode: str, by: User) -> SectionPolicy:
     _require_moderator(by)
     policy, _ = SectionPolicy.objects.get_or_create(section=section)
     before = policy.mode
@@ -380,7 +379,7 @@ def section_policy_set(*, section, mode: str, by) -> SectionPolicy:
 
 
 @transaction.atomic
-def word_rule_set(*, word: str, kind: str, by) -> WordRule:
+def word_rule_set(*, word: str, kind: str, by: User) -> WordRule:
     _require_moderator(by)
     rule, _ = WordRule.objects.update_or_create(word=word.strip().lower(), defaults={"kind": kind})
     editorial_log(actor=by, action="comments.word_rule", target=rule, payload={"kind": kind})

@@ -5,6 +5,10 @@ from django.core.mail import send_mail
 from django.tasks import task
 from django.urls import reverse
 
+from accounts.services import profile_for
+
+from .models import Comment
+
 
 def _profile_url() -> str:
     return settings.SITE_URL + reverse("accounts:profile")
@@ -13,10 +17,6 @@ def _profile_url() -> str:
 @task()
 def notify_reply(comment_id: int) -> bool:
     """Tell a comment's author that someone replied, if they want to know."""
-    from accounts.services import profile_for
-
-    from .models import Comment
-
     reply = (
         Comment.objects.select_related("parent__author", "author", "article")
         .filter(pk=comment_id, status=Comment.Status.APPROVED, parent__isnull=False)
@@ -43,10 +43,6 @@ def notify_reply(comment_id: int) -> bool:
 @task()
 def notify_rejection(comment_id: int, reason: str = "") -> bool:
     """Tell an author that a moderator rejected their comment, if they want to know."""
-    from accounts.services import profile_for
-
-    from .models import Comment
-
     comment = (
         Comment.objects.select_related("author", "article")
         .filter(pk=comment_id, status=Comment.Status.REJECTED)

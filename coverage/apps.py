@@ -6,6 +6,7 @@ class CoverageConfig(AppConfig):
     verbose_name = "Related coverage"
 
     def ready(self):
+        # Models are importable only once the registry is ready: hence in ready().
         from accounts.roles import grant_on_post_migrate
         from mentions.signals import mentions_changed, mentions_suggested
 

@@ -9,6 +9,8 @@ incremental clustering needs so that it never rescans old articles:
   articles lead with it, which is how candidate stories are found.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.urls import reverse
@@ -18,6 +20,10 @@ from .querysets import EXCLUDED, StoryArticleQuerySet, StoryQuerySet
 
 
 class Story(models.Model):
+    if TYPE_CHECKING:
+        # Set on each instance by coverage.selectors.homepage_stories (StoryOutlet rows).
+        outlets: list[Any]
+
     title = models.CharField(max_length=300)
     is_title_edited = models.BooleanField(
         default=False, help_text="An editor set the title; clustering no longer changes it."

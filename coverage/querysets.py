@@ -46,6 +46,7 @@ class StoryArticleQuerySet(models.QuerySet):
 class StoryQuerySet(models.QuerySet):
     def with_visible_members(self):
         """Stories with at least one member readers can see."""
+        # Late: models.py imports this module for its managers (a cycle).
         from .models import StoryArticle
 
         return self.filter(Exists(StoryArticle.objects.visible().filter(story=OuterRef("pk"))))
@@ -69,6 +70,7 @@ class StoryQuerySet(models.QuerySet):
 
     def covering(self, articles):
         """Stories in which any of ``articles`` (a queryset or ids) is a visible member."""
+        # Late: models.py imports this module for its managers (a cycle).
         from .models import StoryArticle
 
         members = StoryArticle.objects.visible().filter(article__in=articles)

@@ -44,6 +44,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -235,7 +236,7 @@ def _window(*, days: int, size: int, least: int = WINDOW_MIN_ARTICLES) -> list[_
     gives too few (a story alone in its window looks crowded by its own members). The
     time evidence still keeps stories weeks apart apart.
     """
-    memberships = (
+    memberships = list(
         StoryArticle.objects.select_for_update(of=("self",))
         .exclude(joined_by=JoinedBy.EXCLUDED)
         .filter(
@@ -254,7 +255,6 @@ def _window(*, days: int, size: int, least: int = WINDOW_MIN_ARTICLES) -> list[_
             "article__signature__clock_at",
         )[:size]
     )
-    memberships = list(memberships)
     if not memberships:
         return []
     oldest = memberships[0][-1] - dt.timedelta(days=days)
@@ -309,9 +309,9 @@ def _cannot_link(
         scores[np.ix_(apart, rows)] = CANNOT_LINK
     for article_id, stories in excluded.items():
         for story_id in stories:
-            rows = fixed_by_story.get(story_id)
-            if rows:
-                scores[index[article_id], rows] = CANNOT_LINK
+            fixed_rows = fixed_by_story.get(story_id)
+            if fixed_rows:
+                scores[index[article_id], fixed_rows] = CANNOT_LINK
                 scores[rows, index[article_id]] = CANNOT_LINK
     return excluded, locked
 
@@ -345,7 +345,7 @@ def stories_recluster_window(
     *,
     window_days: int = WINDOW_DAYS,
     window_size: int = WINDOW_ARTICLES,
-    by=None,
+    by: User | None = None,
     dry_run: bool = False,
 ) -> WindowReport:
     """Re-cluster the recent window and move automatic memberships to match (see the
@@ -367,7 +367,7 @@ def stories_recluster_window(
     return report
 
 
-def _recluster_members(members: list[_Member], *, report: WindowReport, by) -> None:
+def _recluster_members(members: list[_Member], *, report: WindowReport, by: User) -> None:
     scores, cosines = pair_scores(members)
     excluded, locked_stories = _cannot_link(members, scores)
     labels = average_link(scores)

@@ -11,8 +11,10 @@ from django.db.models import Count, F, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.models import Article, Byline
+from articles.models import Article, ArticleImage, Byline
 from entities.models import Event, Person, Place
+from mentions.models import Mention
+from mentions.selectors import PUBLIC_STATES
 from sources.models import Outlet
 
 from . import facts
@@ -59,9 +61,6 @@ def story_members(*, story: Story, ids: list[int] | None = None) -> list[StoryAr
 def _named_entities(article_ids: list[int]) -> dict[int, list[tuple[str, int, str]]]:
     """(kind, id, name) of each person, place and event the articles name, as the
     entity pages count them (suggested or confirmed mentions), in one query."""
-    from mentions.models import Mention
-    from mentions.selectors import PUBLIC_STATES
-
     named: dict[int, list[tuple[str, int, str]]] = {}
     rows = (
         Mention.objects.filter(article_id__in=article_ids, state__in=PUBLIC_STATES)
@@ -533,8 +532,6 @@ def homepage_stories(*, limit: int = 10) -> HomepageStories:
     Three queries whatever the number of stories or articles: the stories (see
     stories_for_homepage), their outlets, and the lead's newest picture with a file.
     """
-    from articles.models import ArticleImage
-
     stories = stories_for_homepage(limit=limit + 1)
     if not stories:
         return HomepageStories(lead=None, lead_image=None, others=[])

@@ -21,7 +21,9 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
@@ -112,7 +114,7 @@ def _signatures_with_stats(
     before = _count_documents(added) if added else {}
     if unread := set().union(*keys_of.values()) - before.keys():
         before |= _read_counts(list(unread))
-    counted = Counter()
+    counted: Counter[str] = Counter()
     out = {}
     for article in articles:
         keys = keys_of[article.pk]
@@ -232,7 +234,7 @@ def _candidate_stories_many(
         "WHERE q.sid = w.sid "
         "GROUP BY hit.story_id ORDER BY count(*) DESC, hit.story_id LIMIT %s) c"
     )
-    params = [
+    params: list[Any] = [
         [pk for pk, terms, _ in queries for _term in terms],
         [term for _, terms, _ in queries for term in terms],
         [pk for pk, _, _ in queries],
@@ -568,8 +570,10 @@ def _cluster_locked(
 ) -> tuple[Story, float]:
     """Cluster one locked article. ``evidence`` is its signature and statistics when the
     caller prepared them for a batch (``_signatures_with_stats``)."""
-    if article.current_membership is not None:
-        current = StoryArticle.objects.select_related("story").get(pk=article.current_membership)
+    # ``current_membership`` is annotated by the caller's query (_articles_locked).
+    membership = article.current_membership  # type: ignore[attr-defined]
+    if membership is not None:
+        current = StoryArticle.objects.select_related("story").get(pk=membership)
         _entity_keys_refresh(article, current.story)
         return current.story, current.score
 
@@ -592,6 +596,7 @@ def _cluster_locked(
         for profile in candidates
     ]
     best = scoring.best_match(matches)
+    story: Story | None
     if best is None:
         story = _story_start(article, prefer_story)
         score, explanation = 1.0, {"started_story": True}
@@ -758,7 +763,7 @@ def stories_refresh(*, stories: list[Story]) -> list[Story]:
 
 
 # ------------------------------------------------------------------ editor control
-def _check_editor(by) -> None:
+def _check_editor(by: User) -> None:
     if by is None or not by.has_perm(EDIT_PERMISSION):
         raise PermissionDenied("Changing how articles are grouped needs the coverage editor role.")
 
@@ -814,7 +819,7 @@ def stories_redirect_record(*, moves: dict[int, int]) -> None:
 
 
 @transaction.atomic(durable=True)
-def story_merge(*, keep: Story, others: list[Story], by) -> Story:
+def story_merge(*, keep: Story, others: list[Story], by: User) -> Story:
     """Merge ``others`` into ``keep``; their articles are pinned so re-clustering keeps them."""
     _check_editor(by)
     if any(o.pk == keep.pk for o in others) or not others:
@@ -838,7 +843,7 @@ def story_merge(*, keep: Story, others: list[Story], by) -> Story:
 
 
 @transaction.atomic(durable=True)
-def story_split(*, story: Story, articles: list[Article], title: str, by) -> Story:
+def story_split(*, story: Story, articles: list[Article], title: str, by: User) -> Story:
     """Move ``articles`` from ``story`` into a new story titled ``title``.
 
     They are pinned to the new story and excluded from the old one, and the old story's
@@ -885,7 +890,7 @@ def story_split(*, story: Story, articles: list[Article], title: str, by) -> Sto
 
 
 @transaction.atomic(durable=True)
-def article_pin(*, article: Article, story: Story, by) -> StoryArticle:
+def article_pin(*, article: Article, story: Story, by: User) -> StoryArticle:
     """Pin ``article`` to ``story``: it leaves any other story and never moves again."""
     _check_editor(by)
     previous = StoryArticle.objects.current().filter(article=article).first()
@@ -913,7 +918,7 @@ def article_pin(*, article: Article, story: Story, by) -> StoryArticle:
 
 
 @transaction.atomic(durable=True)
-def article_exclude(*, article: Article, story: Story, by) -> Story:
+def article_exclude(*, article: Article, story: Story, by: User) -> Story:
     """Take ``article`` out of ``story`` for good, and cluster it again elsewhere.
 
     Returns the story it lands in (never ``story``).
@@ -934,7 +939,7 @@ def article_exclude(*, article: Article, story: Story, by) -> Story:
 
 
 @transaction.atomic(durable=True)
-def story_lock(*, story: Story, is_locked: bool, by) -> Story:
+def story_lock(*, story: Story, is_locked: bool, by: User) -> Story:
     _check_editor(by)
     story = _lock_stories([story])[story.pk]
     before = story.is_locked
@@ -950,7 +955,7 @@ def story_lock(*, story: Story, is_locked: bool, by) -> Story:
 
 
 @transaction.atomic
-def story_update(*, story: Story, title: str, summary: str, by) -> Story:
+def story_update(*, story: Story, title: str, summary: str, by: User) -> Story:
     """An editor's title sticks: clustering stops choosing the title from then on."""
     _check_editor(by)
     before = {"title": story.title, "summary": story.summary}
@@ -1008,7 +1013,9 @@ def clustering_pass_lock() -> bool:
 
 
 @transaction.atomic
-def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> list[tuple]:
+def stories_merge_converging(
+    *, since: dt.datetime | None = None, by: User | None = None
+) -> list[tuple]:
     """Merge stories whose profiles have converged (the periodic pass).
 
     Two stories are merged when their centroids' cosine reaches MERGE_THRESHOLD, their
@@ -1030,7 +1037,7 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
     # for the next MERGE_LOOKUP_STORIES stories at once, and again from the next story
     # after a merge (a deleted story frees a place among a later story's candidates),
     # so the result is the same as looking them up story by story.
-    stories = list(stories)
+    stories = list(stories)  # type: ignore[assignment]  # the queryset, read once
     by_pk = {s.pk: s for s in stories}
     norms: dict[int, float] = {}
     candidates_of: dict[int, list[Story]] = {}
@@ -1080,7 +1087,7 @@ def stories_merge_converging(*, since: dt.datetime | None = None, by=None) -> li
 
 
 @transaction.atomic
-def stories_retitle(*, since: dt.datetime | None = None, by=None) -> int:
+def stories_retitle(*, since: dt.datetime | None = None, by: User | None = None) -> int:
     """Give each recently active story the headline of its most central visible article.
 
     Joining is incremental and never rereads other members, so a story keeps its first
@@ -1157,7 +1164,7 @@ def stories_recluster(
     *,
     since: dt.datetime | None = None,
     dry_run: bool = False,
-    by=None,
+    by: User | None = None,
     on_article: Callable[[int, int], None] | None = None,
 ) -> ReclusterReport:
     """Cluster published articles again, in time order, keeping every editor decision.
@@ -1180,7 +1187,7 @@ def stories_recluster(
     return report
 
 
-def _recluster(report, *, since, by, on_article) -> None:
+def _recluster(report, *, since, by: User, on_article) -> None:
     articles = Article.objects.published()
     if since is not None:
         articles = articles.filter(Q(published_at__gte=since) | Q(published_at__isnull=True))
@@ -1203,7 +1210,8 @@ def _recluster(report, *, since, by, on_article) -> None:
         story_refresh(story=story)
     stories = {s.pk: s for s in Story.objects.filter(pk__in=touched)}
     for position, article_id in enumerate(ids, 1):
-        prefer = stories.get(previous_story.get(article_id))
+        previous = previous_story.get(article_id)
+        prefer = stories.get(previous) if previous is not None else None
         if prefer is not None:
             prefer.refresh_from_db(fields=["member_count", "is_locked"])
         article_cluster(article=Article(pk=article_id), prefer_story=prefer)

@@ -4,9 +4,11 @@ from django.core.cache import cache
 from django.tasks import task
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
 
+from .reclustering import stories_recluster_window
 from .services import article_cluster, stories_merge_converging, stories_retitle
 
 # How often the merge pass runs while articles keep arriving.
@@ -41,7 +43,6 @@ def recluster_window() -> dict:
     clustered again as a whole, editors' decisions kept, every move audited. A pass
     that finds another running skips (advisory lock): the running one covers it."""
     # Imported here: NumPy and SciPy load in the worker only, not in every web process.
-    from .reclustering import stories_recluster_window
 
     report = stories_recluster_window()
     return {
@@ -80,8 +81,6 @@ def recluster_pass_note_placements(*, placed: int) -> bool:
 
 
 def _recluster_pass_keep_queued() -> None:
-    from django_tasks_db.models import DBTaskResult
-
     pending = DBTaskResult.objects.filter(
         task_path=recluster_window.module_path,
         status=TaskResultStatus.READY,
@@ -110,7 +109,6 @@ def merge_pass_schedule() -> bool:
     """
     if not merge_converging_stories.get_backend().supports_defer:
         return False
-    from django_tasks_db.models import DBTaskResult
 
     pending = DBTaskResult.objects.filter(
         task_path=merge_converging_stories.module_path, status=TaskResultStatus.READY

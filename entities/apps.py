@@ -6,6 +6,7 @@ class EntitiesConfig(AppConfig):
     verbose_name = "People, places and events"
 
     def ready(self):
+        # Models are importable only once the registry is ready: hence in ready().
         from accounts.roles import grant_on_post_migrate
 
         from .roles import GRANTS

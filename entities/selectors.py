@@ -70,6 +70,8 @@ def entity_suggestions(*, query: str, limit: int = 8) -> list[Suggestion]:
     # Several aliases of one entity may match; read enough rows for ``limit`` entities.
     for alias in aliases[: limit * 4]:
         entity = alias.entity
+        if entity is None:  # never: a check constraint gives every alias one entity
+            continue
         key = (entity.kind, entity.pk)
         if key not in suggestions:
             suggestions[key] = Suggestion(entity=entity, matched=alias.name)

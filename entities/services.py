@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -88,7 +89,7 @@ def _unique_slug(model: type[Entity], name: str) -> str:
 
 @transaction.atomic
 def entity_upsert(
-    *, kind: str, name: str, slug: str = "", aliases: tuple[str, ...] = (), **fields
+    *, kind: str, name: str, slug: str = "", aliases: tuple[str, ...] = (), **fields: Any
 ) -> tuple[Entity, bool]:
     """Create or update the entity with ``slug``; its name is always one of its aliases.
 
@@ -96,10 +97,9 @@ def entity_upsert(
     """
     model = MODEL_BY_KIND[kind]
     slug = slug or slugify(name)[:200]
-    entity = model.objects.filter(slug=slug).first()
-    created = entity is None
-    if created:
-        entity = model(slug=slug or _unique_slug(model, name))
+    existing = model.objects.filter(slug=slug).first()
+    created = existing is None
+    entity = existing if existing is not None else model(slug=slug or _unique_slug(model, name))
     changed = [
         key for key, value in {"name": name, **fields}.items() if getattr(entity, key) != value
     ]
@@ -185,7 +185,7 @@ def person_for_byline(*, name: str) -> Person | None:
         return None
     people = entities_for_alias(name=name, kind="person")
     if len(people) == 1:
-        return people[0]
+        return cast(Person, people[0])  # entities_for_alias(kind="person") gives people
     slug = slugify(name)[:200] or "person"
     with transaction.atomic():
         person, created = Person.objects.get_or_create(slug=slug, defaults={"name": name})

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from articles.models import Article
 from entities.models import Entity
@@ -21,7 +21,7 @@ PUBLIC_STATES = [Mention.State.SUGGESTED, Mention.State.CONFIRMED]
 ARTICLES_PER_PAGE = 20
 
 
-def entity_articles(*, entity: Entity):
+def entity_articles(*, entity: Entity) -> QuerySet[Article]:
     """Published articles that name ``entity`` (or, for a person, carry their byline),
     newest first, ready for articles/_card.html.
 
@@ -41,7 +41,7 @@ def entity_articles(*, entity: Entity):
 class EntityPage:
     entity: Entity
     aliases: list[str]
-    page: Page
+    page: Page[Article]
     children: list[Entity]
     events: list[Entity]
 

@@ -8,7 +8,9 @@ alias dictionary and the matcher it runs are entities'.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -158,7 +160,7 @@ def _set_candidates(row: AmbiguousMention, keys: list[EntityKey]) -> None:
     row.candidate_events.set([pk for kind, pk in keys if kind == "event"])
 
 
-_REVIEW_ACTIONS = {
+_REVIEW_ACTIONS: dict[str, str] = {
     Mention.State.CONFIRMED: "mention.confirm",
     Mention.State.REJECTED: "mention.reject",
     Mention.State.SUGGESTED: "mention.reopen",
@@ -168,11 +170,11 @@ _REVIEW_ACTIONS = {
 def _announce_change_on_commit(*article_ids: int) -> None:
     """Tell the apps that read mentions (clustering) once the decision has committed."""
     for article_id in sorted(set(article_ids)):
-        transaction.on_commit(lambda pk=article_id: mentions_changed.send(Mention, article_id=pk))
+        transaction.on_commit(partial(mentions_changed.send, Mention, article_id=article_id))
 
 
 @transaction.atomic
-def mention_review(*, mention: Mention, state: str, by) -> Mention:
+def mention_review(*, mention: Mention, state: str, by: User) -> Mention:
     """Record an editor's decision on a mention (or put it back to suggested)."""
     _require(by, REVIEW_PERMISSION)
     if state not in _REVIEW_ACTIONS:
@@ -193,18 +195,18 @@ def mention_review(*, mention: Mention, state: str, by) -> Mention:
     return mention
 
 
-def mention_confirm(*, mention: Mention, by) -> Mention:
+def mention_confirm(*, mention: Mention, by: User) -> Mention:
     """An editor agrees the article is about this entity."""
     return mention_review(mention=mention, state=Mention.State.CONFIRMED, by=by)
 
 
-def mention_reject(*, mention: Mention, by) -> Mention:
+def mention_reject(*, mention: Mention, by: User) -> Mention:
     """An editor says the match is wrong; it stays rejected when suggestions re-run."""
     return mention_review(mention=mention, state=Mention.State.REJECTED, by=by)
 
 
 @transaction.atomic
-def ambiguous_mention_resolve(*, ambiguous: AmbiguousMention, entity: Entity, by) -> Mention:
+def ambiguous_mention_resolve(*, ambiguous: AmbiguousMention, entity: Entity, by: User) -> Mention:
     """An editor picks which candidate a shared name means; confirms that mention."""
     _require(by, REVIEW_PERMISSION)
     if entity not in ambiguous.candidates():
@@ -234,7 +236,7 @@ def ambiguous_mention_resolve(*, ambiguous: AmbiguousMention, entity: Entity, by
 
 
 @transaction.atomic
-def ambiguous_mention_reject(*, ambiguous: AmbiguousMention, by) -> AmbiguousMention:
+def ambiguous_mention_reject(*, ambiguous: AmbiguousMention, by: User) -> AmbiguousMention:
     """None of the candidates is meant; the name stays unlinked on later runs."""
     _require(by, REVIEW_PERMISSION)
     ambiguous.state = AmbiguousMention.State.REJECTED
@@ -253,13 +255,18 @@ def ambiguous_mention_reject(*, ambiguous: AmbiguousMention, by) -> AmbiguousMen
 
 def _suggest_again_on_commit(article_ids: list[int]) -> None:
     """Re-run suggestions for these articles once the merge (or undo) has committed."""
+    # Late: mentions.tasks imports this module (a cycle within the app).
     from .tasks import suggest_mentions  # tasks imports this module
 
     for article_id in article_ids:
-        transaction.on_commit(lambda pk=article_id: suggest_mentions.enqueue(article_id=pk))
+        transaction.on_commit(partial(suggest_mentions.enqueue, article_id=article_id))
 
 
-_STATE_RANK = {Mention.State.REJECTED: 0, Mention.State.SUGGESTED: 1, Mention.State.CONFIRMED: 2}
+_STATE_RANK: dict[str, int] = {
+    Mention.State.REJECTED: 0,
+    Mention.State.SUGGESTED: 1,
+    Mention.State.CONFIRMED: 2,
+}
 
 
 def _field_values(instance: models.Model) -> dict:
@@ -277,7 +284,7 @@ def merge_keys(kind: str, pk: int) -> list[str]:
 
 
 @transaction.atomic(durable=True)
-def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
+def entity_merge(*, keep: Entity, duplicate: Entity, by: User) -> EntityMerge:
     """Fold ``duplicate`` into ``keep``: aliases, mentions, bylines, children, URL.
 
     Both rows are locked in primary-key order. The duplicate's slug becomes a 301
@@ -336,7 +343,7 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
         positions = [p for p in (other.first_position, mention.first_position) if p is not None]
         other.count += mention.count
         other.first_position = min(positions, default=None)
-        other.state = max(other.state, mention.state, key=_STATE_RANK.get)
+        other.state = max(other.state, mention.state, key=_STATE_RANK.__getitem__)
         other.save()
         resolved = AmbiguousMention.objects.filter(resolved_mention=mention)
         repointed += [[pk, mention.pk] for pk in resolved.values_list("pk", flat=True)]
@@ -429,7 +436,7 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by) -> EntityMerge:
 
 
 @transaction.atomic(durable=True)
-def entity_merge_undo(*, merge: EntityMerge, by) -> Entity:
+def entity_merge_undo(*, merge: EntityMerge, by: User) -> Entity:
     """Bring the duplicate back as it was and return what the merge moved to it.
 
     Changes made to the kept entity after the merge (new aliases, new mentions)

@@ -10,7 +10,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.csp import CSP
@@ -40,6 +42,7 @@ class NewsroomAdminSite(AdminSite):
 
 
 def has_second_factor(user) -> bool:
+    # Late: this module is loaded with INSTALLED_APPS, before models are.
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(
@@ -87,9 +90,6 @@ def _autocomplete_ignores_malformed_ids() -> None:
     are dropped before the look-up; valid ones are shown as before. One wrapper here
     covers every admin's ``autocomplete_fields``.
     """
-    from django.contrib.admin.widgets import AutocompleteMixin
-    from django.core.exceptions import ValidationError
-
     original = AutocompleteMixin.optgroups
     if getattr(original, "drops_malformed_ids", False):
         return

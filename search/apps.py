@@ -6,6 +6,7 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self):
+        # Models are importable only once the registry is ready: hence in ready().
         from articles.signals import article_published
 
         from .tasks import record_search_terms

@@ -12,7 +12,9 @@ import datetime as dt
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.paginator import Page, Paginator
@@ -290,7 +292,8 @@ def article_search(*, query: str, filters: SearchFilters, page_number=1) -> Sear
     is_capped = len(candidates) > CANDIDATES
     candidates = candidates[:CANDIDATES]
     page = Paginator(candidates, PER_PAGE).get_page(page_number)
-    page.object_list = _page_articles([c.pk for c in page.object_list], searched_for)
+    # The page counts candidates and shows their articles.
+    page.object_list = _page_articles([c.pk for c in page.object_list], searched_for)  # type: ignore[assignment]
     return SearchResults(
         query=query,
         searched_for=searched_for,
@@ -363,8 +366,8 @@ def _facets(candidates: list[Candidate]) -> dict[str, list[dict]]:
         .annotate(count=Count("article_id", distinct=True))
         .order_by()
     )
-    counts = {kind: Counter() for kind in ENTITY_FACETS}
-    for row in rows:
+    counts: dict[str, Counter[tuple[str, str]]] = {kind: Counter() for kind in ENTITY_FACETS}
+    for row in cast(Iterable[dict[str, Any]], rows):
         for kind in ENTITY_FACETS:
             if row[f"{kind}__slug"]:
                 counts[kind][(row[f"{kind}__slug"], row[f"{kind}__name"])] += row["count"]

@@ -42,4 +42,5 @@ def search_terms_rebuild() -> int:
     with connection.cursor() as cursor:
         cursor.execute(REBUILD_TERMS_SQL)
         cursor.execute("SELECT count(*) FROM search_searchterm")
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+        return int(row[0]) if row else 0

@@ -17,9 +17,11 @@ _counter = None  # items read by this worker's pool, shared with the parent
 def init(settings_module: str, database_name: str, counter) -> None:
     global _counter
     os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+    # Late: a spawned child starts empty; Django first, pointed at the parent's settings.
     import django
 
     django.setup()
+    # Late: after setup, like everything Django in this child (see the module docstring).
     from django.db import connections
 
     connections["default"].settings_dict["NAME"] = database_name
@@ -27,6 +29,7 @@ def init(settings_module: str, database_name: str, counter) -> None:
 
 
 def run(paths, format, outlet_id, dry_run, actor_id):
+    # Late: the pipeline imports models, importable only after ``init`` set Django up.
     from sources.services.imports import worker_import
 
     def tick(_item):

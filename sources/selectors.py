@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
 
 from articles.models import Article
 
@@ -18,7 +21,7 @@ class WireCopy:
     original: Article
     similarity: float
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"same text as “{self.original.headline}”, similarity {self.similarity:.2f}"
 
 
@@ -43,12 +46,15 @@ def wire_copies_for(*, articles: Iterable[Article]) -> dict[int, WireCopy]:
         )
     )
     return {
-        row.article_id: WireCopy(row.article_id, row.same_text_as, row.similarity) for row in rows
+        row.article_id: WireCopy(row.article_id, row.same_text_as, row.similarity)
+        for row in rows
+        # The fingerprint service sets both or neither; the query asked for the set ones.
+        if row.same_text_as is not None and row.similarity is not None
     }
 
 
-def outlet_jsonld(*, outlet: Outlet, request) -> dict:
-    data = {
+def outlet_jsonld(*, outlet: Outlet, request: HttpRequest) -> dict[str, Any]:
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsMediaOrganization",
         "name": outlet.name,

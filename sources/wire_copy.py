@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from datasketch import MinHash
 
 NUM_PERM = 128
 BANDS = 20
@@ -43,8 +44,6 @@ def _template():
     Imported on first use: datasketch pulls in SciPy, a second of start-up that every
     web process and management command would otherwise pay.
     """
-    from datasketch import MinHash
-
     return MinHash(num_perm=NUM_PERM, seed=1)
 
 
@@ -63,7 +62,7 @@ class Signature:
         return self.values.astype("<u4").tobytes()
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> Signature:
+    def from_bytes(cls, data: bytes | memoryview) -> Signature:
         return cls(np.frombuffer(bytes(data), dtype="<u4").astype(np.uint64))
 
     def similarity(self, other: Signature) -> float:

@@ -41,7 +41,7 @@ def _corpus_build(paths):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from coverage.demo import load_coverage_sets
+    from demo.coverage_sets import load_coverage_sets
     from search.services import search_terms_rebuild
 
     call_command("load_demo", "--seeds-only", stdout=io.StringIO())

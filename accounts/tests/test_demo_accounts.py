@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.services import staff_account_ensure
-from coverage.management.commands.load_demo import DEMO_PASSWORD, Command
+from demo.management.commands.load_demo import DEMO_PASSWORD, Command
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
-"""Grant the articles permissions to the roles (see accounts.roles)."""
+"""Grant the articles permissions to the roles (see accounts.migrations._roles)."""
 
 from django.db import migrations
 
-from accounts.roles import grant_permissions, revoke_permissions
+from accounts.migrations._roles import grant_permissions, revoke_permissions
 from articles.roles import GRANTS, TAG_GRANTS
 
 

@@ -5,6 +5,8 @@ from this one tag (base.html calls it with the site's defaults; a page type over
 `share` block to say what it is). Loaded as a builtin, like `|isodatetime`.
 """
 
+from urllib.parse import urlencode
+
 from django import template
 from django.templatetags.static import static
 from django.utils.text import Truncator
@@ -25,8 +27,6 @@ def canonical_url(request) -> str:
         if request.GET.get(name) and not (name == "page" and request.GET[name] == "1")
     ]
     if kept:
-        from urllib.parse import urlencode
-
         url += "?" + urlencode(kept)
     return url
 

@@ -1,9 +1,12 @@
 """Workflow services: each role can do exactly what it should, and every step is audited."""
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 from reversion.models import Version
 
@@ -151,6 +154,48 @@ def test_scheduled_article_is_published_by_the_system_user_when_due(editor):
     assert article.published_at == publish_at
     entry = EditorialLogEntry.objects.get(action="article.publish_scheduled")
     assert entry.actor.username == "newsroom-system"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_article_whose_time_is_cleared_while_the_pass_waits_for_it_is_left_alone(editor):
+    """The pass reads what is due, then locks each article. One whose publication time an
+    editor cleared in between stays scheduled, and the pass goes on (it raised TypeError)."""
+    article = draft_by(editor)
+    publish_at = timezone.now() + dt.timedelta(hours=1)
+    workflow.article_schedule(article=article, by=editor, publish_at=publish_at)
+    outcome = {}
+
+    def run_pass():
+        try:
+            now = publish_at + dt.timedelta(seconds=1)
+            outcome["published"] = workflow.articles_publish_due(now=now)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            outcome["error"] = error
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        list(Article.objects.select_for_update().filter(pk=article.pk))
+        worker = threading.Thread(target=run_pass)
+        worker.start()
+        deadline = time.monotonic() + 20
+        with connection.cursor() as cursor:
+            while time.monotonic() < deadline:  # until the pass waits for our lock
+                cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh inside a transaction
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.05)
+            else:
+                pytest.fail(f"the pass never waited for the article's lock: {outcome}")
+        Article.objects.filter(pk=article.pk).update(publish_at=None)
+    worker.join(timeout=30)
+    assert outcome == {"published": []}
+    article.refresh_from_db()
+    assert article.status == Status.SCHEDULED
 
 
 # --- corrections and revisions

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from accounts.roles import grant_permissions, revoke_permissions
+from accounts.migrations._roles import grant_permissions, revoke_permissions
 from entities.roles import GRANTS
 
 

@@ -1,7 +1,6 @@
 """Admin: the merge action, mention review actions, the article inlines, alias edits."""
 
 import pytest
-from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission, User
@@ -12,7 +11,7 @@ from articles.models import Article
 from articles.tests.factories import ArticleFactory
 from audit.models import EditorialLogEntry
 from entities.matcher import matcher_current
-from entities.models import EntityMerge, Person, SlugRedirect
+from entities.models import EntityMerge, Event, Person, Place, SlugRedirect
 from entities.services import alias_add
 from entities.tests.factories import PersonFactory
 from mentions.admin import AmbiguousMentionInline, MentionInline
@@ -202,15 +201,14 @@ def test_changing_a_slug_in_the_admin_keeps_the_old_address(client, editor):
     assert response["Location"] == "/people/subrahmanyam-jaishankar/"
 
 
-ADMIN_MODELS = [("entities", m) for m in ("person", "place", "event", "slugredirect")]
-ADMIN_MODELS += [("entities", "entitymerge"), ("mentions", "mention")]
-ADMIN_MODELS += [("mentions", "ambiguousmention")]
+ADMIN_MODELS = [Person, Place, Event, SlugRedirect, EntityMerge, Mention, AmbiguousMention]
 
 
-@pytest.mark.parametrize(("app_label", "model"), ADMIN_MODELS)
-def test_admin_lists_and_forms_open(client, editor, seed_demo, app_label, model):
+@pytest.mark.parametrize("model_class", ADMIN_MODELS, ids=lambda m: m._meta.label_lower)
+def test_admin_lists_and_forms_open(client, editor, seed_demo, model_class):
+    app_label, model = model_class._meta.app_label, model_class._meta.model_name
     assert client.get(reverse(f"admin:{app_label}_{model}_changelist")).status_code == 200
-    row = apps.get_model(app_label, model).objects.first()
+    row = model_class.objects.first()
     if row is not None:
         url = reverse(f"admin:{app_label}_{model}_change", args=[row.pk])
         assert client.get(url).status_code == 200

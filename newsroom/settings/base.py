@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "coverage",
     "search",
     "comments",
+    "demo",
     "backups",
     "allauth",
     "allauth.account",
@@ -135,6 +136,7 @@ def database_from_environment(*, fallback_to_embedded: bool) -> dict:
     if not url:
         if not fallback_to_embedded:
             raise environ.ImproperlyConfigured("Set the DATABASE_URL environment variable")
+        # Late: only dev and test without DATABASE_URL use the embedded server.
         from newsroom import localdb
 
         url = localdb.ensure_running()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -14,6 +17,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from audit.services import editorial_log
 
@@ -35,7 +40,11 @@ PERMISSION = "sources.add_importrun"
 
 @transaction.atomic
 def import_run_create(
-    *, files: list[UploadedFile], by, format: str = "auto", outlet: Outlet | None = None
+    *,
+    files: list[UploadedFile[bytes]],
+    by: User,
+    format: str = "auto",
+    outlet: Outlet | None = None,
 ) -> ImportRun:
     """Store the uploaded files under MEDIA_ROOT and queue their import.
 
@@ -48,13 +57,13 @@ def import_run_create(
     if format != "auto" and format not in FORMATS:
         raise ValidationError({"format": f"Unknown format {format!r}."})
     limit = max_file_bytes()
-    too_big = [f.name for f in files if f.size > limit]
+    too_big = [str(f.name) for f in files if (f.size or 0) > limit]
     if too_big:
         raise ValidationError({"files": f"Over the {limit:,}-byte limit: {', '.join(too_big)}."})
     run = ImportRun.objects.create(created_by=by, format=format, outlet=outlet)
     stored = []
     for upload in files:
-        name = get_valid_filename(Path(upload.name).name) or "upload"
+        name = get_valid_filename(Path(upload.name or "upload").name) or "upload"
         stored.append(default_storage.save(f"{UPLOAD_DIRECTORY}/{run.pk}/{name}", upload))
     run.files = stored
     run.save(update_fields=["files"])
@@ -64,6 +73,7 @@ def import_run_create(
         target=run,
         payload={"files": stored, "format": format, "outlet_id": outlet and outlet.pk},
     )
+    # Late: sources.tasks imports the services (a cycle within the app).
     from ..tasks import import_run_task
 
     transaction.on_commit(lambda: import_run_task.enqueue(import_run_id=run.pk))
@@ -116,9 +126,7 @@ def import_runs_recover(*, pending_grace: timedelta = timedelta(minutes=1)) -> l
     the queue (``newsroom.worker``), so a run with a queued or running task is left
     alone. A pending run gets ``pending_grace`` for its task to be queued on commit.
     """
-    from django_tasks_db.compat import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
+    # Late: sources.tasks imports the services (a cycle within the app).
     from ..tasks import import_run_task
 
     live = DBTaskResult.objects.filter(
@@ -174,7 +182,7 @@ def _record_progress(run: ImportRun, report: ImportReport) -> None:
     )
 
 
-def _renamed(items, run: ImportRun):
+def _renamed(items: Iterable[Any], run: ImportRun) -> Iterator[Any]:
     """Report failures by the uploaded file's name, not its path on our disk."""
     root = str(Path(default_storage.path(f"{UPLOAD_DIRECTORY}/{run.pk}"))) + "/"
     for item in items:

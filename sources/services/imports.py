@@ -22,13 +22,18 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.text import slugify
 
 from articles.imports import ArticleImport, ImportedArticle, ImportedByline, ImportedImage
@@ -36,6 +41,8 @@ from articles.models import Article
 from articles.services import articles_upsert_imported, section_get_or_create
 from audit.services import editorial_log_many, system_user
 
+from .. import import_worker
+from ..importers.readers import read_path
 from ..importers.records import (
     ArticleRecord,
     ImportFailure,
@@ -171,7 +178,9 @@ def record_validate(record: ArticleRecord) -> None:
         raise ImportItemError(str(error)) from None
 
 
-def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=None):
+def record_import(
+    *, record: ArticleRecord, outlet: Outlet | None = None, actor: User | None = None
+):
     """Write one record; returns (article, action, kept fields). Runs in the caller's
     transaction, which the caller rolls back when this raises: a failed item must leave
     nothing behind (not even the outlet it named).
@@ -191,12 +200,12 @@ def record_import(*, record: ArticleRecord, outlet: Outlet | None = None, actor=
         raise ImportItemError(_describe_validation_error(error)) from error
     if result.error is not None:
         raise ImportItemError(_describe_validation_error(result.error))
-    if created:
+    if created and outlet is not None:
         _log_outlets_created(actor, [outlet])
     return result.article, result.action, result.kept
 
 
-def _log_outlets_created(actor, outlets: list[Outlet]) -> None:
+def _log_outlets_created(actor: User, outlets: list[Outlet]) -> None:
     """A new outlet has a public page: its creation is audited like any public change."""
     editorial_log_many(
         actor=actor, entries=[("outlet.import_create", outlet, {}) for outlet in outlets]
@@ -285,7 +294,7 @@ class _Lookups:
         self.sections.clear()
         self.created_outlets.clear()
 
-    def settle(self, actor) -> None:
+    def settle(self, actor: User) -> None:
         """After a chunk: delete the outlets it created that no article ended up in (their
         item failed), and audit the creation of the rest."""
         if not self.created_outlets:
@@ -305,7 +314,7 @@ def records_import(
     *,
     outlet: Outlet | None = None,
     dry_run: bool = False,
-    actor=None,
+    actor: User | None = None,
     on_item: Callable[[ArticleRecord | ImportFailure], None] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
@@ -343,7 +352,7 @@ def _batched(records, size, on_item) -> Iterator[list]:
         yield batch
 
 
-def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> None:
+def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor: User) -> None:
     """Write one batch in the current transaction (the core announces what it published).
 
     The batch is written with one bulk upsert. If that hits a database error (a row
@@ -380,10 +389,12 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor) -> None
                     _failure(record, ImportItemError(_describe_validation_error(result.error)))
                 )
                 continue
-            report.count(result.action)
-            _report_kept(report, result.article, result.kept)
-            if result.action != "unchanged":
-                changed.append(result.article)
+            # An item without an error has its article and action (ImportedArticleResult).
+            article, action = cast(Article, result.article), cast(str, result.action)
+            report.count(action)
+            _report_kept(report, article, result.kept)
+            if action != "unchanged":
+                changed.append(article)
         lookups.settle(actor)
     articles_fingerprint(articles=changed)
 
@@ -403,7 +414,9 @@ def _unique_key_chunks(records: list[ArticleRecord]) -> Iterator[list[ArticleRec
         yield chunk
 
 
-def _import_one_by_one(records, report: ImportReport, lookups: _Lookups, actor) -> list[Article]:
+def _import_one_by_one(
+    records, report: ImportReport, lookups: _Lookups, actor: User
+) -> list[Article]:
     changed = []
     for record in records:
         try:
@@ -431,8 +444,6 @@ def _failure(record: ArticleRecord, error: Exception) -> ImportFailure:
 
 def read_records(paths: Iterable[Path | str], *, format: str = "auto"):
     """Yield a record (or an ImportFailure) per item in each file, streaming JSONL."""
-    from ..importers.readers import read_path
-
     for path in paths:
         yield from read_path(path, format=format, max_bytes=max_file_bytes())
 
@@ -443,7 +454,7 @@ def paths_import(
     format: str = "auto",
     outlet: Outlet | None = None,
     dry_run: bool = False,
-    actor=None,
+    actor: User | None = None,
     jobs: int = 1,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
@@ -507,8 +518,6 @@ def _shares(paths: list[Path | str], jobs: int) -> list[list[Path | str]]:
 
 def worker_import(paths, *, format, outlet_id, dry_run, actor_id, on_item) -> ImportReport:
     """One worker's share of a parallel import (see ``sources.import_worker``)."""
-    from django.contrib.auth import get_user_model
-
     outlet = Outlet.objects.get(pk=outlet_id) if outlet_id else None
     actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
     return records_import(
@@ -521,13 +530,6 @@ def worker_import(paths, *, format, outlet_id, dry_run, actor_id, on_item) -> Im
 
 
 def _paths_import_parallel(paths, *, format, outlet_id, dry_run, actor_id, jobs, on_progress):
-    import multiprocessing
-    import os
-
-    from django.db import connection
-
-    from .. import import_worker
-
     shares = _shares(list(paths), jobs)
     context = multiprocessing.get_context("spawn")
     counter = context.Value("q", 0)

@@ -2,7 +2,7 @@
 
 Then, unless ``--seeds-only``, a second layer when ``COVERAGE_DATA_DIR`` is there: the
 coverage data's dev sets (~1,600 real articles from ~100 outlets), imported, published
-and clustered (``coverage.demo.load_coverage_sets``), with a progress bar on stderr.
+and clustered (``demo.coverage_sets.load_coverage_sets``), with a progress bar on stderr.
 
 Safe to run on every `make run`: imports are idempotent and the account is created once.
 
@@ -15,12 +15,18 @@ gets no usable password.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from accounts.services import staff_account_ensure
 from articles.models import Article
 from articles.workflow import article_publish
 from audit.services import system_user
 from coverage.services import article_cluster, stories_retitle
+from demo.coverage_sets import coverage_set_paths, load_coverage_sets
 from entities.demo import demo_entities_load
 from mentions.services import mentions_suggest
 from sources.importers.records import ArticleRecord
@@ -48,8 +54,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, migrate=False, seeds_only=False, **options):
         if migrate:
-            from django.core.management import call_command
-
             call_command("migrate", interactive=False, verbosity=0)
         seeds_dir = settings.SEEDS_DIR
         if not seeds_dir.is_dir():
@@ -90,17 +94,6 @@ class Command(BaseCommand):
 
     def load_coverage_layer(self):
         """The realistic layer, published as the demo editor."""
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        from coverage.demo import coverage_set_paths, load_coverage_sets
-
         paths = coverage_set_paths(settings.COVERAGE_DATA_DIR)
         if not paths:
             self.stdout.write(f"No coverage data at {settings.COVERAGE_DATA_DIR}: seeds only.")
@@ -136,11 +129,7 @@ class Command(BaseCommand):
     def demo_editor(self):
         """The editor who approves the seeds. Outside DEBUG it gets no usable password."""
         if settings.DEBUG:
-            from accounts.services import staff_account_ensure
-
             return staff_account_ensure(username=DEMO_EDITOR, role="editor", password=DEMO_PASSWORD)
-        from django.contrib.auth.models import Group
-
         user, created = get_user_model().objects.get_or_create(
             username=DEMO_EDITOR, defaults={"is_staff": True, "email": f"{DEMO_EDITOR}@example.com"}
         )
@@ -152,8 +141,6 @@ class Command(BaseCommand):
 
     def ensure_demo_editor(self):
         """Demo accounts in their roles: an editor and a comment moderator."""
-        from accounts.services import staff_account_ensure
-
         for username, role in ((DEMO_EDITOR, "editor"), (DEMO_MODERATOR, "moderator")):
             user = staff_account_ensure(username=username, role=role, password=DEMO_PASSWORD)
             if not user.has_usable_password():  # made by a non-DEBUG load_demo

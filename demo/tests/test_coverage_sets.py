@@ -6,8 +6,8 @@ from django.conf import settings
 from accounts.tests.factories import UserFactory
 from articles.models import Article
 from audit.models import EditorialLogEntry
-from coverage.demo import coverage_set_paths, demo_articles_publish, load_coverage_sets
 from coverage.models import StoryArticle
+from demo.coverage_sets import coverage_set_paths, demo_articles_publish, load_coverage_sets
 
 pytestmark = pytest.mark.django_db
 

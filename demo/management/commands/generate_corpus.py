@@ -29,14 +29,22 @@ import itertools
 import random
 import time
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils.text import slugify
+from taggit.models import Tag
 
 from articles.models import Article, Section
+from entities.models import Alias, Event, Person, Place
 from entities.normalize import normalize_name
+from sources.models import Outlet
+
+ENTITY_MODELS: dict[str, type[Person | Place | Event]] = {
+    "person": Person,
+    "place": Place,
+    "event": Event,
+}
 
 # Common news words, roughly most used first: their position is their Zipf rank.
 NEWS_WORDS = (
@@ -197,7 +205,6 @@ class Command(BaseCommand):
         return names
 
     def ensure_outlets(self, count, rng):
-        Outlet = apps.get_model("sources", "Outlet")
         for n in range(count):
             name = f"{rng.choice(['The', 'Daily', 'Evening', 'Morning'])} {rng.choice(LAST)} {n}"
             Outlet.objects.get_or_create(
@@ -213,8 +220,7 @@ class Command(BaseCommand):
 
         Slugs are "corpus-<kind>-<rank>", so re-runs find the same rows.
         """
-        model = apps.get_model("entities", kind.capitalize())
-        Alias = apps.get_model("entities", "Alias")
+        model = ENTITY_MODELS[kind]
         prefix = f"corpus-{kind}-"
         existing = set(model.objects.filter(slug__startswith=prefix).values_list("slug", flat=True))
         model.objects.bulk_create(
@@ -236,7 +242,6 @@ class Command(BaseCommand):
         return [(pk, name) for pk, name, _slug in rows]
 
     def ensure_tags(self, count):
-        Tag = apps.get_model("taggit", "Tag")
         Tag.objects.bulk_create(
             [Tag(name=f"topic {n}", slug=f"topic-{n}") for n in range(count)],
             ignore_conflicts=True,

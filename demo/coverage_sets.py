@@ -14,13 +14,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.auth.models import User
+
 from articles.models import Article
 from articles.workflow import article_publish
+from coverage.models import StoryArticle
+from coverage.services import article_cluster, stories_retitle
 from sources.importers.records import ArticleRecord
 from sources.services import read_records, record_source_key, records_import
-
-from .models import StoryArticle
-from .services import article_cluster, stories_retitle
 
 # The development sets; the test sets stay unseen, for scoring only.
 DEV_SETS = ("allsides-dev.jsonl", "basil-dev.jsonl", "neus-dev.jsonl")
@@ -46,7 +47,7 @@ def coverage_set_paths(directory: Path, names: Iterable[str] = DEV_SETS) -> list
 def load_coverage_sets(
     *,
     paths: list[Path],
-    by,
+    by: User | None,
     limit_per_file: int | None = None,
     on_progress: Callable[[str, int], None] | None = None,
 ) -> CoverageLoadReport:
@@ -90,7 +91,7 @@ def load_coverage_sets(
     return report
 
 
-def demo_articles_publish(*, articles, by) -> tuple[int, int]:
+def demo_articles_publish(*, articles, by: User) -> tuple[int, int]:
     """Publish those of ``articles`` that wait (draft, in review) as ``by``, through the
     audited workflow. Returns (published, left waiting).
 
