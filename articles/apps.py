@@ -14,6 +14,7 @@ class ArticlesConfig(AppConfig):
         grant_on_post_migrate(self, GRANTS)
         grant_on_post_migrate(self, TAG_GRANTS, app_label="taggit")
 
+        # Late: the receivers import models, importable once the registry is ready.
         from . import invalidation
 
         invalidation.connect()

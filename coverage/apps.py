@@ -15,6 +15,7 @@ class CoverageConfig(AppConfig):
 
         grant_on_post_migrate(self, GRANTS)
 
+        # Late: the receivers import models, importable once the registry is ready.
         from . import invalidation
 
         invalidation.connect()

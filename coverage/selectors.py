@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Page, Paginator
@@ -160,8 +162,10 @@ class SharedName:
 
 @dataclass
 class CoverageEntry:
-    article: Article
-    membership: StoryArticle
+    # The page's entries are full rows; the story's first report may come from the
+    # outline of a large story (OutlineMember reads like the StoryArticle it stands for).
+    article: Article | OutlineArticle
+    membership: StoryArticle | OutlineMember
     is_wire: bool = False
     wire_reason: str = ""
     shared_names: list[SharedName] = field(default_factory=list)
@@ -265,7 +269,9 @@ def _wire_reason(article: Article) -> str:
     return ""
 
 
-def _copied_from(vector: dict, earlier: list[StoryArticle], signatures: dict) -> str:
+def _copied_from(
+    vector: dict, earlier: Sequence[StoryArticle | OutlineMember], signatures: dict
+) -> str:
     """The outlet of an earlier member with the same text (a wire copy run under another
     name), or ""."""
     for membership in earlier:
@@ -276,16 +282,17 @@ def _copied_from(vector: dict, earlier: list[StoryArticle], signatures: dict) ->
     return ""
 
 
-def _outlet_name(article: Article) -> str:
+def _outlet_name(article: Article | OutlineArticle) -> str:
     return article.outlet.name if article.outlet else ""
 
 
-def _timeline_days(dated: list[StoryArticle]) -> list[TimelineDay]:
-    by_day: dict[dt.date, list[StoryArticle]] = {}
+def _timeline_days(dated: Sequence[StoryArticle | OutlineMember]) -> list[TimelineDay]:
+    by_day: dict[dt.date, list[StoryArticle | OutlineMember]] = {}
     zone = timezone.get_current_timezone()  # timezone.localdate's, looked up once
     for membership in dated:
-        day = membership.article.published_at.astimezone(zone).date()
-        by_day.setdefault(day, []).append(membership)
+        if (published := membership.article.published_at) is None:
+            continue
+        by_day.setdefault(published.astimezone(zone).date(), []).append(membership)
     busiest = max((len(day) for day in by_day.values()), default=1)
     days = []
     for day, memberships in sorted(by_day.items()):
@@ -310,12 +317,17 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
     # One page: read it whole (2 queries). Larger: an outline of all (1 query), then the
     # page's members in full (2 queries).
     one_page = story.member_count <= ENTRIES_PER_PAGE
-    members = story_members(story=story) if one_page else story_outline(story=story)
+    members: list[StoryArticle] | list[OutlineMember] = (
+        story_members(story=story) if one_page else story_outline(story=story)
+    )
     page = Paginator(members, ENTRIES_PER_PAGE).get_page(page_number)
     start = page.start_index() - 1 if members else 0
-    shown = list(page.object_list)
-    if not one_page:
-        shown = story_members(story=story, ids=[m.pk for m in shown])
+    on_page = cast(list[StoryArticle | OutlineMember], list(page.object_list))
+    shown: list[StoryArticle] = (
+        cast(list[StoryArticle], on_page)
+        if one_page
+        else story_members(story=story, ids=[m.pk for m in on_page])
+    )
     signatures = {
         s.article_id: s.vector
         for s in ArticleSignature.objects.filter(
@@ -352,8 +364,8 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
     by_ownership: dict[str, list[str]] = {}
     ownership_labels = dict(Outlet.OwnershipType.choices)
     outlet_ids = set()
-    for membership in members:
-        outlet = membership.article.outlet
+    for member in members:
+        outlet = member.article.outlet
         if outlet is None:
             continue
         outlet_ids.add(outlet.pk)
@@ -368,9 +380,9 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
     named = _named_entities([e.article.pk for e in entries])
     comparison = facts.comparison_rows(
         [
-            facts.article_facts(headline=e.article.headline, body=e.article.body_text)
-            + facts.entity_facts(named.get(e.article.pk, []))
-            for e in entries
+            facts.article_facts(headline=m.article.headline, body=m.article.body_text)
+            + facts.entity_facts(named.get(m.article.pk, []))
+            for m in shown  # the entries' articles, in full
         ]
     )
     gap_rows = list(

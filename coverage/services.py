@@ -21,11 +21,13 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.utils import CursorWrapper
 from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
@@ -108,7 +110,7 @@ def _signatures_with_stats(
             new[article.pk] = (counts, entity_keys)
             keys_of[article.pk] = {*counts, *(f"e:{k}" for k in entity_keys)}
             keys_of[article.pk].add(TermStatistic.DOCUMENTS)
-    added = Counter()
+    added: Counter[str] = Counter()
     for pk in new:
         added.update(keys_of[pk])
     before = _count_documents(added) if added else {}
@@ -437,7 +439,7 @@ def _story_absorb(
         }
         sql = (
             f"WITH new_story AS (INSERT INTO {Story._meta.db_table} "  # noqa: S608
-            f"({', '.join(f.column for f in columns)}) "
+            f"({', '.join(str(f.column) for f in columns)}) "
             f"VALUES ({', '.join(f'%(story_{f.column})s' for f in columns)}) RETURNING id), "
             f"{signature_insert}, "
             f"{membership_insert.format(story='new_story.id')} FROM new_story), "
@@ -532,13 +534,12 @@ def _prepared_cursor():
     Needs a session per connection (no transaction-pooling PgBouncer in front, as
     today; see ``deploy/``).
     """
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = PREPARE_THRESHOLD
-    cursor = ServerBindingCursor(raw)
+    # The stubs know Django's cursor classes without psycopg's constructor.
+    cursor = cast(CursorWrapper, ServerBindingCursor(raw))  # type: ignore[call-arg]
     if connection.queries_logged:
         return connection.make_debug_cursor(cursor)
     return connection.make_cursor(cursor)

@@ -15,8 +15,9 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
@@ -141,8 +142,6 @@ class EntityCandidateAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         examples = CandidateOccurrence.objects.select_related("article__outlet").order_by(
             "-count", "article_id"
         )
@@ -274,8 +273,6 @@ class EntityCandidateAdmin(admin.ModelAdmin):
         """Nothing else to save: the services wrote what the decision changes."""
 
     def response_change(self, request, obj):
-        from django.shortcuts import redirect
-
         return redirect("admin:discovery_entitycandidate_changelist")
 
     def _each(self, request, queryset, service, done):

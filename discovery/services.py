@@ -256,6 +256,8 @@ def _link_articles(candidate: EntityCandidate) -> list[int]:
     for article in Article.objects.filter(pk__in=article_ids).order_by("pk"):
         mentions_suggest(article=article)
     entity = candidate.entity
+    if entity is None:
+        raise ValueError("link the articles of a candidate once it has its entity")
     return sorted(
         Mention.objects.filter(article_id__in=article_ids, **{entity.kind: entity}).values_list(
             "article_id", flat=True

@@ -12,6 +12,7 @@ from django.conf import settings
 
 
 def _warm() -> None:
+    # Late: loads the gazetteer's word lists; this module is imported by AppConfig.ready.
     from entities.discovery import discover
 
     discover("Warm-up: President Warm said in Paris.")

@@ -60,6 +60,7 @@ from functools import lru_cache
 from typing import Literal, Protocol
 
 from .gazetteer import Place, demonym_country, gazetteer
+from .matcher import Matcher
 from .normalize import normalize_name
 
 Kind = Literal["person", "place", "event"]
@@ -976,12 +977,11 @@ def _places() -> dict[str, Place]:
     }
 
 
-def _as_known(known: KnownNames | Collection[str] | None) -> KnownNames:
+def _as_known(known: KnownNames | Collection[str] | Matcher | None) -> KnownNames:
     if known is None:
         return frozenset()
-    automaton = getattr(known, "automaton", None)
-    if automaton is not None:  # an entities.matcher.Matcher
-        return _MatcherNames(automaton)
+    if isinstance(known, Matcher):
+        return _MatcherNames(known.automaton)
     return known
 
 
@@ -995,7 +995,9 @@ class _MatcherNames:
         return isinstance(normalized, str) and self.automaton.exists(f" {normalized} ")
 
 
-def discover(text: str, *, known: KnownNames | Collection[str] | None = None) -> list[Candidate]:
+def discover(
+    text: str, *, known: KnownNames | Collection[str] | Matcher | None = None
+) -> list[Candidate]:
     """Candidates for new people, places and events in ``text``, in text order.
 
     ``known`` is the dictionary: an ``entities.matcher.Matcher`` (``matcher_current()``)

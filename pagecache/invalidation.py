@@ -32,6 +32,7 @@ from http.client import HTTPConnection, HTTPException, HTTPSConnection
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import post_init
 
 from .generation import bump_keys, bump_now
 from .keys import EVERYTHING, UNKEYED
@@ -205,7 +206,6 @@ def remember_fields(model, fields: tuple[str, ...], *, dispatch_uid: str) -> Non
     receiver can tell a rename (shown on many pages) from another change, without a
     query. Deferred fields are not loaded for this: they count as unknown, i.e. changed.
     """
-    from django.db.models.signals import post_init
 
     def stash(sender, instance, **kwargs):
         instance.__dict__[_INITIAL] = {name: instance.__dict__.get(name) for name in fields}

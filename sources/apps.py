@@ -13,6 +13,7 @@ class SourcesConfig(AppConfig):
 
         grant_on_post_migrate(self, GRANTS)
 
+        # Late: the receivers import models, importable once the registry is ready.
         from . import invalidation
 
         invalidation.connect()
