@@ -7,12 +7,14 @@ goes for the replica's binaries (the embedded PostgreSQL's pg_basebackup).
 
 import io
 import os
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -58,6 +60,33 @@ def _keep_modules_together(items):
             placed.add(item.module)
             ordered.extend(sorted(groups[item.module], key=lambda i: i.location[1]))
     items[:] = ordered
+
+
+@pytest.fixture(autouse=True)
+def _live_server_requests_finish_before_the_flush(request, _django_db_helper):
+    """After a test with a live server, wait until no request of it is still in the
+    database before pytest-django empties the tables.
+
+    A browser closed at the end of a test can leave a request running in the live
+    server (a presence ping, a suggestion fetch); its transaction and the flush's
+    TRUNCATE then lock the same tables in opposite order, PostgreSQL cancels the flush
+    as a deadlock, and the next test starts on the last one's rows. Set up after the
+    database helper, so torn down (waiting) before its flush.
+    """
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                " AND state IN ('active', 'idle in transaction')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")
@@ -163,7 +192,6 @@ def seed_demo(db):
     """
     if not settings.SEEDS_DIR.is_dir():
         pytest.skip(f"seed directory {settings.SEEDS_DIR} is absent")
-    from django.db import connection
 
     # Settings a test or fixture changed first (DEBUG, MEDIA_ROOT...) get their own run.
     key = hash(repr([(name, getattr(settings, name)) for name in dir(settings) if name.isupper()]))

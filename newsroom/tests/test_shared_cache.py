@@ -15,7 +15,7 @@ from django.contrib.sessions.backends.cached_db import KEY_PREFIX as SESSION_KEY
 
 from accounts.tests.factories import UserFactory
 from articles.tests.factories import ArticleFactory
-from newsroom.settings.base import cache_from_environment
+from newsroom.settings.base import FRAGMENT_CACHE, cache_from_environment
 from pagecache.generation import GENERATION_KEY
 
 pytestmark = pytest.mark.django_db
@@ -57,9 +57,12 @@ def redis_caches(settings, redis_server):
 
     redis.Redis.from_url(redis_server.url).flushall()
     settings.CACHES = {
-        name: cache_from_environment(f"NO_SUCH_{name.upper()}_URL", name=name,
-                                     redis_url=redis_server.url)
-        for name in ("default", "pages")
+        **{
+            name: cache_from_environment(f"NO_SUCH_{name.upper()}_URL", name=name,
+                                         redis_url=redis_server.url)
+            for name in ("default", "pages")
+        },
+        **FRAGMENT_CACHE,  # each process's own memory, with or without Redis
     }  # fmt: skip
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     return redis_server.url
@@ -68,9 +71,8 @@ def redis_caches(settings, redis_server):
 def test_redis_url_gives_django_redis_backend_for_pages_and_counters(redis_caches):
     from django.conf import settings
 
-    assert {c["BACKEND"] for c in settings.CACHES.values()} == {
-        "django.core.cache.backends.redis.RedisCache"
-    }
+    shared = {name: c["BACKEND"] for name, c in settings.CACHES.items() if name != "fragments"}
+    assert set(shared.values()) == {"django.core.cache.backends.redis.RedisCache"}
 
 
 def test_a_page_one_process_rendered_is_served_and_expired_through_redis(
