@@ -12,6 +12,7 @@ class SourcesConfig(AppConfig):
 
         grant_on_post_migrate(self, GRANTS)
 
-        from . import invalidation
+        from . import invalidation, receivers
 
         invalidation.connect()
+        receivers.connect()

@@ -1,7 +1,9 @@
 from django.tasks import task
 
+from articles.models import Article
+
 from .models import ImportRun
-from .services import import_run_execute
+from .services import articles_fingerprint, import_run_execute
 from .services.imports import articles_announce
 
 
@@ -18,3 +20,12 @@ def import_run_task(import_run_id: int) -> str | None:
 def articles_announce_task(article_ids: list[int]) -> int:
     """Announce one committed import batch to clustering and entity matching."""
     return articles_announce(article_ids=article_ids)
+
+
+@task()
+def article_wire_copy_decide_task(article_id: int) -> int:
+    """Fingerprint an edited article again and decide its (and its copies') wire copy."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return 0
+    return articles_fingerprint(articles=[article])

@@ -1,7 +1,13 @@
-"""Wire copy: articles whose text is mostly the same as an earlier one from another outlet.
+"""Wire copy: articles credited to an agency, or whose text is mostly the same as an
+earlier one from another outlet.
 
 Agencies (AP, Reuters, PTI) sell one text to many outlets, and outlets lift each
 other's copy. Story pages should say so rather than count it as independent coverage.
+The verdict is decided once, when an article is written (imported or edited), and
+stored in ``sources.models.WireCopyVerdict``; pages only read it.
+
+An agency credit is an agency's name among the article's attribution and byline names
+(:func:`agency_credited`). Same text is decided by MinHash, below.
 
 Each article's body is cut into word 5-grams ("shingles") and summarised by a MinHash
 signature (datasketch), whose agreement with another signature estimates the Jaccard
@@ -19,7 +25,9 @@ would raise recall below 0.7 but cost one indexed row per band per article.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +42,33 @@ MIN_WORDS = 30
 SAME_TEXT_THRESHOLD = 0.7
 
 _WORD = re.compile(r"\w+")
+
+WIRE_AGENCIES = (
+    "associated press", "reuters", "agence france-presse", "afp", "press trust of india",
+    "pti", "ani", "xinhua", "tass", "ria novosti", "dpa", "efe", "ansa", "kyodo", "yonhap",
+    "united press international", "upi", "bloomberg", "anadolu",
+)  # fmt: skip
+
+
+def agency_credited(*, attribution: str, byline_names: Iterable[str]) -> str:
+    """The agency the credits name, as shown ("Reuters", "PTI"), or "".
+
+    One-word agencies must be a whole word of the credits (dots dropped, so "A.N.I."
+    is ANI and "Danish" is not); agencies of several words may appear anywhere.
+    """
+    credits = " ".join([attribution, *byline_names]).casefold()
+    words = credits.replace(".", "").split()
+    for agency in WIRE_AGENCIES:
+        if agency in words or (" " in agency and agency in credits):
+            return agency.title() if len(agency) > 4 else agency.upper()
+    return ""
+
+
+def inputs_hash(*, text: str, attribution: str, byline_names: Iterable[str]) -> str:
+    """What the verdict was decided from, hashed: an edit that changes none of it (a
+    headline, a tag) need not decide again."""
+    parts = [text, attribution, *byline_names]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
 @functools.cache

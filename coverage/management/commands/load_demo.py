@@ -24,7 +24,12 @@ from coverage.services import article_cluster, stories_retitle
 from entities.demo import demo_entities_load
 from mentions.services import mentions_suggest
 from sources.importers.records import ArticleRecord
-from sources.services import read_records, record_source_key, records_import
+from sources.services import (
+    read_records,
+    record_source_key,
+    records_import,
+    wire_verdicts_backfill,
+)
 
 DEMO_EDITOR = "editor"
 DEMO_MODERATOR = "moderator"
@@ -51,6 +56,8 @@ class Command(BaseCommand):
             from django.core.management import call_command
 
             call_command("migrate", interactive=False, verbosity=0)
+        # Articles from before wire copy was decided on write (one query when none).
+        wire_verdicts_backfill()
         seeds_dir = settings.SEEDS_DIR
         if not seeds_dir.is_dir():
             raise CommandError(f"No seed directory at {seeds_dir} (set SEEDS_DIR)")
