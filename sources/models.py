@@ -129,6 +129,9 @@ class ArticleFingerprint(models.Model):
         "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
     )
     signature = models.BinaryField(help_text="MinHash values, little-endian uint32.")
+    shingle_count = models.PositiveIntegerField(
+        default=0, help_text="Distinct word 5-grams of the text (0: not known)."
+    )
     same_text_as = models.ForeignKey(
         "articles.Article",
         null=True,

@@ -18,7 +18,6 @@ from articles.models import Article
 
 from ..models import ArticleFingerprint, ArticleTextBand, WireCopyVerdict
 from ..wire_copy import (
-    SAME_TEXT_THRESHOLD,
     Signature,
     agency_credited,
     inputs_hash,
@@ -115,7 +114,7 @@ def _fingerprint(articles: list[Article]) -> tuple[int, set[int]]:
             row["article_id"],
             row["article__outlet_id"],
             row["article__published_at"],
-            Signature.from_bytes(row["signature"]),
+            Signature.from_bytes(row["signature"], row["shingle_count"]),
             matches[row["article_id"]],
             row["same_text_as_id"],
             row["similarity"],
@@ -125,6 +124,7 @@ def _fingerprint(articles: list[Article]) -> tuple[int, set[int]]:
             "article__outlet_id",
             "article__published_at",
             "signature",
+            "shingle_count",
             "same_text_as_id",
             "similarity",
         )
@@ -140,14 +140,13 @@ def _fingerprint(articles: list[Article]) -> tuple[int, set[int]]:
         for candidate in candidates.values():
             if not _other_outlet(entry, candidate):
                 continue
-            similarity = entry.signature.similarity(candidate.signature)
-            if similarity < SAME_TEXT_THRESHOLD:
-                continue
             copy, original = (
                 (entry, candidate) if candidate.order() < entry.order() else (candidate, entry)
             )
+            if not copy.signature.is_same_text_as(original.signature):
+                continue
             was = copy.same_text_as_id
-            _mark(copy, original, similarity)
+            _mark(copy, original, entry.signature.similarity(candidate.signature))
             marked += int(was is None and copy.same_text_as_id is not None)
         for band in entry.bands:
             by_band.setdefault(band, []).append(entry)
@@ -156,6 +155,7 @@ def _fingerprint(articles: list[Article]) -> tuple[int, set[int]]:
         ArticleFingerprint(
             article_id=e.article_id,
             signature=e.signature.to_bytes(),
+            shingle_count=e.signature.shingle_count,
             same_text_as_id=e.same_text_as_id,
             similarity=e.similarity,
         )
@@ -250,10 +250,13 @@ def wire_verdicts_backfill(*, redo_all: bool = False, batch_size: int = 500) -> 
     before fingerprints were taken on edits. Safe to re-run: with nothing missing it
     costs one query.
     """
-    articles = Article.objects.order_by("pk").only("pk", "outlet_id", "published_at", "body_text")
+    articles = Article.objects.order_by("pk")
     if not redo_all:
         articles = articles.filter(wire_verdict__isnull=True)
     ids = list(articles.values_list("pk", flat=True))
+    # By id, not by "no verdict": a batch also decides the verdicts of other articles
+    # whose mark it changes, and those must still be fingerprinted in their own batch.
+    batches = Article.objects.order_by("pk").only("pk", "outlet_id", "published_at", "body_text")
     for start in range(0, len(ids), batch_size):
-        articles_fingerprint(articles=list(articles.filter(pk__in=ids[start : start + batch_size])))
+        articles_fingerprint(articles=list(batches.filter(pk__in=ids[start : start + batch_size])))
     return len(ids)
