@@ -11,6 +11,7 @@ from articles import workflow
 from articles.models import Article
 from sources.models import ArticleFingerprint, WireCopyVerdict
 from sources.selectors import wire_copies_for, wire_copy_of
+from sources.services.imports import articles_announce
 from sources.tests.builders import LOREM, SECOND, jsonl_record, write_jsonl
 
 pytestmark = pytest.mark.django_db
@@ -296,3 +297,17 @@ def test_an_excerpt_of_an_earlier_text_under_another_masthead_is_marked(tmp_path
     assert verdict.original.outlet.name == "Wire Agency"
     page = client.get(story_of(*Article.objects.all()).get_absolute_url()).text
     assert "Wire copy: same text as Wire Agency&#x27;s article" in page
+
+
+def test_announcing_an_imported_article_does_not_decide_it_again(tmp_path):
+    """The import decided the verdict in its batch; the announcement finds it current."""
+    run_import(
+        write_jsonl(
+            tmp_path / "a.jsonl",
+            [story(1, "Wire Agency"), story(2, "Town Post", published="2024-03-06")],
+        )
+    )
+    publish_all()
+    decided = dict(WireCopyVerdict.objects.values_list("article_id", "decided_at"))
+    assert articles_announce(article_ids=list(decided)) == 2
+    assert dict(WireCopyVerdict.objects.values_list("article_id", "decided_at")) == decided
