@@ -201,6 +201,7 @@ class WireCopyVerdict(models.Model):
     decided_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = "wire-copy verdict"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(is_wire=False, reason="")

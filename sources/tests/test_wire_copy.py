@@ -311,3 +311,19 @@ def test_announcing_an_imported_article_does_not_decide_it_again(tmp_path):
     decided = dict(WireCopyVerdict.objects.values_list("article_id", "decided_at"))
     assert articles_announce(article_ids=list(decided)) == 2
     assert dict(WireCopyVerdict.objects.values_list("article_id", "decided_at")) == decided
+
+
+def test_editors_read_every_verdict_in_the_admin_as_the_page_shows_it(tmp_path, client):
+    credited = story(3, "Harbour Times", published="2024-03-07")
+    credited["authors"] = ["Press Trust of India"]
+    run_import(
+        write_jsonl(
+            tmp_path / "a.jsonl",
+            [story(1, "Wire Agency"), story(2, "Town Post", published="2024-03-06"), credited],
+        )
+    )
+    client.force_login(UserFactory(role="editor"))
+    response = client.get(reverse("admin:sources_wirecopyverdict_changelist"))
+    assert response.status_code == 200
+    assert "same text as Wire Agency&#x27;s article" in response.text
+    assert "credited to Press Trust Of India" in response.text
