@@ -18,17 +18,12 @@ from entities.models import Event, Person, Place
 from mentions.models import Mention
 from mentions.selectors import PUBLIC_STATES
 from sources.models import Outlet
+from sources.selectors import WIRE_VERDICT_RELATED, wire_verdict_of
 
 from . import facts
-from .models import ArticleSignature, Story, StoryArticle
+from .models import Story, StoryArticle
 from .timeline_chart import TimelineChart, timeline_chart
 
-WIRE_AGENCIES = (
-    "associated press", "reuters", "agence france-presse", "afp", "press trust of india",
-    "pti", "ani", "xinhua", "tass", "ria novosti", "dpa", "efe", "ansa", "kyodo", "yonhap",
-    "united press international", "upi", "bloomberg", "anadolu",
-)  # fmt: skip
-NEAR_DUPLICATE = 0.9
 # Articles side by side on one page of a story (and columns of its comparison table).
 ENTRIES_PER_PAGE = 30
 # Up to this many dated articles the timeline lists each; above, it counts them per day.
@@ -45,13 +40,15 @@ def _published_members(story: Story):
 
 
 def story_members(*, story: Story, ids: list[int] | None = None) -> list[StoryArticle]:
-    """The story's published members (or those of ``ids``) with their articles, earliest
-    first (2 queries)."""
+    """The story's published members (or those of ``ids``) with their articles and their
+    wire-copy verdicts, earliest first (2 queries)."""
     members = _published_members(story)
     if ids is not None:
         members = members.filter(pk__in=ids)
     return list(
-        members.select_related("article__outlet", "article__section").prefetch_related(
+        members.select_related(
+            "article__outlet", "article__section", f"article__{WIRE_VERDICT_RELATED}"
+        ).prefetch_related(
             Prefetch(
                 "article__bylines",
                 queryset=Byline.objects.select_related("person").order_by("position"),
@@ -261,27 +258,6 @@ class StoryPage:
         return self.page.paginator.count
 
 
-def _wire_reason(article: Article) -> str:
-    credits = " ".join([article.attribution, *(b.name for b in article.bylines.all())]).casefold()
-    for agency in WIRE_AGENCIES:
-        if agency in credits.replace(".", "").split() or (" " in agency and agency in credits):
-            return f"credited to {agency.title() if len(agency) > 4 else agency.upper()}"
-    return ""
-
-
-def _copied_from(
-    vector: dict, earlier: Sequence[StoryArticle | OutlineMember], signatures: dict
-) -> str:
-    """The outlet of an earlier member with the same text (a wire copy run under another
-    name), or ""."""
-    for membership in earlier:
-        other = signatures.get(membership.article_id, {})
-        if sum(w * other.get(t, 0.0) for t, w in vector.items()) >= NEAR_DUPLICATE:
-            outlet = membership.article.outlet
-            return outlet.name if outlet else "another"
-    return ""
-
-
 def _outlet_name(article: Article | OutlineArticle) -> str:
     return article.outlet.name if article.outlet else ""
 
@@ -311,7 +287,7 @@ def _timeline_days(dated: Sequence[StoryArticle | OutlineMember]) -> list[Timeli
 
 
 def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryPage:
-    """Everything coverage/story_detail.html reads, in at most 9 queries whatever the
+    """Everything coverage/story_detail.html reads, in at most 8 queries whatever the
     size. A large story's articles come ``ENTRIES_PER_PAGE`` a page (the comparison
     table compares that page's articles); the timeline, countries and gaps cover all."""
     # One page: read it whole (2 queries). Larger: an outline of all (1 query), then the
@@ -321,37 +297,28 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
         story_members(story=story) if one_page else story_outline(story=story)
     )
     page = Paginator(members, ENTRIES_PER_PAGE).get_page(page_number)
-    start = page.start_index() - 1 if members else 0
     on_page = cast(list[StoryArticle | OutlineMember], list(page.object_list))
     shown: list[StoryArticle] = (
         cast(list[StoryArticle], on_page)
         if one_page
         else story_members(story=story, ids=[m.pk for m in on_page])
     )
-    signatures = {
-        s.article_id: s.vector
-        for s in ArticleSignature.objects.filter(
-            article_id__in=[m.article_id for m in members[: start + len(shown)]]
-        )
-    }  # 1 query
     shared_names = _shared_names(shown)  # at most 3 queries
     dated_first_id = min(
         ((m.article.published_at, m.article_id) for m in members if m.article.published_at),
         default=(None, None),
     )[1]
     entries = []
-    for offset, membership in enumerate(shown):
+    for membership in shown:
         entry = CoverageEntry(
             article=membership.article,
             membership=membership,
             shared_names=shared_names[membership.pk],
         )
-        entry.wire_reason = _wire_reason(membership.article)
-        if not entry.wire_reason:
-            vector = signatures.get(membership.article_id, {})
-            if source := _copied_from(vector, members[: start + offset], signatures):
-                entry.wire_reason = f"same text as {source}'s article"
-        entry.is_wire = bool(entry.wire_reason)
+        # Decided when the article was written (sources.services.articles_fingerprint).
+        verdict = wire_verdict_of(membership.article)
+        entry.is_wire = verdict is not None and verdict.is_wire
+        entry.wire_reason = verdict.text if verdict is not None and verdict.is_wire else ""
         entry.is_first = bool(dated_first_id and membership.article_id == dated_first_id)
         entries.append(entry)
     dated = sorted(

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from .forms import ImportUploadForm
-from .models import ArticleFingerprint, ImportRun, Outlet
+from .models import ArticleFingerprint, ImportRun, Outlet, WireCopyVerdict
 from .services import import_run_create
 
 
@@ -197,3 +197,45 @@ class WireCopyAdmin(admin.ModelAdmin):
     def original_outlet(self, fingerprint):
         original = fingerprint.same_text_as
         return (original and original.outlet) or "—"
+
+
+@admin.register(WireCopyVerdict)
+class WireCopyVerdictAdmin(admin.ModelAdmin):
+    """Every article's wire-copy verdict as the story page and the API show it: "credited
+    to Reuters" or "same text as <outlet>'s article". Read-only: it is decided on write."""
+
+    list_display = ["article_link", "outlet", "shown", "original_link", "similarity", "decided_at"]
+    list_select_related = ["article__outlet", "original__outlet"]
+    list_filter = ["is_wire", "reason"]
+    search_fields = ["article__headline", "agency", "original__headline"]
+    fields = ["article_link", "shown", "original_link", "similarity", "decided_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Article", ordering="article__headline")
+    def article_link(self, verdict):
+        url = reverse("admin:articles_article_change", args=[verdict.article_id])
+        return format_html('<a href="{}">{}</a>', url, verdict.article)
+
+    @admin.display(description="Outlet")
+    def outlet(self, verdict):
+        return verdict.article.outlet or "—"
+
+    @admin.display(description="Wire copy", ordering="reason")
+    def shown(self, verdict):
+        return verdict.text or "—"
+
+    @admin.display(description="Original")
+    def original_link(self, verdict):
+        if verdict.original_id is None:
+            return "—"
+        url = reverse("admin:articles_article_change", args=[verdict.original_id])
+        return format_html('<a href="{}">{}</a>', url, verdict.original)

@@ -14,6 +14,7 @@ class SourcesConfig(AppConfig):
         grant_on_post_migrate(self, GRANTS)
 
         # Late: the receivers import models, importable once the registry is ready.
-        from . import invalidation
+        from . import invalidation, receivers
 
         invalidation.connect()
+        receivers.connect()

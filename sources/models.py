@@ -129,6 +129,9 @@ class ArticleFingerprint(models.Model):
         "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="fingerprint"
     )
     signature = models.BinaryField(help_text="MinHash values, little-endian uint32.")
+    shingle_count = models.PositiveIntegerField(
+        default=0, help_text="Distinct word 5-grams of the text (0: not known)."
+    )
     same_text_as = models.ForeignKey(
         "articles.Article",
         null=True,
@@ -159,3 +162,64 @@ class ArticleTextBand(models.Model):
 
     def __str__(self):
         return f"{self.band_hash} ({self.article_id})"
+
+
+class WireCopyVerdict(models.Model):
+    """Whether an article is wire copy, and why: the one verdict every page and the API read.
+
+    Decided when the article is written (import, or an editor's change to its body or
+    credits) by ``sources.services.articles_fingerprint``; never at read time. An agency
+    credit wins over same text, as the story page has always shown it. ``inputs_hash``
+    records what the verdict was decided from, so a re-announced article whose text and
+    credits did not change is not decided again.
+    """
+
+    class Reason(models.TextChoices):
+        NONE = "", "Not wire copy"
+        AGENCY = "agency", "Credited to an agency"
+        SAME_TEXT = "same_text", "Same text as an earlier article from another outlet"
+
+    article = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="wire_verdict",
+    )
+    is_wire = models.BooleanField(default=False)
+    reason = models.CharField(max_length=10, choices=Reason.choices, blank=True, default="")
+    agency = models.CharField(max_length=100, blank=True, help_text="As shown: Reuters, PTI.")
+    original = models.ForeignKey(
+        "articles.Article",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="wire_verdicts_as_original",
+        help_text="The earlier article with the same text, for the same-text reason.",
+    )
+    similarity = models.FloatField(null=True, blank=True)
+    inputs_hash = models.CharField(max_length=64)
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "wire-copy verdict"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_wire=False, reason="")
+                | models.Q(is_wire=True, reason="agency") & ~models.Q(agency="")
+                | models.Q(is_wire=True, reason="same_text"),
+                name="sources_wirecopyverdict_reason_matches",
+            )
+        ]
+
+    def __str__(self):
+        return f"Wire-copy verdict on article {self.article_id}: {self.text or 'not wire'}"
+
+    @property
+    def text(self) -> str:
+        """The reason as pages show it: "credited to Reuters", "same text as Dawn's article"."""
+        if self.reason == self.Reason.AGENCY:
+            return f"credited to {self.agency}"
+        if self.reason == self.Reason.SAME_TEXT:
+            outlet = self.original.outlet if self.original else None
+            return f"same text as {outlet.name if outlet else 'another'}'s article"
+        return ""

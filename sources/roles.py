@@ -9,6 +9,6 @@ business here. Only the admin role deletes outlets: their articles point at them
 EDITING = [
     "add_outlet", "change_outlet", "view_outlet",
     "add_importrun", "view_importrun",
-    "view_articlefingerprint",
+    "view_articlefingerprint", "view_wirecopyverdict",
 ]  # fmt: skip
 GRANTS = {"editor": EDITING, "admin": [*EDITING, "delete_outlet"]}

@@ -6,11 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.http import HttpRequest
 
 from articles.models import Article
 
-from .models import ArticleFingerprint, Outlet
+from .models import ArticleFingerprint, Outlet, WireCopyVerdict
+from .wire_copy import inputs_hash
+
+# What a query for articles adds to select_related so that wire_verdict_of() costs
+# nothing: the verdict, and the original's outlet for "same text as <outlet>'s article".
+WIRE_VERDICT_RELATED = "wire_verdict__original__outlet"
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,35 @@ def wire_copies_for(*, articles: Iterable[Article]) -> dict[int, WireCopy]:
         # The fingerprint service sets both or neither; the query asked for the set ones.
         if row.same_text_as is not None and row.similarity is not None
     }
+
+
+def wire_verdict_of(article: Article) -> WireCopyVerdict | None:
+    """The stored wire-copy verdict of ``article`` (None if none was decided yet).
+
+    Free when the article was loaded with ``select_related(WIRE_VERDICT_RELATED)``
+    (prefixed with the path to the article); one query otherwise.
+    """
+    return getattr(article, "wire_verdict", None)
+
+
+def wire_verdict_is_stale(*, article_id: int) -> bool:
+    """Whether the article's text or credits changed since its verdict (1 query).
+
+    An import decides the verdict in the batch, before it announces the article, so
+    the announcement finds it current; an editor's change to the body or the credits
+    does not, and the verdict is decided again (``sources.receivers``).
+    """
+    row = (
+        Article.objects.filter(pk=article_id)
+        .annotate(names=ArrayAgg("bylines__name", ordering="bylines__position", default=[]))
+        .values_list("attribution", "body_text", "names", "wire_verdict__inputs_hash")
+        .first()
+    )
+    if row is None:
+        return False
+    attribution, body_text, names, stored = row
+    names = [name for name in names if name is not None]
+    return stored != inputs_hash(text=body_text, attribution=attribution, byline_names=names)
 
 
 def outlet_jsonld(*, outlet: Outlet, request: HttpRequest) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 from django.tasks import task
 
+from articles.models import Article
 from articles.workflow import articles_announce
 
 from .models import ImportRun
-from .services import import_run_execute
+from .services import articles_fingerprint, import_run_execute
 
 
 @task()
@@ -21,3 +22,12 @@ def articles_announce_task(article_ids: list[int]) -> int:
     imports (``articles.tasks.articles_announce_task``); nothing queues it any more.
     Remove once no queue holds one."""
     return articles_announce(article_ids=article_ids)
+
+
+@task()
+def article_wire_copy_decide_task(article_id: int) -> int:
+    """Fingerprint an edited article again and decide its (and its copies') wire copy."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return 0
+    return articles_fingerprint(articles=[article])

@@ -19,6 +19,7 @@ PAGES = {
     "import runs": "admin:sources_importrun_changelist",
     "import upload": "admin:sources_importrun_add",
     "wire copy": "admin:sources_articlefingerprint_changelist",
+    "wire-copy verdicts": "admin:sources_wirecopyverdict_changelist",
     "stories": "admin:coverage_story_changelist",
     "memberships": "admin:coverage_storyarticle_changelist",
     "people": "admin:entities_person_changelist",
@@ -31,8 +32,8 @@ OPENS = {
     "reporter": {"article add", "image add", "person add", "people"},
     "editor": {
         "article add", "image add", "person add", "outlets", "outlet add", "import runs",
-        "import upload", "wire copy", "stories", "memberships", "people", "entity merges",
-        "new names", "audit log",
+        "import upload", "wire copy", "wire-copy verdicts", "stories", "memberships", "people",
+        "entity merges", "new names", "audit log",
     },
     "moderator": {"audit log", "comment word rules"},
     "admin": set(PAGES),

@@ -3,7 +3,7 @@
 Split by concern; import from ``sources.services``.
 """
 
-from .fingerprints import articles_fingerprint
+from .fingerprints import articles_fingerprint, wire_verdicts_backfill, wire_verdicts_decide
 from .import_runs import import_run_create, import_run_execute
 from .imports import (
     ImportFailure,
@@ -30,4 +30,6 @@ __all__ = [
     "record_import",
     "record_source_key",
     "records_import",
+    "wire_verdicts_backfill",
+    "wire_verdicts_decide",
 ]

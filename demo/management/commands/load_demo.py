@@ -30,7 +30,12 @@ from demo.coverage_sets import coverage_set_paths, load_coverage_sets
 from entities.demo import demo_entities_load
 from mentions.services import mentions_suggest
 from sources.importers.records import ArticleRecord
-from sources.services import read_records, record_source_key, records_import
+from sources.services import (
+    read_records,
+    record_source_key,
+    records_import,
+    wire_verdicts_backfill,
+)
 
 DEMO_EDITOR = "editor"
 DEMO_MODERATOR = "moderator"
@@ -55,6 +60,8 @@ class Command(BaseCommand):
     def handle(self, *args, migrate=False, seeds_only=False, **options):
         if migrate:
             call_command("migrate", interactive=False, verbosity=0)
+        # Articles from before wire copy was decided on write (one query when none).
+        wire_verdicts_backfill()
         seeds_dir = settings.SEEDS_DIR
         if not seeds_dir.is_dir():
             raise CommandError(f"No seed directory at {seeds_dir} (set SEEDS_DIR)")
