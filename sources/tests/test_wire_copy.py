@@ -9,9 +9,9 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from articles import workflow
 from articles.models import Article
+from articles.workflow import articles_announce
 from sources.models import ArticleFingerprint, WireCopyVerdict
 from sources.selectors import wire_copies_for, wire_copy_of
-from sources.services.imports import articles_announce
 from sources.tests.builders import LOREM, SECOND, jsonl_record, write_jsonl
 
 pytestmark = pytest.mark.django_db
