@@ -425,6 +425,35 @@ def wrk_result(path: Path) -> dict:
     raise RuntimeError(f"wrk gave no result: {path.read_text()[-2000:]}")
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU time (user + system, reaped children included) of ``root`` and its descendants."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        times[pid] = sum(int(value) for value in fields[11:15]) / TICKS
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        total += times.get(pid, 0.0)
+        stack += [child for child, parent in parents.items() if parent == pid]
+    return total
+
+
+def postmaster_pid(data_dir: Path) -> int:
+    return int((data_dir / "postmaster.pid").read_text().split()[0])
+
+
 def due_unfinished(tasks):
     """Tasks due now and not finished (periodic passes queued for later do not count)."""
     from django.utils import timezone
@@ -592,6 +621,12 @@ def main() -> int:  # noqa: C901, PLR0915 - one script, read top to bottom
             thread.daemon = True  # Ctrl-C must not wait for them
         log(f"load for {args.duration} s; load average {load_average()}")
         load_before = os.getloadavg()
+        tiers = {name: process.pid for name, process in processes.children}
+        tiers["redis"] = redis.process.pid
+        tiers["primary"] = postmaster_pid(localdb.DATA_DIR)
+        tiers["replica"] = postmaster_pid(localdb.replica_data_dir(REPLICA))
+        cpu_before = {name: tree_cpu_seconds(pid) for name, pid in tiers.items()}
+        cpu_before["writers (this process)"] = sum(os.times()[:2])
         cache_out, origin_out = WORK / "wrk-cache.txt", WORK / "wrk-origin.txt"
         wrks = [
             run_wrk(port=varnish_port, connections=args.connections, threads=2,
@@ -626,6 +661,9 @@ def main() -> int:  # noqa: C901, PLR0915 - one script, read top to bottom
                 if w.poll() is None:
                     w.terminate()
                 w.wait()
+        cpu = {name: tree_cpu_seconds(pid) - cpu_before[name] for name, pid in tiers.items()}
+        cpu["writers (this process)"] = sum(os.times()[:2]) - cpu_before["writers (this process)"]
+        wall = time.monotonic() - began
         cache, origin = wrk_result(cache_out), wrk_result(origin_out)
 
         # Let the workers drain what the run enqueued, then count runs.
@@ -665,6 +703,28 @@ def main() -> int:  # noqa: C901, PLR0915 - one script, read top to bottom
             "duplicate_tasks": recorded_twice + claimed_twice,
         }  # fmt: skip
         visible = results.visible_ms
+        misses = cache["requests"] - cache["hits"]
+        rendered_by_nodes = misses + origin["requests"]
+        per = {
+            "varnish": cache["requests"],
+            "node1": rendered_by_nodes,
+            "node2": rendered_by_nodes,
+            "redis": rendered_by_nodes,
+            "replica": rendered_by_nodes,
+        }
+        lines = [
+            f"CPU over {wall:.0f} s of load (wrk itself not counted; per request: Varnish per "
+            f"request it got, nodes/Redis/replica per request that reached a node: "
+            f"{rendered_by_nodes:,} = {misses:,} Varnish misses and passes + {origin['requests']:,}"
+            " direct)",
+            "| tier | CPU s | cores | ms per request |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, seconds in cpu.items():
+            denominator = per.get(name)
+            each = f"{seconds * 1000 / denominator:.3f}" if denominator else "-"
+            lines.append(f"| {name} | {seconds:.1f} | {seconds / wall:.2f} | {each} |")
+        print("\n".join(lines), flush=True)
         print(
             f"\nscale-demo: {args.duration} s, load average {load_before[0]:.2f} before, "
             f"{statistics.mean(load_samples or [0]):.2f} mean, {max(load_samples or [0]):.2f} max "
