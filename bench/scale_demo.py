@@ -57,6 +57,7 @@ import sys
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from _scratch import ROOT, use_scratch_database
@@ -185,6 +186,14 @@ def start_varnish(processes: Processes, *, port: int, nodes: list[int]) -> None:
         "-s", "malloc,256m", "-p", "thread_pools=1", "-p", "thread_pool_min=20",
     ]  # fmt: skip
     processes.start("varnish", command, dict(os.environ), WORK / "varnish.log")
+    varnishlog = shutil.which("varnishlog") or shutil.which("varnishlog", path="/usr/bin")
+    if varnishlog:  # every PURGE: its keys and how many objects it dropped
+        command = [
+            varnishlog, "-n", str(WORK / "varnish"), "-q", 'ReqMethod eq "PURGE"',
+            "-i", "ReqHeader", "-i", "RespReason",
+        ]  # fmt: skip
+        time.sleep(1)  # varnishlog needs the shared memory log varnishd creates
+        processes.start("varnishlog", command, dict(os.environ), WORK / "purges.log")
 
 
 def node_environment(base: dict, *, replica_url: str) -> dict:
@@ -372,12 +381,12 @@ def commenter_loop(stop, results: Results, *, varnish: int, sessions, articles, 
         stop.wait(every)
 
 
-def recorder_loop(stop: threading.Event, results: Results):
+def recorder_loop(stop: threading.Event, results: Results, *, base: int):
     from django.db import close_old_connections
 
     from newsroom.tests.worker_tasks import record_run
 
-    number = 0
+    number = base
     while not stop.is_set():
         try:
             record_run.enqueue(number)
@@ -410,7 +419,7 @@ def lag_loop(stop: threading.Event, results: Results, *, node: int):
 
 
 def run_wrk(*, port: int, connections: int, threads: int, duration: int, urls: Path, out: Path):
-    env = {**os.environ, "SCALE_URLS": str(urls)}
+    env = {**os.environ, "SCALE_URLS": str(urls), "SCALE_HOST": "127.0.0.1"}
     command = [
         "wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
         "-s", str(LUA), f"http://127.0.0.1:{port}",
@@ -454,6 +463,19 @@ def postmaster_pid(data_dir: Path) -> int:
     return int((data_dir / "postmaster.pid").read_text().split()[0])
 
 
+def purge_summary(path: Path) -> str:
+    """How many PURGE requests Varnish took and how many cached objects they dropped."""
+    if not path.exists():
+        return "varnishlog not running"
+    dropped = [int(n) for n in re.findall(r"RespReason\s+Purged (\d+)", path.read_text())]
+    if not dropped:
+        return "none"
+    return (
+        f"{len(dropped)} PURGE requests dropped {sum(dropped)} objects "
+        f"(median {statistics.median(dropped):.0f}, max {max(dropped)} per request)"
+    )
+
+
 def due_unfinished(tasks):
     """Tasks due now and not finished (periodic passes queued for later do not count)."""
     from django.utils import timezone
@@ -476,6 +498,9 @@ def main() -> int:  # noqa: C901, PLR0915 - one script, read top to bottom
     parser.add_argument("--import-every", type=float, default=4.0)
     parser.add_argument("--comment-every", type=float, default=1.5)
     parser.add_argument("--drain-timeout", type=float, default=300, help="s for load_demo's tasks")
+    parser.add_argument(
+        "--reuse-database", action="store_true", help="keep the demo a previous run loaded"
+    )
     parser.add_argument("--keep-static", action="store_true", help="skip collectstatic if done")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -489,8 +514,8 @@ def main() -> int:  # noqa: C901, PLR0915 - one script, read top to bottom
     redis = None
     replica_started = False
     try:
-        primary_url = use_scratch_database(args.database, fresh=True)
-        log(f"fresh database {args.database}; load average {load_average()}")
+        primary_url = use_scratch_database(args.database, fresh=not args.reuse_database)
+        log(f"database {args.database}; load average {load_average()}")
         redis = localredis.start(WORK / "redis")
         log(f"redis on {redis.url}")
         varnish_port, node_ports = free_port(), [free_port(), free_port()]
@@ -526,8 +551,9 @@ def main() -> int:  # noqa: C901, PLR0915 - one script, read top to bottom
         log(f"migrated and static files collected in {time.monotonic() - started:.0f} s")
         start_varnish(processes, port=varnish_port, nodes=node_ports)
         started = time.monotonic()
-        manage("load_demo")
-        log(f"load_demo in {time.monotonic() - started:.0f} s")
+        if not args.reuse_database:
+            manage("load_demo")
+            log(f"load_demo in {time.monotonic() - started:.0f} s")
 
         started = time.monotonic()
         replica_url = localdb.start_replica(REPLICA, database=args.database)
@@ -567,15 +593,29 @@ def main() -> int:  # noqa: C901, PLR0915 - one script, read top to bottom
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TABLE IF NOT EXISTS {RUNS_TABLE} (number int, pid int)")
             cursor.execute(f"TRUNCATE {RUNS_TABLE}")
+        # Numbers of this run's recording tasks: a stale task of an earlier run on the same
+        # database writes a number outside [base, base + enqueued) and is not counted.
+        base = secrets.randbelow(2000) * 1_000_000
+        # The header's section list is remembered in the page cache (a fresh Redis here);
+        # without it the first write after start-up counts as a change of the header and
+        # purges every page. Remember it before warming, as a running site would have.
+        from articles.invalidation import _section_nav_changed
+
+        _section_nav_changed()
         paths = reader_paths(limit_articles=300, limit_stories=60)
         log(f"warming {len(paths)} pages through Varnish")
-        good = []
-        for path in paths:
-            status, _, _ = http_get(varnish_port, path)
-            if status == 200:
-                good.append(path)
-            else:
+        with ThreadPoolExecutor(4) as pool:
+            first = list(pool.map(lambda path: http_get(varnish_port, path), paths))
+        good = [path for path, (status, _, _) in zip(paths, first, strict=True) if status == 200]
+        for path, (status, _, _) in zip(paths, first, strict=True):
+            if status != 200:
                 log(f"  left out {path}: {status}")
+        with ThreadPoolExecutor(4) as pool:
+            second = list(pool.map(lambda path: http_get(varnish_port, path), good))
+        hits = sum(headers.get("X-Cache") == "HIT" for _, headers, _ in second)
+        log(f"warmed: a second pass found {hits} of {len(good)} pages in Varnish")
+        states = [http_get(node_ports[0], good[-1])[1].get("X-Page-Cache") for _ in range(3)]
+        log(f"node 1's page cache, one page three times: {states}")
         urls = WORK / "urls.txt"
         urls.write_text("\n".join(good) + "\n")
         published = Article.objects.published().order_by("-published_at", "-pk")
@@ -614,7 +654,7 @@ def main() -> int:  # noqa: C901, PLR0915 - one script, read top to bottom
                     "every": args.comment_every,
                 },
             ),
-            threading.Thread(target=recorder_loop, args=(stop, results)),
+            threading.Thread(target=recorder_loop, args=(stop, results), kwargs={"base": base}),
             threading.Thread(target=lag_loop, args=(stop, results), kwargs={"node": node_ports[0]}),
         ]
         for thread in threads:
@@ -675,10 +715,12 @@ def main() -> int:  # noqa: C901, PLR0915 - one script, read top to bottom
                 break
             time.sleep(1)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) - count(DISTINCT number) FROM {RUNS_TABLE}")  # noqa: S608
-            recorded_twice = cursor.fetchone()[0]
-            cursor.execute(f"SELECT count(DISTINCT number) FROM {RUNS_TABLE}")  # noqa: S608
-            recorded_runs = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT count(*) - count(DISTINCT number), count(DISTINCT number) "  # noqa: S608
+                f"FROM {RUNS_TABLE} WHERE number >= %s AND number < %s",
+                [base, base + results.recorded],
+            )
+            recorded_twice, recorded_runs = cursor.fetchone()
         claims = list(new_tasks.values_list("worker_ids", "status", "task_path"))
         claimed_twice = sum(1 for worker_ids, _, _ in claims if len(worker_ids) > 1)
         failed = [path for _, status, path in claims if status == "FAILED"]
@@ -702,6 +744,12 @@ def main() -> int:  # noqa: C901, PLR0915 - one script, read top to bottom
             "publish_to_visible_ms_max": round(max(results.visible_ms, default=0), 1),
             "duplicate_tasks": recorded_twice + claimed_twice,
         }  # fmt: skip
+        purges = purge_summary(WORK / "purges.log")
+        node_cache = (
+            f"answers from the nodes: via Varnish {cache['node_page_cache_hits']} of "
+            f"{cache['node_answers']} from the shared page cache, direct "
+            f"{origin['node_page_cache_hits']} of {origin['node_answers']}"
+        )
         visible = results.visible_ms
         misses = cache["requests"] - cache["hits"]
         rendered_by_nodes = misses + origin["requests"]
@@ -747,7 +795,7 @@ def main() -> int:  # noqa: C901, PLR0915 - one script, read top to bottom
             f"{recorded_runs} of {results.recorded} enqueued, {recorded_twice} run twice\n"
             f"replica lag: {len(results.lag_ms)} samples, max {report['replica_lag_ms_max']:.0f} "
             f"ms, p50 {statistics.median(results.lag_ms) if results.lag_ms else 0:.0f} ms\n"
-            f"errors: {results.errors[:5]}",
+            f"purges: {purges}\n{node_cache}\nerrors: {results.errors[:5]}",
             flush=True,
         )
         print(json.dumps(report), flush=True)
