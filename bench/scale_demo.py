@@ -477,10 +477,15 @@ def purge_summary(path: Path) -> str:
 
 
 def due_unfinished(tasks):
-    """Tasks due now and not finished (periodic passes queued for later do not count)."""
+    """Tasks due now that have not finished: waiting (django-tasks-db's ``ready()``: no
+    ``run_after``, which it stores as the maximum date, or one that has passed) or
+    running. The periodic passes queued for later do not count."""
+    from django.db.models import Q
     from django.utils import timezone
+    from django_tasks_db.models import get_date_max
 
-    return tasks.filter(run_after__lte=timezone.now()).exclude(status__in=["SUCCESSFUL", "FAILED"])
+    due = Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now())
+    return tasks.filter(due, status__in=["READY", "RUNNING"])
 
 
 def load_average() -> str:
@@ -705,6 +710,11 @@ def main() -> int:  # noqa: C901, PLR0915 - one script, read top to bottom
         cpu["writers (this process)"] = sum(os.times()[:2]) - cpu_before["writers (this process)"]
         wall = time.monotonic() - began
         cache, origin = wrk_result(cache_out), wrk_result(origin_out)
+        if cache["status_4xx"] or origin["status_4xx"]:
+            for path in good:  # which pages answered 4xx: ask each once more
+                status = http_get(varnish_port, path)[0]
+                if status >= 400:
+                    log(f"  {path} now answers {status}")
 
         # Let the workers drain what the run enqueued, then count runs.
         new_tasks = DBTaskResult.objects.exclude(pk__in=tasks_before)
