@@ -201,13 +201,18 @@ def node_environment(base: dict, *, replica_url: str) -> dict:
 
 
 def reader_paths(limit_articles: int, limit_stories: int) -> list[str]:
+    from django.db.models import Count
+
     from articles.models import Article, Section
     from coverage.models import Story
     from sources.models import Outlet
 
     paths = ["/", "/search/?q=minister", "/search/?q=flood", "/search/?q=election"]
     paths += [f"/sections/{slug}/" for slug in Section.objects.values_list("slug", flat=True)[:10]]
-    stories = Story.objects.order_by("-pk")[:limit_stories]
+    # The largest stories: the ones readers ask for. The newest are mostly one article,
+    # and an edit re-clusters its article: a story left empty is deleted (its URL 404s).
+    stories = Story.objects.annotate(size=Count("memberships")).order_by("-size", "-pk")
+    stories = stories[:limit_stories]
     paths += [s.get_absolute_url() for s in stories]
     paths += [o.get_absolute_url() for o in Outlet.objects.order_by("pk")[:20]]
     articles = Article.objects.published().order_by("-published_at", "-pk")[:limit_articles]
