@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(UV_VERSION)
 WITH_DB := $(BIN)/python -m newsroom.localdb run --
 PYTEST_ARGS ?=
 
-.PHONY: run test serve lint format typecheck db-stop clean screenshots
+.PHONY: run test serve lint format typecheck db-stop clean screenshots scale-demo
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ needed (see .python-version)"'
@@ -75,3 +75,10 @@ db-stop: $(STAMP)
 
 clean: db-stop
 	rm -rf $(VENV) var
+
+## The scale-out path on this machine (primary + streaming replica, Redis, Varnish in
+## front of two gunicorn nodes, two workers), loaded for SCALE_ARGS (default 60 s);
+## the last line is one JSON report. Needs redis-server, varnish, varnish-modules, wrk.
+SCALE_ARGS ?=
+scale-demo: $(STAMP)
+	$(WITH_DB) $(BIN)/python bench/scale_demo.py $(SCALE_ARGS)

@@ -46,7 +46,9 @@ sub vcl_recv {
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
-    # Logged-in readers, editors, forms: their pages are theirs alone.
+    # Logged-in readers, editors, forms: their pages are theirs alone. This also passes
+    # the read-your-writes pin (the newsroom_primary cookie set after any POST), so a
+    # reader who just wrote gets pages rendered from the primary, not a cached copy.
     if (req.http.Cookie || req.http.Authorization) {
         return (pass);
     }
