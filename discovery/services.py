@@ -22,6 +22,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -272,6 +273,34 @@ def _decided(candidate: EntityCandidate, status: str, by) -> None:
     candidate.save()
 
 
+def _settle(
+    candidate: EntityCandidate,
+    *,
+    entity: Entity,
+    status: str,
+    by,
+    action: str,
+    payload: dict[str, Any],
+) -> None:
+    """Decide ``candidate`` as naming ``entity``, link its articles, and audit it with
+    ``payload`` besides the entity and the articles linked (accept and merge alike)."""
+    candidate.entity = entity
+    _decided(candidate, status, by)
+    linked = _link_articles(candidate)
+    editorial_log(
+        actor=by,
+        action=action,
+        target=candidate,
+        payload={
+            "kind": candidate.kind,
+            "entity_id": entity.pk,
+            "entity_name": entity.name,
+            **payload,
+            "articles_linked": linked,
+        },
+    )
+
+
 @transaction.atomic
 def candidate_accept(*, candidate: EntityCandidate, by, name: str = "") -> Entity:
     """Create the person, place or event, its spellings as aliases; link its articles."""
@@ -293,20 +322,13 @@ def candidate_accept(*, candidate: EntityCandidate, by, name: str = "") -> Entit
         if place is not None:
             fields["place_kind"] = _PLACE_KINDS.get(place.level, Place.Kind.OTHER)
     entity = entity_create(kind=candidate.kind, name=name, aliases=tuple(spellings), **fields)
-    candidate.entity = entity
-    _decided(candidate, EntityCandidate.Status.ACCEPTED, by)
-    linked = _link_articles(candidate)
-    editorial_log(
-        actor=by,
+    _settle(
+        candidate,
+        entity=entity,
+        status=EntityCandidate.Status.ACCEPTED,
+        by=by,
         action="candidate.accept",
-        target=candidate,
-        payload={
-            "kind": candidate.kind,
-            "entity_id": entity.pk,
-            "entity_name": entity.name,
-            "aliases": spellings,
-            "articles_linked": linked,
-        },
+        payload={"aliases": spellings},
     )
     return entity  # pages: the new entity's and its mentions' receivers name them
 
@@ -331,21 +353,13 @@ def candidate_merge(*, candidate: EntityCandidate, into: Entity, by) -> Entity:
     spellings = candidate_spellings(candidate)
     for spelling in spellings:
         alias_add(entity=into, name=spelling)
-    candidate.entity = into
-    _decided(candidate, EntityCandidate.Status.MERGED, by)
-    linked = _link_articles(candidate)
-    editorial_log(
-        actor=by,
+    _settle(
+        candidate,
+        entity=into,
+        status=EntityCandidate.Status.MERGED,
+        by=by,
         action="candidate.merge",
-        target=candidate,
-        payload={
-            "kind": candidate.kind,
-            "entity_id": into.pk,
-            "entity_name": into.name,
-            "aliases_added": spellings,
-            "variant_score": candidate.variant_score,
-            "articles_linked": linked,
-        },
+        payload={"aliases_added": spellings, "variant_score": candidate.variant_score},
     )
     return into
 
