@@ -19,8 +19,6 @@ Layering: directly above mentions; imports mentions, articles and entities.
 
 from __future__ import annotations
 
-import threading
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +31,7 @@ from articles.models import Article
 from audit.services import editorial_log
 from entities.discovery import CandidateGroup, candidates_grouped, discover
 from entities.gazetteer import gazetteer
-from entities.matcher import alias_version, matcher_current
+from entities.matcher import PerAliasVersion, matcher_current
 from entities.models import ENTITY_KINDS, Alias, Entity, Place
 from entities.normalize import normalize_name
 from entities.services import MODEL_BY_KIND, alias_add, entity_create
@@ -68,33 +66,22 @@ class KindVariants:
     entities: dict[str, set[int]]  # alias as written -> ids of the entities it names
 
 
-_variants_lock = threading.Lock()
-_variants_cached: tuple[uuid.UUID | None, dict[str, KindVariants]] | None = None
+def _variant_indexes_build() -> dict[str, KindVariants]:
+    names: dict[str, dict[str, set[int]]] = {kind: {} for kind in ENTITY_KINDS}
+    rows = Alias.objects.values_list("name", *(f"{k}_id" for k in ENTITY_KINDS))
+    for name, *ids in rows.iterator(chunk_size=5000):
+        for kind, entity_id in zip(ENTITY_KINDS, ids, strict=True):
+            if entity_id is not None:
+                names[kind].setdefault(name, set()).add(entity_id)
+    return {kind: KindVariants(VariantIndex(by_name), by_name) for kind, by_name in names.items()}
+
+
+_variant_indexes = PerAliasVersion(_variant_indexes_build)
 
 
 def variant_indexes_current() -> dict[str, KindVariants]:
     """This process's variant indexes, rebuilt when any alias changed (as the matcher is)."""
-    global _variants_cached
-    version = alias_version()
-    cached = _variants_cached
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    with _variants_lock:
-        if _variants_cached is None or _variants_cached[0] != version:
-            names: dict[str, dict[str, set[int]]] = {kind: {} for kind in ENTITY_KINDS}
-            rows = Alias.objects.values_list("name", *(f"{k}_id" for k in ENTITY_KINDS))
-            for name, *ids in rows.iterator(chunk_size=5000):
-                for kind, entity_id in zip(ENTITY_KINDS, ids, strict=True):
-                    if entity_id is not None:
-                        names[kind].setdefault(name, set()).add(entity_id)
-            _variants_cached = (
-                version,
-                {
-                    kind: KindVariants(VariantIndex(by_name), by_name)
-                    for kind, by_name in names.items()
-                },
-            )
-        return _variants_cached[1]
+    return _variant_indexes.current()
 
 
 @dataclass
