@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 
+from audit.admin_mixins import ReadOnlyAdminMixin
+
 from .models import ApiKey, Change
 from .services import api_key_issue
 
@@ -33,17 +35,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Change)
-class ChangeAdmin(admin.ModelAdmin):
+class ChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The change feed as partners read it (/api/v1/changes); written automatically."""
 
     list_display = ["at", "kind", "object_type", "object_id", "action"]
     list_filter = ["kind", "object_type"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,13 +11,13 @@ headers, ETag included, are the GET's and the page cache keeps serving both.
 """
 
 import json
-import time
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import set_response_etag
+
+from accounts.throttling import requests_this_minute
 
 from .services import api_key_lookup
 
@@ -29,19 +29,6 @@ def presented_key(request) -> str:
     if header.lower().startswith("bearer "):
         return header[7:].strip()
     return request.headers.get("X-API-Key", "").strip()
-
-
-def _requests_this_minute(client: str) -> tuple[int, int]:
-    """The count so far this minute (this request included), and seconds left in it."""
-    now = time.time()
-    minute = int(now // 60)
-    key = f"api-rate:{client}:{minute}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        count = 1
-    return count, 60 - int(now % 60)
 
 
 class ApiRateLimitMiddleware:
@@ -59,7 +46,9 @@ class ApiRateLimitMiddleware:
             if api_key_lookup(raw) is None:
                 return _refusal(401, "Unknown or revoked API key.")
             return self.get_response(request)
-        count, retry_after = _requests_this_minute(get_client_ip_address(request) or "unknown")
+        count, retry_after = requests_this_minute(
+            "api-rate", get_client_ip_address(request) or "unknown"
+        )
         if count > settings.API_RATE_PER_MINUTE:
             response = _refusal(
                 429,

@@ -191,6 +191,16 @@ def _limit_page(rows: list, limit: int, key) -> tuple[list, str | None]:
     return rows, None
 
 
+def _name_page(queryset, cursor: str | None, limit: int) -> tuple[list, str | None]:
+    """One page of ``queryset`` (ordered by name, then pk) after the name cursor."""
+    if cursor:
+        name, pk = cursors.decode(cursor, (str, int))
+        if name is None or pk is None:
+            raise HttpError(400, "Invalid cursor.")
+        queryset = queryset.filter(Q(name__gt=name) | Q(name=name, pk__gt=pk))
+    return _limit_page(list(queryset[: limit + 1]), limit, lambda row: [row.name, row.pk])
+
+
 # Stories -------------------------------------------------------------------------------
 
 
@@ -500,12 +510,7 @@ def _entity_summary(request, entity) -> dict:
 
 def _entity_list(request, model, cursor: str | None, limit: int) -> dict:
     entities = model.objects.prefetch_related("aliases").order_by("name", "pk")
-    if cursor:
-        name, pk = cursors.decode(cursor, (str, int))
-        if name is None or pk is None:
-            raise HttpError(400, "Invalid cursor.")
-        entities = entities.filter(Q(name__gt=name) | Q(name=name, pk__gt=pk))
-    rows, next_cursor = _limit_page(list(entities[: limit + 1]), limit, lambda e: [e.name, e.pk])
+    rows, next_cursor = _name_page(entities, cursor, limit)
     return {"results": [_entity_summary(request, e) for e in rows], "next_cursor": next_cursor}
 
 
@@ -570,12 +575,7 @@ def event_detail(request, slug: Slug):
 @api.get("/outlets", response={200: schemas.OutletPage, **ERRORS}, tags=["outlets"])
 def outlet_list(request, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
     outlets = Outlet.objects.order_by("name", "pk")
-    if cursor:
-        name, pk = cursors.decode(cursor, (str, int))
-        if name is None or pk is None:
-            raise HttpError(400, "Invalid cursor.")
-        outlets = outlets.filter(Q(name__gt=name) | Q(name=name, pk__gt=pk))
-    rows, next_cursor = _limit_page(list(outlets[: limit + 1]), limit, lambda o: [o.name, o.pk])
+    rows, next_cursor = _name_page(outlets, cursor, limit)
     return {"results": [_outlet(request, o) for o in rows], "next_cursor": next_cursor}
 
 
@@ -598,12 +598,7 @@ def tag_list(request, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT):
         object_id__in=Article.objects.published().values("pk"),
     )
     tags = Tag.objects.filter(Exists(on_public)).order_by("name", "pk")
-    if cursor:
-        name, pk = cursors.decode(cursor, (str, int))
-        if name is None or pk is None:
-            raise HttpError(400, "Invalid cursor.")
-        tags = tags.filter(Q(name__gt=name) | Q(name=name, pk__gt=pk))
-    rows, next_cursor = _limit_page(list(tags[: limit + 1]), limit, lambda t: [t.name, t.pk])
+    rows, next_cursor = _name_page(tags, cursor, limit)
     return {"results": [_tag(request, t) for t in rows], "next_cursor": next_cursor}
 
 

@@ -72,38 +72,40 @@ def article_preview(request, token):
 
 
 class _PaginatedArticles(TemplateView):
-    """Articles of a section or tag, newest first, 20 a page."""
+    """Published articles of one section or tag (``model``, found by slug), newest first,
+    20 a page; cached under ``<key>:<pk>`` and the article list."""
 
     per_page = 20
+    model: type[Section] | type[Tag]
+    key: str
+    article_filter: str  # the Article lookup that selects the row's articles
 
-    def listing(self, articles, **context):
+    def extra_context_for(self, row) -> dict:
+        return {}
+
+    def get(self, request, slug):
+        row = get_object_or_404(self.model, slug=slug)
+        keys.add(request, f"{self.key}:{row.pk}", "list:articles")
+        articles = Article.objects.published().filter(**{self.article_filter: row})
         page = Paginator(articles.for_listing().latest_first(), self.per_page).get_page(
             self.request.GET.get("page")
         )
-        return {**self.get_context_data(), **context, "page": page}
+        context = {**self.get_context_data(), self.key: row, **self.extra_context_for(row)}
+        return self.render_to_response({**context, "page": page})
 
 
 class SectionView(_PaginatedArticles):
     template_name = "articles/section_detail.html"
+    model = Section
+    key = "section"
+    article_filter = "section"
 
-    def get(self, request, slug):
-        section = get_object_or_404(Section, slug=slug)
-        keys.add(request, f"section:{section.pk}", "list:articles")
-        return self.render_to_response(
-            self.listing(
-                Article.objects.published().filter(section=section),
-                section=section,
-                current_section_slug=section.slug,
-            )
-        )
+    def extra_context_for(self, row) -> dict:
+        return {"current_section_slug": row.slug}
 
 
 class TagView(_PaginatedArticles):
     template_name = "articles/tag_detail.html"
-
-    def get(self, request, slug):
-        tag = get_object_or_404(Tag, slug=slug)
-        keys.add(request, f"tag:{tag.pk}", "list:articles")
-        return self.render_to_response(
-            self.listing(Article.objects.published().filter(tags=tag), tag=tag)
-        )
+    model = Tag
+    key = "tag"
+    article_filter = "tags"

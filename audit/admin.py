@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from .actions import LABELS, TARGET_TYPES, action_label, entry_label, is_moderation
+from .admin_mixins import ReadOnlyAdminMixin
 from .models import EditorialLogEntry
 from .selectors import EDITORIAL_PERMISSION, MODERATION_PERMISSION, log_entries_for
 from .services import SYSTEM_USERNAME
@@ -92,7 +93,7 @@ def _type_name(content_type: ContentType) -> str:
 
 
 @admin.register(EditorialLogEntry)
-class EditorialLogEntryAdmin(admin.ModelAdmin):
+class EditorialLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor", "action_name", "action", "object_type", "target_repr"]
     list_filter = [ActorFilter, ActionFilter, TargetTypeFilter]
     list_select_related = ["actor", "target_type"]
@@ -113,12 +114,3 @@ class EditorialLogEntryAdmin(admin.ModelAdmin):
     @admin.display(description="Object type", ordering="target_type")
     def object_type(self, entry):
         return _type_name(entry.target_type)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

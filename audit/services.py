@@ -16,13 +16,13 @@ from .models import EditorialLogEntry
 SYSTEM_USERNAME = "newsroom-system"
 
 
-def editorial_log(
-    *, actor: User, action: str, target: models.Model, payload: dict[str, Any] | None = None
+def _unsaved_entry(
+    *, actor: User, action: str, target: models.Model, payload: dict[str, Any] | None
 ) -> EditorialLogEntry:
-    """Record ``action`` by ``actor`` on ``target``; call inside the change's transaction."""
+    """One entry, not yet saved: the single and the bulk writers build them alike."""
     if actor is None or not getattr(actor, "pk", None):
         raise ValueError("An audit entry needs a saved actor; scheduled jobs use system_user().")
-    return EditorialLogEntry.objects.create(
+    return EditorialLogEntry(
         actor=actor,
         action=action,
         target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
@@ -30,6 +30,15 @@ def editorial_log(
         target_repr=Truncator(str(target)).chars(300),
         payload=payload or {},
     )
+
+
+def editorial_log(
+    *, actor: User, action: str, target: models.Model, payload: dict[str, Any] | None = None
+) -> EditorialLogEntry:
+    """Record ``action`` by ``actor`` on ``target``; call inside the change's transaction."""
+    entry = _unsaved_entry(actor=actor, action=action, target=target, payload=payload)
+    entry.save(force_insert=True)
+    return entry
 
 
 def system_user() -> User:
@@ -51,17 +60,8 @@ def editorial_log_many(
     Bulk imports audit every article they create or change; one query per article
     would cost them a large share of their time.
     """
-    if actor is None or not getattr(actor, "pk", None):
-        raise ValueError("An audit entry needs a saved actor; scheduled jobs use system_user().")
     rows = [
-        EditorialLogEntry(
-            actor=actor,
-            action=action,
-            target_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
-            target_id=str(target.pk),
-            target_repr=Truncator(str(target)).chars(300),
-            payload=payload or {},
-        )
+        _unsaved_entry(actor=actor, action=action, target=target, payload=payload)
         for action, target, payload in entries
     ]
     return EditorialLogEntry.objects.bulk_create(rows)

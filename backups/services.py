@@ -86,6 +86,19 @@ def _connection_args(database: dict[str, Any]) -> tuple[list[str], dict[str, str
     return args, env
 
 
+def _pg_run(program: str, arguments: list[str], env: dict[str, str]) -> None:
+    """Run a PostgreSQL client program; its stderr becomes the BackupError when it fails."""
+    result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
+        [pg_program(program), *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BackupError(f"{program} failed: {result.stderr.strip()}")
+
+
 def table_counts() -> dict[str, int]:
     """Row counts of the main tables, to compare an instance with its backup."""
     counts = {}
@@ -103,15 +116,7 @@ def backup_create(*, path: Path) -> BackupSummary:
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as work:
         dump = Path(work) / DUMP
-        result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
-            [pg_program("pg_dump"), "--format=custom", "--no-owner", "--file", str(dump), *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        _pg_run("pg_dump", ["--format=custom", "--no-owner", "--file", str(dump), *args], env)
         counts = table_counts()
         media_files = (
             sum(1 for p in media_root.rglob("*") if p.is_file()) if media_root.is_dir() else 0
@@ -162,9 +167,9 @@ def backup_restore(*, path: Path, overwrite_media: bool = False) -> BackupSummar
     with tempfile.TemporaryDirectory() as work:
         with tarfile.open(path) as archive:
             archive.extractall(work, filter="data")
-        result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
+        _pg_run(
+            "pg_restore",
             [
-                pg_program("pg_restore"),
                 "--clean",
                 "--if-exists",
                 "--no-owner",
@@ -173,13 +178,8 @@ def backup_restore(*, path: Path, overwrite_media: bool = False) -> BackupSummar
                 *args,
                 str(Path(work) / DUMP),
             ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+            env,
         )
-        if result.returncode != 0:
-            raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
         media = Path(work) / MEDIA
         if media.is_dir():
             shutil.copytree(media, media_root, dirs_exist_ok=True)

@@ -338,26 +338,30 @@ def moderation_note_add(*, subject, text: str, by: User) -> ModerationNote:
     return note
 
 
+def _closure_target(*, by: User, article, story, verb: str):
+    """A moderator closes or reopens one article or one story, never both nor neither."""
+    _require_moderator(by)
+    if (article is None) == (story is None):
+        raise ValidationError(f"{verb} comments on an article or on a story.")
+    return article or story
+
+
 @transaction.atomic
 def comments_close(*, by: User, article=None, story=None) -> Closure:
     """Close comments on one article, or on every article of a story."""
-    _require_moderator(by)
-    if (article is None) == (story is None):
-        raise ValidationError("Close comments on an article or on a story.")
+    target = _closure_target(by=by, article=article, story=story, verb="Close")
     closure, _ = Closure.objects.get_or_create(
         article=article, story=story, defaults={"closed_by": by}
     )
-    editorial_log(actor=by, action="comments.close", target=article or story)
+    editorial_log(actor=by, action="comments.close", target=target)
     return closure
 
 
 @transaction.atomic
 def comments_reopen(*, by: User, article=None, story=None) -> int:
-    _require_moderator(by)
-    if (article is None) == (story is None):
-        raise ValidationError("Reopen comments on an article or on a story.")
+    target = _closure_target(by=by, article=article, story=story, verb="Reopen")
     deleted, _ = Closure.objects.filter(article=article, story=story).delete()
-    editorial_log(actor=by, action="comments.reopen", target=article or story)
+    editorial_log(actor=by, action="comments.reopen", target=target)
     return deleted
 
 

@@ -208,18 +208,28 @@ class StoryArticleAdmin(admin.ModelAdmin):
     def has_edit_membership_permission(self, request):
         return request.user.has_perm(EDIT_PERMISSION)
 
+    def _pin_each(self, request, memberships, story_for) -> None:
+        """Pin each membership's article to ``story_for(membership)``, reporting each."""
+        for membership in memberships:
+            pinned = _report(
+                self,
+                request,
+                lambda m=membership: article_pin(
+                    article=m.article, story=story_for(m), by=request.user
+                ),
+            )
+            if pinned:
+                self.message_user(request, f"Pinned “{membership.article}” to “{pinned.story}”.")
+
     @admin.action(
         description="Pin selected articles to their current story", permissions=["edit_membership"]
     )
     def pin_here(self, request, queryset):
-        for membership in queryset.exclude(joined_by="excluded").select_related("story", "article"):
-            pinned = _report(
-                self,
-                request,
-                lambda m=membership: article_pin(article=m.article, story=m.story, by=request.user),
-            )
-            if pinned:
-                self.message_user(request, f"Pinned “{membership.article}” to “{pinned.story}”.")
+        self._pin_each(
+            request,
+            queryset.exclude(joined_by="excluded").select_related("story", "article"),
+            lambda membership: membership.story,
+        )
 
     @admin.action(
         description="Pin selected articles to the story id given above",
@@ -230,14 +240,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
         if story is None:
             self.message_user(request, "Give the id of an existing story.", messages.ERROR)
             return
-        for membership in queryset.select_related("article"):
-            pinned = _report(
-                self,
-                request,
-                lambda m=membership: article_pin(article=m.article, story=story, by=request.user),
-            )
-            if pinned:
-                self.message_user(request, f"Pinned “{membership.article}” to “{pinned.story}”.")
+        self._pin_each(request, queryset.select_related("article"), lambda membership: story)
 
     @admin.action(
         description="Exclude selected articles from their story", permissions=["edit_membership"]

@@ -276,10 +276,11 @@ class EntityCandidateAdmin(admin.ModelAdmin):
         return redirect("admin:discovery_entitycandidate_changelist")
 
     def _each(self, request, queryset, service, done):
+        """Call ``service(candidate=..., by=request.user)`` on each open candidate."""
         succeeded = 0
         for candidate in queryset.filter(status=EntityCandidate.Status.OPEN):
             try:
-                service(candidate)
+                service(candidate=candidate, by=request.user)
             except ValidationError as error:
                 messages.error(request, f"{candidate}: {' '.join(error.messages)}")
             else:
@@ -289,30 +290,20 @@ class EntityCandidateAdmin(admin.ModelAdmin):
 
     @admin.action(description="Accept selected as new entities", permissions=["review"])
     def accept_selected(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: candidate_accept(candidate=c, by=request.user),
-            "Accepted",
-        )
+        self._each(request, queryset, candidate_accept, "Accepted")
 
     @admin.action(description="Merge selected into their suggested entity", permissions=["review"])
     def merge_into_suggested(self, request, queryset):
-        def merge(candidate):
+        def merge(*, candidate, by):
             if candidate.entity is None:
                 raise ValidationError("No known entity is suggested; open it to choose one.")
-            candidate_merge(candidate=candidate, into=candidate.entity, by=request.user)
+            candidate_merge(candidate=candidate, into=candidate.entity, by=by)
 
         self._each(request, queryset, merge, "Merged")
 
     @admin.action(description="Reject selected", permissions=["review"])
     def reject_selected(self, request, queryset):
-        self._each(
-            request,
-            queryset,
-            lambda c: candidate_reject(candidate=c, by=request.user),
-            "Rejected",
-        )
+        self._each(request, queryset, candidate_reject, "Rejected")
 
 
 # The article form: suggestions while typing --------------------------------------

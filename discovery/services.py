@@ -19,9 +19,8 @@ Layering: directly above mentions; imports mentions, articles and entities.
 
 from __future__ import annotations
 
-import threading
-import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -32,7 +31,7 @@ from articles.models import Article
 from audit.services import editorial_log
 from entities.discovery import CandidateGroup, candidates_grouped, discover
 from entities.gazetteer import gazetteer
-from entities.matcher import alias_version, matcher_current
+from entities.matcher import PerAliasVersion, matcher_current
 from entities.models import ENTITY_KINDS, Alias, Entity, Place
 from entities.normalize import normalize_name
 from entities.services import MODEL_BY_KIND, alias_add, entity_create
@@ -67,33 +66,22 @@ class KindVariants:
     entities: dict[str, set[int]]  # alias as written -> ids of the entities it names
 
 
-_variants_lock = threading.Lock()
-_variants_cached: tuple[uuid.UUID | None, dict[str, KindVariants]] | None = None
+def _variant_indexes_build() -> dict[str, KindVariants]:
+    names: dict[str, dict[str, set[int]]] = {kind: {} for kind in ENTITY_KINDS}
+    rows = Alias.objects.values_list("name", *(f"{k}_id" for k in ENTITY_KINDS))
+    for name, *ids in rows.iterator(chunk_size=5000):
+        for kind, entity_id in zip(ENTITY_KINDS, ids, strict=True):
+            if entity_id is not None:
+                names[kind].setdefault(name, set()).add(entity_id)
+    return {kind: KindVariants(VariantIndex(by_name), by_name) for kind, by_name in names.items()}
+
+
+_variant_indexes = PerAliasVersion(_variant_indexes_build)
 
 
 def variant_indexes_current() -> dict[str, KindVariants]:
     """This process's variant indexes, rebuilt when any alias changed (as the matcher is)."""
-    global _variants_cached
-    version = alias_version()
-    cached = _variants_cached
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    with _variants_lock:
-        if _variants_cached is None or _variants_cached[0] != version:
-            names: dict[str, dict[str, set[int]]] = {kind: {} for kind in ENTITY_KINDS}
-            rows = Alias.objects.values_list("name", *(f"{k}_id" for k in ENTITY_KINDS))
-            for name, *ids in rows.iterator(chunk_size=5000):
-                for kind, entity_id in zip(ENTITY_KINDS, ids, strict=True):
-                    if entity_id is not None:
-                        names[kind].setdefault(name, set()).add(entity_id)
-            _variants_cached = (
-                version,
-                {
-                    kind: KindVariants(VariantIndex(by_name), by_name)
-                    for kind, by_name in names.items()
-                },
-            )
-        return _variants_cached[1]
+    return _variant_indexes.current()
 
 
 @dataclass
@@ -272,6 +260,34 @@ def _decided(candidate: EntityCandidate, status: str, by) -> None:
     candidate.save()
 
 
+def _settle(
+    candidate: EntityCandidate,
+    *,
+    entity: Entity,
+    status: str,
+    by,
+    action: str,
+    payload: dict[str, Any],
+) -> None:
+    """Decide ``candidate`` as naming ``entity``, link its articles, and audit it with
+    ``payload`` besides the entity and the articles linked (accept and merge alike)."""
+    candidate.entity = entity
+    _decided(candidate, status, by)
+    linked = _link_articles(candidate)
+    editorial_log(
+        actor=by,
+        action=action,
+        target=candidate,
+        payload={
+            "kind": candidate.kind,
+            "entity_id": entity.pk,
+            "entity_name": entity.name,
+            **payload,
+            "articles_linked": linked,
+        },
+    )
+
+
 @transaction.atomic
 def candidate_accept(*, candidate: EntityCandidate, by, name: str = "") -> Entity:
     """Create the person, place or event, its spellings as aliases; link its articles."""
@@ -293,20 +309,13 @@ def candidate_accept(*, candidate: EntityCandidate, by, name: str = "") -> Entit
         if place is not None:
             fields["place_kind"] = _PLACE_KINDS.get(place.level, Place.Kind.OTHER)
     entity = entity_create(kind=candidate.kind, name=name, aliases=tuple(spellings), **fields)
-    candidate.entity = entity
-    _decided(candidate, EntityCandidate.Status.ACCEPTED, by)
-    linked = _link_articles(candidate)
-    editorial_log(
-        actor=by,
+    _settle(
+        candidate,
+        entity=entity,
+        status=EntityCandidate.Status.ACCEPTED,
+        by=by,
         action="candidate.accept",
-        target=candidate,
-        payload={
-            "kind": candidate.kind,
-            "entity_id": entity.pk,
-            "entity_name": entity.name,
-            "aliases": spellings,
-            "articles_linked": linked,
-        },
+        payload={"aliases": spellings},
     )
     return entity  # pages: the new entity's and its mentions' receivers name them
 
@@ -331,21 +340,13 @@ def candidate_merge(*, candidate: EntityCandidate, into: Entity, by) -> Entity:
     spellings = candidate_spellings(candidate)
     for spelling in spellings:
         alias_add(entity=into, name=spelling)
-    candidate.entity = into
-    _decided(candidate, EntityCandidate.Status.MERGED, by)
-    linked = _link_articles(candidate)
-    editorial_log(
-        actor=by,
+    _settle(
+        candidate,
+        entity=into,
+        status=EntityCandidate.Status.MERGED,
+        by=by,
         action="candidate.merge",
-        target=candidate,
-        payload={
-            "kind": candidate.kind,
-            "entity_id": into.pk,
-            "entity_name": into.name,
-            "aliases_added": spellings,
-            "variant_score": candidate.variant_score,
-            "articles_linked": linked,
-        },
+        payload={"aliases_added": spellings, "variant_score": candidate.variant_score},
     )
     return into
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -94,10 +94,6 @@ class Matcher:
         return result
 
 
-_lock = threading.Lock()
-_cached: tuple[uuid.UUID | None, Matcher] | None = None
-
-
 def alias_version() -> uuid.UUID | None:
     return AliasVersion.objects.values_list("version", flat=True).first()
 
@@ -114,14 +110,30 @@ def _kind_ids() -> list[str]:
     return [f"{kind}_id" for kind in ENTITY_KINDS]
 
 
+class PerAliasVersion[T]:
+    """A value built from the alias dictionary, kept per process and rebuilt first when
+    any alias changed since it was built (the version row says so). One build at a time:
+    the other threads wait for it rather than each building their own."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._lock = threading.Lock()
+        self._cached: tuple[uuid.UUID | None, T] | None = None
+
+    def current(self) -> T:
+        version = alias_version()
+        cached = self._cached
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        with self._lock:
+            if self._cached is None or self._cached[0] != version:
+                self._cached = (version, self._build())
+            return self._cached[1]
+
+
+_matcher = PerAliasVersion(lambda: Matcher(alias_entries()))
+
+
 def matcher_current() -> Matcher:
     """This process's automaton, rebuilt first if any alias changed since it was built."""
-    global _cached
-    version = alias_version()
-    cached = _cached
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    with _lock:
-        if _cached is None or _cached[0] != version:
-            _cached = (version, Matcher(alias_entries()))
-        return _cached[1]
+    return _matcher.current()

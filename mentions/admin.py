@@ -20,6 +20,7 @@ from django.utils.html import format_html
 
 from articles.admin import ArticleAdmin, CorrectionInline
 from articles.models import Article
+from audit.admin_mixins import ReadOnlyAdminMixin
 from entities.admin import EventAdmin, PersonAdmin, PlaceAdmin
 from entities.models import Entity, EntityMerge, Event, Person, Place
 from entities.services import MODEL_BY_KIND
@@ -261,21 +262,12 @@ class AmbiguousMentionAdmin(admin.ModelAdmin):
 
 
 @admin.register(EntityMerge)
-class EntityMergeAdmin(admin.ModelAdmin):
+class EntityMergeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "merged_by", "merged_at", "undone_at"]
     list_filter = ["kind"]
     list_select_related = ["merged_by"]
     actions = ["undo_selected"]
     exclude = ["snapshot"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_undo_permission(self, request):
         return request.user.has_perm(UNDO_PERMISSION)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -277,6 +278,18 @@ def _field_values(instance: models.Model) -> dict:
     }
 
 
+def _candidate_through(*, kind: str, model: type[models.Model]) -> tuple[Any, str]:
+    """The table linking ambiguous names to their candidate entities of ``kind``, and its
+    column for the entity: a merge repoints those links and its undo puts them back."""
+    candidate_field = {
+        "person": "candidate_people",
+        "place": "candidate_places",
+        "event": "candidate_events",
+    }[kind]
+    through = getattr(AmbiguousMention, candidate_field).through
+    return through, f"{model._meta.model_name}_id"
+
+
 def merge_keys(kind: str, pk: int) -> list[str]:
     """The entity's page and list, and the pages of every article naming or crediting
     it (expanded at commit: mentions/invalidation.py, articles/invalidation.py)."""
@@ -358,13 +371,7 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by: User) -> EntityMerge:
     }
 
     # Ambiguous names listing the duplicate as a candidate now list the kept entity.
-    candidate_field = {
-        "person": "candidate_people",
-        "place": "candidate_places",
-        "event": "candidate_events",
-    }[kind]
-    through = getattr(AmbiguousMention, candidate_field).through
-    column = f"{model._meta.model_name}_id"
+    through, column = _candidate_through(kind=kind, model=model)
     rows = list(
         through.objects.filter(**{column: duplicate.pk}).values_list(
             "ambiguousmention_id", flat=True
@@ -481,13 +488,7 @@ def entity_merge_undo(*, merge: EntityMerge, by: User) -> Entity:
     for ambiguous_id, mention_id in snap["resolutions_repointed"]:
         AmbiguousMention.objects.filter(pk=ambiguous_id).update(resolved_mention_id=mention_id)
 
-    candidate_field = {
-        "person": "candidate_people",
-        "place": "candidate_places",
-        "event": "candidate_events",
-    }[kind]
-    through = getattr(AmbiguousMention, candidate_field).through
-    column = f"{model._meta.model_name}_id"
+    through, column = _candidate_through(kind=kind, model=model)
     through.objects.filter(
         **{column: keep.pk, "ambiguousmention_id__in": snap["candidate_added_keep"]}
     ).delete()

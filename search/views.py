@@ -1,12 +1,11 @@
 import json
-import time
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from accounts.throttling import requests_this_minute
 from entities.selectors import entity_suggestions
 from pagecache import keys
 
@@ -52,13 +51,7 @@ def _over_rate_limit(request) -> bool:
     AXES_PROXY_COUNT says), so readers behind our own proxy are not one client.
     Responses the page cache serves never get here, and cost nothing anyway.
     """
-    minute = int(time.time() // 60)
-    key = f"suggest-rate:{get_client_ip_address(request)}:{minute}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        count = 1
+    count, _ = requests_this_minute("suggest-rate", get_client_ip_address(request))
     return count > settings.SEARCH_SUGGEST_RATE_PER_MINUTE
 
 

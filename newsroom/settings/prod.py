@@ -17,6 +17,7 @@ from whitenoise.compress import Compressor
 
 from .base import *  # noqa: F403
 from .base import (
+    LOGGING,
     database_from_environment,
     database_routers,
     env,
@@ -81,12 +82,5 @@ if env.int("AXES_PROXY_COUNT", default=0):
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE_SSL_REDIRECT else "http"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    # 403s are logged as one line, without the PermissionDenied traceback.
-    "filters": {"forbidden_one_line": {"()": "newsroom.log_filters.PermissionDeniedOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
+# base.py's logging, at LOG_LEVEL (INFO unless set) rather than WARNING.
+LOGGING = {**LOGGING, "root": {**LOGGING["root"], "level": env("LOG_LEVEL", default="INFO")}}
