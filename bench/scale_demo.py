@@ -240,7 +240,7 @@ def editor_loop(stop: threading.Event, results: Results, *, varnish: int, target
 
     from articles.models import Article
     from articles.workflow import article_save
-    from coverage.management.commands.load_demo import Command
+    from demo.management.commands.load_demo import Command
 
     editor = Command().demo_editor()
     number = 0
