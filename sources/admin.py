@@ -5,6 +5,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from audit.admin_mixins import ReadOnlyAdminMixin
+
 from .forms import ImportUploadForm
 from .models import ArticleFingerprint, ImportRun, Outlet, WireCopyVerdict
 from .services import import_run_create
@@ -200,7 +202,7 @@ class WireCopyAdmin(admin.ModelAdmin):
 
 
 @admin.register(WireCopyVerdict)
-class WireCopyVerdictAdmin(admin.ModelAdmin):
+class WireCopyVerdictAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every article's wire-copy verdict as the story page and the API show it: "credited
     to Reuters" or "same text as <outlet>'s article". Read-only: it is decided on write."""
 
@@ -210,15 +212,6 @@ class WireCopyVerdictAdmin(admin.ModelAdmin):
     search_fields = ["article__headline", "agency", "original__headline"]
     fields = ["article_link", "shown", "original_link", "similarity", "decided_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Article", ordering="article__headline")
     def article_link(self, verdict):
