@@ -1188,6 +1188,23 @@ def stories_recluster(
     return report
 
 
+def _heirs(gone: set[int], previous_story: dict[int, int]) -> dict[int, int]:
+    """Each emptied story → the story most of its articles are in now, so that its URL
+    answers 301 there (as after a merge) rather than 404. A story whose articles all
+    left the public set has no heir."""
+    now_in = dict(
+        StoryArticle.objects.current()
+        .filter(article_id__in=[a for a, s in previous_story.items() if s in gone])
+        .exclude(story_id__in=gone)
+        .values_list("article_id", "story_id")
+    )
+    went: dict[int, Counter[int]] = {}
+    for article_id, old in previous_story.items():
+        if old in gone and article_id in now_in:
+            went.setdefault(old, Counter())[now_in[article_id]] += 1
+    return {old: counts.most_common(1)[0][0] for old, counts in went.items()}
+
+
 def _recluster(report, *, since, by: User, on_article) -> None:
     articles = Article.objects.published()
     if since is not None:
@@ -1221,7 +1238,9 @@ def _recluster(report, *, since, by: User, on_article) -> None:
     report.merges = len(stories_merge_converging(by=by))
     stories_retitle()
     empty = Story.objects.filter(pk__in=touched, member_count=0, is_locked=False)
-    report.stories_deleted = empty.count()
+    gone = set(empty.values_list("pk", flat=True))
+    stories_redirect_record(moves=_heirs(gone, previous_story))
+    report.stories_deleted = len(gone)
     empty.delete()
     after = _groups(ids)
     report.moved = sorted(a for a in ids if before.get(a) != after.get(a))

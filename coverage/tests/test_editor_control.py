@@ -20,6 +20,7 @@ from coverage.services import (
     stories_recluster,
     story_lock,
     story_merge,
+    story_refresh,
     story_split,
 )
 
@@ -72,6 +73,19 @@ def test_a_full_recluster_gives_the_same_stories_for_the_same_articles(two_topic
     report = stories_recluster()
     assert report.moved == []
     assert {a.pk: story_of(a).pk for a in [*bridge, *vaccine]} == before
+
+
+def test_a_story_a_full_recluster_empties_answers_301_to_where_its_article_went(two_topics, client):
+    bridge, _ = two_topics
+    stray = Story.objects.create(title="Stray bridge story", slug="stray-bridge-story")
+    StoryArticle.objects.filter(article=bridge[2]).update(story=stray)
+    story_refresh(story=stray)
+    url = stray.get_absolute_url()
+    stories_recluster()
+    assert not Story.objects.filter(pk=stray.pk).exists()
+    response = client.get(url)
+    assert response.status_code == 301
+    assert response["Location"] == story_of(bridge[2]).get_absolute_url()
 
 
 def test_merge_survives_a_full_recluster(two_topics, editor):
