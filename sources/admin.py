@@ -176,8 +176,7 @@ class WireCopyAdmin(admin.ModelAdmin):
 
     @admin.display(description="Article", ordering="article__headline")
     def article_link(self, fingerprint):
-        url = reverse("admin:articles_article_change", args=[fingerprint.article_id])
-        return format_html('<a href="{}">{}</a>', url, fingerprint.article)
+        return _article_change_link(fingerprint.article_id, fingerprint.article)
 
     @admin.display(description="Outlet")
     def outlet(self, fingerprint):
@@ -201,6 +200,12 @@ class WireCopyAdmin(admin.ModelAdmin):
         return (original and original.outlet) or "—"
 
 
+def _article_change_link(article_id: int, article) -> str:
+    """A link to the article's change page, labelled with the article."""
+    url = reverse("admin:articles_article_change", args=[article_id])
+    return format_html('<a href="{}">{}</a>', url, article)
+
+
 @admin.register(WireCopyVerdict)
 class WireCopyVerdictAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every article's wire-copy verdict as the story page and the API show it: "credited
@@ -215,8 +220,7 @@ class WireCopyVerdictAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Article", ordering="article__headline")
     def article_link(self, verdict):
-        url = reverse("admin:articles_article_change", args=[verdict.article_id])
-        return format_html('<a href="{}">{}</a>', url, verdict.article)
+        return _article_change_link(verdict.article_id, verdict.article)
 
     @admin.display(description="Outlet")
     def outlet(self, verdict):
@@ -230,5 +234,4 @@ class WireCopyVerdictAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def original_link(self, verdict):
         if verdict.original_id is None:
             return "—"
-        url = reverse("admin:articles_article_change", args=[verdict.original_id])
-        return format_html('<a href="{}">{}</a>', url, verdict.original)
+        return _article_change_link(verdict.original_id, verdict.original)
