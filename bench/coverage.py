@@ -14,7 +14,7 @@ published articles, then every article goes through the real service,
 ``coverage.services.articles_cluster`` (batches of 100 in one transaction each, the
 same grouping as ``article_cluster`` one by one), in time order (by ``published``,
 then file order), with the windowed re-clustering pass
-(``coverage.reclustering.stories_recluster_window``) after every ``RECLUSTER_EVERY``
+(``coverage.services.stories_recluster_window``) after every ``RECLUSTER_EVERY``
 placements, then the merge pass and a last window pass, as the worker runs them.
 Predicted stories are scored with ``../shared/tools/score_clusters.py``: BCubed and
 pairwise P/R/F1, stories predicted and real, singletons, and two throughputs:
@@ -25,7 +25,7 @@ backend (``online_cpu_ms_per_article``, ``online_db_cpu_ms_per_article``, from
 throughputs. ``--no-dates`` drops the
 dates (text-only figures), ``--shuffle SEED`` shuffles the order within each date
 (order sensitivity), ``--no-passes`` measures online placement alone. Parameters live
-in ``coverage/scoring.py`` and ``coverage/reclustering.py`` and are the same for every
+in ``coverage/scoring.py`` and ``coverage/services/reclustering.py`` and are the same for every
 file.
 
 Scale mode generates dated synthetic articles (topic words drawn from a Zipf
@@ -163,8 +163,11 @@ def cluster(ids: list[int], *, passes: bool = True) -> dict:
     from django.db.models import Max
 
     from coverage.models import ArticleSignature
-    from coverage.reclustering import stories_recluster_window
-    from coverage.services import articles_cluster, stories_merge_converging
+    from coverage.services import (
+        articles_cluster,
+        stories_merge_converging,
+        stories_recluster_window,
+    )
     from coverage.tasks import MERGE_PASS_DAYS, RECLUSTER_EVERY
 
     timing = {
@@ -252,7 +255,8 @@ def fill_background(count: int) -> dict:
     from articles.models import Article
     from coverage import evidence
     from coverage.models import ArticleSignature, Story
-    from coverage.services import _signatures_with_stats, stories_refresh
+    from coverage.services import stories_refresh
+    from coverage.services.placement import _signatures_with_stats
 
     started = time.perf_counter()
     with open(os.devnull, "w") as quiet:
@@ -282,7 +286,7 @@ def fill_background(count: int) -> dict:
         cursor.execute("ANALYZE")
     # The worker would have re-clustered the latest window already (generate_stories'
     # runs in time are not what the pass makes of them).
-    from coverage.reclustering import stories_recluster_window
+    from coverage.services import stories_recluster_window
 
     stories_recluster_window()
     seconds = time.perf_counter() - started

@@ -8,8 +8,12 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
 
-from .reclustering import stories_recluster_window
-from .services import article_cluster, stories_merge_converging, stories_retitle
+from .services import (
+    article_cluster,
+    stories_merge_converging,
+    stories_recluster_window,
+    stories_retitle,
+)
 
 # How often the merge pass runs while articles keep arriving.
 MERGE_PASS_INTERVAL = dt.timedelta(hours=1)
@@ -39,7 +43,7 @@ def cluster_article(article_id: int) -> int | None:
 
 @task()
 def recluster_window() -> dict:
-    """The windowed re-clustering pass (``coverage.reclustering``): the recent window
+    """The windowed re-clustering pass (``coverage.services.reclustering``): the recent window
     clustered again as a whole, editors' decisions kept, every move audited. A pass
     that finds another running skips (advisory lock): the running one covers it."""
     # Imported here: NumPy and SciPy load in the worker only, not in every web process.

@@ -17,15 +17,16 @@ from articles.models import Article
 from audit.models import EditorialLogEntry
 from audit.services import system_user
 from coverage.models import Story, StoryArticle
-from coverage.reclustering import ADVISORY_LOCK, stories_recluster_window
 from coverage.services import (
     article_cluster,
     article_exclude,
     article_pin,
+    stories_recluster_window,
     story_lock,
     story_merge,
     story_update,
 )
+from coverage.services.reclustering import ADVISORY_LOCK
 from coverage.tasks import (
     PLACEMENT_COUNT_KEY,
     RECLUSTER_EVERY,

@@ -2,13 +2,14 @@
 re-clustering pass now (the worker runs it every 500 placements and 10 minutes after
 the last one).
 
-Editors' decisions survive (see coverage/reclustering.py); every move is audited as
+Editors' decisions survive (see coverage/services/reclustering.py); every move is audited as
 the system user. --dry-run computes everything, reports, and rolls back.
 """
 
 from django.core.management.base import BaseCommand
 
-from coverage.reclustering import WINDOW_ARTICLES, WINDOW_DAYS, stories_recluster_window
+from coverage.services import stories_recluster_window
+from coverage.services.reclustering import WINDOW_ARTICLES, WINDOW_DAYS
 
 
 class Command(BaseCommand):

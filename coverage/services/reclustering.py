@@ -1,6 +1,6 @@
 """The windowed re-clustering pass: the recent window clustered again as a whole.
 
-Online placement (``services.article_cluster``) decides each article alone, seconds
+Online placement (``placement.article_cluster``) decides each article alone, seconds
 after import, against what came before it. It splits far more than it merges: plain
 cosine cannot separate story-mates told in other words (cosine 0.03–0.15) from
 different events on one topic (0.30). Seeing a window whole does better:
@@ -21,7 +21,10 @@ different events on one topic (0.30). Seeing a window whole does better:
 Measured on the dev sets (neus-dev, undated, from the stored vectors alone): 0.81
 BCubed F1 online, 0.90 after the passes (README, "Related coverage"). The correction
 only works on a whole window: estimated from the past alone it did not help (issue
-18), which is why this is a pass and not part of online placement.
+18), which is why this is a pass and not part of online placement. It sits in
+``coverage.services`` beside ``passes`` because it is one of the automatic passes (it
+takes their lock and leaves redirects through ``merging``), in a module of its own
+because of its size and its numerical stack (numpy, scipy).
 
 The pass works from stored signatures (no text is re-read) and respects editors:
 
@@ -55,15 +58,12 @@ from scipy.spatial.distance import squareform
 from articles.models import Article
 from audit.services import editorial_log_many, system_user
 
-from . import scoring
-from .invalidation import memberships_changed
-from .models import Story, StoryArticle
-from .services import (
-    CLUSTERING_PASS_LOCK,
-    clustering_pass_lock,
-    stories_redirect_record,
-    stories_refresh,
-)
+from .. import scoring
+from ..invalidation import memberships_changed
+from ..models import Story, StoryArticle
+from .merging import stories_redirect_record
+from .passes import CLUSTERING_PASS_LOCK, clustering_pass_lock
+from .placement import stories_refresh
 
 JoinedBy = StoryArticle.JoinedBy
 
@@ -84,7 +84,7 @@ WINDOW_MIN_ARTICLES = 1000
 # average over a window of WINDOW_ARTICLES can make up for it.
 CANNOT_LINK = -1e9
 # Two passes never run at once: a transaction-level advisory lock under this key, the
-# one the merge pass takes too (see ``services.clustering_pass_lock``).
+# one the merge pass takes too (see ``passes.clustering_pass_lock``).
 ADVISORY_LOCK = CLUSTERING_PASS_LOCK
 
 

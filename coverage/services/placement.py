@@ -1,4 +1,4 @@
-"""Grouping articles into stories, and the editors' corrections to that grouping.
+"""Online placement: each published article put in a story seconds after it arrives.
 
 Clustering is incremental and single-pass: each published article is scored against
 candidate stories found through the ``StoryTerm`` index (recent stories sharing its
@@ -6,11 +6,10 @@ leading terms), joins the best one above ``scoring.JOIN_THRESHOLD``, else starts
 story. The same articles in the same order give the same stories: every ordering and
 tie is broken by primary key or term, never by dict or set order.
 
-Editors' decisions are memberships too, and clustering respects them afterwards:
-
-* ``pinned`` memberships never move (merge and split pin what they move);
-* ``excluded`` memberships keep an article out of that story for good;
-* locked stories take no automatic members and lose none when re-clustering.
+Its own module because it is the hot path (raw statements where the ORM took longer
+to build a query than PostgreSQL to run it, statements prepared per connection) and
+the lowest layer of the package: the editors' services and the passes call
+``article_cluster`` and ``story_refresh`` from here, and nothing here imports them.
 """
 
 from __future__ import annotations
@@ -19,42 +18,29 @@ import contextlib
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, cast
 
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.backends.utils import CursorWrapper
-from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, Q, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article
-from audit.services import editorial_log, system_user
 
-from . import evidence, scoring
-from .invalidation import memberships_changed
-from .models import (
-    ArticleSignature,
-    Story,
-    StoryArticle,
-    StoryRedirect,
-    StoryTerm,
-    TermStatistic,
-)
-from .querysets import visible_q
+from .. import evidence, scoring
+from ..invalidation import memberships_changed
+from ..models import ArticleSignature, Story, StoryArticle, StoryTerm, TermStatistic
+from ..querysets import visible_q
 
 JoinedBy = StoryArticle.JoinedBy
-EDIT_PERMISSION = "coverage.edit_story_membership"
 
 
 # --------------------------------------------------------------------- signatures
-def _count_documents(added: Counter) -> dict[str, int]:
+def _count_documents(added: Counter[str]) -> dict[str, int]:
     """Add ``added[key]`` documents to each key's count and return the counts from
     before: one statement.
 
@@ -97,7 +83,7 @@ def _signatures_with_stats(
     order, not on how the articles were grouped into calls.
     """
     stored: dict[int, ArticleSignature] = {}
-    new: dict[int, tuple[Counter, list[str]]] = {}  # term counts, entity keys
+    new: dict[int, tuple[Counter[str], list[str]]] = {}  # term counts, entity keys
     keys_of: dict[int, set[str]] = {}
     for article in articles:
         if _signed(article):
@@ -153,13 +139,15 @@ def _signature_create(article: Article) -> ArticleSignature:
     return signature
 
 
-def _key_idf(stats: dict[str, int]):
+def _key_idf(stats: dict[str, int]) -> Callable[[str], float]:
     n_docs = stats.get(TermStatistic.DOCUMENTS, 1)
     return lambda key: scoring.idf(stats.get(f"e:{key}", 0), n_docs)
 
 
 # --------------------------------------------------------------------- clustering
-def _candidate_sql(terms: list[str], clock: dt.datetime | None, *, after: int = 0):
+def _candidate_sql(
+    terms: list[str], clock: dt.datetime | None, *, after: int = 0
+) -> tuple[str, list[Any]]:
     """SQL for the ids of stories sharing the most of ``terms``, read through the index.
 
     Each term contributes at most ``PER_TERM_STORIES`` of its most recent stories in the
@@ -181,89 +169,6 @@ def _candidate_sql(terms: list[str], clock: dt.datetime | None, *, after: int = 
     )
     params = [terms, low, high, after, scoring.PER_TERM_STORIES, scoring.CANDIDATE_LIMIT]
     return sql, params
-
-
-_CANDIDATE_FIELDS = (
-    "pk",
-    "centroid",
-    "entity_counts",
-    "first_reported_at",
-    "last_updated_at",
-    "member_count",
-    "active_at",
-)
-
-
-def _candidate_stories(
-    terms: list[str], clock: dt.datetime | None, *, after: int = 0
-) -> list[Story]:
-    """Unlocked, non-empty candidate stories with their centroids (one query): what the
-    merge pass compares."""
-    if not terms:
-        return []
-    stories = Story.objects.filter(
-        pk__in=RawSQL(*_candidate_sql(terms, clock, after=after)),  # noqa: S611 - no user input
-        is_locked=False,
-        member_count__gt=0,
-    )
-    return list(stories.only(*_CANDIDATE_FIELDS).order_by("pk"))
-
-
-def _candidate_stories_many(
-    stories: list[Story], *, known: dict[int, Story] | None = None
-) -> dict[int, list[Story]]:
-    """``_candidate_stories`` for each story (its centroid's leading terms, its clock,
-    later stories only) in two statements instead of one per story: the same lookup
-    through the index, run for every story in one lateral join. The merge pass visits
-    every active story, and one round trip each was most of its time."""
-    queries = []
-    for story in stories:
-        terms = scoring.query_terms(story.centroid)
-        if terms:
-            queries.append((story.pk, terms, story.last_updated_at and story.active_at))
-    if not queries:
-        return {}
-    lowest, highest = dt.datetime.min.replace(tzinfo=dt.UTC), dt.datetime.max.replace(tzinfo=dt.UTC)
-    table = StoryTerm._meta.db_table
-    sql = (
-        "WITH q AS (SELECT * FROM unnest(%s::bigint[], %s::varchar[]) AS q(sid, term)), "  # noqa: S608
-        "w AS (SELECT * FROM unnest(%s::bigint[], %s::timestamptz[], %s::timestamptz[]) "
-        "AS w(sid, low, high)) "
-        "SELECT w.sid, c.story_id FROM w CROSS JOIN LATERAL ("
-        "SELECT hit.story_id FROM q CROSS JOIN LATERAL (SELECT st.story_id FROM "
-        f"{table} st WHERE st.term = q.term AND st.active_at BETWEEN w.low AND w.high "
-        "AND st.story_id > w.sid ORDER BY st.active_at DESC LIMIT %s) hit "
-        "WHERE q.sid = w.sid "
-        "GROUP BY hit.story_id ORDER BY count(*) DESC, hit.story_id LIMIT %s) c"
-    )
-    params: list[Any] = [
-        [pk for pk, terms, _ in queries for _term in terms],
-        [term for _, terms, _ in queries for term in terms],
-        [pk for pk, _, _ in queries],
-        [clock - scoring.CANDIDATE_WINDOW if clock else lowest for _, _, clock in queries],
-        [clock + scoring.CANDIDATE_WINDOW if clock else highest for _, _, clock in queries],
-        scoring.PER_TERM_STORIES,
-        scoring.CANDIDATE_LIMIT,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        pairs = cursor.fetchall()
-    # ``known``: stories the caller has read already, unchanged since (not read twice).
-    known = known or {}
-    found = {pk: known[pk] for _, pk in pairs if pk in known}
-    found |= {
-        story.pk: story
-        for story in Story.objects.filter(
-            pk__in={other for _, other in pairs} - found.keys(),
-            is_locked=False,
-            member_count__gt=0,
-        ).only(*_CANDIDATE_FIELDS)
-    }
-    out: dict[int, list[Story]] = {}
-    for pk, other in pairs:
-        if other in found:
-            out.setdefault(pk, []).append(found[other])
-    return {pk: sorted(others, key=lambda s: s.pk) for pk, others in out.items()}
 
 
 def _candidate_profiles(
@@ -371,7 +276,7 @@ def _story_absorb(
     signature: ArticleSignature,
     *,
     score: float,
-    explanation: dict,
+    explanation: dict[str, Any],
 ) -> None:
     """Record the membership and add the member's evidence to the story's profile and
     index, without rescanning other members.
@@ -395,7 +300,7 @@ def _story_absorb(
     # Clustering's clock still counts every dated member, public or not.
     latest = max(filter(None, [story.last_updated_at, article.published_at]), default=None)
     story.active_at = _activity(latest, story.active_at, signature.clock_at)
-    params = {
+    params: dict[str, Any] = {
         "article": article.pk,
         "vector": json.dumps(signature.vector),
         "keys": list(signature.entity_keys),
@@ -497,8 +402,11 @@ def articles_cluster(*, article_ids: list[int]) -> int:
     ordered = list(dict.fromkeys(article_ids))
     with _derived_transaction():
         locked = {a.pk: a for a in _articles_locked(ordered)}
+        # ``current_membership`` is annotated by the query (_articles_locked).
         to_place = [
-            locked[pk] for pk in ordered if pk in locked and locked[pk].current_membership is None
+            locked[pk]
+            for pk in ordered
+            if pk in locked and locked[pk].current_membership is None  # type: ignore[attr-defined]
         ]
         evidence_of = _signatures_with_stats(to_place)
         for pk in ordered:
@@ -508,7 +416,7 @@ def articles_cluster(*, article_ids: list[int]) -> int:
 
 
 @contextlib.contextmanager
-def _derived_transaction():
+def _derived_transaction() -> Iterator[None]:
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if outermost:
@@ -522,7 +430,7 @@ def _derived_transaction():
 PREPARE_THRESHOLD = 2
 
 
-def _prepared_cursor():
+def _prepared_cursor() -> CursorWrapper:
     """A cursor whose statements PostgreSQL plans once per connection and then reuses.
 
     Django binds parameters on the client, so every statement is planned again, and
@@ -545,7 +453,7 @@ def _prepared_cursor():
     return connection.make_cursor(cursor)
 
 
-def _articles_locked(ids: list[int]):
+def _articles_locked(ids: list[int]) -> QuerySet[Article]:
     """Lock the articles so that the worker and a command never cluster one twice at
     once; the same query brings their signatures and says which already have a story
     (and one more brings their mentions)."""
@@ -641,7 +549,9 @@ def _entity_keys_refresh(article: Article, story: Story) -> None:
     story.save(update_fields=["entity_counts"])
 
 
-def _central_headline(members: list[tuple[Article, ArticleSignature]], centroid) -> str | None:
+def _central_headline(
+    members: list[tuple[Article, ArticleSignature]], centroid: Mapping[str, float]
+) -> str | None:
     """The headline of the member closest to the story's centroid (ties: earliest pk)."""
     c_norm = scoring.norm(centroid) or 1.0
     best = None
@@ -761,487 +671,3 @@ def stories_refresh(*, stories: list[Story]) -> list[Story]:
             [[t[0] for t in terms], [t[1] for t in terms], [t[2] for t in terms]],
         )
     return stories
-
-
-# ------------------------------------------------------------------ editor control
-def _check_editor(by: User) -> None:
-    if by is None or not by.has_perm(EDIT_PERMISSION):
-        raise PermissionDenied("Changing how articles are grouped needs the coverage editor role.")
-
-
-def _lock_stories(stories: Iterable[Story]) -> dict[int, Story]:
-    """Lock story rows in primary-key order (no deadlock between two merges)."""
-    ids = sorted({s.pk for s in stories})
-    return {s.pk: s for s in Story.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-
-
-def _merge_into(keep: Story, other: Story, *, pin: bool, note: dict) -> int:
-    """Move ``other``'s members into ``keep`` and delete ``other``; returns members moved."""
-    members = StoryArticle.objects.current().filter(story=other)
-    article_ids = list(members.values_list("article_id", flat=True))
-    # The merged story's own exclusions go with it; an exclusion from ``keep`` of an
-    # article now merged in is overruled by the merge.
-    StoryArticle.objects.filter(
-        story=keep, article_id__in=article_ids, joined_by=JoinedBy.EXCLUDED
-    ).delete()
-    for membership in members:
-        membership.story = keep
-        if pin:
-            membership.joined_by = JoinedBy.PINNED
-        membership.explanation = {**membership.explanation, **note}
-        membership.save(update_fields=["story", "joined_by", "explanation"])
-    story_redirect_record(old_story_id=other.pk, story=keep)
-    other.delete()
-    return len(article_ids)
-
-
-def story_redirect_record(*, old_story_id: int, story: Story) -> None:
-    """Make ``old_story_id``'s URL answer with a 301 to ``story`` (call before deleting
-    the old story)."""
-    stories_redirect_record(moves={old_story_id: story.pk})
-
-
-def stories_redirect_record(*, moves: dict[int, int]) -> None:
-    """Old story id → the id of the story that absorbed it, for many at once.
-    Redirects that pointed at an old story now point at its heir, so a reader never
-    follows a chain."""
-    if not moves:
-        return
-    repointed = list(StoryRedirect.objects.filter(story_id__in=list(moves)))
-    for redirect in repointed:
-        redirect.story_id = moves[redirect.story_id]
-    StoryRedirect.objects.bulk_update(repointed, ["story"])
-    StoryRedirect.objects.bulk_create(
-        [StoryRedirect(old_story_id=old, story_id=new) for old, new in sorted(moves.items())],
-        update_conflicts=True,
-        unique_fields=["old_story_id"],
-        update_fields=["story"],
-    )
-
-
-@transaction.atomic(durable=True)
-def story_merge(*, keep: Story, others: list[Story], by: User) -> Story:
-    """Merge ``others`` into ``keep``; their articles are pinned so re-clustering keeps them."""
-    _check_editor(by)
-    if any(o.pk == keep.pk for o in others) or not others:
-        raise ValidationError({"others": "Choose other stories than the one kept."})
-    locked = _lock_stories([keep, *others])
-    keep = locked[keep.pk]
-    moved = 0
-    for other in sorted(others, key=lambda s: s.pk):
-        moved += _merge_into(keep, locked[other.pk], pin=True, note={"merged_from": other.pk})
-    StoryArticle.objects.filter(story=keep, joined_by=JoinedBy.AUTOMATIC).update(
-        joined_by=JoinedBy.PINNED
-    )
-    story_refresh(story=keep)
-    editorial_log(
-        actor=by,
-        action="story.merge",
-        target=keep,
-        payload={"merged_story_ids": sorted(o.pk for o in others), "articles_moved": moved},
-    )
-    return keep
-
-
-@transaction.atomic(durable=True)
-def story_split(*, story: Story, articles: list[Article], title: str, by: User) -> Story:
-    """Move ``articles`` from ``story`` into a new story titled ``title``.
-
-    They are pinned to the new story and excluded from the old one, and the old story's
-    remaining members are pinned where they are, so automatic clustering never undoes
-    the split.
-    """
-    _check_editor(by)
-    story = _lock_stories([story])[story.pk]
-    article_ids = sorted({a.pk for a in articles})
-    members = StoryArticle.objects.current().filter(story=story, article_id__in=article_ids)
-    if not article_ids or members.count() != len(article_ids):
-        raise ValidationError({"articles": "Choose articles that belong to the story."})
-    if not title.strip():
-        raise ValidationError({"title": "The new story needs a title."})
-    new = Story.objects.create(
-        title=title.strip(), slug=slugify(title)[:200] or "story", is_title_edited=True
-    )
-    # update and bulk_create send no signals: both stories and the moved articles.
-    memberships_changed(story_ids=[story.pk, new.pk], article_ids=article_ids)
-    members.update(joined_by=JoinedBy.EXCLUDED, explanation={"split_to": new.pk})
-    # The editor has now judged the remaining members too: they stay together.
-    StoryArticle.objects.filter(story=story, joined_by=JoinedBy.AUTOMATIC).update(
-        joined_by=JoinedBy.PINNED
-    )
-    StoryArticle.objects.bulk_create(
-        StoryArticle(
-            story=new,
-            article_id=pk,
-            joined_by=JoinedBy.PINNED,
-            score=1.0,
-            explanation={"split_from": story.pk},
-        )
-        for pk in article_ids
-    )
-    story_refresh(story=story)
-    story_refresh(story=new)
-    editorial_log(
-        actor=by,
-        action="story.split",
-        target=story,
-        payload={"new_story_id": new.pk, "article_ids": article_ids},
-    )
-    return new
-
-
-@transaction.atomic(durable=True)
-def article_pin(*, article: Article, story: Story, by: User) -> StoryArticle:
-    """Pin ``article`` to ``story``: it leaves any other story and never moves again."""
-    _check_editor(by)
-    previous = StoryArticle.objects.current().filter(article=article).first()
-    locked = _lock_stories([story] + ([previous.story] if previous else []))
-    story = locked[story.pk]
-    if previous is not None and previous.story_id != story.pk:
-        previous.delete()
-        story_refresh(story=locked[previous.story_id])
-    membership, _ = StoryArticle.objects.update_or_create(
-        story=story,
-        article=article,
-        defaults={"joined_by": JoinedBy.PINNED, "explanation": {"pinned": True}, "score": 1.0},
-    )
-    story_refresh(story=story)
-    editorial_log(
-        actor=by,
-        action="story.pin",
-        target=story,
-        payload={
-            "article_id": article.pk,
-            "previous_story_id": previous.story_id if previous else None,
-        },
-    )
-    return membership
-
-
-@transaction.atomic(durable=True)
-def article_exclude(*, article: Article, story: Story, by: User) -> Story:
-    """Take ``article`` out of ``story`` for good, and cluster it again elsewhere.
-
-    Returns the story it lands in (never ``story``).
-    """
-    _check_editor(by)
-    story = _lock_stories([story])[story.pk]
-    StoryArticle.objects.update_or_create(
-        story=story,
-        article=article,
-        defaults={"joined_by": JoinedBy.EXCLUDED, "explanation": {"excluded": True}},
-    )
-    story_refresh(story=story)
-    editorial_log(
-        actor=by, action="story.exclude", target=story, payload={"article_id": article.pk}
-    )
-    new_story, _ = article_cluster(article=article)
-    return new_story
-
-
-@transaction.atomic(durable=True)
-def story_lock(*, story: Story, is_locked: bool, by: User) -> Story:
-    _check_editor(by)
-    story = _lock_stories([story])[story.pk]
-    before = story.is_locked
-    story.is_locked = is_locked
-    story.save(update_fields=["is_locked"])
-    editorial_log(
-        actor=by,
-        action="story.lock" if is_locked else "story.unlock",
-        target=story,
-        payload={"before": before, "after": is_locked},
-    )
-    return story
-
-
-@transaction.atomic
-def story_update(*, story: Story, title: str, summary: str, by: User) -> Story:
-    """An editor's title sticks: clustering stops choosing the title from then on."""
-    _check_editor(by)
-    before = {"title": story.title, "summary": story.summary}
-    if title != story.title:
-        story.title = title
-        story.slug = slugify(title)[:200] or "story"
-        story.is_title_edited = True
-    story.summary = summary
-    story.full_clean()
-    story.save()
-    editorial_log(
-        actor=by,
-        action="story.update",
-        target=story,
-        payload={"before": before, "after": {"title": title, "summary": summary}},
-    )
-    return story
-
-
-# --------------------------------------------------------------- periodic passes
-def _centroid_similarity(a: Story, b: Story, norms: dict[int, float] | None = None) -> float:
-    """Cosine of two stories' centroids; ``norms`` caches each story's centroid norm
-    by id (the merge pass compares each story with a dozen others)."""
-    if norms is None:
-        na, nb = scoring.norm(a.centroid), scoring.norm(b.centroid)
-    else:
-        if a.pk not in norms:
-            norms[a.pk] = scoring.norm(a.centroid)
-        if b.pk not in norms:
-            norms[b.pk] = scoring.norm(b.centroid)
-        na, nb = norms[a.pk], norms[b.pk]
-    if not na or not nb:
-        return 0.0
-    small, large = sorted((a.centroid, b.centroid), key=len)
-    return sum(w * large.get(t, 0.0) for t, w in small.items()) / (na * nb)
-
-
-# Stories whose merge candidates are looked up in one statement.
-MERGE_LOOKUP_STORIES = 200
-
-
-# The passes that regroup many stories at once (the merge pass here, the windowed
-# re-clustering pass in reclustering.py) never run at the same time, on one worker or
-# several: each takes this transaction-level advisory lock and skips when another pass
-# holds it. One key for all windows rather than one per window: every window is "the
-# last N days", so any two overlap and two passes would move the same memberships.
-CLUSTERING_PASS_LOCK = 0x5EC1_0518
-
-
-def clustering_pass_lock() -> bool:
-    """Take the passes' lock until this transaction ends; False when another pass has it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CLUSTERING_PASS_LOCK])
-        return cursor.fetchone()[0]
-
-
-@transaction.atomic
-def stories_merge_converging(
-    *, since: dt.datetime | None = None, by: User | None = None
-) -> list[tuple]:
-    """Merge stories whose profiles have converged (the periodic pass).
-
-    Two stories are merged when their centroids' cosine reaches MERGE_THRESHOLD, their
-    dates are close, neither is locked and no editor excluded a member of one from the
-    other. The younger story goes into the older. Returns (kept, merged) id pairs; none
-    when another clustering pass is running (``clustering_pass_lock``): the next pass,
-    scheduled as articles arrive, picks up what this one would have merged.
-    """
-    if not clustering_pass_lock():
-        return []
-    actor = by or system_user()
-    stories = Story.objects.filter(is_locked=False, member_count__gt=0).order_by("pk")
-    if since is not None:
-        stories = stories.filter(active_at__gte=since)
-    merged: list[tuple[int, int]] = []
-    gone: set[int] = set()
-    # Read once: a merge changes only the story being visited (earlier in the order
-    # than every story merged into it) and deletes the other. Candidates are looked up
-    # for the next MERGE_LOOKUP_STORIES stories at once, and again from the next story
-    # after a merge (a deleted story frees a place among a later story's candidates),
-    # so the result is the same as looking them up story by story.
-    stories = list(stories)  # type: ignore[assignment]  # the queryset, read once
-    by_pk = {s.pk: s for s in stories}
-    norms: dict[int, float] = {}
-    candidates_of: dict[int, list[Story]] = {}
-    looked_up_to = 0  # stories[:looked_up_to] have their candidates in candidates_of
-    for position, story in enumerate(stories):
-        if story.pk in gone:
-            continue
-        if position >= looked_up_to:
-            looked_up_to = position + MERGE_LOOKUP_STORIES
-            ahead = [s for s in stories[position:looked_up_to] if s.pk not in gone]
-            candidates_of = _candidate_stories_many(ahead, known=by_pk)
-        is_changed = False
-        for other in candidates_of.get(story.pk, []):
-            if other.pk in gone:
-                continue
-            if _centroid_similarity(story, other, norms) < scoring.MERGE_THRESHOLD:
-                continue
-            proximity = scoring.time_proximity(
-                other.first_reported_at, story.first_reported_at, story.last_updated_at
-            )
-            if proximity is not None and proximity < 0.5:
-                continue
-            conflict = StoryArticle.objects.filter(
-                Q(story=story, article__story_memberships__story=other)
-                | Q(story=other, article__story_memberships__story=story),
-                joined_by=JoinedBy.EXCLUDED,
-            ).exists()
-            if conflict:
-                continue
-            other_id = other.pk  # delete() clears it
-            _lock_stories([story, other])
-            moved = _merge_into(story, other, pin=False, note={"converged_from": other_id})
-            story_refresh(story=story)
-            norms.pop(story.pk, None)  # its centroid changed
-            editorial_log(
-                actor=actor,
-                action="story.merge_converged",
-                target=story,
-                payload={"merged_story_ids": [other_id], "articles_moved": moved},
-            )
-            merged.append((story.pk, other_id))
-            gone.add(other_id)
-            is_changed = True
-        if is_changed:
-            looked_up_to = 0  # look up again from the next story
-    return merged
-
-
-@transaction.atomic
-def stories_retitle(*, since: dt.datetime | None = None, by: User | None = None) -> int:
-    """Give each recently active story the headline of its most central visible article.
-
-    Joining is incremental and never rereads other members, so a story keeps its first
-    article's headline until this periodic pass (or an editor's change) runs. Titles an
-    editor set are left alone; unpublished and embargoed members are never a title.
-    Each change is audited (as ``by``, else the system user); the story's save
-    invalidates its cached pages when the pass commits (coverage/invalidation.py).
-    Returns how many titles changed.
-    """
-    stories = Story.objects.filter(is_title_edited=False, member_count__gt=1).order_by("pk")
-    if since is not None:
-        stories = stories.filter(active_at__gte=since)
-    changed = 0
-    actor = None
-    for story in stories.only("pk", "title", "slug", "centroid"):
-        members = list(
-            StoryArticle.objects.visible()
-            .filter(story=story)
-            .select_related("article", "article__signature")
-            .order_by("article_id")
-        )
-        pairs = [
-            (m.article, m.article.signature) for m in members if hasattr(m.article, "signature")
-        ]
-        headline = _central_headline(pairs, story.centroid)
-        if headline and headline != story.title:
-            before = story.title
-            story.title, story.slug = headline, slugify(headline)[:200] or "story"
-            story.save(update_fields=["title", "slug"])
-            actor = actor or by or system_user()
-            editorial_log(
-                actor=actor,
-                action="story.retitle",
-                target=story,
-                payload={"before": {"title": before}, "after": {"title": headline}},
-            )
-            changed += 1
-    return changed
-
-
-@dataclass
-class ReclusterReport:
-    articles: int = 0
-    moved: list[int] = field(default_factory=list)
-    stories_before: int = 0
-    stories_after: int = 0
-    stories_deleted: int = 0
-    merges: int = 0
-
-    def __str__(self):
-        return (
-            f"{self.articles} articles re-clustered, {len(self.moved)} changed story, "
-            f"stories {self.stories_before} → {self.stories_after} "
-            f"({self.stories_deleted} emptied and deleted, {self.merges} converged merges)"
-        )
-
-
-def _groups(article_ids: list[int]) -> dict[int, frozenset]:
-    """Article → the set of its co-members: what 'changed story' compares."""
-    rows = StoryArticle.objects.current().filter(article_id__in=article_ids)
-    by_story: dict[int, set[int]] = {}
-    article_story = {}
-    for article_id, story_id in rows.values_list("article_id", "story_id"):
-        by_story.setdefault(story_id, set()).add(article_id)
-        article_story[article_id] = story_id
-    return {a: frozenset(by_story[s]) for a, s in article_story.items()}
-
-
-class _DryRun(Exception):
-    pass
-
-
-def stories_recluster(
-    *,
-    since: dt.datetime | None = None,
-    dry_run: bool = False,
-    by: User | None = None,
-    on_article: Callable[[int, int], None] | None = None,
-) -> ReclusterReport:
-    """Cluster published articles again, in time order, keeping every editor decision.
-
-    Automatic memberships of the articles (published since ``since``, or all) are
-    dropped, except in locked stories; pinned and excluded memberships stay. Without
-    ``since`` the term statistics and signatures are rebuilt too (e.g. after changing
-    the entity source). Emptied stories are reused for the first article that would
-    start a new story, so unchanged stories keep their URLs; the rest are deleted.
-    With ``dry_run`` everything is computed and rolled back.
-    """
-    report = ReclusterReport()
-    try:
-        with transaction.atomic(durable=True):
-            _recluster(report, since=since, by=by or system_user(), on_article=on_article)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
-    return report
-
-
-def _heirs(gone: set[int], previous_story: dict[int, int]) -> dict[int, int]:
-    """Each emptied story → the story most of its articles are in now, so that its URL
-    answers 301 there (as after a merge) rather than 404. A story whose articles all
-    left the public set has no heir."""
-    now_in = dict(
-        StoryArticle.objects.current()
-        .filter(article_id__in=[a for a, s in previous_story.items() if s in gone])
-        .exclude(story_id__in=gone)
-        .values_list("article_id", "story_id")
-    )
-    went: dict[int, Counter[int]] = {}
-    for article_id, old in previous_story.items():
-        if old in gone and article_id in now_in:
-            went.setdefault(old, Counter())[now_in[article_id]] += 1
-    return {old: counts.most_common(1)[0][0] for old, counts in went.items()}
-
-
-def _recluster(report, *, since, by: User, on_article) -> None:
-    articles = Article.objects.published()
-    if since is not None:
-        articles = articles.filter(Q(published_at__gte=since) | Q(published_at__isnull=True))
-    ids = list(
-        articles.order_by("published_at", "pk").values_list("pk", flat=True)
-    )  # nulls sort last in PostgreSQL ascending order
-    report.articles = len(ids)
-    report.stories_before = Story.objects.count()
-    before = _groups(ids)
-    automatic = StoryArticle.objects.filter(
-        article_id__in=ids, joined_by=JoinedBy.AUTOMATIC, story__is_locked=False
-    )
-    touched = sorted(set(automatic.values_list("story_id", flat=True)))
-    previous_story = dict(automatic.values_list("article_id", "story_id"))
-    automatic.delete()
-    if since is None:
-        ArticleSignature.objects.all().delete()
-        TermStatistic.objects.all().delete()
-    for story in Story.objects.filter(pk__in=touched).order_by("pk"):
-        story_refresh(story=story)
-    stories = {s.pk: s for s in Story.objects.filter(pk__in=touched)}
-    for position, article_id in enumerate(ids, 1):
-        previous = previous_story.get(article_id)
-        prefer = stories.get(previous) if previous is not None else None
-        if prefer is not None:
-            prefer.refresh_from_db(fields=["member_count", "is_locked"])
-        article_cluster(article=Article(pk=article_id), prefer_story=prefer)
-        if on_article:
-            on_article(position, len(ids))
-    report.merges = len(stories_merge_converging(by=by))
-    stories_retitle()
-    empty = Story.objects.filter(pk__in=touched, member_count=0, is_locked=False)
-    gone = set(empty.values_list("pk", flat=True))
-    stories_redirect_record(moves=_heirs(gone, previous_story))
-    report.stories_deleted = len(gone)
-    empty.delete()
-    after = _groups(ids)
-    report.moved = sorted(a for a in ids if before.get(a) != after.get(a))
-    report.stories_after = Story.objects.count()
