@@ -43,7 +43,7 @@ from coverage.selectors import (
 )
 from entities.models import Event, Person, Place
 from mentions.models import Mention
-from mentions.selectors import PUBLIC_STATES, entity_articles
+from mentions.selectors import entity_articles
 from pagecache import keys
 from search.selectors import SearchFilters, article_search
 from sources.models import Outlet
@@ -448,7 +448,8 @@ def article_detail(request, response: HttpResponse, article_id: Id):
     corrections and updates, the people, places and events it names, tags, its story."""
     article = get_object_or_404(Article.objects.published().for_article_page(), pk=article_id)
     mentions = (
-        Mention.objects.filter(article=article, state__in=PUBLIC_STATES)
+        Mention.objects.public()
+        .filter(article=article)
         .select_related("person", "place", "event")
         .order_by("first_position", "pk")
     )

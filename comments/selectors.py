@@ -47,11 +47,9 @@ def comment_thread(*, article, user) -> CommentThread:
     profiles), the open/closed state (at most two), and for a logged-in reader their
     standing, plus one count for moderators: never one per comment.
     """
-    visible = Q(status__in=[Status.APPROVED, Status.DELETED])
-    if user.is_authenticated:
-        visible |= Q(author=user, status=Status.PENDING)
     rows = list(
-        Comment.objects.filter(visible, article=article)
+        Comment.objects.visible_to(user)
+        .filter(article=article)
         .select_related("author__profile")
         .order_by("created_at", "pk")
     )
@@ -93,9 +91,7 @@ def comment_thread(*, article, user) -> CommentThread:
         thread.barred_reason = rules.barred_reason(user=user)
         thread.is_moderator = can_moderate(user)
         if thread.is_moderator:
-            thread.pending_count = Comment.objects.filter(
-                article=article, status=Status.PENDING
-            ).count()
+            thread.pending_count = Comment.objects.pending().filter(article=article).count()
     return thread
 
 
@@ -162,7 +158,7 @@ def pending_counts(*, story: Story | None = None) -> dict[str, int]:
 def stories_with_pending(*, limit: int = 20) -> list[Story]:
     """Stories whose articles have comments waiting, most waiting first."""
     members = StoryArticle.objects.current()
-    pending = Comment.objects.filter(status=Status.PENDING, article_id=OuterRef("article_id"))
+    pending = Comment.objects.pending().filter(article_id=OuterRef("article_id"))
     story_ids = members.filter(Exists(pending)).values("story_id")
     return list(
         Story.objects.filter(pk__in=story_ids)

@@ -77,7 +77,7 @@ def comment_post(
         raise ValidationError(barred, code="barred")
     depth = 0
     if parent is not None:
-        if parent.article_id != article.pk or parent.status != Status.APPROVED:
+        if parent.article_id != article.pk or not parent.is_public:
             raise ValidationError("You can only reply to a published comment on this article.")
         if parent.depth >= MAX_DEPTH:
             raise ValidationError("Replies nest three levels deep; reply higher up the thread.")
@@ -180,7 +180,7 @@ def comment_flag(*, comment: Comment, by: User, reason: str, note: str = "") -> 
         raise PermissionDenied("Log in to report a comment.")
     if comment.author_id == by.pk:
         raise ValidationError("You cannot report your own comment.")
-    if comment.status != Status.APPROVED:
+    if not comment.is_public:
         raise ValidationError("Only published comments can be reported.")
     if CommentFlag.objects.filter(comment=comment, flagged_by=by).exists():
         raise ValidationError("You have already reported this comment.")
@@ -249,7 +249,7 @@ def comment_reject(*, comment: Comment, by: User, reason: str = "") -> Comment:
 @transaction.atomic
 def comment_feature(*, comment: Comment, by: User, is_featured: bool = True) -> Comment:
     _require_moderator(by)
-    if is_featured and comment.status != Status.APPROVED:
+    if is_featured and not comment.is_public:
         raise ValidationError("Only published comments can be featured.")
     comment.is_featured = is_featured
     comment.save(update_fields=["is_featured"])

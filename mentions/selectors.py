@@ -15,20 +15,19 @@ from django.db.models import Q, QuerySet
 from articles.models import Article
 from entities.models import Entity
 
-from .models import Mention
+from .querysets import standing_q
 
-PUBLIC_STATES = [Mention.State.SUGGESTED, Mention.State.CONFIRMED]
 ARTICLES_PER_PAGE = 20
 
 
 def entity_articles(*, entity: Entity) -> QuerySet[Article]:
-    """Published articles that name ``entity`` (or, for a person, carry their byline),
-    newest first, ready for articles/_card.html.
+    """Published articles that name ``entity`` in a public mention (or, for a person,
+    carry their byline), newest first, ready for articles/_card.html.
 
-    Suggested mentions show until an editor rejects them: they are unambiguous
-    dictionary matches (names several entities share are never linked).
+    A standing mention (``mentions.querysets``) joined from published articles: the
+    public mentions of the entity, read from the article side in one query.
     """
-    named = Q(**{f"mentions__{entity.kind}": entity, "mentions__state__in": PUBLIC_STATES})
+    named = Q(**{f"mentions__{entity.kind}": entity}) & standing_q("mentions__")
     if entity.kind == "person":
         # Two multi-valued joins (bylines, mentions) can repeat an article: distinct.
         articles = Article.objects.filter(named | Q(bylines__person=entity)).distinct()

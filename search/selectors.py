@@ -29,7 +29,6 @@ from articles.models import Article, Section
 from articles.search import Unaccented
 from entities.services import MODEL_BY_KIND
 from mentions.models import Mention
-from mentions.selectors import PUBLIC_STATES
 from sources.models import Outlet
 
 from .models import SearchTerm
@@ -155,10 +154,9 @@ def _allowed(filters: SearchFilters):
             entity_id = (
                 MODEL_BY_KIND[kind].objects.filter(slug=slug).values_list("pk", flat=True).first()
             )
-            named = Mention.objects.filter(
-                **{f"{kind}_id": entity_id, "state__in": PUBLIC_STATES}
-            ).values("article_id")
-            articles = articles.filter(pk__in=named)
+            # Standing: ``articles`` are published already (public mentions, then).
+            named = Mention.objects.standing().filter(**{f"{kind}_id": entity_id})
+            articles = articles.filter(pk__in=named.values("article_id"))
     if filters.date_from:
         articles = articles.filter(published_at__gte=_day_start(filters.date_from))
     if filters.date_to:
@@ -359,8 +357,9 @@ def _facets(candidates: list[Candidate]) -> dict[str, list[dict]]:
     if not candidates:
         return {**facets, "person": [], "place": []}
     rows = (
-        Mention.objects.filter(article_id__in=_id_array(c.pk for c in candidates))
-        .filter(state__in=PUBLIC_STATES)
+        # Standing: the candidates are published articles (public mentions, then).
+        Mention.objects.standing()
+        .filter(article_id__in=_id_array(c.pk for c in candidates))
         .filter(Q(person__isnull=False) | Q(place__isnull=False))
         .values("person__slug", "person__name", "place__slug", "place__name")
         .annotate(count=Count("article_id", distinct=True))
