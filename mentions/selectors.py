@@ -50,7 +50,7 @@ def entity_page(*, entity: Entity, page_number: Any = 1) -> EntityPage:
 
     4 queries (aliases, article count, article page, their bylines; the template's
     ``{% entity_stories %}`` adds the stories), plus 2 on a place page (places in it,
-    events there). Pinned in tests/test_views.py.
+    events there). Pinned in coverage/tests/test_entity_pages.py (the whole page).
     """
     aliases = list(entity.aliases.order_by("name").values_list("name", flat=True))
     page = Paginator(entity_articles(entity=entity), ARTICLES_PER_PAGE).get_page(page_number)
