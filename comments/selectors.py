@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.services import default_display_name
+from articles.models import Article
 from coverage.models import Story, StoryArticle
 from coverage.querysets import current_q
 
@@ -19,7 +23,7 @@ from .services import can_moderate, edit_window_open
 Status = Comment.Status
 
 
-def display_name(user) -> str:
+def display_name(user: User) -> str:
     """The public name; never the email. Expects ``profile`` to be select_related."""
     try:
         return user.profile.display_name
@@ -39,7 +43,7 @@ class CommentThread:
     featured: list[Comment] = field(default_factory=list)
 
 
-def comment_thread(*, article, user) -> CommentThread:
+def comment_thread(*, article: Article, user: User | AnonymousUser) -> CommentThread:
     """Everything comments/_comments_area.html reads.
 
     Readers see approved comments, their own pending ones, and "deleted" placeholders
@@ -69,7 +73,7 @@ def comment_thread(*, article, user) -> CommentThread:
             continue  # the parent is hidden, so is the reply
         (parent.children if parent else top).append(comment)
 
-    def prune(items):
+    def prune(items: list[Comment]) -> list[Comment]:
         kept = []
         for c in items:
             c.children = prune(c.children)
@@ -95,10 +99,11 @@ def comment_thread(*, article, user) -> CommentThread:
     return thread
 
 
-def story_article_ids(story: Story):
+def story_article_ids(story: Story) -> QuerySet[StoryArticle, Any]:
     """Every current member, public or not: moderators clear comments on an article
     even after it is withdrawn."""
-    return StoryArticle.objects.current().filter(story=story).values("article_id")
+    current: QuerySet[StoryArticle] = StoryArticle.objects.current()  # coverage's, untyped
+    return current.filter(story=story).values("article_id")
 
 
 def moderation_queue(
@@ -173,7 +178,7 @@ def stories_with_pending(*, limit: int = 20) -> list[Story]:
     )
 
 
-def reader_histories(*, author_ids) -> dict[int, dict[str, int]]:
+def reader_histories(*, author_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     """How many comments each reader has had approved, rejected and so on (1 query)."""
     histories: dict[int, dict[str, int]] = {}
     rows = (

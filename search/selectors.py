@@ -323,7 +323,8 @@ def _page_articles(pks: list[int], query: str) -> list[Article]:
         .defer("body", "body_text", "search_vector", "key_points")
         .order_by()
     )
-    by_pk = {article.pk: article for article in articles}
+    # Annotated rows (``snippet``, and ``snippet_html`` set below) the model does not declare.
+    by_pk: dict[int, Any] = {article.pk: article for article in articles}
     ordered = [by_pk[pk] for pk in pks if pk in by_pk]
     for article in ordered:
         article.snippet_html = snippet_html(article.snippet)
