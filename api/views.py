@@ -10,8 +10,9 @@ selectors as the public page it mirrors, so "public" is decided in one place:
 | person, place, event | entity pages | ``coverage.selectors.stories_covering`` |
 | search | search page | ``search.selectors.article_search`` |
 
-Responses are public: the page cache stores them for anonymous clients and the
-generation bump on publish invalidates them, like the HTML pages.
+Responses are public: the page cache stores them for anonymous clients and invalidates
+them as it does the HTML pages: ``/articles/{id}`` and ``/stories/{id}`` by the keys of
+the pages they mirror, the other operations (``unkeyed``) on every write.
 """  # noqa: E501
 
 from __future__ import annotations

@@ -203,7 +203,7 @@ def candidates_collect(*, article: Article) -> CollectReport:
 
 
 def candidate_queue() -> QuerySet[EntityCandidate]:
-    """Open candidates, the most widely named first: outlets, then articles, then mentions."""
+    """Open candidates, the most widely named first: by outlets, then articles, then name."""
     return (
         EntityCandidate.objects.filter(status=EntityCandidate.Status.OPEN)
         .annotate(

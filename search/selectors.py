@@ -2,7 +2,7 @@
 
 Search must answer in tens of milliseconds on millions of articles, however common the
 words. So nothing scales with the number of matches: the newest CANDIDATES matches are
-ranked (see ranked_candidates), counts stop there ("more than 1,000 results"), facets
+ranked (see ranked_candidates), counts stop there ("more than 500 results"), facets
 count those candidates, and snippets are made for the 20 articles on the page.
 """
 
