@@ -83,7 +83,7 @@ def comment_thread(*, article: Article, user: User | AnonymousUser) -> CommentTh
 
     top = prune(top)
     top.sort(key=lambda c: (not c.is_featured, c.created_at))
-    count = sum(1 for c in rows if c.status == Status.APPROVED)
+    count = sum(1 for c in rows if c.is_public)
     thread = CommentThread(
         article=article,
         comments=top,
