@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -12,7 +14,7 @@ from .models import Profile
 from .names import display_name_key, reserved_word_in
 
 
-def default_display_name(user) -> str:
+def default_display_name(user: User) -> str:
     """A name that never reveals the email address: the username, or "Reader <id>" when
     that is empty or uses a reserved word. Reads nothing (pages call it per comment)."""
     name = (user.get_full_name() or user.username or "").split("@")[0].strip()[:50]
@@ -21,14 +23,14 @@ def default_display_name(user) -> str:
     return name
 
 
-def _is_taken(name: str, *, user) -> bool:
+def _is_taken(name: str, *, user: User | None) -> bool:
     others = Profile.objects.filter(display_name_key=display_name_key(name))
     if user is not None and user.pk is not None:
         others = others.exclude(user=user)
     return others.exists()
 
 
-def check_display_name(name: str, *, user=None) -> str:
+def check_display_name(name: str, *, user: User | None = None) -> str:
     """The name, stripped; a ValidationError on ``display_name`` if it may not be used."""
     name = name.strip()
     word = reserved_word_in(name)
@@ -43,11 +45,11 @@ def check_display_name(name: str, *, user=None) -> str:
     return name
 
 
-def profile_for(*, user) -> Profile:
+def profile_for(*, user: User) -> Profile:
     """The user's profile, created with a safe default display name when missing."""
-    profile = getattr(user, "_profile_cache", None)
-    if profile is not None:
-        return profile
+    cached = getattr(user, "_profile_cache", None)
+    if cached is not None:
+        return cast(Profile, cached)
     profile = Profile.objects.filter(user=user).first()
     if profile is not None:
         return profile
@@ -63,7 +65,7 @@ def profile_for(*, user) -> Profile:
 @transaction.atomic
 def profile_update(
     *,
-    user,
+    user: User,
     display_name: str,
     notify_on_reply: bool | None = None,
     notify_on_rejection: bool | None = None,
@@ -83,7 +85,7 @@ def profile_update(
 
 
 @transaction.atomic
-def staff_account_ensure(*, username: str, role: str, password: str):
+def staff_account_ensure(*, username: str, role: str, password: str) -> User:
     """A staff account in ``role`` that logs in wherever a person would try.
 
     Staff sign in to /admin/ with the username, and to the site's own login page

@@ -10,8 +10,9 @@ selectors as the public page it mirrors, so "public" is decided in one place:
 | person, place, event | entity pages | ``coverage.selectors.stories_covering`` |
 | search | search page | ``search.selectors.article_search`` |
 
-Responses are public: the page cache stores them for anonymous clients and the
-generation bump on publish invalidates them, like the HTML pages.
+Responses are public: the page cache stores them for anonymous clients and invalidates
+them as it does the HTML pages: ``/articles/{id}`` and ``/stories/{id}`` by the keys of
+the pages they mirror, the other operations (``unkeyed``) on every write.
 """  # noqa: E501
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from coverage.selectors import (
 )
 from entities.models import Event, Person, Place
 from mentions.models import Mention
-from mentions.selectors import PUBLIC_STATES, entity_articles
+from mentions.selectors import entity_articles
 from pagecache import keys
 from search.selectors import SearchFilters, article_search
 from sources.models import Outlet
@@ -448,7 +449,8 @@ def article_detail(request, response: HttpResponse, article_id: Id):
     corrections and updates, the people, places and events it names, tags, its story."""
     article = get_object_or_404(Article.objects.published().for_article_page(), pk=article_id)
     mentions = (
-        Mention.objects.filter(article=article, state__in=PUBLIC_STATES)
+        Mention.objects.public()
+        .filter(article=article)
         .select_related("person", "place", "event")
         .order_by("first_position", "pk")
     )

@@ -1,4 +1,7 @@
-"""The editorial admin. Every change goes through articles.workflow; nothing saves around it."""
+"""The editorial admin. Changes to an article, its bylines, pictures and corrections go
+through ``articles.workflow``; images through ``articles.images``; autosave and presence
+through ``articles.editing``. Inlines other apps add (mentions) save through their own
+formsets' services."""
 
 import json
 

@@ -16,7 +16,9 @@ None of this ever writes to the article itself.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -43,7 +45,7 @@ AUTOSAVE_FIELDS = ("headline", "dek", "body", "key_points")
 AUTOSAVE_MAX_CHARS = 1_000_000
 
 
-def editor_name(user) -> str:
+def editor_name(user: User) -> str:
     """How colleagues see an editor: their full name when set, else their username."""
     if user is None:
         return "Someone"
@@ -67,7 +69,7 @@ class EditingStatus:
 
 
 @transaction.atomic
-def editing_session_ping(*, article: Article, user, version_opened: int) -> EditingStatus:
+def editing_session_ping(*, article: Article, user: User, version_opened: int) -> EditingStatus:
     """Record that ``user`` has ``article`` open, and say who else does.
 
     Also reports whether the article was saved since this form opened, so the editor
@@ -98,7 +100,7 @@ def editing_session_ping(*, article: Article, user, version_opened: int) -> Edit
     return status
 
 
-def editing_session_end(*, article: Article, user) -> None:
+def editing_session_end(*, article: Article, user: User) -> None:
     """The editor left the form (saved, closed the tab, went elsewhere)."""
     EditingSession.objects.filter(article=article, user=user).delete()
 
@@ -106,7 +108,7 @@ def editing_session_end(*, article: Article, user) -> None:
 # --- autosave
 
 
-def _check_autosave_data(data) -> dict:
+def _check_autosave_data(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationError("Autosave data must be an object of field values.")
     cleaned = {name: data[name] for name in AUTOSAVE_FIELDS if name in data}
@@ -119,7 +121,7 @@ def _check_autosave_data(data) -> dict:
 
 @transaction.atomic
 def autosave_store(
-    *, article: Article, by: User, data: dict, version_opened: int
+    *, article: Article, by: User, data: dict[str, Any], version_opened: int
 ) -> ArticleDraftAutosave:
     """Keep ``by``'s unsaved input for ``article``; replaces their previous autosave."""
     if not can_edit(by, article):
@@ -142,7 +144,7 @@ def autosave_discard(*, article: Article, by: User) -> int:
     return deleted
 
 
-def _form_values(article: Article) -> dict:
+def _form_values(article: Article) -> dict[str, Any]:
     """The article as its change form shows the autosaved fields."""
     return {
         "headline": article.headline,
@@ -152,7 +154,7 @@ def _form_values(article: Article) -> dict:
     }
 
 
-def autosave_for_restore(*, article: Article, user) -> ArticleDraftAutosave | None:
+def autosave_for_restore(*, article: Article, user: User) -> ArticleDraftAutosave | None:
     """The autosave worth offering back: newer than the article's last change, and different.
 
     An autosave older than the last save was either saved or overtaken; one equal to the
@@ -220,7 +222,9 @@ COMPARED_WHEN_CHANGED = [
 ]
 
 
-def conflict_comparison(*, article: Article, opened_version: int, mine: dict) -> ConflictComparison:
+def conflict_comparison(
+    *, article: Article, opened_version: int, mine: dict[str, Any]
+) -> ConflictComparison:
     """What the editor opened, what is saved now and what they typed, field by field.
 
     ``article`` is the current row. The opened version is read from the revision that
@@ -237,7 +241,7 @@ def conflict_comparison(*, article: Article, opened_version: int, mine: dict) ->
     shown = opened["corrections"] if opened_revision else current["corrections"]
     mine = {**mine, "corrections": "\n".join(filter(None, [shown, mine.get("corrections", "")]))}
 
-    def row(name, label):
+    def row(name: str, label: str) -> ComparisonRow:
         return ComparisonRow(
             label=label,
             opened=opened.get(name, "") if opened_revision else None,
@@ -261,8 +265,17 @@ def conflict_comparison(*, article: Article, opened_version: int, mine: dict) ->
 
 
 def comparable_values(
-    *, headline, dek, body, key_points, section, outlet, bylines, images=(), corrections=()
-) -> dict:
+    *,
+    headline: str | None,
+    dek: str | None,
+    body: str | None,
+    key_points: list[str] | None,
+    section: object,
+    outlet: object,
+    bylines: Iterable[str],
+    images: Iterable[str] = (),
+    corrections: Iterable[str] = (),
+) -> dict[str, Any]:
     """Field values as the comparison shows them: plain text, one item per line.
 
     ``images`` and ``corrections`` are lines already made by ``image_line`` and
@@ -281,7 +294,7 @@ def comparable_values(
     }
 
 
-def image_line(*, position, image: Image | None, caption: str) -> str:
+def image_line(*, position: int, image: Image | None, caption: str) -> str:
     """ "2. A ferry at the quay: Caption", the caption falling back to the image's own
     as it does on the page; the alt text tells two pictures apart."""
     shown = caption or (image.caption if image else "")
@@ -293,7 +306,7 @@ def correction_line(*, kind: str, text: str) -> str:
     return f"{Correction.Kind(kind).label if kind in Correction.Kind.values else kind}: {text}"
 
 
-def _article_values(article: Article) -> dict:
+def _article_values(article: Article) -> dict[str, Any]:
     images = article.images.select_related("image").order_by("position")
     return comparable_values(
         headline=article.headline,
@@ -311,11 +324,11 @@ def _article_values(article: Article) -> dict:
     )
 
 
-def _article_versions(article_id):
+def _article_versions(article_id: int) -> Any:  # reversion's Version queryset (no stubs)
     return Version.objects.get_for_object_reference(Article, article_id).order_by("-pk")
 
 
-def _revision_for_version(article_id, version: int) -> Version | None:
+def _revision_for_version(article_id: int, version: int) -> Version | None:
     """The newest revision that saved ``version`` of the article, if the history has it."""
     # Narrowed in SQL first (the JSON serializer writes '"version": 5,'), then checked
     # properly: the ping asks this every few seconds once a newer version exists.
@@ -328,7 +341,7 @@ def _revision_for_version(article_id, version: int) -> Version | None:
     return None
 
 
-def _revision_values(article_version: Version) -> dict:
+def _revision_values(article_version: Version) -> dict[str, Any]:
     fields = article_version.field_dict
     # An unsaved article with the old foreign keys reads their names through its own
     # relations; a section or outlet deleted since shows as blank.
@@ -377,14 +390,14 @@ def _revision_values(article_version: Version) -> dict:
     )
 
 
-def _related_or_none(article: Article, name: str):
+def _related_or_none(article: Article, name: str) -> Any:
     try:
         return getattr(article, name)
     except ObjectDoesNotExist:
         return None
 
 
-def _saved_by(article_id, current: Article) -> tuple[str, dt.datetime]:
+def _saved_by(article_id: int, current: Article) -> tuple[str, dt.datetime]:
     """Who saved the current version and when; the last revision's author as a fallback."""
     revision = _revision_for_version(article_id, current.version)
     if revision is None:

@@ -10,7 +10,7 @@ import hashlib
 import io
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -82,7 +82,7 @@ def srcset(image: Image, fmt: str) -> str:
     return ", ".join(f"{r.file.url} {r.width}w" for r in image.renditions.all() if r.format == fmt)
 
 
-def can_edit_image(user, image: Image) -> bool:
+def can_edit_image(user: User | AnonymousUser, image: Image) -> bool:
     """Editors edit any image; reporters only their own uploads that no article beyond
     draft shows.
 

@@ -1,17 +1,36 @@
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING, Literal, Self
 
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from .models import Article
 
-class ArticleQuerySet(models.QuerySet):
-    def dates(self, field_name, kind, order="ASC"):
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    # The year level answers a list, not a queryset (the admin's date hierarchy only
+    # iterates it): hence the overrides' narrower return types.
+    def dates(  # type: ignore[override]
+        self,
+        field_name: str,
+        kind: Literal["year", "month", "week", "day"],
+        order: Literal["ASC", "DESC"] = "ASC",
+    ) -> models.QuerySet[Article, dt.date] | list[dt.date]:
         if kind != "year" or field_name != "published_at":
             return super().dates(field_name, kind, order)
         return [moment.date() for moment in self._years_present(order)]
 
-    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+    def datetimes(  # type: ignore[override]
+        self,
+        field_name: str,
+        kind: Literal["year", "month", "week", "day", "hour", "minute", "second"],
+        order: Literal["ASC", "DESC"] = "ASC",
+        tzinfo: dt.tzinfo | None = None,
+    ) -> models.QuerySet[Article, dt.datetime] | list[dt.datetime]:
         """Years via an index probe per year instead of DISTINCT over every row.
 
         The admin's date hierarchy asks for the distinct years of published_at; on a
@@ -22,7 +41,7 @@ class ArticleQuerySet(models.QuerySet):
             return super().datetimes(field_name, kind, order, tzinfo)
         return self._years_present(order, tzinfo)
 
-    def _years_present(self, order, tzinfo=None):
+    def _years_present(self, order: str, tzinfo: dt.tzinfo | None = None) -> list[dt.datetime]:
         bounds = self.aggregate(first=models.Min("published_at"), last=models.Max("published_at"))
         if bounds["first"] is None:
             return []
@@ -40,27 +59,27 @@ class ArticleQuerySet(models.QuerySet):
         return years if order == "ASC" else years[::-1]
 
     @staticmethod
-    def published_q(prefix: str = "", *, now=None) -> models.Q:
+    def published_q(prefix: str = "", *, now: dt.datetime | None = None) -> models.Q:
         """What "published" means, as a ``Q`` for reads that start from another model
         (``published_q("article__")`` on story memberships): status published and the
         publication time come (an embargo has passed). Defined here once. ``now``:
         the moment to judge at, the current time unless given."""
         # Late: models.py imports this module for its managers (a cycle).
-        from .models import Article
+        from .models import Article as ArticleModel
 
-        return models.Q(**{f"{prefix}status": Article.Status.PUBLISHED}) & (
+        return models.Q(**{f"{prefix}status": ArticleModel.Status.PUBLISHED}) & (
             models.Q(**{f"{prefix}published_at__isnull": True})
             | models.Q(**{f"{prefix}published_at__lte": now or timezone.now()})
         )
 
-    def published(self):
+    def published(self) -> Self:
         """Readers see published articles whose publication time has come."""
         return self.filter(self.published_q())
 
-    def latest_first(self):
+    def latest_first(self) -> Self:
         return self.order_by(models.F("published_at").desc(nulls_last=True), "-pk")
 
-    def for_listing(self):
+    def for_listing(self) -> Self:
         """Everything articles/_card.html reads."""
         # Late: models.py imports this module for its managers (a cycle).
         from .models import Byline
@@ -69,7 +88,7 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch("bylines", queryset=Byline.objects.select_related("person"))
         )
 
-    def for_article_page(self):
+    def for_article_page(self) -> Self:
         """Everything articles/article_detail.html reads, in a fixed number of queries."""
         # Late: models.py imports this module for its managers (a cycle).
         from .models import ArticleImage, Correction, ImageRendition

@@ -14,17 +14,20 @@ readers' caches and the coverage features hear about it only after commit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import reversion
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from reversion.models import Version
 
 from audit.services import editorial_log, system_user
 from entities.services import is_desk_credit, person_for_byline
 
-from .models import Article, ArticleDraftAutosave, Byline, Correction, Section
+from .models import Article, ArticleDraftAutosave, ArticleImage, Byline, Correction, Section
 from .sanitize import html_to_text, sanitize_html
 from .signals import article_published
 
@@ -45,7 +48,7 @@ class ArticleEditConflict(ValidationError):
         )
 
 
-def can_edit(user, article: Article) -> bool:
+def can_edit(user: User | AnonymousUser, article: Article) -> bool:
     """Editors edit anything; reporters edit their own drafts."""
     if not user.has_perm("articles.change_article"):
         return False
@@ -56,7 +59,7 @@ def can_edit(user, article: Article) -> bool:
     return article.created_by_id == user.pk and article.status in EDITABLE_BY_REPORTER
 
 
-def can_publish(user) -> bool:
+def can_publish(user: User | AnonymousUser) -> bool:
     return user.has_perm("articles.publish_article")
 
 
@@ -70,13 +73,13 @@ def _prepare_body(article: Article) -> None:
     article.body_text = html_to_text(article.body)
 
 
-def _snapshot(article: Article, fields) -> dict:
+def _snapshot(article: Article, fields: Iterable[str]) -> dict[str, Any]:
     """Field values for the audit log; relations as ids, many-to-many (tags) left out."""
     concrete = {f.name for f in Article._meta.concrete_fields}
     return {name: _jsonable(getattr(article, name)) for name in fields if name in concrete}
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.isoformat()
     if hasattr(value, "pk"):
@@ -84,7 +87,9 @@ def _jsonable(value):
     return value
 
 
-def _save_revision(article: Article, *, by: User, comment: str, update_fields=None) -> None:
+def _save_revision(
+    article: Article, *, by: User, comment: str, update_fields: Iterable[str] | None = None
+) -> None:
     # The pages showing it go stale on commit: articles/invalidation.py, on post_save.
     with reversion.create_revision(atomic=False):
         article.save(update_fields=update_fields)
@@ -121,7 +126,11 @@ def articles_announce(*, article_ids: list[int]) -> int:
 
 @transaction.atomic
 def article_save(
-    *, article: Article, by: User, expected_version: int | None = None, changed_fields=()
+    *,
+    article: Article,
+    by: User,
+    expected_version: int | None = None,
+    changed_fields: Iterable[str] = (),
 ) -> Article:
     """Create or update an article as edited in a form; refuses to overwrite newer work.
 
@@ -161,7 +170,9 @@ def article_save(
     return article
 
 
-def _transition(article: Article, *, by: User, to: str, allowed_from: set, action: str, **changes):
+def _transition(
+    article: Article, *, by: User, to: str, allowed_from: set[str], action: str, **changes: Any
+) -> Article:
     current = Article.objects.select_for_update().get(pk=article.pk)
     if current.status not in allowed_from:
         raise ValidationError(
@@ -303,7 +314,7 @@ WORKFLOW_FIELDS = ("status", "publish_at", "published_at", "first_published_at",
 
 
 @transaction.atomic
-def article_restore(*, article: Article, version, by: User) -> Article:
+def article_restore(*, article: Article, version: Version, by: User) -> Article:
     """Bring back the text of an earlier revision (bylines and images included).
 
     Content only: the article keeps its current workflow state (a published article
@@ -338,7 +349,7 @@ def article_restore(*, article: Article, version, by: User) -> Article:
 
 
 @transaction.atomic
-def articles_set_section(*, articles, section: Section, by: User) -> int:
+def articles_set_section(*, articles: Iterable[Article], section: Section, by: User) -> int:
     """Bulk move; every article is checked and logged like a single edit."""
     changed = 0
     for article in (
@@ -376,7 +387,9 @@ def check_takes_corrections(article: Article) -> Article:
 
 
 @transaction.atomic
-def correction_append(*, article: Article, text: str, by: User, kind=Correction.Kind.CORRECTION):
+def correction_append(
+    *, article: Article, text: str, by: User, kind: str = Correction.Kind.CORRECTION
+) -> Correction:
     """A dated, public note on a published article. Corrections are never edited away."""
     _require(by.has_perm("articles.add_correction"), "Only editors can add corrections.")
     check_takes_corrections(article)
@@ -401,7 +414,13 @@ _ATTACHMENT_ACTIONS = {"byline": "article.bylines", "articleimage": "article.ima
 
 
 @transaction.atomic
-def article_attachments_save(*, article: Article, saved, deleted, by: User) -> bool:
+def article_attachments_save(
+    *,
+    article: Article,
+    saved: Sequence[Byline | ArticleImage],
+    deleted: Sequence[Byline | ArticleImage],
+    by: User,
+) -> bool:
     """Save and delete one kind of an article's rows (bylines or images) and log the change.
 
     ``saved`` and ``deleted`` are Byline or ArticleImage instances of ``article``, as
@@ -413,10 +432,10 @@ def article_attachments_save(*, article: Article, saved, deleted, by: User) -> b
     if not rows:
         return False
     model = type(rows[0])
-    kind = model._meta.model_name
+    kind = str(model._meta.model_name)  # "byline" or "articleimage", never None
     fields = _ATTACHMENT_FIELDS[kind]
 
-    def state():
+    def state() -> list[dict[str, Any]]:
         values = model.objects.filter(article=article).order_by("position", "pk")
         return [dict(zip(fields, row, strict=True)) for row in values.values_list(*fields)]
 
@@ -425,7 +444,7 @@ def article_attachments_save(*, article: Article, saved, deleted, by: User) -> b
         instance.delete()
     for instance in saved:
         instance.article = article
-        if kind == "byline" and instance.person_id is None:
+        if isinstance(instance, Byline) and instance.person_id is None:
             if is_desk_credit(instance.name):
                 instance.role = Byline.Role.DESK  # "Reuters" is a desk, never a person
             if instance.role != Byline.Role.DESK:

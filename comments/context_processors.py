@@ -7,6 +7,6 @@ def moderation(request):
     """``moderation_pending_count`` is a callable: templates call it only for moderators."""
 
     def pending_count() -> int:
-        return Comment.objects.filter(status=Comment.Status.PENDING).count()
+        return Comment.objects.pending().count()
 
     return {"moderation_pending_count": pending_count}

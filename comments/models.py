@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .querysets import CommentQuerySet
+
 MAX_DEPTH = 2  # 0 = top level; replies nest three levels deep
 
 
@@ -23,7 +25,7 @@ class Comment(models.Model):
         DELETED = "deleted", "Deleted by its author"
 
     if TYPE_CHECKING:
-        # Set on each instance by comments.selectors.comments_for_article (the thread).
+        # Set on each instance by comments.selectors.comment_thread (the thread).
         children: list["Comment"]
         display_name: str
         html: str
@@ -60,6 +62,8 @@ class Comment(models.Model):
         related_name="+",
     )
 
+    objects = CommentQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         permissions = [("moderate_comment", "Can moderate comments")]
@@ -80,6 +84,7 @@ class Comment(models.Model):
 
     @property
     def is_public(self) -> bool:
+        """``CommentQuerySet.public()`` for this loaded row, without a query."""
         return self.status == self.Status.APPROVED
 
 

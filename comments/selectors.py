@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.services import default_display_name
+from articles.models import Article
 from coverage.models import Story, StoryArticle
 from coverage.querysets import current_q
 
@@ -19,7 +23,7 @@ from .services import can_moderate, edit_window_open
 Status = Comment.Status
 
 
-def display_name(user) -> str:
+def display_name(user: User) -> str:
     """The public name; never the email. Expects ``profile`` to be select_related."""
     try:
         return user.profile.display_name
@@ -39,7 +43,7 @@ class CommentThread:
     featured: list[Comment] = field(default_factory=list)
 
 
-def comment_thread(*, article, user) -> CommentThread:
+def comment_thread(*, article: Article, user: User | AnonymousUser) -> CommentThread:
     """Everything comments/_comments_area.html reads.
 
     Readers see approved comments, their own pending ones, and "deleted" placeholders
@@ -47,11 +51,9 @@ def comment_thread(*, article, user) -> CommentThread:
     profiles), the open/closed state (at most two), and for a logged-in reader their
     standing, plus one count for moderators: never one per comment.
     """
-    visible = Q(status__in=[Status.APPROVED, Status.DELETED])
-    if user.is_authenticated:
-        visible |= Q(author=user, status=Status.PENDING)
     rows = list(
-        Comment.objects.filter(visible, article=article)
+        Comment.objects.visible_to(user)
+        .filter(article=article)
         .select_related("author__profile")
         .order_by("created_at", "pk")
     )
@@ -71,7 +73,7 @@ def comment_thread(*, article, user) -> CommentThread:
             continue  # the parent is hidden, so is the reply
         (parent.children if parent else top).append(comment)
 
-    def prune(items):
+    def prune(items: list[Comment]) -> list[Comment]:
         kept = []
         for c in items:
             c.children = prune(c.children)
@@ -81,7 +83,7 @@ def comment_thread(*, article, user) -> CommentThread:
 
     top = prune(top)
     top.sort(key=lambda c: (not c.is_featured, c.created_at))
-    count = sum(1 for c in rows if c.status == Status.APPROVED)
+    count = sum(1 for c in rows if c.is_public)
     thread = CommentThread(
         article=article,
         comments=top,
@@ -93,16 +95,15 @@ def comment_thread(*, article, user) -> CommentThread:
         thread.barred_reason = rules.barred_reason(user=user)
         thread.is_moderator = can_moderate(user)
         if thread.is_moderator:
-            thread.pending_count = Comment.objects.filter(
-                article=article, status=Status.PENDING
-            ).count()
+            thread.pending_count = Comment.objects.pending().filter(article=article).count()
     return thread
 
 
-def story_article_ids(story: Story):
+def story_article_ids(story: Story) -> QuerySet[StoryArticle, Any]:
     """Every current member, public or not: moderators clear comments on an article
     even after it is withdrawn."""
-    return StoryArticle.objects.current().filter(story=story).values("article_id")
+    current: QuerySet[StoryArticle] = StoryArticle.objects.current()  # coverage's, untyped
+    return current.filter(story=story).values("article_id")
 
 
 def moderation_queue(
@@ -162,7 +163,7 @@ def pending_counts(*, story: Story | None = None) -> dict[str, int]:
 def stories_with_pending(*, limit: int = 20) -> list[Story]:
     """Stories whose articles have comments waiting, most waiting first."""
     members = StoryArticle.objects.current()
-    pending = Comment.objects.filter(status=Status.PENDING, article_id=OuterRef("article_id"))
+    pending = Comment.objects.pending().filter(article_id=OuterRef("article_id"))
     story_ids = members.filter(Exists(pending)).values("story_id")
     return list(
         Story.objects.filter(pk__in=story_ids)
@@ -177,7 +178,7 @@ def stories_with_pending(*, limit: int = 20) -> list[Story]:
     )
 
 
-def reader_histories(*, author_ids) -> dict[int, dict[str, int]]:
+def reader_histories(*, author_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     """How many comments each reader has had approved, rejected and so on (1 query)."""
     histories: dict[int, dict[str, int]] = {}
     rows = (

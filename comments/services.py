@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import cast
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from articles.models import Article, Section
 from audit.services import editorial_log, system_user
+from coverage.models import Story
 
 from . import rules
 from .models import (
@@ -34,16 +38,16 @@ Status = Comment.Status
 POST_LOCK_NAMESPACE = 7341  # pg advisory lock namespace for "a user is posting a comment"
 
 
-def can_moderate(user) -> bool:
+def can_moderate(user: User | AnonymousUser | None) -> bool:
     return bool(user and user.is_authenticated and user.has_perm("comments.moderate_comment"))
 
 
-def _require_moderator(user) -> None:
+def _require_moderator(user: User | AnonymousUser | None) -> None:
     if not can_moderate(user):
         raise PermissionDenied("Only moderators may do this.")
 
 
-def _lock_user_posting(user) -> None:
+def _lock_user_posting(user: User) -> None:
     """Serialise one user's posts until commit, so the rate limit holds under concurrency."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [POST_LOCK_NAMESPACE, user.pk])
@@ -60,7 +64,12 @@ def _clean_body(body: str) -> str:
 
 @transaction.atomic
 def comment_post(
-    *, article, author, body: str, idempotency_key: uuid.UUID, parent: Comment | None = None
+    *,
+    article: Article,
+    author: User | AnonymousUser,
+    body: str,
+    idempotency_key: uuid.UUID,
+    parent: Comment | None = None,
 ) -> Comment:
     """Store a reader's comment (or reply) and decide whether it is published at once.
 
@@ -77,7 +86,7 @@ def comment_post(
         raise ValidationError(barred, code="barred")
     depth = 0
     if parent is not None:
-        if parent.article_id != article.pk or parent.status != Status.APPROVED:
+        if parent.article_id != article.pk or not parent.is_public:
             raise ValidationError("You can only reply to a published comment on this article.")
         if parent.depth >= MAX_DEPTH:
             raise ValidationError("Replies nest three levels deep; reply higher up the thread.")
@@ -180,7 +189,7 @@ def comment_flag(*, comment: Comment, by: User, reason: str, note: str = "") -> 
         raise PermissionDenied("Log in to report a comment.")
     if comment.author_id == by.pk:
         raise ValidationError("You cannot report your own comment.")
-    if comment.status != Status.APPROVED:
+    if not comment.is_public:
         raise ValidationError("Only published comments can be reported.")
     if CommentFlag.objects.filter(comment=comment, flagged_by=by).exists():
         raise ValidationError("You have already reported this comment.")
@@ -193,7 +202,7 @@ def comment_flag(*, comment: Comment, by: User, reason: str, note: str = "") -> 
 # Moderation ---------------------------------------------------------------------------
 
 
-def _resolve_flags(comment: Comment, now) -> int:
+def _resolve_flags(comment: Comment, now: dt.datetime) -> int:
     return CommentFlag.objects.filter(comment=comment, resolved_at__isnull=True).update(
         resolved_at=now
     )
@@ -249,7 +258,7 @@ def comment_reject(*, comment: Comment, by: User, reason: str = "") -> Comment:
 @transaction.atomic
 def comment_feature(*, comment: Comment, by: User, is_featured: bool = True) -> Comment:
     _require_moderator(by)
-    if is_featured and comment.status != Status.APPROVED:
+    if is_featured and not comment.is_public:
         raise ValidationError("Only published comments can be featured.")
     comment.is_featured = is_featured
     comment.save(update_fields=["is_featured"])
@@ -265,7 +274,9 @@ BULK_ACTIONS = ("approve", "reject", "feature", "unfeature")
 
 
 @transaction.atomic
-def comments_moderate(*, comments, action: str, by: User, reason: str = "") -> int:
+def comments_moderate(
+    *, comments: QuerySet[Comment], action: str, by: User, reason: str = ""
+) -> int:
     """Apply one moderation action to many comments, all or nothing."""
     _require_moderator(by)
     if action not in BULK_ACTIONS:
@@ -282,13 +293,13 @@ def comments_moderate(*, comments, action: str, by: User, reason: str = "") -> i
     return done
 
 
-def _commenter_for_update(user) -> Commenter:
+def _commenter_for_update(user: User) -> Commenter:
     Commenter.objects.get_or_create(user=user)
     return Commenter.objects.select_for_update().get(user=user)
 
 
 @transaction.atomic
-def commenter_ban(*, user, by: User, reason: str = "") -> Commenter:
+def commenter_ban(*, user: User, by: User, reason: str = "") -> Commenter:
     """Bar a user from commenting until a moderator reinstates them."""
     _require_moderator(by)
     if user.pk == by.pk:
@@ -301,7 +312,7 @@ def commenter_ban(*, user, by: User, reason: str = "") -> Commenter:
 
 
 @transaction.atomic
-def commenter_suspend(*, user, until: dt.datetime, by: User, reason: str = "") -> Commenter:
+def commenter_suspend(*, user: User, until: dt.datetime, by: User, reason: str = "") -> Commenter:
     """Bar a user from commenting until ``until``."""
     _require_moderator(by)
     if until <= timezone.now():
@@ -319,7 +330,7 @@ def commenter_suspend(*, user, until: dt.datetime, by: User, reason: str = "") -
 
 
 @transaction.atomic
-def commenter_reinstate(*, user, by: User) -> Commenter:
+def commenter_reinstate(*, user: User, by: User) -> Commenter:
     _require_moderator(by)
     commenter = _commenter_for_update(user)
     commenter.banned_at = commenter.suspended_until = None
@@ -329,7 +340,7 @@ def commenter_reinstate(*, user, by: User) -> Commenter:
 
 
 @transaction.atomic
-def moderation_note_add(*, subject, text: str, by: User) -> ModerationNote:
+def moderation_note_add(*, subject: User, text: str, by: User) -> ModerationNote:
     _require_moderator(by)
     note = ModerationNote(subject=subject, author=by, text=text.strip())
     note.full_clean()
@@ -338,16 +349,20 @@ def moderation_note_add(*, subject, text: str, by: User) -> ModerationNote:
     return note
 
 
-def _closure_target(*, by: User, article, story, verb: str):
+def _closure_target(
+    *, by: User, article: Article | None, story: Story | None, verb: str
+) -> Article | Story:
     """A moderator closes or reopens one article or one story, never both nor neither."""
     _require_moderator(by)
     if (article is None) == (story is None):
         raise ValidationError(f"{verb} comments on an article or on a story.")
-    return article or story
+    return cast("Article | Story", article or story)  # exactly one is set (checked above)
 
 
 @transaction.atomic
-def comments_close(*, by: User, article=None, story=None) -> Closure:
+def comments_close(
+    *, by: User, article: Article | None = None, story: Story | None = None
+) -> Closure:
     """Close comments on one article, or on every article of a story."""
     target = _closure_target(by=by, article=article, story=story, verb="Close")
     closure, _ = Closure.objects.get_or_create(
@@ -358,7 +373,7 @@ def comments_close(*, by: User, article=None, story=None) -> Closure:
 
 
 @transaction.atomic
-def comments_reopen(*, by: User, article=None, story=None) -> int:
+def comments_reopen(*, by: User, article: Article | None = None, story: Story | None = None) -> int:
     target = _closure_target(by=by, article=article, story=story, verb="Reopen")
     deleted, _ = Closure.objects.filter(article=article, story=story).delete()
     editorial_log(actor=by, action="comments.reopen", target=target)
@@ -366,7 +381,7 @@ def comments_reopen(*, by: User, article=None, story=None) -> int:
 
 
 @transaction.atomic
-def section_policy_set(*, section, mode: str, by: User) -> SectionPolicy:
+def section_policy_set(*, section: Section, mode: str, by: User) -> SectionPolicy:
     _require_moderator(by)
     policy, _ = SectionPolicy.objects.get_or_create(section=section)
     before = policy.mode

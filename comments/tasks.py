@@ -18,8 +18,9 @@ def _profile_url() -> str:
 def notify_reply(comment_id: int) -> bool:
     """Tell a comment's author that someone replied, if they want to know."""
     reply = (
-        Comment.objects.select_related("parent__author", "author", "article")
-        .filter(pk=comment_id, status=Comment.Status.APPROVED, parent__isnull=False)
+        Comment.objects.public()
+        .select_related("parent__author", "author", "article")
+        .filter(pk=comment_id, parent__isnull=False)
         .first()
     )
     if reply is None or reply.parent.author_id == reply.author_id:

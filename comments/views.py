@@ -131,9 +131,7 @@ class CommentFlagView(LoginRequiredMixin, View):
 
     def get_comment(self):
         return get_object_or_404(
-            Comment.objects.select_related("article", "author__profile").filter(
-                status=Status.APPROVED
-            ),
+            Comment.objects.public().select_related("article", "author__profile"),
             pk=self.kwargs["pk"],
         )
 

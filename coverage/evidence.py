@@ -25,7 +25,6 @@ from django.db.models import Prefetch
 
 from articles.models import Article
 from mentions.models import Mention
-from mentions.selectors import PUBLIC_STATES
 
 from . import text
 
@@ -39,9 +38,8 @@ def article_term_counts(article: Article) -> Counter:
 
 
 def _evidence_mentions():
-    return Mention.objects.filter(state__in=PUBLIC_STATES).only(
-        "article_id", "person_id", "place_id", "event_id"
-    )
+    # Standing, not public: clustering also places articles not yet published.
+    return Mention.objects.standing().only("article_id", "person_id", "place_id", "event_id")
 
 
 def public_mentions() -> Prefetch:

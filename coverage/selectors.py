@@ -16,7 +16,6 @@ from django.utils import timezone
 from articles.models import Article, ArticleImage, Byline
 from entities.models import Event, Person, Place
 from mentions.models import Mention
-from mentions.selectors import PUBLIC_STATES
 from sources.models import Outlet
 from sources.selectors import WIRE_VERDICT_RELATED, wire_verdict_of
 
@@ -62,7 +61,8 @@ def _named_entities(article_ids: list[int]) -> dict[int, list[tuple[str, int, st
     entity pages count them (suggested or confirmed mentions), in one query."""
     named: dict[int, list[tuple[str, int, str]]] = {}
     rows = (
-        Mention.objects.filter(article_id__in=article_ids, state__in=PUBLIC_STATES)
+        Mention.objects.standing()
+        .filter(article_id__in=article_ids)
         .values_list(
             "article_id",
             "person_id",

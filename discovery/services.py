@@ -22,9 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from articles.models import Article
@@ -52,7 +53,7 @@ _PLACE_KINDS = {
 }
 
 
-def _require(user, permission: str) -> None:
+def _require(user: User | AnonymousUser | None, permission: str) -> None:
     if user is None or not user.has_perm(permission):
         raise PermissionDenied(f"{user} lacks the {permission} permission")
 
@@ -201,8 +202,8 @@ def candidates_collect(*, article: Article) -> CollectReport:
 # Reviewing ------------------------------------------------------------------------
 
 
-def candidate_queue():
-    """Open candidates, the most widely named first: outlets, then articles, then mentions."""
+def candidate_queue() -> QuerySet[EntityCandidate]:
+    """Open candidates, the most widely named first: by outlets, then articles, then name."""
     return (
         EntityCandidate.objects.filter(status=EntityCandidate.Status.OPEN)
         .annotate(
@@ -253,7 +254,7 @@ def _link_articles(candidate: EntityCandidate) -> list[int]:
     )
 
 
-def _decided(candidate: EntityCandidate, status: str, by) -> None:
+def _decided(candidate: EntityCandidate, status: str, by: User) -> None:
     candidate.status = status
     candidate.decided_by = by
     candidate.decided_at = timezone.now()
@@ -265,7 +266,7 @@ def _settle(
     *,
     entity: Entity,
     status: str,
-    by,
+    by: User,
     action: str,
     payload: dict[str, Any],
 ) -> None:
@@ -289,7 +290,7 @@ def _settle(
 
 
 @transaction.atomic
-def candidate_accept(*, candidate: EntityCandidate, by, name: str = "") -> Entity:
+def candidate_accept(*, candidate: EntityCandidate, by: User, name: str = "") -> Entity:
     """Create the person, place or event, its spellings as aliases; link its articles."""
     _require(by, REVIEW_PERMISSION)
     candidate = _locked_open(candidate)
@@ -329,7 +330,7 @@ def _entities_answering(kind: str, names: list[str]) -> list[Entity]:
 
 
 @transaction.atomic
-def candidate_merge(*, candidate: EntityCandidate, into: Entity, by) -> Entity:
+def candidate_merge(*, candidate: EntityCandidate, into: Entity, by: User) -> Entity:
     """The name is another spelling of ``into``: add its spellings as aliases, link articles."""
     _require(by, REVIEW_PERMISSION)
     candidate = _locked_open(candidate)
@@ -352,7 +353,7 @@ def candidate_merge(*, candidate: EntityCandidate, into: Entity, by) -> Entity:
 
 
 @transaction.atomic
-def candidate_reject(*, candidate: EntityCandidate, by) -> EntityCandidate:
+def candidate_reject(*, candidate: EntityCandidate, by: User) -> EntityCandidate:
     """Not a name worth an entity: never proposed again, on any article."""
     _require(by, REVIEW_PERMISSION)
     candidate = _locked_open(candidate)
@@ -384,7 +385,7 @@ def candidate_for_name(*, kind: str, name: str) -> EntityCandidate:
 # Linking from the article form ------------------------------------------------------
 
 
-def mention_link(*, article: Article, entity: Entity, by) -> Mention:
+def mention_link(*, article: Article, entity: Entity, by: User) -> Mention:
     """An editor says the article names ``entity``: its mention, confirmed (and logged)."""
     mention = Mention.objects.filter(article=article, **{entity.kind: entity}).first()
     if mention is None:
@@ -425,7 +426,7 @@ class EntityLink:
         return cls(how, kind, int(entity_id) if is_id else None, name.strip())
 
 
-def entity_links_check(*, links: list[EntityLink], by) -> None:
+def entity_links_check(*, links: list[EntityLink], by: User) -> None:
     """Refuse links the user may not make or that point at nothing, before anything saves."""
     for link in links:
         if link.how != "known":
@@ -447,13 +448,13 @@ def entity_links_check(*, links: list[EntityLink], by) -> None:
                 raise ValidationError(f"“{link.name}” was rejected as a {link.kind} by an editor.")
 
 
-def _require_or_field(user, permission: str, message: str) -> None:
+def _require_or_field(user: User | AnonymousUser | None, permission: str, message: str) -> None:
     if user is None or not user.has_perm(permission):
         raise ValidationError(message)
 
 
 @transaction.atomic
-def article_entities_link(*, article: Article, links: list[EntityLink], by) -> list[Entity]:
+def article_entities_link(*, article: Article, links: list[EntityLink], by: User) -> list[Entity]:
     """Apply the "Add" clicks of the article form once the article is saved.
 
     Known entities get a confirmed mention. A variant spelling is merged into the
@@ -502,7 +503,7 @@ def _occurrence_here(candidate: EntityCandidate, article: Article, name: str) ->
 MAX_TEXT = 100_000
 
 
-def suggestions_for_text(*, text: str, user) -> dict:
+def suggestions_for_text(*, text: str, user: User | AnonymousUser) -> dict[str, Any]:
     """People, places and events the text names: known ones, variants, new names.
 
     Known entities come from the matcher; new names from discovery, less those editors

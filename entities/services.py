@@ -115,7 +115,7 @@ def entity_upsert(
 
 
 @transaction.atomic
-def entity_create(*, kind: str, name: str, aliases: tuple[str, ...] = (), **fields) -> Entity:
+def entity_create(*, kind: str, name: str, aliases: tuple[str, ...] = (), **fields: Any) -> Entity:
     """A new entity with a slug of its own and ``name`` and ``aliases`` as its spellings.
 
     Unlike ``entity_upsert`` it never updates an entity that happens to have the slug
@@ -191,7 +191,7 @@ def person_for_byline(*, name: str) -> Person | None:
         person, created = Person.objects.get_or_create(slug=slug, defaults={"name": name})
         if created and normalize_name(name):
             alias_add(entity=person, name=name)
-    return person
+    return cast(Person, person)
 
 
 def slug_redirect_add(*, entity: Entity, old_slug: str) -> SlugRedirect:

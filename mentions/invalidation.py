@@ -14,7 +14,6 @@ import pagecache
 from pagecache.invalidation import register_expander
 
 from .models import Mention
-from .selectors import PUBLIC_STATES
 
 KINDS = ("person", "place", "event")
 
@@ -30,8 +29,9 @@ def mention_changed(sender, instance: Mention, **kwargs) -> None:
 
 
 def lists_naming(ids: set[int]) -> list[str]:
-    """The entity pages listing these articles: every entity they name in public."""
-    rows = Mention.objects.filter(article_id__in=ids, state__in=PUBLIC_STATES)
+    """The entity pages listing these articles: every entity they name in a standing
+    mention (standing, not public: an article just withdrawn leaves those pages)."""
+    rows = Mention.objects.standing().filter(article_id__in=ids)
     keys = []
     for kind in KINDS:
         found = rows.filter(**{f"{kind}__isnull": False}).values_list(f"{kind}_id", flat=True)

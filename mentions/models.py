@@ -10,6 +10,8 @@ from django.db import models
 from articles.models import Article
 from entities.models import Entity, EntityReference, Event, Person, Place, exactly_one_entity
 
+from .querysets import MentionQuerySet
+
 
 class Mention(EntityReference):
     """An article names an entity: how often, where first, and what an editor decided.
@@ -37,6 +39,8 @@ class Mention(EntityReference):
     first_position = models.PositiveIntegerField(null=True, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUGGESTED)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MentionQuerySet.as_manager()
 
     class Meta:
         db_table = "entities_mention"  # moved from entities without copying (0001)

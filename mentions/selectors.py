@@ -15,20 +15,19 @@ from django.db.models import Q, QuerySet
 from articles.models import Article
 from entities.models import Entity
 
-from .models import Mention
+from .querysets import standing_q
 
-PUBLIC_STATES = [Mention.State.SUGGESTED, Mention.State.CONFIRMED]
 ARTICLES_PER_PAGE = 20
 
 
 def entity_articles(*, entity: Entity) -> QuerySet[Article]:
-    """Published articles that name ``entity`` (or, for a person, carry their byline),
-    newest first, ready for articles/_card.html.
+    """Published articles that name ``entity`` in a public mention (or, for a person,
+    carry their byline), newest first, ready for articles/_card.html.
 
-    Suggested mentions show until an editor rejects them: they are unambiguous
-    dictionary matches (names several entities share are never linked).
+    A standing mention (``mentions.querysets``) joined from published articles: the
+    public mentions of the entity, read from the article side in one query.
     """
-    named = Q(**{f"mentions__{entity.kind}": entity, "mentions__state__in": PUBLIC_STATES})
+    named = Q(**{f"mentions__{entity.kind}": entity}) & standing_q("mentions__")
     if entity.kind == "person":
         # Two multi-valued joins (bylines, mentions) can repeat an article: distinct.
         articles = Article.objects.filter(named | Q(bylines__person=entity)).distinct()
@@ -51,7 +50,7 @@ def entity_page(*, entity: Entity, page_number: Any = 1) -> EntityPage:
 
     4 queries (aliases, article count, article page, their bylines; the template's
     ``{% entity_stories %}`` adds the stories), plus 2 on a place page (places in it,
-    events there). Pinned in tests/test_views.py.
+    events there). Pinned in coverage/tests/test_entity_pages.py (the whole page).
     """
     aliases = list(entity.aliases.order_by("name").values_list("name", flat=True))
     page = Paginator(entity_articles(entity=entity), ARTICLES_PER_PAGE).get_page(page_number)

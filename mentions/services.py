@@ -7,11 +7,12 @@ alias dictionary and the matcher it runs are entities'.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -31,7 +32,7 @@ UNDO_PERMISSION = "entities.undo_entitymerge"
 REVIEW_PERMISSION = "mentions.review_mention"
 
 
-def _require(user, permission: str) -> None:
+def _require(user: User | AnonymousUser | None, permission: str) -> None:
     if user is None or not user.has_perm(permission):
         raise PermissionDenied(f"{user} lacks the {permission} permission")
 
@@ -58,7 +59,7 @@ class SuggestReport:
     ambiguous: int = 0
 
 
-def _entity_key(row) -> EntityKey:
+def _entity_key(row: Mention) -> EntityKey:
     for kind in ENTITY_KINDS:
         entity_id = getattr(row, f"{kind}_id")
         if entity_id is not None:
@@ -66,7 +67,7 @@ def _entity_key(row) -> EntityKey:
     raise ValueError(f"{row!r} points at no entity")
 
 
-def _existing_keys(keys) -> set[EntityKey]:
+def _existing_keys(keys: Iterable[EntityKey]) -> set[EntityKey]:
     """Drop keys of entities deleted since the automaton was built."""
     alive: set[EntityKey] = set()
     for kind in ENTITY_KINDS:
@@ -78,7 +79,7 @@ def _existing_keys(keys) -> set[EntityKey]:
 
 
 @transaction.atomic
-def mentions_suggest(*, article) -> SuggestReport:
+def mentions_suggest(*, article: Article) -> SuggestReport:
     """Suggest the entities ``article`` names, from the alias dictionary.
 
     Writes a suggested Mention per entity found and an AmbiguousMention per name
@@ -270,7 +271,7 @@ _STATE_RANK: dict[str, int] = {
 }
 
 
-def _field_values(instance: models.Model) -> dict:
+def _field_values(instance: models.Model) -> dict[str, Any]:
     return {
         f.attname: (v.isoformat() if hasattr(v, "isoformat") else v)
         for f in instance._meta.concrete_fields
@@ -331,7 +332,7 @@ def entity_merge(*, keep: Entity, duplicate: Entity, by: User) -> EntityMerge:
                 "duplicates. If one ID is wrong, correct it first, then merge."
             }
         )
-    snapshot: dict = {"duplicate": _field_values(duplicate)}
+    snapshot: dict[str, Any] = {"duplicate": _field_values(duplicate)}
 
     # Aliases: move the duplicate's; drop those the kept entity already has.
     kept_aliases = set(keep.aliases.values_list("normalized", flat=True))

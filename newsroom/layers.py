@@ -10,8 +10,8 @@ together, so it sits at the top with ``api`` and ``backups`` (whole-database ops
 import no app). ``demo`` holds the whole-site commands (``load_demo``,
 ``generate_corpus``) and is above every feature app, below the project.
 
-``newsroom/tests/test_layers.py`` walks every module of every app (migrations and tests
-aside) and fails on an import against this order; the README's "Layout" section names
+``newsroom/tests/test_layers.py`` walks every module of every app, its tests included
+(migrations aside), and fails on an import against this order; the README's "Layout" section names
 the same order, which the test checks too.
 """
 

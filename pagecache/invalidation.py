@@ -12,7 +12,7 @@ rolled back while others stayed, a little too much: harmless).
 
 Expanders turn a key into the keys of the pages that show it, in bulk and at commit:
 ``article:<id>`` becomes its stories (coverage), its outlet's list (articles), the
-lists of the entities it names (entities). Apps register them for the kinds they know,
+lists of the entities it names (mentions). Apps register them for the kinds they know,
 so that a lower app never imports a higher one. A ``virtual`` kind (``articles-of-
 person:<id>``) is only a question for the expanders and is never bumped itself.
 

@@ -2,7 +2,7 @@
 
 Search must answer in tens of milliseconds on millions of articles, however common the
 words. So nothing scales with the number of matches: the newest CANDIDATES matches are
-ranked (see ranked_candidates), counts stop there ("more than 1,000 results"), facets
+ranked (see ranked_candidates), counts stop there ("more than 500 results"), facets
 count those candidates, and snippets are made for the 20 articles on the page.
 """
 
@@ -29,7 +29,6 @@ from articles.models import Article, Section
 from articles.search import Unaccented
 from entities.services import MODEL_BY_KIND
 from mentions.models import Mention
-from mentions.selectors import PUBLIC_STATES
 from sources.models import Outlet
 
 from .models import SearchTerm
@@ -155,10 +154,9 @@ def _allowed(filters: SearchFilters):
             entity_id = (
                 MODEL_BY_KIND[kind].objects.filter(slug=slug).values_list("pk", flat=True).first()
             )
-            named = Mention.objects.filter(
-                **{f"{kind}_id": entity_id, "state__in": PUBLIC_STATES}
-            ).values("article_id")
-            articles = articles.filter(pk__in=named)
+            # Standing: ``articles`` are published already (public mentions, then).
+            named = Mention.objects.standing().filter(**{f"{kind}_id": entity_id})
+            articles = articles.filter(pk__in=named.values("article_id"))
     if filters.date_from:
         articles = articles.filter(published_at__gte=_day_start(filters.date_from))
     if filters.date_to:
@@ -325,7 +323,8 @@ def _page_articles(pks: list[int], query: str) -> list[Article]:
         .defer("body", "body_text", "search_vector", "key_points")
         .order_by()
     )
-    by_pk = {article.pk: article for article in articles}
+    # Annotated rows (``snippet``, and ``snippet_html`` set below) the model does not declare.
+    by_pk: dict[int, Any] = {article.pk: article for article in articles}
     ordered = [by_pk[pk] for pk in pks if pk in by_pk]
     for article in ordered:
         article.snippet_html = snippet_html(article.snippet)
@@ -359,8 +358,9 @@ def _facets(candidates: list[Candidate]) -> dict[str, list[dict]]:
     if not candidates:
         return {**facets, "person": [], "place": []}
     rows = (
-        Mention.objects.filter(article_id__in=_id_array(c.pk for c in candidates))
-        .filter(state__in=PUBLIC_STATES)
+        # Standing: the candidates are published articles (public mentions, then).
+        Mention.objects.standing()
+        .filter(article_id__in=_id_array(c.pk for c in candidates))
         .filter(Q(person__isnull=False) | Q(place__isnull=False))
         .values("person__slug", "person__name", "place__slug", "place__name")
         .annotate(count=Count("article_id", distinct=True))

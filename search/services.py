@@ -37,7 +37,8 @@ def search_terms_record(*, article_id: int) -> None:
 
 
 def search_terms_rebuild() -> int:
-    """Recount the vocabulary from every published article."""
+    """Recount the vocabulary from every article with the published status (embargoed
+    ones included: the status alone is checked)."""
     pagecache.invalidate_on_commit(VOCABULARY_KEY)
     with connection.cursor() as cursor:
         cursor.execute(REBUILD_TERMS_SQL)

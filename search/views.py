@@ -56,7 +56,8 @@ def _over_rate_limit(request) -> bool:
 
 
 def suggest(request):
-    """People and places whose names start with what the reader typed, as JSON.
+    """People and places with a name (or alias) whose words start with the words the
+    reader typed (``entities.selectors.entity_suggestions``), as JSON.
 
     For the search box (search/static/search/suggest.js); choosing one opens its page.
     ``q`` over SUGGEST_MAX_QUERY characters is refused (400): no name is that long.

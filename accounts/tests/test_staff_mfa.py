@@ -4,8 +4,6 @@ The production value is switched on per test; dev and test settings have it off 
 demo accounts and the other admin tests sign in with a password.
 """
 
-from pathlib import Path
-
 import pytest
 from allauth.mfa.totp.internal.auth import (
     TOTP,
@@ -36,15 +34,6 @@ def staff_member(username="ed"):
 def current_code(secret: str) -> str:
     counter = next(yield_hotp_counters_from_time())
     return format_hotp_value(hotp_value(secret, counter))
-
-
-def test_staff_mfa_is_required_unless_a_setting_turns_it_off():
-    """base.py defaults to on and prod.py does not change it; only dev and test turn it off."""
-    from newsroom.settings import base
-
-    assert base.NEWSROOM_REQUIRE_STAFF_MFA is True
-    prod = (Path(base.__file__).parent / "prod.py").read_text()
-    assert "NEWSROOM_REQUIRE_STAFF_MFA" not in prod
 
 
 def test_admin_login_goes_through_allauths_login(client, mfa_required):

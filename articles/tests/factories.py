@@ -5,7 +5,21 @@ from django.utils.text import slugify
 
 from articles.models import Article, Byline
 from articles.sanitize import html_to_text
-from sources.tests.factories import OutletFactory
+
+
+class OutletFactory(factory.django.DjangoModelFactory):
+    """An article's outlet. The model is named by string, as ``Article.outlet`` names it:
+    sources, which owns outlets, sits above articles (``newsroom/layers.py``);
+    ``sources.tests.factories`` re-exports this one."""
+
+    class Meta:
+        model = "sources.Outlet"
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Outlet {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+    country = "GB"
+    language = "en"
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

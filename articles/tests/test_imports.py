@@ -17,9 +17,9 @@ from articles.imports import ArticleImport, ImportedArticle, ImportedByline
 from articles.models import Article
 from articles.services import article_upsert_imported, articles_upsert_imported
 from articles.signals import article_published
+from articles.tests.factories import OutletFactory
 from audit.models import EditorialLogEntry
 from audit.services import system_user
-from sources.tests.factories import OutletFactory
 
 MAY_FIFTH = dt.datetime(2025, 5, 5, 9, 30, tzinfo=dt.UTC)
 

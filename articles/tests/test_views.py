@@ -93,63 +93,6 @@ def test_a_caption_without_a_picture_is_not_shown(client):
     assert "<figure" not in response.text
 
 
-def test_home_query_count_does_not_grow_with_stories_or_their_articles(client):
-    from coverage.models import Story, StoryArticle
-
-    def story_with(count):
-        story = Story.objects.create(title=f"Story of {count}", slug="story")
-        for article in ArticleFactory.create_batch(count, bylines=["A"]):
-            StoryArticle.objects.create(story=story, article=article, score=0.5)
-
-    story_with(2)
-    with CaptureQueriesContext(connection) as few:
-        client.get(reverse("home"))
-    for _ in range(12):
-        story_with(15)
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(reverse("home"))
-    assert response.text.count('class="story-card"') == 10
-    assert len(many) == len(few)
-
-
-def test_home_leads_with_the_widest_story_its_picture_and_outlets(client, settings, tmp_path):
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image as PILImage
-
-    from articles.models import ArticleImage, Image
-    from coverage.models import Story, StoryArticle
-    from sources.tests.factories import OutletFactory
-
-    settings.MEDIA_ROOT = tmp_path
-    wide = Story.objects.create(title="Harbour flood", slug="harbour-flood")
-    narrow = Story.objects.create(title="Council vote", slug="council-vote")
-    for name in ("Daily Tide", "Evening Quay", "Port Post"):
-        article = ArticleFactory(outlet=OutletFactory(name=name))
-        StoryArticle.objects.create(story=wide, article=article, score=0.5)
-    StoryArticle.objects.create(story=narrow, article=ArticleFactory(), score=0.5)
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (1600, 900), (10, 60, 120)).save(buffer, format="JPEG")
-    image = Image.objects.create(
-        file=SimpleUploadedFile("flood.jpg", buffer.getvalue()), alt_text="Water in the square"
-    )
-    ArticleImage.objects.create(article=article, position=0, image=image)
-    from coverage.services import story_refresh
-
-    story_refresh(story=wide)
-    story_refresh(story=narrow)
-    wide.refresh_from_db()
-    narrow.refresh_from_db()  # both retitled after their most central article
-    page = client.get(reverse("home")).text
-    lead = page.split('<article class="lead-story">', 1)[1].split("</article>", 1)[0]
-    assert wide.get_absolute_url() in lead and narrow.get_absolute_url() not in lead
-    assert 'alt="Water in the square"' in lead
-    assert "3 articles from 3 named outlets" in lead
-    assert "Daily Tide" in lead and "Port Post" in lead
-    assert 'class="story-card"' in page and narrow.get_absolute_url() in page
-
-
 def test_home_pages_through_the_latest_articles(client):
     ArticleFactory.create_batch(35)
     first = client.get(reverse("home")).text

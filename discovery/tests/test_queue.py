@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.tests.factories import UserFactory
-from articles.tests.factories import ArticleFactory
+from articles.tests.factories import ArticleFactory, OutletFactory
 from audit.models import EditorialLogEntry
 from discovery.models import CandidateOccurrence, EntityCandidate
 from discovery.services import (
@@ -20,7 +20,6 @@ from entities.models import Alias, Person
 from entities.services import entity_upsert
 from mentions.models import Mention
 from mentions.services import mentions_suggest
-from sources.tests.factories import OutletFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,13 +2,13 @@
 
 For the article page (owned by articles, below this app): mentions pulls itself into
 the page through this tag, as comments do with theirs. One query, links to each
-entity's page, in order of first mention.
+entity's page, in order of first mention. The page shows an article readers see, or
+its preview to an editor: the article's standing mentions, whatever its state.
 """
 
 from django import template
 
 from mentions.models import Mention
-from mentions.selectors import PUBLIC_STATES
 
 register = template.Library()
 
@@ -18,7 +18,8 @@ HEADINGS = {"person": "People", "place": "Places", "event": "Events"}
 @register.inclusion_tag("entities/_article_entities.html")
 def article_entities(article):
     mentions = (
-        Mention.objects.filter(article=article, state__in=PUBLIC_STATES)
+        Mention.objects.standing()
+        .filter(article=article)
         .select_related("person", "place", "event")
         .order_by("first_position", "pk")
     )

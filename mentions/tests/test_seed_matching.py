@@ -22,7 +22,6 @@ United States...) are out of scope for this measure.
 import pytest
 
 from articles.models import Article
-from entities.demo import demo_entities_load
 from entities.services import entities_for_alias
 from mentions.demo import demo_entities_and_mentions_load
 from mentions.models import Mention
@@ -199,29 +198,3 @@ def test_seed_mentions_count_every_occurrence_and_point_at_the_first(seed_demo):
     assert mention.count == 2
     text = article_document(article)
     assert text[mention.first_position :].startswith("Ishaq Dar")
-
-
-def test_importing_articles_suggests_mentions_through_the_published_signal(
-    django_capture_on_commit_callbacks, settings
-):
-    from sources.models import Outlet
-    from sources.services import outlet_get_or_create, read_records, records_import
-
-    demo_entities_load()
-    seeds = sorted(settings.SEEDS_DIR.glob("*.txt"))
-    # Trusted outlets publish on import, which is what announces an article.
-    names = {r.outlet_name for r in read_records(seeds, format="seed") if r.outlet_name}
-    for name in names:
-        outlet_get_or_create(name=name)
-    Outlet.objects.update(is_trusted=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        report = records_import(read_records(seeds, format="seed"))
-
-    assert report.created == 5
-    article = Article.objects.get(headline__startswith="Russia Offers to Mediate in Kashmir Crisis")
-    names = set(
-        Mention.objects.filter(article=article, person__isnull=False).values_list(
-            "person__name", flat=True
-        )
-    )
-    assert names == {"Sergey Lavrov", "Ishaq Dar", "Subrahmanyam Jaishankar"}

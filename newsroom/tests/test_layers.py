@@ -1,9 +1,11 @@
 """The layers of ``newsroom/layers.py`` hold: no app imports an app above it, not even
-inside a function, and the README names the same order.
+inside a function or in its tests, and the README names the same order.
 
-Migrations are left out (historical models, by design) and so are tests: an app's tests
-are specifications that may set up the whole stack (a page-cache test publishes an
-article), and nothing imports them.
+Migrations are left out (historical models, by design). Tests are checked like the rest:
+an app's tests build their data with their own app's means and those of the apps below
+(factories, fixtures, services); a test that needs a higher app (a page-cache test that
+posts a comment) lives with the highest app it imports, or in the top-level ``tests/``
+package, which like the root ``conftest.py`` belongs to no app and may import anything.
 """
 
 import ast
@@ -24,6 +26,11 @@ def app_modules(app: str) -> list[Path]:
         for path in sorted((ROOT / app).rglob("*.py"))
         if not SKIPPED_PARTS & set(path.relative_to(ROOT).parts)
     ]
+
+
+def app_test_modules(app: str) -> list[Path]:
+    """The app's test modules, factories and conftest helpers (``<app>/tests/``)."""
+    return sorted((ROOT / app / "tests").rglob("*.py"))
 
 
 def module_name(path: Path) -> str:
@@ -49,11 +56,11 @@ def imports(path: Path, root: Path = ROOT) -> list[tuple[int, str]]:
     return found
 
 
-def violations(app: str) -> list[str]:
+def violations(app: str, modules: list[Path] | None = None) -> list[str]:
     return [
         f"{path.relative_to(ROOT)}:{line}: {app} imports {module}"
-        for path in app_modules(app)
-        for line, module in imports(path)
+        for path in (app_modules(app) if modules is None else modules)
+        for line, module in imports(path, root=ROOT)
         if module.split(".")[0] in APPS and not may_import(app, module.split(".")[0])
     ]
 
@@ -70,6 +77,28 @@ def test_every_app_of_the_project_is_on_the_map():
 def test_no_app_imports_an_app_above_it():
     found = [v for app in APPS for v in violations(app)]
     assert found == [], "imports against newsroom/layers.py:\n" + "\n".join(found)
+
+
+def test_no_apps_tests_import_an_app_above_it():
+    """An app's tests are held to its layer: ``entities/tests`` builds people with
+    entities' factories, not through articles or coverage."""
+    found = [v for app in APPS for v in violations(app, app_test_modules(app))]
+    assert found == [], "test imports against newsroom/layers.py:\n" + "\n".join(found)
+
+
+def test_the_test_check_reads_an_apps_tests_and_only_them(tmp_path, monkeypatch):
+    monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
+    tests = tmp_path / "entities" / "tests"
+    tests.mkdir(parents=True)
+    (tests / "factories.py").write_text("from articles.tests.factories import ArticleFactory\n")
+    (tests / "test_x.py").write_text("import pytest\nfrom entities.models import Person\n")
+    (tmp_path / "entities" / "models.py").write_text("import coverage\n")
+    top = tmp_path / "tests"
+    top.mkdir()
+    (top / "test_site.py").write_text("import api\n")
+    assert violations("entities", app_test_modules("entities")) == [
+        "entities/tests/factories.py:1: entities imports articles.tests.factories"
+    ]
 
 
 def test_the_check_reads_imports_inside_functions_and_relative_ones(tmp_path):

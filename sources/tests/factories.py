@@ -1,17 +1,8 @@
 import factory
 
-from sources.models import Outlet
+from articles.tests.factories import OutletFactory
 
-
-class OutletFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Outlet
-        django_get_or_create = ["slug"]
-
-    name = factory.Sequence(lambda n: f"Outlet {n}")
-    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
-    country = "GB"
-    language = "en"
+__all__ = ["OutletFactory", "UserFactory"]
 
 
 class UserFactory(factory.django.DjangoModelFactory):

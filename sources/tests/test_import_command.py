@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.management import CommandError
 
 from articles.models import Article
-from coverage.models import Story
 from sources.tests.builders import run_import
 
 pytestmark = pytest.mark.django_db
@@ -19,18 +18,6 @@ SEEDS = settings.SEEDS_DIR
 def needs_seeds():
     if not SEEDS.is_dir():
         pytest.skip(f"seed directory {SEEDS} is absent")
-
-
-def test_importing_the_seed_directory_creates_five_articles_waiting_for_review(
-    django_capture_on_commit_callbacks,
-):
-    """The seeds' outlets are not trusted: nothing is public, so nothing is clustered yet."""
-    with django_capture_on_commit_callbacks(execute=True):
-        out, _err, error = run_import(SEEDS)
-    assert error is None
-    assert "created 5, updated 0, unchanged 0, failed 0" in out
-    assert Article.objects.filter(status=Article.Status.IN_REVIEW).count() == 5
-    assert Story.objects.count() == 0
 
 
 def test_importing_the_same_files_again_changes_nothing():

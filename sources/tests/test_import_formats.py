@@ -10,7 +10,6 @@ from reversion.models import Version
 from articles.models import Article, ArticleImage, Byline
 from sources.models import Outlet
 from sources.tests.builders import LOREM, html_page, jsonl_record, rss_feed, run_import, write_jsonl
-from sources.tests.factories import OutletFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,17 +151,6 @@ def test_format_option_overrides_detection_by_suffix(tmp_path):
     out, _err, error = run_import(path, "--format", "jsonl")
     assert error is None
     assert "created 1" in out
-
-
-def test_new_articles_are_announced_for_clustering_after_commit(
-    tmp_path, django_capture_on_commit_callbacks
-):
-    from coverage.models import StoryArticle
-
-    OutletFactory(name="Example Gazette", slug="example-gazette", is_trusted=True)
-    with django_capture_on_commit_callbacks(execute=True):
-        run_import(write_jsonl(tmp_path / "a.jsonl", [jsonl_record(1), jsonl_record(2)]))
-    assert StoryArticle.objects.count() == 2
 
 
 def _write(path, text):

@@ -15,7 +15,7 @@ from articles.tests.factories import ArticleFactory
 from pagecache.generation import bump_now, cache, current_generation
 from pagecache.middleware import cache_key, lock_key
 
-from .test_page_cache import header_nonce, script_nonces
+from .test_pagecache_pages import header_nonce, script_nonces
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
-"""The api app is the top feature layer (``newsroom/layers.py``): no other app imports it,
-not even in its tests, which ``newsroom/tests/test_layers.py`` leaves out."""
+"""The api app is the top feature layer (``newsroom/layers.py``): no other module imports
+it, not even the project above it (``newsroom``, ``backups``) or the top-level tests, which
+``newsroom/tests/test_layers.py`` would allow."""
 
 from django.conf import settings
 

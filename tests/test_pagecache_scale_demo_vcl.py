@@ -10,7 +10,7 @@ import sys
 import pytest
 from django.conf import settings
 
-from .test_varnish import VARNISHD, require_varnish
+from .test_pagecache_varnish import VARNISHD, require_varnish
 
 
 @pytest.fixture(scope="module")
