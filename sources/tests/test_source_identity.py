@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 from reversion.models import Version
 
 from accounts.tests.factories import UserFactory
@@ -99,3 +100,16 @@ def test_an_undated_import_stays_undated_when_published_even_after_a_restore(tmp
     assert published.status == Article.Status.PUBLISHED
     assert published.published_at is None
     assert Article.objects.get().is_imported is True
+
+
+@pytest.mark.django_db
+def test_an_editor_finds_an_article_by_its_source_url_in_the_admin(tmp_path, client):
+    run_import(write_jsonl(tmp_path / "a.jsonl", [jsonl_record(1), jsonl_record(2)]))
+    client.force_login(UserFactory(role="editor"))
+    page = client.get(
+        reverse("admin:sources_articlesource_changelist"), {"q": "gazette.example.com/news/2"}
+    ).text
+    article = Article.objects.get(source__key="url:https://gazette.example.com/news/2")
+    assert reverse("admin:articles_article_change", args=[article.pk]) in page
+    assert "news/1" not in page
+    assert client.get(reverse("admin:sources_articlesource_add")).status_code == 403
