@@ -175,9 +175,9 @@ def articles_upsert_imported(
     Which article a record is, is the caller's knowledge (sources keeps the source
     identity): an item names its existing article (``ArticleImport.article``) or none,
     and one with none is always a new article, marked ``is_imported``. Importing the
-    same source twice, with its article named, changes nothing. A new article is published when
-    its caller says so (``ArticleImport.publish``, decided by sources' policy) and
-    otherwise waits in review; nothing here infers it. An existing article
+    same source twice, with its article named, changes nothing. A new article is
+    published when its caller says so (``ArticleImport.publish``, decided by sources'
+    policy) and otherwise waits in review; nothing here infers it. An existing article
     keeps its workflow status whatever the source says, and takes from a changed
     source only the fields no editor has changed since the last import (see
     ``_merge_from_source``): re-imports never overwrite a person's work. Each article
@@ -185,10 +185,10 @@ def articles_upsert_imported(
 
     Bulk imports (100k articles) cannot afford a dozen queries per article, so this
     locks and reads again the named existing rows (with their snapshots) in one query,
-    inserts the new articles, their bylines and images with ``bulk_create``, records one revision
-    (comment ``comment``, user ``by``) holding a version of every created or changed
-    article, bumps each changed article's version, and writes one audit row per
-    created or changed article in one insert, as ``by``.
+    inserts the new articles, their bylines and images with ``bulk_create``, records
+    one revision (comment ``comment``, user ``by``) holding a version of every created
+    or changed article, bumps each changed article's version, and writes one audit row
+    per created or changed article in one insert, as ``by``.
 
     The core announces its own publications: after commit, the created or changed
     articles that are published are handed to one ``articles_announce_task``, which
