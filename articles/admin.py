@@ -154,7 +154,7 @@ class ArticleAdmin(CompareVersionAdmin):
         "created_by",
         "first_published_at",
         "preview_link",
-        "source_key",
+        "is_imported",
         "created_at",
         "updated_at",
     ]
@@ -178,7 +178,7 @@ class ArticleAdmin(CompareVersionAdmin):
                 "fields": [
                     "created_by",
                     "first_published_at",
-                    "source_key",
+                    "is_imported",
                     "created_at",
                     "updated_at",
                 ],

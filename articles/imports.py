@@ -3,11 +3,12 @@
 Sources reads files and feeds into its own ``sources.importers.records.ArticleRecord``
 (with file names, line numbers, raw outlet and section names, and what a parser could
 not find). It then decides what only it can know: which outlet and section rows the
-names stand for, the article's source identity (``source_key``), which facts need an
-editor's eye (``needs_review``), and whether a new article goes public at once (a
-trusted outlet and nothing flagged). At the boundary it converts each record into an
-:class:`ImportedArticle` and hands it to :func:`articles.services.articles_upsert_imported`
-inside an :class:`ArticleImport`, which says ``publish`` explicitly.
+names stand for, which article (if any) the record already is (its source identity,
+which sources keeps to itself), which facts need an editor's eye (``needs_review``),
+and whether a new article goes public at once (a trusted outlet and nothing flagged).
+At the boundary it converts each record into an :class:`ImportedArticle` and hands it
+to :func:`articles.services.articles_upsert_imported` inside an :class:`ArticleImport`,
+which names the existing article or none and says ``publish`` explicitly.
 
 The type lives here, in articles, because sources depends on articles and not the
 other way round: the core owns the shape of what it is given. The records are frozen
@@ -68,14 +69,13 @@ class ImportedImage:
 class ImportedArticle:
     """Everything the core stores from one imported article, and nothing else.
 
-    ``source_key`` identifies the source (computed by sources: the canonical URL, else a
-    hash of outlet and text), so a re-import finds its article. ``paragraphs`` are plain
-    text, in order; the core builds and sanitises the body from them. Outlet and section
-    are ids of rows sources already looked up. ``needs_review`` and ``review_notes`` are
-    sources' notes to editors. Lists given for the tuple fields are stored as tuples.
+    Which article it is, if any, is not part of the record: the caller says so in
+    :class:`ArticleImport`. ``paragraphs`` are plain text, in order; the core builds and
+    sanitises the body from them. Outlet and section are ids of rows sources already
+    looked up. ``needs_review`` and ``review_notes`` are sources' notes to editors.
+    Lists given for the tuple fields are stored as tuples.
     """
 
-    source_key: str
     headline: str
     paragraphs: tuple[str, ...]
     is_headline_provisional: bool = False
@@ -94,8 +94,6 @@ class ImportedArticle:
 
     def __post_init__(self) -> None:
         _check_texts(self)
-        if not self.source_key.strip():
-            raise ValueError("ImportedArticle.source_key must not be empty")
         if not self.headline.strip():
             raise ValueError("ImportedArticle.headline must not be empty")
         for name, kind in (
@@ -133,9 +131,14 @@ class ImportedArticle:
         return "\n\n".join(self.paragraphs)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ArticleImport:
-    """One article for the upsert and the caller's decision whether it goes public.
+    """One article for the upsert, the article it updates, and whether a new one goes public.
+
+    ``article`` is the existing article this record is a re-import of, as the caller's
+    source identity found it, or ``None`` to create one; both are stated, never
+    defaulted, since the core cannot tell a re-import from a new article by itself. The
+    upsert reads the article again under a row lock, so the caller's copy may be partial.
 
     ``publish`` is required and must be a bool: the core never infers publication from
     an import. It applies only when the article is new; a re-import never changes an
@@ -143,10 +146,15 @@ class ArticleImport:
     """
 
     record: ImportedArticle
+    article: Article | None
     publish: bool
 
     def __post_init__(self) -> None:
         if not isinstance(self.record, ImportedArticle):
             raise TypeError("ArticleImport.record must be an ImportedArticle")
+        if self.article is not None and (
+            not isinstance(self.article, Article) or self.article.pk is None
+        ):
+            raise TypeError("ArticleImport.article must be a saved Article or None")
         if not isinstance(self.publish, bool):
             raise TypeError("ArticleImport.publish must be True or False")

@@ -38,7 +38,9 @@ class Section(models.Model):
 # editor opened. Restoring still moves the counter forward (workflow.article_restore).
 # The source snapshot is not the article's text but what its source last said: restoring
 # an old text must not make the importer think an editor's restore was the source's.
-@reversion.register(follow=["bylines", "images"], exclude=["source_snapshot"])
+# Whether the article was imported is a fact of its creation, not of a text: a restore
+# keeps the current value (workflow.article_restore).
+@reversion.register(follow=["bylines", "images"], exclude=["source_snapshot", "is_imported"])
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -129,12 +131,12 @@ class Article(models.Model):
         help_text="What the source last said, per field: a re-import only updates fields "
         "that still hold it, so editors' changes are kept.",
     )
-    source_key = models.CharField(
-        max_length=200,
-        unique=True,
-        null=True,
-        blank=True,
-        help_text="Import identity: canonical URL, else a hash of the content.",
+    is_imported = models.BooleanField(
+        default=False,
+        db_default=False,
+        editable=False,
+        help_text="Created by an import: its date is its source's, so publishing an "
+        "undated import leaves it undated.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

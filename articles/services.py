@@ -41,15 +41,22 @@ def article_slug(headline: str) -> str:
 
 @transaction.atomic
 def article_upsert_imported(
-    *, record: ImportedArticle, publish: bool, by: User, comment: str = "Imported"
+    *,
+    record: ImportedArticle,
+    article: Article | None,
+    publish: bool,
+    by: User,
+    comment: str = "Imported",
 ) -> tuple[Article, UpsertAction]:
-    """Create or update the article an importer identified by ``record.source_key``.
+    """Update ``article`` from an imported record, or create one when it is ``None``.
 
     The one-article form of :func:`articles_upsert_imported`, with the same rules; a
     refused record raises its ``ValidationError``.
     """
     (result,) = articles_upsert_imported(
-        items=[ArticleImport(record, publish)], by=by, comment=comment
+        items=[ArticleImport(record=record, article=article, publish=publish)],
+        by=by,
+        comment=comment,
     )
     if result.error is not None:
         raise result.error
@@ -165,20 +172,23 @@ def articles_upsert_imported(
 ) -> list[ImportedArticleResult]:
     """Many imported articles at once, with the same outcome as :func:`article_upsert_imported`.
 
-    Importing the same source twice changes nothing. A new article is published when
-    its caller says so (``ArticleImport.publish``, decided by sources' policy) and
-    otherwise waits in review; nothing here infers it. An existing article
+    Which article a record is, is the caller's knowledge (sources keeps the source
+    identity): an item names its existing article (``ArticleImport.article``) or none,
+    and one with none is always a new article, marked ``is_imported``. Importing the
+    same source twice, with its article named, changes nothing. A new article is
+    published when its caller says so (``ArticleImport.publish``, decided by sources'
+    policy) and otherwise waits in review; nothing here infers it. An existing article
     keeps its workflow status whatever the source says, and takes from a changed
     source only the fields no editor has changed since the last import (see
     ``_merge_from_source``): re-imports never overwrite a person's work. Each article
     records what its source said (``source_snapshot``) for the next comparison.
 
     Bulk imports (100k articles) cannot afford a dozen queries per article, so this
-    locks the existing rows (with their snapshots) in one query, inserts the new
-    articles, their bylines and images with ``bulk_create``, records one revision
-    (comment ``comment``, user ``by``) holding a version of every created or changed
-    article, bumps each changed article's version, and writes one audit row per
-    created or changed article in one insert, as ``by``.
+    locks and reads again the named existing rows (with their snapshots) in one query,
+    inserts the new articles, their bylines and images with ``bulk_create``, records
+    one revision (comment ``comment``, user ``by``) holding a version of every created
+    or changed article, bumps each changed article's version, and writes one audit row
+    per created or changed article in one insert, as ``by``.
 
     The core announces its own publications: after commit, the created or changed
     articles that are published are handed to one ``articles_announce_task``, which
@@ -188,20 +198,24 @@ def articles_upsert_imported(
 
     Validation errors are returned per item (``error``), not raised, so the caller
     can report them and keep the rest; database errors roll the whole call back.
-    Source keys must be unique within one call.
+    An existing article may be named once per call; one that no longer exists is an
+    error of the caller (``ValueError``).
     """
-    keys = [item.record.source_key for item in items]
-    if len(set(keys)) != len(keys):
-        raise ValueError("source keys must be unique within one call")
+    named = [item.article.pk for item in items if item.article is not None]
+    if len(set(named)) != len(named):
+        raise ValueError("an existing article can be named once per call")
     existing = {
-        a.source_key: a
+        a.pk: a
         for a in Article.objects.select_for_update()
-        .filter(source_key__in=keys)
+        .filter(pk__in=named)
         .prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.order_by("position")),
             Prefetch("images", queryset=ArticleImage.objects.order_by("position")),
         )
     }
+    if len(existing) != len(named):
+        missing = sorted(set(named) - set(existing))
+        raise ValueError(f"the articles named for update do not exist: {missing}")
     results: list[ImportedArticleResult] = []
     to_create: list[tuple[Article, _Credits]] = []
     to_update: list[tuple[Article, _Credits, dict]] = []
@@ -222,12 +236,9 @@ def articles_upsert_imported(
             "bylines": [[b.name, str(b.role)] for b in credits.bylines],
             "images": [[i.caption, i.credit, i.source_url] for i in credits.images],
         }
-        article = existing.get(record.source_key)
-        if article is None:
+        if item.article is None:
             status = Article.Status.PUBLISHED if item.publish else Article.Status.IN_REVIEW
-            article = Article(
-                source_key=record.source_key, status=status, source_snapshot=source, **fields
-            )
+            article = Article(is_imported=True, status=status, source_snapshot=source, **fields)
             try:
                 _validate_imported(article)
             except ValidationError as error:
@@ -236,6 +247,7 @@ def articles_upsert_imported(
             results.append(ImportedArticleResult(article, "created"))
             to_create.append((article, credits))
             continue
+        article = existing[item.article.pk]
         follow, kept, current = _merge_from_source(article, source)
         if not follow:
             if article.source_snapshot != source:
@@ -348,7 +360,7 @@ def articles_upsert_imported(
             (
                 "article.import_create",
                 article,
-                {"status": article.status, "source_key": article.source_key},
+                {"status": article.status},
             )
             for article, _item in to_create
         ]

@@ -224,12 +224,12 @@ def article_return_to_draft(*, article: Article, by: User) -> Article:
 def article_publish(*, article: Article, by: User) -> Article:
     _require(can_publish(by), "Only editors can publish.")
     now = timezone.now()
-    current = Article.objects.only("published_at", "first_published_at", "source_key").get(
+    current = Article.objects.only("published_at", "first_published_at", "is_imported").get(
         pk=article.pk
     )
     # An imported article's date is its source's; an undated source stays undated
     # rather than borrowing the moment an editor approved it.
-    imported = current.source_key is not None
+    imported = current.is_imported
     return _transition(
         article,
         by=by,
@@ -310,7 +310,15 @@ def articles_publish_due(*, now: dt.datetime | None = None) -> list[int]:
     return published
 
 
-WORKFLOW_FIELDS = ("status", "publish_at", "published_at", "first_published_at", "created_by_id")
+# Kept by a restore: the workflow state, and facts of the article's creation.
+WORKFLOW_FIELDS = (
+    "status",
+    "publish_at",
+    "published_at",
+    "first_published_at",
+    "created_by_id",
+    "is_imported",
+)
 
 
 @transaction.atomic

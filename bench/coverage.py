@@ -120,14 +120,14 @@ def import_records(records: list[dict], *, use_dates: bool) -> list[int]:
 
     from articles.models import Article
     from articles.sanitize import paragraphs_to_html
-    from sources.models import Outlet
+    from sources.models import ArticleSource, Outlet
 
     outlets = {}
     for name in sorted({r.get("outlet") or "unknown" for r in records}):
         slug = slugify(name)[:200] or "unknown"
         outlets[name] = Outlet.objects.get_or_create(slug=slug, defaults={"name": name})[0]
     articles = []
-    for position, record in enumerate(records):
+    for record in records:
         paragraphs = [p.strip() for p in (record.get("text") or "").split("\n\n") if p.strip()]
         published = record.get("published") if use_dates else None
         articles.append(
@@ -143,10 +143,18 @@ def import_records(records: list[dict], *, use_dates: bool) -> list[int]:
                     if published
                     else None
                 ),
-                source_key=f"bench:{position}:{record['id']}"[:200],
+                is_imported=True,
             )
         )
     created = Article.objects.bulk_create(articles, batch_size=1000)
+    # Each with its source identity, as an import would leave it.
+    ArticleSource.objects.bulk_create(
+        [
+            ArticleSource(article=article, key=f"bench:{position}:{record['id']}"[:200])
+            for position, (article, record) in enumerate(zip(created, records, strict=True))
+        ],
+        batch_size=1000,
+    )
     return [a.pk for a in created]
 
 
@@ -262,7 +270,7 @@ def fill_background(count: int) -> dict:
     with open(os.devnull, "w") as quiet:
         call_command("generate_corpus", articles=count, stdout=quiet, stderr=quiet)
     ids = list(
-        Article.objects.filter(source_key__startswith="corpus:")
+        Article.objects.filter(source__key__startswith="corpus:")
         .order_by("published_at", "pk")
         .values_list("pk", flat=True)
     )

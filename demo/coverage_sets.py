@@ -74,7 +74,7 @@ def load_coverage_sets(
         failed=imported.failed,
         failures=[str(f) for f in imported.failures],
     )
-    loaded = Article.objects.filter(source_key__in=keys)
+    loaded = Article.objects.filter(source__key__in=keys)
     if by is not None:
         report.published, report.left_in_review = demo_articles_publish(articles=loaded, by=by)
     pending = (

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from audit.admin_mixins import ReadOnlyAdminMixin
 
 from .forms import ImportUploadForm
-from .models import ArticleFingerprint, ImportRun, Outlet, WireCopyVerdict
+from .models import ArticleFingerprint, ArticleSource, ImportRun, Outlet, WireCopyVerdict
 from .services import import_run_create
 
 
@@ -235,3 +235,19 @@ class WireCopyVerdictAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if verdict.original_id is None:
             return "—"
         return _article_change_link(verdict.original_id, verdict.original)
+
+
+@admin.register(ArticleSource)
+class ArticleSourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Which source each imported article came from (its import identity), to find an
+    article by its URL or key. Read-only: the importer writes it when it creates one."""
+
+    list_display = ["key", "article_link"]
+    list_select_related = ["article"]
+    search_fields = ["key"]
+    fields = ["key", "article_link"]
+    readonly_fields = fields
+
+    @admin.display(description="Article", ordering="article__headline")
+    def article_link(self, source):
+        return _article_change_link(source.article_id, source.article)

@@ -117,6 +117,26 @@ class ImportRun(models.Model):
         return f"Import #{self.pk} ({self.get_status_display()})"
 
 
+class ArticleSource(models.Model):
+    """Which source an article was imported from: its import identity, owned by sources.
+
+    ``key`` is what :func:`sources.services.record_source_key` computes for a record (the
+    canonical URL, else a hash of outlet name, headline and text), so a re-import finds
+    the article it made. Only sources reads or writes it; the editorial core does not
+    know it. Nothing else is kept here: the canonical URL and the outlet are the
+    article's own facts, shown to readers and correctable by editors, whereas the key
+    must stay what the source said when the article was created.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="source"
+    )
+    key = models.CharField(max_length=200, unique=True)
+
+    def __str__(self):
+        return self.key
+
+
 class ArticleFingerprint(models.Model):
     """A MinHash signature of an article's text, to find wire copy across outlets.
 

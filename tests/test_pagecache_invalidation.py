@@ -35,13 +35,13 @@ def test_an_import_names_every_article_it_created_though_bulk_create_sends_no_si
     outlet = OutletFactory()
     items = [
         ArticleImport(
-            ImportedArticle(
-                source_key=f"feed:{n}",
+            record=ImportedArticle(
                 headline=f"Ferry timetable {n}",
                 paragraphs=("Ferries run hourly.",),
                 outlet_id=outlet.pk,
                 bylines=(ImportedByline(name="Ana Lima"),),
             ),
+            article=None,
             publish=True,
         )
         for n in range(2)

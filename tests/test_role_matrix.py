@@ -20,6 +20,7 @@ PAGES = {
     "import upload": "admin:sources_importrun_add",
     "wire copy": "admin:sources_articlefingerprint_changelist",
     "wire-copy verdicts": "admin:sources_wirecopyverdict_changelist",
+    "source keys": "admin:sources_articlesource_changelist",
     "stories": "admin:coverage_story_changelist",
     "memberships": "admin:coverage_storyarticle_changelist",
     "people": "admin:entities_person_changelist",
@@ -32,8 +33,8 @@ OPENS = {
     "reporter": {"article add", "image add", "person add", "people"},
     "editor": {
         "article add", "image add", "person add", "outlets", "outlet add", "import runs",
-        "import upload", "wire copy", "wire-copy verdicts", "stories", "memberships", "people",
-        "entity merges", "new names", "audit log",
+        "import upload", "wire copy", "wire-copy verdicts", "source keys", "stories",
+        "memberships", "people", "entity merges", "new names", "audit log",
     },
     "moderator": {"audit log", "comment word rules"},
     "admin": set(PAGES),

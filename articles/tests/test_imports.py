@@ -1,10 +1,11 @@
-"""The core's import seam: a typed record in, ``publish`` decided by the caller, the
-core announcing what it published.
+"""The core's import seam: a typed record in, the article it updates and ``publish``
+decided by the caller, the core announcing what it published.
 
 ``ImportedArticle`` refuses what the upsert would not know what to do with, where it is
-built; the upsert publishes a new article only when told to, never changes an existing
-article's status, and sends ``article_published`` itself, after commit, once per
-published article it created or changed.
+built; the upsert creates an article when none is named (which article a record is, is
+the caller's source identity, not the core's), publishes a new article only when told
+to, never changes an existing article's status, and sends ``article_published``
+itself, after commit, once per published article it created or changed.
 """
 
 import dataclasses
@@ -26,7 +27,6 @@ MAY_FIFTH = dt.datetime(2025, 5, 5, 9, 30, tzinfo=dt.UTC)
 
 def record(**overrides) -> ImportedArticle:
     values = {
-        "source_key": "url:https://gazette.example.com/ferries",
         "headline": "Ferries to run every hour from June",
         "paragraphs": ("The harbour board agreed the timetable on Monday.",),
         "published_at": MAY_FIFTH,
@@ -58,7 +58,12 @@ def test_the_record_refuses_an_unknown_field_and_names_it():
 
 def test_the_record_refuses_a_missing_required_field_and_names_it():
     with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'paragraphs'"):
-        ImportedArticle(source_key="feed:1", headline="Ferries")
+        ImportedArticle(headline="Ferries")  # type: ignore[call-arg]
+
+
+def test_the_record_carries_no_source_identity():
+    with pytest.raises(TypeError, match="unexpected keyword argument 'source_key'"):
+        record(source_key="url:https://gazette.example.com/ferries")
 
 
 def test_the_record_refuses_a_value_of_the_wrong_type_naming_the_field():
@@ -80,10 +85,17 @@ def test_the_record_is_frozen_and_keeps_lists_as_tuples():
 
 
 def test_publish_is_required_and_must_be_a_bool():
-    with pytest.raises(TypeError):
-        ArticleImport(record())  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="'publish'"):
+        ArticleImport(record=record(), article=None)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="ArticleImport.publish must be True or False"):
-        ArticleImport(record(), publish=None)  # type: ignore[arg-type]
+        ArticleImport(record=record(), article=None, publish=None)  # type: ignore[arg-type]
+
+
+def test_the_article_to_update_is_stated_even_when_there_is_none():
+    with pytest.raises(TypeError, match="'article'"):
+        ArticleImport(record=record(), publish=True)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="a saved Article or None"):
+        ArticleImport(record=record(), article=Article(), publish=True)
 
 
 # --- the upsert
@@ -96,7 +108,7 @@ def test_a_new_article_not_to_be_published_waits_in_review_and_is_not_announced(
     outlet = OutletFactory(is_trusted=True)
     with django_capture_on_commit_callbacks(execute=True):
         article, action = article_upsert_imported(
-            record=record(outlet_id=outlet.pk), publish=False, by=system_user()
+            record=record(outlet_id=outlet.pk), article=None, publish=False, by=system_user()
         )
     assert action == "created"
     assert article.status == Article.Status.IN_REVIEW
@@ -108,7 +120,9 @@ def test_a_new_article_to_be_published_is_published_and_announced_once_after_com
     announced, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        article, _ = article_upsert_imported(record=record(), publish=True, by=system_user())
+        article, _ = article_upsert_imported(
+            record=record(), article=None, publish=True, by=system_user()
+        )
         assert announced == []  # nothing before commit
     for callback in callbacks:
         callback()
@@ -121,10 +135,12 @@ def test_a_reimport_never_changes_the_status_whatever_publish_says(
     announced, django_capture_on_commit_callbacks
 ):
     by = system_user()
-    waiting, _ = article_upsert_imported(record=record(), publish=False, by=by)
+    waiting, _ = article_upsert_imported(record=record(), article=None, publish=False, by=by)
     changed = record(paragraphs=("The harbour board changed the timetable on Tuesday.",))
     with django_capture_on_commit_callbacks(execute=True):
-        (result,) = articles_upsert_imported(items=[ArticleImport(changed, True)], by=by)
+        (result,) = articles_upsert_imported(
+            items=[ArticleImport(record=changed, article=waiting, publish=True)], by=by
+        )
     assert result.action == "updated"
     assert Article.objects.get(pk=waiting.pk).status == Article.Status.IN_REVIEW
     assert announced == []
@@ -137,15 +153,40 @@ def test_a_changed_published_article_is_announced_again_and_an_unchanged_one_is_
 ):
     by = system_user()
     with django_capture_on_commit_callbacks(execute=True):
-        article, _ = article_upsert_imported(record=record(), publish=True, by=by)
-        article_upsert_imported(record=record(), publish=True, by=by)
-        article_upsert_imported(record=record(dek="Every hour."), publish=True, by=by)
+        article, _ = article_upsert_imported(record=record(), article=None, publish=True, by=by)
+        article_upsert_imported(record=record(), article=article, publish=True, by=by)
+        article_upsert_imported(
+            record=record(dek="Every hour."), article=article, publish=True, by=by
+        )
     assert announced == [article.pk, article.pk]
 
 
 @pytest.mark.django_db
 def test_the_upsert_audits_as_the_actor_it_is_given():
     editor = UserFactory(role="editor")
-    article, _ = article_upsert_imported(record=record(), publish=False, by=editor)
+    article, _ = article_upsert_imported(record=record(), article=None, publish=False, by=editor)
     entry = EditorialLogEntry.objects.get(action="article.import_create")
     assert (entry.actor, entry.target_id) == (editor, str(article.pk))
+
+
+@pytest.mark.django_db
+def test_the_core_knows_an_article_was_imported_but_not_which_source_it_is():
+    by = system_user()
+    first, _ = article_upsert_imported(record=record(), article=None, publish=False, by=by)
+    # No article named: a new one, whatever the record says. Identity is the caller's.
+    second, action = article_upsert_imported(record=record(), article=None, publish=False, by=by)
+    assert action == "created" and second.pk != first.pk
+    assert Article.objects.filter(is_imported=True).count() == 2
+    assert "source_key" not in {f.name for f in Article._meta.get_fields()}
+
+
+@pytest.mark.django_db
+def test_an_article_named_twice_or_missing_is_the_callers_error():
+    by = system_user()
+    article, _ = article_upsert_imported(record=record(), article=None, publish=False, by=by)
+    twice = [ArticleImport(record=record(), article=article, publish=False)] * 2
+    with pytest.raises(ValueError, match="named once per call"):
+        articles_upsert_imported(items=twice, by=by)
+    Article.objects.filter(pk=article.pk).delete()
+    with pytest.raises(ValueError, match="do not exist"):
+        article_upsert_imported(record=record(), article=article, publish=False, by=by)

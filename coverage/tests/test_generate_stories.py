@@ -22,7 +22,7 @@ def test_every_generated_article_joins_exactly_one_story_of_consecutive_articles
     run("generate_corpus", articles=600, people=20, places=10)
     ArticleFactory(headline="Not generated")
     report = run("generate_stories")
-    generated = Article.objects.filter(source_key__startswith="corpus:")
+    generated = Article.objects.filter(source__key__startswith="corpus:")
     assert StoryArticle.objects.count() == generated.count() == 600
     assert not StoryArticle.objects.filter(article__headline="Not generated").exists()
     sizes = sorted(Story.objects.values_list("member_count", flat=True))

@@ -45,5 +45,5 @@ def test_people_named_in_the_text_have_a_mention_an_alias_and_a_page(client):
 def test_a_second_run_adds_articles_after_the_first():
     generate(50)
     generate(30)
-    assert Article.objects.filter(source_key__startswith="corpus:").count() == 80
+    assert Article.objects.filter(source__key__startswith="corpus:").count() == 80
     assert Person.objects.filter(slug__startswith="corpus-person-").count() == 50

@@ -138,8 +138,8 @@ ISSUE_ALIASES = {
 
 def found_pairs() -> set[tuple[str, str, str]]:
     pairs = set()
-    for mention in Mention.objects.select_related("article", "person", "place", "event"):
-        seed = mention.article.source_key
+    for mention in Mention.objects.select_related("article__source", "person", "place", "event"):
+        seed = mention.article.source.key
         pairs.add((seed, mention.entity.kind, mention.entity.slug))
     return pairs
 
@@ -157,7 +157,7 @@ HEADLINES = {
 def seed_keys(seed_demo):
     """Seed file prefix ("000") → the article's source key, told apart by headline."""
     return {
-        prefix: Article.objects.get(headline__startswith=start).source_key
+        prefix: Article.objects.get(headline__startswith=start).source.key
         for prefix, start in HEADLINES.items()
     }
 

@@ -6,9 +6,10 @@ A parser that cannot find a fact leaves it empty and says so in ``review_notes``
 it never invents one.
 
 These records stay in sources: the pipeline converts each into the core's own typed
-input (``articles.imports.ImportedArticle``, with ids for outlet and section, the
-source key and the review flags) at the boundary, and decides there whether a new
-article is published (``sources.services.imports.record_should_publish``).
+input (``articles.imports.ImportedArticle``, with ids for outlet and section and the
+review flags) at the boundary, finds the article it already is by its source key
+(``sources.services.identity``, which the core never sees), and decides there whether
+a new article is published (``sources.services.imports.record_should_publish``).
 """
 
 from __future__ import annotations

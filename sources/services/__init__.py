@@ -1,9 +1,16 @@
-"""Every write the sources app makes: outlets, the import pipeline, runs, wire copy.
+"""Every write the sources app makes: outlets, the import pipeline and the source
+identity of imported articles, runs, wire copy.
 
 Split by concern; import from ``sources.services``.
 """
 
 from .fingerprints import articles_fingerprint, wire_verdicts_backfill, wire_verdicts_decide
+from .identity import (
+    article_sources_lock,
+    article_sources_record,
+    article_sources_resolve,
+    record_source_key,
+)
 from .import_runs import import_run_create, import_run_execute
 from .imports import (
     ImportFailure,
@@ -13,7 +20,6 @@ from .imports import (
     paths_import,
     read_records,
     record_import,
-    record_source_key,
     records_import,
 )
 
@@ -21,6 +27,9 @@ __all__ = [
     "ImportFailure",
     "ImportItemError",
     "ImportReport",
+    "article_sources_lock",
+    "article_sources_record",
+    "article_sources_resolve",
     "articles_fingerprint",
     "import_run_create",
     "import_run_execute",

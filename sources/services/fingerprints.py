@@ -171,7 +171,7 @@ def _fingerprint(articles: list[Article]) -> tuple[int, set[int]]:
     return marked, touched
 
 
-def _verdict_key(verdict: WireCopyVerdict | None) -> tuple:
+def _verdict_key(verdict: WireCopyVerdict | None) -> tuple[bool, str, str, int | None]:
     """What a page shows of a verdict (no verdict shows as none)."""
     if verdict is None:
         return (False, "", "", None)

@@ -5,11 +5,13 @@ Every format (seed text, saved HTML, RSS/Atom, JSONL) is read into
 
 The seam with the editorial core: each record is converted, at the boundary, into the
 core's typed input (:class:`articles.imports.ImportedArticle`: outlet and section as
-ids, the source identity ``source_key``, review flags) and handed to
-``articles.services.articles_upsert_imported`` together with sources' decision whether
-a new article goes public (:func:`record_should_publish`). The core never infers that,
-and it announces its own publications (``article_published``, after commit); nothing
-here sends the core's signals.
+ids, review flags) and handed to ``articles.services.articles_upsert_imported``
+together with the article it already is, or none, and sources' decision whether a new
+article goes public (:func:`record_should_publish`). Which article a record is, is
+sources' own knowledge (``sources.services.identity``: keys resolved under a lock,
+recorded for the articles the core created, in the same transaction). The core never
+infers publication, and it announces its own publications (``article_published``,
+after commit); nothing here sends the core's signals.
 
 Records are written in batches, one transaction per batch, so a long import commits
 as it goes and holds bounded memory; inside a batch each record has its own savepoint,
@@ -20,7 +22,6 @@ wire-copy detection, so they are there when the core's announcement reaches cove
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import multiprocessing
 import os
@@ -37,8 +38,13 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.text import slugify
 
 from articles.imports import ArticleImport, ImportedArticle, ImportedByline, ImportedImage
-from articles.models import Article
-from articles.services import articles_upsert_imported, section_get_or_create
+from articles.models import Article, Section
+from articles.services import (
+    ImportedArticleResult,
+    UpsertAction,
+    articles_upsert_imported,
+    section_get_or_create,
+)
 from audit.services import editorial_log_many, system_user
 
 from .. import import_worker
@@ -51,6 +57,12 @@ from ..importers.records import (
 )
 from ..models import Outlet
 from .fingerprints import articles_fingerprint
+from .identity import (
+    article_sources_lock,
+    article_sources_record,
+    article_sources_resolve,
+    record_source_key,
+)
 
 __all__ = [
     "DEFAULT_MAX_FILE_BYTES",
@@ -65,14 +77,12 @@ __all__ = [
     "read_records",
     "record_import",
     "record_should_publish",
-    "record_source_key",
     "records_import",
 ]
 
 FORMATS = ("seed", "html", "feed", "jsonl")
 DEFAULT_MAX_FILE_BYTES = 20 * 1024 * 1024
 BATCH_SIZE = 500
-_SOURCE_KEY_LENGTH = 200
 
 
 class ImportItemError(Exception):
@@ -87,10 +97,10 @@ class KeptField:
     headline: str
     field: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"article {self.article_id} ({self.headline}): kept the editor's {self.field}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, int | str]:
         return {"article_id": self.article_id, "headline": self.headline, "field": self.field}
 
 
@@ -149,24 +159,6 @@ def record_should_publish(record: ArticleRecord, outlet: Outlet | None) -> bool:
     return bool(outlet is not None and outlet.is_trusted and not record_is_flagged(record, outlet))
 
 
-def record_source_key(record: ArticleRecord) -> str:
-    """Identity for idempotent imports: the canonical URL, else a hash of the text.
-
-    The hash covers the outlet too: the same wire text from two outlets is two
-    articles (one marked as the other's copy), not one.
-    """
-    if record.url:
-        key = "url:" + record.url.strip()
-        if len(key) <= _SOURCE_KEY_LENGTH:
-            return key
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-        return key[: _SOURCE_KEY_LENGTH - 33] + "#" + digest
-    digest = hashlib.sha256(
-        "\n".join([record.outlet_name, record.headline, record.body_text]).encode("utf-8")
-    ).hexdigest()
-    return "sha256:" + digest
-
-
 def record_validate(record: ArticleRecord) -> None:
     if not record.paragraphs and not record.headline:
         raise ImportItemError("no article text found")
@@ -178,12 +170,13 @@ def record_validate(record: ArticleRecord) -> None:
         raise ImportItemError(str(error)) from None
 
 
+@transaction.atomic
 def record_import(
     *, record: ArticleRecord, outlet: Outlet | None = None, actor: User | None = None
-):
+) -> tuple[Article, UpsertAction, list[str]]:
     """Write one record; returns (article, action, kept fields). Runs in the caller's
-    transaction, which the caller rolls back when this raises: a failed item must leave
-    nothing behind (not even the outlet it named).
+    transaction (a savepoint of it), which the caller rolls back when this raises: a
+    failed item must leave nothing behind (not even the outlet it named).
 
     The one-at-a-time path: used when a batch hits a database error, to find the item.
     """
@@ -193,16 +186,44 @@ def record_import(
     if outlet is None and record.outlet_name:
         outlet, created = _outlet_get_or_create(record.outlet_name)
     section = section_get_or_create(name=record.section_name) if record.section_name else None
-    item = _article_import(record, outlet, section)
     try:
-        (result,) = articles_upsert_imported(items=[item], by=actor)
+        (result,) = _upsert([(record, outlet, section)], actor)
     except ValidationError as error:
         raise ImportItemError(_describe_validation_error(error)) from error
     if result.error is not None:
         raise ImportItemError(_describe_validation_error(result.error))
     if created and outlet is not None:
         _log_outlets_created(actor, [outlet])
-    return result.article, result.action, result.kept
+    # An item without an error has its article and action (ImportedArticleResult).
+    return cast(Article, result.article), cast(UpsertAction, result.action), result.kept
+
+
+def _upsert(
+    items: list[tuple[ArticleRecord, Outlet | None, Section | None]], actor: User
+) -> list[ImportedArticleResult]:
+    """One call of the core for records with distinct source keys, identity around it.
+
+    Sources resolves the keys to the articles already imported (locked until the
+    caller's transaction ends), hands the core each record with its article or none,
+    and records the key of every article the core created, in the same transaction.
+    """
+    keys = [record_source_key(record) for record, _outlet, _section in items]
+    existing = article_sources_resolve(keys=keys)
+    results = articles_upsert_imported(
+        items=[
+            _article_import(record, outlet, section, existing.get(key))
+            for key, (record, outlet, section) in zip(keys, items, strict=True)
+        ],
+        by=actor,
+    )
+    article_sources_record(
+        created=[
+            (key, result.article)
+            for key, result in zip(keys, results, strict=True)
+            if result.action == "created" and result.article is not None
+        ]
+    )
+    return results
 
 
 def _log_outlets_created(actor: User, outlets: list[Outlet]) -> None:
@@ -212,8 +233,11 @@ def _log_outlets_created(actor: User, outlets: list[Outlet]) -> None:
     )
 
 
-def _article_import(record: ArticleRecord, outlet, section) -> ArticleImport:
-    """The core's input for a record, with sources' decision whether it goes public.
+def _article_import(
+    record: ArticleRecord, outlet: Outlet | None, section: Section | None, article: Article | None
+) -> ArticleImport:
+    """The core's input for a record: the article it already is (or none, to create one)
+    and sources' decision whether a new one goes public.
 
     Review notes say what the source lacked; only flagged items get ``needs_review``.
     """
@@ -221,7 +245,6 @@ def _article_import(record: ArticleRecord, outlet, section) -> ArticleImport:
     if record.is_headline_provisional and not any("headline" in n for n in notes):
         notes.insert(0, "headline is provisional, taken from the first sentence")
     imported = ImportedArticle(
-        source_key=record_source_key(record),
         headline=record.headline[:300],
         is_headline_provisional=record.is_headline_provisional,
         dek=record.dek,
@@ -241,7 +264,9 @@ def _article_import(record: ArticleRecord, outlet, section) -> ArticleImport:
             for i in record.images
         ),
     )
-    return ArticleImport(imported, publish=record_should_publish(record, outlet))
+    return ArticleImport(
+        record=imported, article=article, publish=record_should_publish(record, outlet)
+    )
 
 
 def _describe_validation_error(error: ValidationError) -> str:
@@ -262,10 +287,10 @@ class _Lookups:
     for its outlet.
     """
 
-    def __init__(self, forced: Outlet | None):
+    def __init__(self, forced: Outlet | None) -> None:
         self.forced = forced
         self.outlets: dict[str, Outlet] = {}
-        self.sections: dict[str, object] = {}
+        self.sections: dict[str, Section] = {}
         self.created_outlets: set[int] = set()
 
     def outlet(self, record: ArticleRecord) -> Outlet | None:
@@ -281,7 +306,7 @@ class _Lookups:
             self.outlets[slug] = outlet
         return self.outlets[slug]
 
-    def section(self, record: ArticleRecord):
+    def section(self, record: ArticleRecord) -> Section | None:
         if not record.section_name:
             return None
         slug = slugify(record.section_name)[:100]
@@ -340,7 +365,11 @@ def records_import(
     return report
 
 
-def _batched(records, size, on_item) -> Iterator[list]:
+def _batched(
+    records: Iterable[ArticleRecord | ImportFailure],
+    size: int,
+    on_item: Callable[[ArticleRecord | ImportFailure], None] | None,
+) -> Iterator[list[ArticleRecord | ImportFailure]]:
     iterator = iter(records)
     while True:
         batch = list(itertools.islice(iterator, size))
@@ -352,12 +381,16 @@ def _batched(records, size, on_item) -> Iterator[list]:
         yield batch
 
 
-def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor: User) -> None:
+def _import_batch(
+    batch: list[ArticleRecord | ImportFailure], report: ImportReport, lookups: _Lookups, actor: User
+) -> None:
     """Write one batch in the current transaction (the core announces what it published).
 
-    The batch is written with one bulk upsert. If that hits a database error (a row
-    the database refuses), the batch is rolled back to its savepoint and written again
-    one record per savepoint, so only the offending record fails.
+    The batch's source keys are locked first, all at once (so two importers never wait
+    for each other's keys in a cycle). The batch is then written with one bulk upsert
+    per chunk of distinct keys. If that hits a database error (a row the database
+    refuses), the chunk is rolled back to its savepoint and written again one record
+    per savepoint, so only the offending record fails.
     """
     pending: list[ArticleRecord] = []
     for item in batch:
@@ -371,14 +404,14 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor: User) -
             continue
         pending.append(item)
     changed: list[Article] = []
+    article_sources_lock(keys=[record_source_key(record) for record in pending])
     for chunk in _unique_key_chunks(pending):
         try:
             with transaction.atomic():
-                inputs = [
-                    _article_import(record, lookups.outlet(record), lookups.section(record))
-                    for record in chunk
-                ]
-                results = articles_upsert_imported(items=inputs, by=actor)
+                results = _upsert(
+                    [(record, lookups.outlet(record), lookups.section(record)) for record in chunk],
+                    actor,
+                )
         except DatabaseError:
             lookups.forget()
             changed += _import_one_by_one(chunk, report, lookups, actor)
@@ -390,7 +423,7 @@ def _import_batch(batch, report: ImportReport, lookups: _Lookups, actor: User) -
                 )
                 continue
             # An item without an error has its article and action (ImportedArticleResult).
-            article, action = cast(Article, result.article), cast(str, result.action)
+            article, action = cast(Article, result.article), cast(UpsertAction, result.action)
             report.count(action)
             _report_kept(report, article, result.kept)
             if action != "unchanged":
@@ -415,9 +448,9 @@ def _unique_key_chunks(records: list[ArticleRecord]) -> Iterator[list[ArticleRec
 
 
 def _import_one_by_one(
-    records, report: ImportReport, lookups: _Lookups, actor: User
+    records: list[ArticleRecord], report: ImportReport, lookups: _Lookups, actor: User
 ) -> list[Article]:
-    changed = []
+    changed: list[Article] = []
     for record in records:
         try:
             with transaction.atomic():
@@ -442,7 +475,9 @@ def _failure(record: ArticleRecord, error: Exception) -> ImportFailure:
     return ImportFailure(record.source, record.line, str(error), record.unit)
 
 
-def read_records(paths: Iterable[Path | str], *, format: str = "auto"):
+def read_records(
+    paths: Iterable[Path | str], *, format: str = "auto"
+) -> Iterator[ArticleRecord | ImportFailure]:
     """Yield a record (or an ImportFailure) per item in each file, streaming JSONL."""
     for path in paths:
         yield from read_path(path, format=format, max_bytes=max_file_bytes())
@@ -474,7 +509,7 @@ def paths_import(
     if jobs <= 1 or len(paths) <= 1:
         seen = 0
 
-        def tick(_item):
+        def tick(_item: ArticleRecord | ImportFailure) -> None:
             nonlocal seen
             seen += 1
             if on_progress is not None:
@@ -490,9 +525,9 @@ def paths_import(
     return _paths_import_parallel(
         paths,
         format=format,
-        outlet_id=outlet and outlet.pk,
+        outlet_id=outlet.pk if outlet is not None else None,
         dry_run=dry_run,
-        actor_id=actor and actor.pk,
+        actor_id=actor.pk if actor is not None else None,
         jobs=jobs,
         on_progress=on_progress,
     )
@@ -501,13 +536,13 @@ def paths_import(
 def _shares(paths: list[Path | str], jobs: int) -> list[list[Path | str]]:
     """Share files out by size, largest first, so the workers finish close together."""
 
-    def size(path):
+    def size(path: Path | str) -> int:
         try:
             return Path(path).stat().st_size
         except OSError:
             return 0
 
-    shares: list[list] = [[] for _ in range(jobs)]
+    shares: list[list[Path | str]] = [[] for _ in range(jobs)]
     loads = [0] * jobs
     for path in sorted(paths, key=size, reverse=True):
         least = loads.index(min(loads))
@@ -516,7 +551,15 @@ def _shares(paths: list[Path | str], jobs: int) -> list[list[Path | str]]:
     return [share for share in shares if share]
 
 
-def worker_import(paths, *, format, outlet_id, dry_run, actor_id, on_item) -> ImportReport:
+def worker_import(
+    paths: list[Path | str],
+    *,
+    format: str,
+    outlet_id: int | None,
+    dry_run: bool,
+    actor_id: int | None,
+    on_item: Callable[[ArticleRecord | ImportFailure], None],
+) -> ImportReport:
     """One worker's share of a parallel import (see ``sources.import_worker``)."""
     outlet = Outlet.objects.get(pk=outlet_id) if outlet_id else None
     actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
@@ -529,7 +572,16 @@ def worker_import(paths, *, format, outlet_id, dry_run, actor_id, on_item) -> Im
     )
 
 
-def _paths_import_parallel(paths, *, format, outlet_id, dry_run, actor_id, jobs, on_progress):
+def _paths_import_parallel(
+    paths: list[Path | str],
+    *,
+    format: str,
+    outlet_id: int | None,
+    dry_run: bool,
+    actor_id: int | None,
+    jobs: int,
+    on_progress: Callable[[int], None] | None,
+) -> ImportReport:
     shares = _shares(list(paths), jobs)
     context = multiprocessing.get_context("spawn")
     counter = context.Value("q", 0)

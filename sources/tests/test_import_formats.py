@@ -79,7 +79,7 @@ def test_jsonl_records_keep_outlet_date_url_and_paragraphs(tmp_path):
     assert article.headline == "Bridge opening delayed again, council told (3)"
     assert article.published_at == dt.datetime(2024, 3, 4, tzinfo=dt.UTC)
     assert article.canonical_url == "https://gazette.example.com/news/3"
-    assert article.source_key == "url:https://gazette.example.com/news/3"
+    assert article.source.key == "url:https://gazette.example.com/news/3"
     assert len(article.paragraphs) == 2
     assert [b.name for b in article.bylines.all()] == ["Ann Lee"]
     assert article.needs_review is False
@@ -91,7 +91,7 @@ def test_jsonl_record_with_unknown_outlet_and_no_date_is_kept_and_flagged(tmp_pa
     article = Article.objects.get()
     assert article.outlet is None
     assert article.published_at is None
-    assert article.source_key.startswith("sha256:")
+    assert article.source.key.startswith("sha256:")
     assert article.needs_review is True
     assert article.review_notes.splitlines() == [
         "outlet not named in the record",

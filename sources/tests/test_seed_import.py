@@ -31,7 +31,7 @@ def imported_seeds():
 def article(prefix: str) -> Article:
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     return Article.objects.select_related("outlet", "section").get(
-        source_key__startswith="sha256:", body_text__contains=_first_words(path)
+        source__key__startswith="sha256:", body_text__contains=_first_words(path)
     )
 
 

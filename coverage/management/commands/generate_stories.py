@@ -3,10 +3,10 @@
 For benchmarks only: `generate_corpus` writes articles but no stories, and the story
 page and the home page's top stories need them. Running the clustering service over a
 million articles would take hours and measure clustering, not pages; instead the
-generated articles (source_key "corpus:…") that are in no story yet are taken in
-publication order and cut into runs, each run one Story with automatic StoryArticle
-memberships, in three INSERT … SELECT statements. The text of a generated article
-carries no story, so membership by time is as good as any.
+generated articles (source key "corpus:…", in ``sources.ArticleSource``) that are in no
+story yet are taken in publication order and cut into runs, each run one Story with
+automatic StoryArticle memberships, in three INSERT … SELECT statements. The text of a
+generated article carries no story, so membership by time is as good as any.
 
 Story sizes follow a power law, as on a news aggregator: most stories have a handful
 of articles, a few have hundreds (P(size = k) ∝ k^-exponent for 1 ≤ k ≤ --max-size).
@@ -27,7 +27,8 @@ CORPUS_KEYS = "corpus:%"  # generate_corpus's articles
 
 COUNT_SQL = """
 SELECT count(*) FROM articles_article AS a
-WHERE a.source_key LIKE %s
+JOIN sources_articlesource AS k ON k.article_id = a.id
+WHERE k.key LIKE %s
   AND NOT EXISTS (SELECT 1 FROM {membership} AS m WHERE m.article_id = a.id)
 """
 
@@ -39,7 +40,8 @@ FROM (
     SELECT a.id, a.published_at, a.headline, a.slug,
            row_number() OVER (ORDER BY a.published_at, a.id) AS position
     FROM articles_article AS a
-    WHERE a.source_key LIKE %s
+    JOIN sources_articlesource AS k ON k.article_id = a.id
+    WHERE k.key LIKE %s
       AND NOT EXISTS (SELECT 1 FROM {membership} AS m WHERE m.article_id = a.id)
 ) AS ordered
 """

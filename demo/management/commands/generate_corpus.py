@@ -3,8 +3,9 @@
 Outlets, sections, people, places, bylines, tags, mentions and two years of publication
 dates, written with PostgreSQL COPY rather than through the services: this is load for
 benchmarks, not editorial work, so it writes no revisions or audit entries.
-Deterministic for a given --seed. Articles are marked with source_key "corpus:<n>" so
-that a second run adds after the last one instead of colliding.
+Deterministic for a given --seed. Articles are marked with the source key "corpus:<n>"
+(``sources.ArticleSource``, as an import would record it) so that a second run adds
+after the last one instead of colliding, and ``is_imported``, as they stand for imports.
 
 Word frequencies follow Zipf's law, as in real news text, because search speed depends
 on them: a word's rank r among --vocabulary words gives it a share of 1/r^s of the
@@ -38,7 +39,7 @@ from taggit.models import Tag
 from articles.models import Article, Section
 from entities.models import Alias, Event, Person, Place
 from entities.normalize import normalize_name
-from sources.models import Outlet
+from sources.models import ArticleSource, Outlet
 
 ENTITY_MODELS: dict[str, type[Person | Place | Event]] = {
     "person": Person,
@@ -164,7 +165,7 @@ class Command(BaseCommand):
         self.people_weights = zipf_weights(len(self.people), 1.0)
         self.place_weights = zipf_weights(len(self.places), 1.0)
         tag_ids = self.ensure_tags(tags)
-        offset = Article.objects.filter(source_key__startswith="corpus:").count()
+        offset = ArticleSource.objects.filter(key__startswith="corpus:").count()
         done = 0
         while done < articles:
             size = min(batch, articles - done)
@@ -288,12 +289,21 @@ class Command(BaseCommand):
         now = dt.datetime.now(dt.UTC)
         article_type = ContentType.objects.get_for_model(Article)
         rows, named = [], []
-        for n in range(start, start + size):
+        with connection.cursor() as cursor:
+            # The ids are drawn first, so that COPY can write them and the identity rows.
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('articles_article', 'id')) "
+                "FROM generate_series(1, %s)",
+                [size],
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+        for article_id in ids:
             headline, dek, paragraphs, people, places = self.article_text(rng)
             published = now - dt.timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60))
             named.append((people, places))
             rows.append(
                 (
+                    article_id,
                     headline,
                     False,
                     slugify(headline)[:200],
@@ -312,27 +322,24 @@ class Command(BaseCommand):
                     1,
                     False,
                     "",
-                    f"corpus:{n}",
+                    True,
                     published,
                     published,
                 )
             )
         columns = (
-            "headline, is_headline_provisional, slug, dek, body, body_text, key_points, "
+            "id, headline, is_headline_provisional, slug, dek, body, body_text, key_points, "
             "outlet_id, section_id, canonical_url, attribution, status, published_at, "
             "publish_at, first_published_at, version, needs_review, review_notes, "
-            "source_key, created_at, updated_at"
+            "is_imported, created_at, updated_at"
         )
         with connection.cursor() as cursor:
             with cursor.copy(f"COPY articles_article ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            cursor.execute(
-                "SELECT id, source_key FROM articles_article WHERE source_key = ANY(%s)",
-                [[r[18] for r in rows]],
-            )
-            id_by_key = dict((key, pk) for pk, key in cursor.fetchall())
-            ids = [id_by_key[r[18]] for r in rows]
+            with cursor.copy("COPY sources_articlesource (article_id, key) FROM STDIN") as copy:
+                for article_id, n in zip(ids, range(start, start + size), strict=True):
+                    copy.write_row((article_id, f"corpus:{n}"))
             with cursor.copy(
                 "COPY articles_byline (article_id, position, person_id, name, role) FROM STDIN"
             ) as copy:

@@ -78,14 +78,14 @@ class Command(BaseCommand):
         # The seeds wait for review (untrusted outlets, two flagged): the demo editor
         # approves them through the workflow, audited. Undated ones stay undated.
         editor = self.demo_editor()
-        waiting = Article.objects.filter(status=Article.Status.IN_REVIEW, source_key__in=seed_keys)
+        waiting = Article.objects.filter(status=Article.Status.IN_REVIEW, source__key__in=seed_keys)
         for article in waiting.order_by("pk"):
             article_publish(article=article, by=editor)
         # The seeds' people, places and events, then mentions in the seeds. Only the seeds:
         # the coverage layer's articles get theirs from their import's task, and walking
         # all 1,600 of them again on every `make run` cost ~25 s (clustering another ~30 s).
         demo_entities_load()
-        seeds = Article.objects.published().filter(source_key__in=seed_keys)
+        seeds = Article.objects.published().filter(source__key__in=seed_keys)
         for article in seeds.order_by("pk"):
             mentions_suggest(article=article)
         # Cluster synchronously so the demo is complete when the server starts.
