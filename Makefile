@@ -9,6 +9,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(UV_VERSION)
 WITH_DB := $(BIN)/python -m newsroom.localdb run --
 PYTEST_ARGS ?=
+# Test processes side by side (pytest-xdist), each with its own test database; a module's
+# tests stay in one process, so module-scoped fixtures are built once. 0 = one process.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test serve lint format typecheck db-stop clean screenshots scale-demo
 
@@ -45,7 +48,7 @@ test: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory typecheck
-	$(WITH_DB) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(WITH_DB) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## Production-like on http://127.0.0.1:8000: DEBUG off, nginx (Debian's nginx-light) serving
 ## media in front of gunicorn with 2 workers, whitenoise's hashed static files, the worker.

@@ -9,6 +9,7 @@ gets its own media, caches and address.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
@@ -108,8 +109,16 @@ def collected_static() -> Path:
     """collectstatic with the production storage, kept under var/ while the sources
     are unchanged: compressing every file takes about 20 s of CPU."""
     root = Path(settings.BASE_DIR) / "var" / "test-static" / _static_sources_digest()
-    if (root / "staticfiles.json").exists():
-        return root
+    root.parent.mkdir(parents=True, exist_ok=True)
+    # Test processes running side by side (pytest-xdist) collect once: the others wait.
+    with open(root.parent / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "staticfiles.json").exists():
+            _collectstatic(root)
+    return root
+
+
+def _collectstatic(root: Path) -> None:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "newsroom.settings.prod",
@@ -123,7 +132,6 @@ def collected_static() -> Path:
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
         cwd=settings.BASE_DIR, env=env, check=True, timeout=300,
     )  # fmt: skip
-    return root
 
 
 class Site:
