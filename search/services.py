@@ -16,7 +16,8 @@ FROM articles_article AS a,
      unnest(tsvector_to_array(to_tsvector('simple', newsroom_unaccent(
          coalesce(a.headline, '') || ' ' || coalesce(a.dek, '') || ' ' || coalesce(a.body_text, '')
      )))) AS word
-WHERE a.id = %s AND a.status = 'published' AND (a.published_at IS NULL OR a.published_at <= statement_timestamp())
+WHERE a.id = %s AND a.status = 'published'
+  AND (a.published_at IS NULL OR a.published_at <= statement_timestamp())
   AND length(word) BETWEEN 3 AND 100 AND word !~ '^[0-9]+$'
 ON CONFLICT (word) DO UPDATE SET documents = search_searchterm.documents + 1
 """
