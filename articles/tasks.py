@@ -1,8 +1,10 @@
+import datetime as dt
+
 from django.tasks import task
 
 from .images import image_generate_renditions
 from .models import Image
-from .workflow import articles_announce, articles_publish_due
+from .workflow import article_embargo_lift, articles_announce, articles_publish_due
 
 
 @task()
@@ -13,6 +15,15 @@ def publish_scheduled_article(article_id: int) -> list[int]:
     (the worker was down) catches up on everything it missed.
     """
     return articles_publish_due()
+
+
+@task()
+def lift_embargo(article_id: int, published_at: str) -> bool:
+    """Enqueued with run_after=published_at for an embargoed article (see
+    ``article_embargo_watch``); the time travels as ISO 8601, tasks' arguments being JSON."""
+    return article_embargo_lift(
+        article_id=article_id, published_at=dt.datetime.fromisoformat(published_at)
+    )
 
 
 @task()

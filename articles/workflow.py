@@ -21,15 +21,18 @@ import reversion
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.tasks.base import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from reversion.models import Version
 
+import pagecache
 from audit.services import editorial_log, system_user
 from entities.services import is_desk_credit, person_for_byline
 
 from .models import Article, ArticleDraftAutosave, ArticleImage, Byline, Correction, Section
 from .sanitize import html_to_text, sanitize_html
-from .signals import article_published
+from .signals import article_embargo_lifted, article_published
 
 Status = Article.Status
 EDITABLE_BY_REPORTER = {Status.DRAFT}
@@ -311,6 +314,65 @@ def articles_publish_due(*, now: dt.datetime | None = None) -> list[int]:
 
 
 # Kept by a restore: the workflow state, and facts of the article's creation.
+def article_embargo_lift(
+    *, article_id: int, published_at: dt.datetime, now: dt.datetime | None = None
+) -> bool:
+    """Tell the site that an embargoed article is public from now on.
+
+    A published article dated in the future stays hidden until its time; when the
+    time comes nothing is written, so no save would make stale the pages cached while
+    it was hidden (its story, outlet, section, tag and entity pages, the home page) or
+    tell the features that count public articles only (story dates, the search
+    vocabulary). The worker runs this at ``published_at`` (``article_embargo_watch``
+    queues it). Returns False, doing nothing, if the article was since withdrawn,
+    deleted or given another time (that time has a task of its own) or the time has
+    not come.
+    """
+    now = now or timezone.now()
+    current = Article.objects.filter(pk=article_id).values("status", "published_at").first()
+    if (
+        current is None
+        or current["status"] != Status.PUBLISHED
+        or current["published_at"] != published_at
+        or published_at > now
+    ):
+        return False
+    with transaction.atomic():
+        pagecache.invalidate_on_commit(f"article:{article_id}")
+        transaction.on_commit(lambda: article_embargo_lifted.send(Article, article_id=article_id))
+    return True
+
+
+def article_embargo_watch(*, article_id: int, now: dt.datetime | None = None) -> bool:
+    """Queue ``article_embargo_lift`` for the publication time of a published article
+    dated in the future; called when an article is announced. Only a backend that runs
+    tasks later can (the database backend and its worker). Returns whether it queued."""
+    now = now or timezone.now()
+    current = Article.objects.filter(pk=article_id).values("status", "published_at").first()
+    if current is None or current["status"] != Status.PUBLISHED:
+        return False
+    published_at = current["published_at"]
+    if published_at is None or published_at <= now:
+        return False
+    # Late: articles.tasks imports this module (a cycle within the app).
+    from .tasks import lift_embargo
+
+    if not lift_embargo.get_backend().supports_defer:
+        return False
+    when = published_at.isoformat()
+    arguments: dict[str, object] = {"article_id": article_id, "published_at": when}
+    # Announced again (an edit, a re-import) before its time: one task is enough.
+    queued = DBTaskResult.objects.filter(
+        task_path=lift_embargo.module_path,
+        status=TaskResultStatus.READY,
+        args_kwargs__kwargs=arguments,
+    )
+    if queued.exists():
+        return False
+    lift_embargo.using(run_after=published_at).enqueue(article_id=article_id, published_at=when)
+    return True
+
+
 WORKFLOW_FIELDS = (
     "status",
     "publish_at",

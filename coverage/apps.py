@@ -8,10 +8,11 @@ class CoverageConfig(AppConfig):
     def ready(self):
         # Models are importable only once the registry is ready: hence in ready().
         from accounts.roles import grant_on_post_migrate
+        from articles.signals import article_embargo_lifted
         from mentions.signals import mentions_changed, mentions_suggested
 
         from .roles import GRANTS
-        from .tasks import cluster_article
+        from .tasks import cluster_article, refresh_article_stories
 
         grant_on_post_migrate(self, GRANTS)
 
@@ -32,4 +33,13 @@ class CoverageConfig(AppConfig):
         # story's) follows the editors' decisions: see ``article_cluster``.
         mentions_changed.connect(
             enqueue_clustering, weak=False, dispatch_uid="coverage.enqueue_clustering_changed"
+        )
+        # Readers see a story's dates and default title from its public members: an
+        # embargoed member counts from its publication time on.
+        article_embargo_lifted.connect(
+            lambda sender, article_id, **kwargs: refresh_article_stories.enqueue(
+                article_id=article_id
+            ),
+            weak=False,
+            dispatch_uid="coverage.refresh_article_stories",
         )

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.core.cache import cache
+from django.db import transaction
 from django.tasks import task
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
@@ -8,10 +9,12 @@ from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article
 
+from .models import Story, StoryArticle
 from .services import (
     article_cluster,
     stories_merge_converging,
     stories_recluster_window,
+    stories_refresh,
     stories_retitle,
 )
 
@@ -39,6 +42,25 @@ def cluster_article(article_id: int) -> int | None:
     merge_pass_schedule()
     recluster_pass_note_placements(placed=1)
     return story.pk
+
+
+@task()
+def refresh_article_stories(article_id: int) -> list[int]:
+    """An embargoed article became public (``articles.signals.article_embargo_lifted``):
+    the dates and default title readers see on its stories now count it. Returns the
+    refreshed stories' ids."""
+    with transaction.atomic():
+        stories = list(
+            Story.objects.select_for_update()
+            .filter(
+                pk__in=StoryArticle.objects.current()
+                .filter(article_id=article_id)
+                .values("story_id")
+            )
+            .order_by("pk")
+        )
+        stories_refresh(stories=stories)
+    return [story.pk for story in stories]
 
 
 @task()
