@@ -227,7 +227,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
     def pin_here(self, request, queryset):
         self._pin_each(
             request,
-            queryset.exclude(joined_by="excluded").select_related("story", "article"),
+            queryset.current().select_related("story", "article"),
             lambda membership: membership.story,
         )
 
@@ -246,7 +246,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
         description="Exclude selected articles from their story", permissions=["edit_membership"]
     )
     def exclude_selected(self, request, queryset):
-        for membership in queryset.exclude(joined_by="excluded").select_related("story", "article"):
+        for membership in queryset.current().select_related("story", "article"):
             landed = _report(
                 self,
                 request,
@@ -265,9 +265,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
         description="Split selected articles off into a new story", permissions=["edit_membership"]
     )
     def split_selected(self, request, queryset):
-        memberships = list(
-            queryset.exclude(joined_by="excluded").select_related("story", "article")
-        )
+        memberships = list(queryset.current().select_related("story", "article"))
         stories = {m.story_id for m in memberships}
         if len(stories) != 1:
             self.message_user(request, "Select articles of one story.", messages.ERROR)

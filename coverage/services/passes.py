@@ -190,11 +190,14 @@ def stories_merge_converging(
             )
             if proximity is not None and proximity < 0.5:
                 continue
-            conflict = StoryArticle.objects.filter(
-                Q(story=story, article__story_memberships__story=other)
-                | Q(story=other, article__story_memberships__story=story),
-                joined_by=JoinedBy.EXCLUDED,
-            ).exists()
+            conflict = (
+                StoryArticle.objects.exclusions()
+                .filter(
+                    Q(story=story, article__story_memberships__story=other)
+                    | Q(story=other, article__story_memberships__story=story)
+                )
+                .exists()
+            )
             if conflict:
                 continue
             other_id = other.pk  # delete() clears it
