@@ -43,15 +43,25 @@ class StoryArticleInline(admin.TabularInline):
 
 
 HISTORY_ENTRIES = 50
+# The evidence a re-clustering pass records for each move (the window pass: similarity
+# and corrected similarity; the full pass: the placement's similarity and score).
+EVIDENCE_LABELS = [
+    ("similarity", "similarity"),
+    ("corrected_similarity", "corrected"),
+    ("score", "score"),
+]
 
 
 def _history_summary(payload: dict) -> str:
     """One line per audit entry: which articles came and went, and the evidence."""
     parts = []
     for move in payload.get("gained", []):
+        evidence = ", ".join(
+            f"{label} {move[key]}" for key, label in EVIDENCE_LABELS if move.get(key) is not None
+        )
         parts.append(
-            f"+article {move['article_id']} from story {move.get('from_story')} "
-            f"(similarity {move.get('similarity')}, corrected {move.get('corrected_similarity')})"
+            f"+article {move['article_id']} from story {move.get('from_story')}"
+            + (f" ({evidence})" if evidence else "")
         )
     for move in payload.get("lost", []):
         parts.append(f"−article {move['article_id']} to story {move.get('to_story')}")
