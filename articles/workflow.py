@@ -279,6 +279,24 @@ def article_unpublish(*, article: Article, by: User) -> Article:
     )
 
 
+def article_transition(*, article: Article, transition: str, by: User) -> Article:
+    """Take the workflow step a form's button names: ``submit``, ``publish``,
+    ``schedule`` (at the article's ``publish_at``), ``unpublish`` or ``return_to_draft``."""
+    if transition == "schedule":
+        if article.publish_at is None:
+            raise ValidationError({"publish_at": "Choose when to publish."})
+        return article_schedule(article=article, by=by, publish_at=article.publish_at)
+    steps = {
+        "submit": article_submit,
+        "publish": article_publish,
+        "unpublish": article_unpublish,
+        "return_to_draft": article_return_to_draft,
+    }
+    if transition not in steps:
+        raise ValueError(f"No workflow step {transition!r}.")
+    return steps[transition](article=article, by=by)
+
+
 def articles_publish_due(*, now: dt.datetime | None = None) -> list[int]:
     """Publish every scheduled article whose time has come; the worker calls this."""
     now = now or timezone.now()
