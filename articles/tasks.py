@@ -1,3 +1,6 @@
+"""The app's background tasks: scheduled publishing, announcing an import batch's
+published articles, and making image renditions."""
+
 from django.tasks import task
 
 from .images import image_generate_renditions

@@ -5,10 +5,14 @@ draft ──submit──▶ in review ──publish──▶ published ──unp
   └───── schedule ────┴──▶ scheduled ──(worker at publish_at)──┘
 
 Reporters write their own drafts and submit them. Editors edit anyone's article,
-publish, schedule, unpublish and correct. Every transition checks permissions here
-(the admin, commands and tasks all come through these functions), bumps the
-article's version, records a revision and writes an audit entry in one transaction;
-readers' caches and the coverage features hear about it only after commit.
+publish, schedule, unpublish and correct. Every editor's write to an article comes
+through here (the admin, commands and tasks alike): saves with their edit-conflict
+check, the transitions, restoring a revision, moving articles between sections,
+corrections, bylines and the pictures an article shows. Each checks permissions, bumps
+the article's version, records a revision and writes an audit entry in one
+transaction; readers' caches and the coverage features hear about it only after
+commit. Imported articles are written by ``services``, library images by ``images``,
+presence and autosave by ``editing``.
 """
 
 from __future__ import annotations
