@@ -12,15 +12,7 @@ from django.utils.translation import ngettext
 from audit.models import EditorialLogEntry
 
 from .models import Story, StoryArticle
-from .services import (
-    EDIT_PERMISSION,
-    article_exclude,
-    article_pin,
-    story_lock,
-    story_merge,
-    story_split,
-    story_update,
-)
+from .services import editing
 
 
 class MembershipActionForm(ActionForm):
@@ -116,7 +108,7 @@ class StoryAdmin(admin.ModelAdmin):
     actions = ["merge_selected", "lock_selected", "unlock_selected"]
 
     def has_edit_membership_permission(self, request):
-        return request.user.has_perm(EDIT_PERMISSION)
+        return request.user.has_perm(editing.EDIT_PERMISSION)
 
     @admin.display(description="History")
     def history(self, obj):
@@ -147,7 +139,7 @@ class StoryAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         story = Story.objects.get(pk=obj.pk)
-        story_update(story=story, title=obj.title, summary=obj.summary, by=request.user)
+        editing.story_update(story=story, title=obj.title, summary=obj.summary, by=request.user)
 
     @admin.action(
         description="Merge selected stories into the oldest", permissions=["edit_membership"]
@@ -158,7 +150,9 @@ class StoryAdmin(admin.ModelAdmin):
             self.message_user(request, "Select at least two stories.", messages.WARNING)
             return
         keep = _report(
-            self, request, lambda: story_merge(keep=stories[0], others=stories[1:], by=request.user)
+            self,
+            request,
+            lambda: editing.story_merge(keep=stories[0], others=stories[1:], by=request.user),
         )
         if keep:
             merged = len(stories) - 1
@@ -188,7 +182,7 @@ class StoryAdmin(admin.ModelAdmin):
             changed = _report(
                 self,
                 request,
-                lambda s=story: story_lock(story=s, is_locked=is_locked, by=request.user),
+                lambda s=story: editing.story_lock(story=s, is_locked=is_locked, by=request.user),
             )
             if changed:
                 done.append(f"“{changed}”")
@@ -216,7 +210,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
         return False  # exclude instead: the decision is remembered and audited
 
     def has_edit_membership_permission(self, request):
-        return request.user.has_perm(EDIT_PERMISSION)
+        return request.user.has_perm(editing.EDIT_PERMISSION)
 
     def _pin_each(self, request, memberships, story_for) -> None:
         """Pin each membership's article to ``story_for(membership)``, reporting each."""
@@ -224,7 +218,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
             pinned = _report(
                 self,
                 request,
-                lambda m=membership: article_pin(
+                lambda m=membership: editing.article_pin(
                     article=m.article, story=story_for(m), by=request.user
                 ),
             )
@@ -260,7 +254,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
             landed = _report(
                 self,
                 request,
-                lambda m=membership: article_exclude(
+                lambda m=membership: editing.article_exclude(
                     article=m.article, story=m.story, by=request.user
                 ),
             )
@@ -284,7 +278,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
         new = _report(
             self,
             request,
-            lambda: story_split(
+            lambda: editing.story_split(
                 story=memberships[0].story,
                 articles=[m.article for m in memberships],
                 title=title,
