@@ -86,16 +86,7 @@ class StoryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["is_locked"]
     search_fields = ["title"]
-    fields = [
-        "title",
-        "summary",
-        "is_title_edited",
-        "is_locked",
-        "first_reported_at",
-        "last_updated_at",
-        "member_count",
-        "history",
-    ]
+    # Editors write the title and summary; the rest is shown, kept by the system.
     readonly_fields = [
         "is_title_edited",
         "is_locked",
@@ -104,6 +95,7 @@ class StoryAdmin(admin.ModelAdmin):
         "member_count",
         "history",
     ]
+    fields = ["title", "summary", *readonly_fields]
     inlines = [StoryArticleInline]
     actions = ["merge_selected", "lock_selected", "unlock_selected"]
 
