@@ -1,30 +1,21 @@
-"""The editorial admin. Changes to an article, its bylines, pictures and corrections go
-through ``articles.workflow``; images through ``articles.images``; autosave and presence
-through ``articles.editing``. Inlines other apps add (mentions) save through their own
-formsets' services."""
-
-import json
+"""The editorial admin's configuration and hooks. Changes to an article, its bylines,
+pictures and corrections go through ``articles.workflow``; images through
+``articles.images``. The endpoints beside the article's pages (tag autocomplete,
+presence and autosave, restoring a revision) are views in ``articles.admin_views``.
+Inlines other apps add (mentions) save through their own formsets' services."""
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import ngettext
-from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
-from taggit.models import Tag
 
-from . import editing, workflow
+from . import admin_views, editing, workflow
 from .forms import ArticleActionForm, ArticleAdminForm, requested_transition
 from .images import can_edit_image, image_create, image_update
 from .models import Article, ArticleImage, Byline, Correction, Image, Section
@@ -304,20 +295,12 @@ class ArticleAdmin(CompareVersionAdmin):
         return super().response_add(request, obj, post_url_continue)
 
     def _apply_transition(self, request, obj):
-        action = requested_transition(request.POST)
-        if action is None:
+        """The workflow button the form was saved with, if any (``workflow``)."""
+        transition = requested_transition(request.POST)
+        if transition is None:
             return
         try:
-            if action == "submit":
-                workflow.article_submit(article=obj, by=request.user)
-            elif action == "publish":
-                workflow.article_publish(article=obj, by=request.user)
-            elif action == "schedule":
-                workflow.article_schedule(article=obj, by=request.user, publish_at=obj.publish_at)
-            elif action == "unpublish":
-                workflow.article_unpublish(article=obj, by=request.user)
-            elif action == "return_to_draft":
-                workflow.article_return_to_draft(article=obj, by=request.user)
+            workflow.article_transition(article=obj, transition=transition, by=request.user)
         except (PermissionDenied, ValidationError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         else:
@@ -325,29 +308,11 @@ class ArticleAdmin(CompareVersionAdmin):
             messages.success(request, f"“{obj}” is now {obj.get_status_display().lower()}.")
 
     def get_urls(self):
-        def view(function, name):
-            return path(
-                f"<path:object_id>/editing/{name}/",
-                self.admin_site.admin_view(function),
-                name=f"articles_article_editing_{name}",
-            )
-
-        return [
-            path(
-                "tags/autocomplete/",
-                self.admin_site.admin_view(self.tag_autocomplete_view),
-                name="articles_article_tags",
-            ),
-            view(self.editing_ping_view, "ping"),
-            view(self.editing_end_view, "end"),
-            view(self.autosave_view, "autosave"),
-            view(self.autosave_discard_view, "discard"),
-            *super().get_urls(),
-        ]
-
-    # --- editing alongside others: presence, autosave (articles.editing)
+        # Tag autocomplete, presence and autosave: views of their own (admin_views).
+        return [*admin_views.article_urls(self), *super().get_urls()]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The change form's script pings, autosaves and offers kept text (admin_views)."""
         if obj is not None and obj.pk and workflow.can_edit(request.user, obj):
             context["editing"] = {
                 "ping_ms": 1000 * getattr(settings, "ARTICLE_EDITING_PING_SECONDS", 10),
@@ -358,109 +323,9 @@ class ArticleAdmin(CompareVersionAdmin):
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _editable_article(self, request, object_id) -> Article:
-        """The article behind an editing endpoint: POST only, and only for its editors."""
-        if request.method != "POST":
-            raise PermissionDenied("POST only.")
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404("No such article.")
-        if not workflow.can_edit(request.user, article):
-            raise PermissionDenied("You may not edit this article.")
-        return article
-
-    @staticmethod
-    def _posted_version(request) -> int | None:
-        value = request.POST.get("version_opened", "")
-        return int(value) if value.isdigit() else None
-
-    def editing_ping_view(self, request, object_id):
-        """The open form says "still here"; it hears who else is here and what was saved."""
-        article = self._editable_article(request, object_id)
-        version_opened = self._posted_version(request)
-        if version_opened is None:
-            return JsonResponse({"error": "version_opened must be a number."}, status=400)
-        status = editing.editing_session_ping(
-            article=article, user=request.user, version_opened=version_opened
-        )
-        newer = None
-        if status.newer:
-            at = timezone.localtime(status.newer.saved_at)
-            newer = {
-                "version": status.newer.version,
-                "saved_by": status.newer.saved_by,
-                "saved_at": at.isoformat(),
-                "message": (
-                    f"{status.newer.saved_by} saved a newer version at {at:%H:%M}: your "
-                    "save will be refused and shown side by side with theirs. Reload to "
-                    "see it (your unsaved text is kept by autosave)."
-                ),
-            }
-        return JsonResponse({"others": status.others, "newer": newer})
-
-    def editing_end_view(self, request, object_id):
-        article = self._editable_article(request, object_id)
-        editing.editing_session_end(article=article, user=request.user)
-        return HttpResponse(status=204)
-
-    def autosave_view(self, request, object_id):
-        """Keeps the form's unsaved text for this user; the article itself is not touched."""
-        article = self._editable_article(request, object_id)
-        version_opened = self._posted_version(request)
-        try:
-            data = json.loads(request.POST.get("data", ""))
-        except ValueError:
-            data = None
-        if version_opened is None or data is None:
-            return JsonResponse({"error": "Send version_opened and data (JSON)."}, status=400)
-        try:
-            autosave = editing.autosave_store(
-                article=article, by=request.user, data=data, version_opened=version_opened
-            )
-        except ValidationError as error:
-            return JsonResponse({"error": " ".join(error.messages)}, status=400)
-        saved_at = timezone.localtime(autosave.saved_at)
-        return JsonResponse({"saved_at": saved_at.isoformat(), "time": f"{saved_at:%H:%M:%S}"})
-
-    def autosave_discard_view(self, request, object_id):
-        article = self._editable_article(request, object_id)
-        editing.autosave_discard(article=article, by=request.user)
-        return HttpResponse(status=204)
-
-    def tag_autocomplete_view(self, request):
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        term = request.GET.get("term", "").strip()
-        names = Tag.objects.filter(name__icontains=term).order_by("name") if term else []
-        return JsonResponse({"results": [t.name for t in names[:20]]})
-
-    # --- history: restoring is one audited action, not an editable old form
-
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        article = get_object_or_404(Article, pk=object_id)
-        version = get_object_or_404(
-            Version.objects.get_for_object(article).select_related("revision__user"),
-            pk=version_id,
-        )
-        if not workflow.can_edit(request.user, article):
-            raise PermissionDenied
-        if request.method == "POST":
-            try:
-                workflow.article_restore(article=article, version=version, by=request.user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, "The earlier revision was restored.")
-            return redirect("admin:articles_article_change", article.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": article,
-            "version": version,
-            "fields": version.field_dict,
-            "title": f"Restore an earlier revision of “{article}”",
-        }
-        return TemplateResponse(request, "admin/articles/article/restore_confirm.html", context)
+        """Restoring is one audited action, not an editable old form (admin_views)."""
+        return admin_views.revision_restore(request, object_id, version_id, model_admin=self)
 
     # --- bulk actions
 

@@ -1,3 +1,6 @@
+"""The app's start-up: role permissions granted after migrate, cache invalidation
+receivers connected."""
+
 from django.apps import AppConfig
 
 

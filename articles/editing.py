@@ -10,7 +10,8 @@ stale save; this module helps editors avoid one and recover from one:
 - a refused save shows ``conflict_comparison``: the version the editor opened (from
   django-reversion), the version saved since (who, when) and the editor's own input.
 
-None of this ever writes to the article itself.
+It writes only its own rows (``EditingSession``, ``ArticleDraftAutosave``), never the
+article itself; the save that applies an editor's text is ``workflow.article_save``.
 """
 
 from __future__ import annotations

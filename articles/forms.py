@@ -1,3 +1,6 @@
+"""The article admin's forms: the change form with its edit-conflict check and workflow
+buttons, the changelist's action bar, and the tag type-ahead field."""
+
 import re
 
 from django import forms

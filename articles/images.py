@@ -1,7 +1,12 @@
-"""Image renditions: resized WebP/AVIF copies for `srcset`, made by the task worker.
+"""Library images: uploads and edits (audited, with who may edit which image) and their
+renditions, resized WebP/AVIF copies for `srcset` made by the task worker.
 
-Pages never resize images: a request that had to would be slow exactly when a story
-breaks. Until the worker has run, templates fall back to the original file.
+``image_create`` and ``image_update`` are the writes of an image's file and texts;
+``can_edit_image`` keeps a reporter off an image that a published (or colleague's)
+article shows. Pages never resize images: a request that had to would be slow exactly
+when a story breaks. Until the worker has run, templates fall back to the original
+file. Which images an article shows, and their captions there, are the article's
+(``workflow.article_attachments_save``).
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from pagecache.invalidation import (
     initial,
     register_expander,
     remember_fields,
+    rows_expander,
 )
 
 from .context_processors import SECTION_NAV_LIMIT
@@ -131,15 +132,12 @@ def _section_nav_changed() -> bool:
     return True
 
 
-def articles_showing_images(ids: set[int]) -> list[str]:
-    rows = ArticleImage.objects.filter(image_id__in=ids).values_list("article_id", flat=True)
-    return [f"article:{pk}" for pk in rows.order_by().distinct()]
-
-
-def articles_credited(ids: set[int]) -> list[str]:
-    """``articles-of-person:<id>``: the articles a person is credited on (a merge)."""
-    rows = Byline.objects.filter(person_id__in=ids).values_list("article_id", flat=True)
-    return [f"article:{pk}" for pk in rows.order_by().distinct()]
+# ``articles-of-image:<id>``: the articles showing an image; ``articles-of-person:<id>``:
+# the articles a person is credited on (a merge).
+articles_showing_images = rows_expander(
+    "article", ArticleImage, where="image_id", field="article_id"
+)
+articles_credited = rows_expander("article", Byline, where="person_id", field="article_id")
 
 
 def connect() -> None:

@@ -1,4 +1,6 @@
-"""Articles: our own stories and the other outlets' coverage we import."""
+"""Articles (our own stories and the other outlets' coverage we import) and what hangs
+off them: sections, bylines, the image library with its renditions and each article's
+pictures, corrections, and the editing presence and autosave rows."""
 
 import datetime as dt
 

@@ -1,3 +1,7 @@
+"""Named reads of articles: what "published" means (also as a ``Q`` for other apps'
+models), newest first, what a card and the article page read, and the date drill-down
+the admin's date hierarchy asks for without scanning every row."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,14 @@
-"""Every write to articles goes through here, for the admin, importers and tests alike."""
+"""The import seam's writes: articles created or updated from imported records.
+
+``articles_upsert_imported`` (and its one-article form) takes the typed records of
+``articles.imports`` from sources, with publishing an explicit argument, and writes
+the articles, their bylines and images, one revision and one audit entry each;
+``section_get_or_create`` and ``article_slug`` are the helpers importers share.
+
+The editors' writes are elsewhere: articles, bylines, pictures on an article,
+corrections, workflow steps and restores in ``workflow``; presence and autosave rows in
+``editing``; library images in ``images``.
+"""
 
 from __future__ import annotations
 

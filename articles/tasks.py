@@ -1,3 +1,6 @@
+"""The app's background tasks: scheduled publishing, announcing an import batch's
+published articles, lifting an embargo at its time, and making image renditions."""
+
 import datetime as dt
 
 from django.tasks import task

@@ -1,3 +1,5 @@
+"""Public URLs of articles, their previews, sections, tags and feeds."""
+
 from django.urls import path
 
 from . import feeds, views

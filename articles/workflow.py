@@ -5,10 +5,14 @@ draft ──submit──▶ in review ──publish──▶ published ──unp
   └───── schedule ────┴──▶ scheduled ──(worker at publish_at)──┘
 
 Reporters write their own drafts and submit them. Editors edit anyone's article,
-publish, schedule, unpublish and correct. Every transition checks permissions here
-(the admin, commands and tasks all come through these functions), bumps the
-article's version, records a revision and writes an audit entry in one transaction;
-readers' caches and the coverage features hear about it only after commit.
+publish, schedule, unpublish and correct. Every editor's write to an article comes
+through here (the admin, commands and tasks alike): saves with their edit-conflict
+check, the transitions, restoring a revision, moving articles between sections,
+corrections, bylines and the pictures an article shows. Each checks permissions, bumps
+the article's version, records a revision and writes an audit entry in one
+transaction; readers' caches and the coverage features hear about it only after
+commit. Imported articles are written by ``services``, library images by ``images``,
+presence and autosave by ``editing``.
 """
 
 from __future__ import annotations
@@ -280,6 +284,24 @@ def article_unpublish(*, article: Article, by: User) -> Article:
         allowed_from={Status.PUBLISHED},
         action="article.unpublish",
     )
+
+
+def article_transition(*, article: Article, transition: str, by: User) -> Article:
+    """Take the workflow step a form's button names: ``submit``, ``publish``,
+    ``schedule`` (at the article's ``publish_at``), ``unpublish`` or ``return_to_draft``."""
+    if transition == "schedule":
+        if article.publish_at is None:
+            raise ValidationError({"publish_at": "Choose when to publish."})
+        return article_schedule(article=article, by=by, publish_at=article.publish_at)
+    steps = {
+        "submit": article_submit,
+        "publish": article_publish,
+        "unpublish": article_unpublish,
+        "return_to_draft": article_return_to_draft,
+    }
+    if transition not in steps:
+        raise ValueError(f"No workflow step {transition!r}.")
+    return steps[transition](article=article, by=by)
 
 
 def articles_publish_due(*, now: dt.datetime | None = None) -> list[int]:

@@ -38,6 +38,7 @@ LABELS: dict[str, str] = {
     "story.exclude": "Excluded article from story",
     "story.lock": "Locked story",
     "story.unlock": "Unlocked story",
+    "story.recluster": "Re-clustering pass moved articles",
     # People, places, events and mentions
     "person.merge": "Merged people",
     "person.merge_undo": "Undid merge of people",

@@ -244,9 +244,7 @@ def cpu_seconds(pid: int) -> float:
 def predictions(ids_by_record: dict[str, int]) -> dict[str, str]:
     from coverage.models import StoryArticle
 
-    story_of = dict(
-        StoryArticle.objects.exclude(joined_by="excluded").values_list("article_id", "story_id")
-    )
+    story_of = dict(StoryArticle.objects.current().values_list("article_id", "story_id"))
     return {rid: str(story_of.get(pk, f"none-{pk}")) for rid, pk in ids_by_record.items()}
 
 

@@ -50,7 +50,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -65,6 +64,7 @@ from _scratch import ROOT, use_scratch_database
 sys.path.insert(0, str(ROOT))
 
 from newsroom import localdb, localredis  # noqa: E402
+from newsroom.supervise import stop_process_groups  # noqa: E402
 
 WORK = ROOT / "var" / "scale-demo"
 VCL = ROOT / "deploy" / "varnish" / "newsroom.vcl"
@@ -107,18 +107,7 @@ class Processes:
                 raise RuntimeError(f"{name} exited ({process.returncode}); see {WORK}/{name}.log")
 
     def stop(self) -> None:
-        for _name, process in reversed(self.children):
-            if process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for _name, process in reversed(self.children):
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process_groups([process for _name, process in reversed(self.children)], grace=15)
 
 
 def http_get(port: int, path: str, headers: dict | None = None, timeout: float = 30):

@@ -16,7 +16,7 @@ from django.db.models.signals import post_delete, post_save
 import pagecache
 from accounts.models import Profile
 from coverage.models import StoryArticle
-from pagecache.invalidation import register_expander
+from pagecache.invalidation import register_expander, rows_expander
 
 from .models import Closure, Comment, SectionPolicy
 
@@ -41,14 +41,8 @@ def profile_changed(sender, instance: Profile, created: bool = False, **kwargs) 
         pagecache.invalidate_on_commit(f"threads-of-user:{instance.user_id}")
 
 
-def threads_of_stories(ids: set[int]) -> list[str]:
-    rows = StoryArticle.objects.filter(story_id__in=ids).values_list("article_id", flat=True)
-    return [f"thread:{pk}" for pk in rows.order_by().distinct()]
-
-
-def threads_of_users(ids: set[int]) -> list[str]:
-    rows = Comment.objects.filter(author_id__in=ids).values_list("article_id", flat=True)
-    return [f"thread:{pk}" for pk in rows.order_by().distinct()]
+threads_of_stories = rows_expander("thread", StoryArticle, where="story_id", field="article_id")
+threads_of_users = rows_expander("thread", Comment, where="author_id", field="article_id")
 
 
 def connect() -> None:

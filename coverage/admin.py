@@ -12,15 +12,7 @@ from django.utils.translation import ngettext
 from audit.models import EditorialLogEntry
 
 from .models import Story, StoryArticle
-from .services import (
-    EDIT_PERMISSION,
-    article_exclude,
-    article_pin,
-    story_lock,
-    story_merge,
-    story_split,
-    story_update,
-)
+from .services import editing
 
 
 class MembershipActionForm(ActionForm):
@@ -43,15 +35,25 @@ class StoryArticleInline(admin.TabularInline):
 
 
 HISTORY_ENTRIES = 50
+# The evidence a re-clustering pass records for each move (the window pass: similarity
+# and corrected similarity; the full pass: the placement's similarity and score).
+EVIDENCE_LABELS = [
+    ("similarity", "similarity"),
+    ("corrected_similarity", "corrected"),
+    ("score", "score"),
+]
 
 
 def _history_summary(payload: dict) -> str:
     """One line per audit entry: which articles came and went, and the evidence."""
     parts = []
     for move in payload.get("gained", []):
+        evidence = ", ".join(
+            f"{label} {move[key]}" for key, label in EVIDENCE_LABELS if move.get(key) is not None
+        )
         parts.append(
-            f"+article {move['article_id']} from story {move.get('from_story')} "
-            f"(similarity {move.get('similarity')}, corrected {move.get('corrected_similarity')})"
+            f"+article {move['article_id']} from story {move.get('from_story')}"
+            + (f" ({evidence})" if evidence else "")
         )
     for move in payload.get("lost", []):
         parts.append(f"−article {move['article_id']} to story {move.get('to_story')}")
@@ -84,16 +86,7 @@ class StoryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["is_locked"]
     search_fields = ["title"]
-    fields = [
-        "title",
-        "summary",
-        "is_title_edited",
-        "is_locked",
-        "first_reported_at",
-        "last_updated_at",
-        "member_count",
-        "history",
-    ]
+    # Editors write the title and summary; the rest is shown, kept by the system.
     readonly_fields = [
         "is_title_edited",
         "is_locked",
@@ -102,11 +95,12 @@ class StoryAdmin(admin.ModelAdmin):
         "member_count",
         "history",
     ]
+    fields = ["title", "summary", *readonly_fields]
     inlines = [StoryArticleInline]
     actions = ["merge_selected", "lock_selected", "unlock_selected"]
 
     def has_edit_membership_permission(self, request):
-        return request.user.has_perm(EDIT_PERMISSION)
+        return request.user.has_perm(editing.EDIT_PERMISSION)
 
     @admin.display(description="History")
     def history(self, obj):
@@ -137,7 +131,7 @@ class StoryAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         story = Story.objects.get(pk=obj.pk)
-        story_update(story=story, title=obj.title, summary=obj.summary, by=request.user)
+        editing.story_update(story=story, title=obj.title, summary=obj.summary, by=request.user)
 
     @admin.action(
         description="Merge selected stories into the oldest", permissions=["edit_membership"]
@@ -148,7 +142,9 @@ class StoryAdmin(admin.ModelAdmin):
             self.message_user(request, "Select at least two stories.", messages.WARNING)
             return
         keep = _report(
-            self, request, lambda: story_merge(keep=stories[0], others=stories[1:], by=request.user)
+            self,
+            request,
+            lambda: editing.story_merge(keep=stories[0], others=stories[1:], by=request.user),
         )
         if keep:
             merged = len(stories) - 1
@@ -178,7 +174,7 @@ class StoryAdmin(admin.ModelAdmin):
             changed = _report(
                 self,
                 request,
-                lambda s=story: story_lock(story=s, is_locked=is_locked, by=request.user),
+                lambda s=story: editing.story_lock(story=s, is_locked=is_locked, by=request.user),
             )
             if changed:
                 done.append(f"“{changed}”")
@@ -206,7 +202,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
         return False  # exclude instead: the decision is remembered and audited
 
     def has_edit_membership_permission(self, request):
-        return request.user.has_perm(EDIT_PERMISSION)
+        return request.user.has_perm(editing.EDIT_PERMISSION)
 
     def _pin_each(self, request, memberships, story_for) -> None:
         """Pin each membership's article to ``story_for(membership)``, reporting each."""
@@ -214,7 +210,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
             pinned = _report(
                 self,
                 request,
-                lambda m=membership: article_pin(
+                lambda m=membership: editing.article_pin(
                     article=m.article, story=story_for(m), by=request.user
                 ),
             )
@@ -227,7 +223,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
     def pin_here(self, request, queryset):
         self._pin_each(
             request,
-            queryset.exclude(joined_by="excluded").select_related("story", "article"),
+            queryset.current().select_related("story", "article"),
             lambda membership: membership.story,
         )
 
@@ -246,11 +242,11 @@ class StoryArticleAdmin(admin.ModelAdmin):
         description="Exclude selected articles from their story", permissions=["edit_membership"]
     )
     def exclude_selected(self, request, queryset):
-        for membership in queryset.exclude(joined_by="excluded").select_related("story", "article"):
+        for membership in queryset.current().select_related("story", "article"):
             landed = _report(
                 self,
                 request,
-                lambda m=membership: article_exclude(
+                lambda m=membership: editing.article_exclude(
                     article=m.article, story=m.story, by=request.user
                 ),
             )
@@ -265,9 +261,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
         description="Split selected articles off into a new story", permissions=["edit_membership"]
     )
     def split_selected(self, request, queryset):
-        memberships = list(
-            queryset.exclude(joined_by="excluded").select_related("story", "article")
-        )
+        memberships = list(queryset.current().select_related("story", "article"))
         stories = {m.story_id for m in memberships}
         if len(stories) != 1:
             self.message_user(request, "Select articles of one story.", messages.ERROR)
@@ -276,7 +270,7 @@ class StoryArticleAdmin(admin.ModelAdmin):
         new = _report(
             self,
             request,
-            lambda: story_split(
+            lambda: editing.story_split(
                 story=memberships[0].story,
                 articles=[m.article for m in memberships],
                 title=title,

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from django.db.models.signals import post_delete, post_save
 
 import pagecache
-from pagecache.invalidation import initial, register_expander, remember_fields
+from pagecache.invalidation import initial, register_expander, remember_fields, rows_expander
 
 from .models import Story, StoryArticle
 
@@ -44,16 +44,10 @@ def memberships_changed(*, story_ids: Iterable[int], article_ids: Iterable[int] 
     )
 
 
-def stories_of_articles(ids: set[int]) -> list[str]:
-    rows = StoryArticle.objects.filter(article_id__in=ids).values_list("story_id", flat=True)
-    return [f"story:{pk}" for pk in rows.order_by().distinct()]
-
-
-def stories_of_outlets(ids: set[int]) -> list[str]:
-    rows = StoryArticle.objects.filter(article__outlet_id__in=ids).values_list(
-        "story_id", flat=True
-    )
-    return [f"story:{pk}" for pk in rows.order_by().distinct()]
+stories_of_articles = rows_expander("story", StoryArticle, where="article_id", field="story_id")
+stories_of_outlets = rows_expander(
+    "story", StoryArticle, where="article__outlet_id", field="story_id"
+)
 
 
 def connect() -> None:

@@ -16,7 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from .querysets import EXCLUDED, StoryArticleQuerySet, StoryQuerySet
+from .querysets import EXCLUDED, StoryArticleQuerySet, StoryQuerySet, current_q
 
 
 class Story(models.Model):
@@ -98,7 +98,7 @@ class StoryArticle(models.Model):
             # An article belongs to one story; exclusions are remembered per story.
             models.UniqueConstraint(
                 fields=["article"],
-                condition=~models.Q(joined_by="excluded"),
+                condition=current_q(),
                 name="article_in_one_story",
             ),
         ]

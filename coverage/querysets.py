@@ -37,6 +37,10 @@ class StoryArticleQuerySet(models.QuerySet):
         """Memberships that hold: not excluded by an editor (public or not)."""
         return self.filter(current_q())
 
+    def exclusions(self):
+        """An editor's exclusions: the article is kept out of that story for good."""
+        return self.filter(joined_by=EXCLUDED)
+
     def visible(self):
         """Memberships readers see: current, and the article published and past its
         embargo."""

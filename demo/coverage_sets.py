@@ -21,7 +21,7 @@ from articles.workflow import article_publish
 from coverage.models import StoryArticle
 from coverage.services import article_cluster, stories_retitle
 from sources.importers.records import ArticleRecord
-from sources.services import read_records, record_source_key, records_import
+from sources.services import ImportReport, read_records, record_source_key, records_import
 
 # The development sets; the test sets stay unseen, for scoring only.
 DEV_SETS = ("allsides-dev.jsonl", "basil-dev.jsonl", "neus-dev.jsonl")
@@ -29,14 +29,12 @@ DEV_SETS = ("allsides-dev.jsonl", "basil-dev.jsonl", "neus-dev.jsonl")
 
 @dataclass
 class CoverageLoadReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
+    """The import's own report, then what the demo did with the articles."""
+
+    imported: ImportReport
     published: int = 0
     clustered: int = 0
     left_in_review: int = 0  # undated, or no editor to publish them
-    failures: list[str] | None = None
 
 
 def coverage_set_paths(directory: Path, names: Iterable[str] = DEV_SETS) -> list[Path]:
@@ -66,14 +64,7 @@ def load_coverage_sets(
         if on_progress:
             on_progress("import", len(keys))
 
-    imported = records_import(records, actor=by, on_item=on_item)
-    report = CoverageLoadReport(
-        created=imported.created,
-        updated=imported.updated,
-        unchanged=imported.unchanged,
-        failed=imported.failed,
-        failures=[str(f) for f in imported.failures],
-    )
+    report = CoverageLoadReport(imported=records_import(records, actor=by, on_item=on_item))
     loaded = Article.objects.filter(source__key__in=keys)
     if by is not None:
         report.published, report.left_in_review = demo_articles_publish(articles=loaded, by=by)

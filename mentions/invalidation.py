@@ -11,7 +11,8 @@
 from django.db.models.signals import post_delete, post_save
 
 import pagecache
-from pagecache.invalidation import register_expander
+from pagecache.invalidation import register_expander, rows_expander
+from pagecache.keys import of_distinct
 
 from .models import Mention
 
@@ -32,21 +33,16 @@ def lists_naming(ids: set[int]) -> list[str]:
     """The entity pages listing these articles: every entity they name in a standing
     mention (standing, not public: an article just withdrawn leaves those pages)."""
     rows = Mention.objects.standing().filter(article_id__in=ids)
-    keys = []
+    found = []
     for kind in KINDS:
-        found = rows.filter(**{f"{kind}__isnull": False}).values_list(f"{kind}_id", flat=True)
-        keys += [f"list:{kind}:{pk}" for pk in found.order_by().distinct()]
-    return keys
+        ids_of_kind = rows.filter(**{f"{kind}__isnull": False}).values_list(f"{kind}_id", flat=True)
+        found += of_distinct(f"list:{kind}", ids_of_kind)
+    return found
 
 
 def articles_naming(kind: str):
     """``articles-of-<kind>:<id>``: every article that names the entity (a merge)."""
-
-    def expand(ids: set[int]) -> list[str]:
-        rows = Mention.objects.filter(**{f"{kind}_id__in": ids}).values_list("article_id")
-        return [f"article:{pk}" for (pk,) in rows.order_by().distinct()]
-
-    return expand
+    return rows_expander("article", Mention, where=f"{kind}_id", field="article_id")
 
 
 def connect() -> None:

@@ -67,11 +67,17 @@ class Child:
 
 
 def stop_all(children: list[Child]) -> None:
-    running = [c.process for c in children if c.process is not None and c.process.poll() is None]
+    stop_process_groups([c.process for c in children if c.process is not None])
+
+
+def stop_process_groups(processes: list[subprocess.Popen], *, grace: float = 10) -> None:
+    """SIGTERM each running process's group, in the order given; SIGKILL a group still
+    running ``grace`` seconds later. Also for ``bench/scale_demo.py``'s children."""
+    running = [process for process in processes if process.poll() is None]
     for process in running:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + grace
     for process in running:
         try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))

@@ -29,13 +29,14 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_init
 
 from .generation import bump_keys, bump_now
-from .keys import EVERYTHING, UNKEYED
+from .keys import EVERYTHING, UNKEYED, of_distinct
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,18 @@ def register_expander(kind: str, expander: Expander, *, virtual: bool = False) -
         _expanders[kind].append(expander)
     if virtual:
         _virtual.add(kind)
+
+
+def rows_expander(kind: str, model: Any, *, where: str, field: str) -> Expander:
+    """An expander answering ``<kind>:<field>`` for each ``model`` row whose ``where``
+    is among the ids: ``rows_expander("story", StoryArticle, where="article_id",
+    field="story_id")`` gives the stories of the articles named."""
+
+    def expand(ids: set[int]) -> list[str]:
+        rows = model.objects.filter(**{f"{where}__in": ids}).values_list(field, flat=True)
+        return of_distinct(kind, rows)
+
+    return expand
 
 
 class PendingInvalidation:

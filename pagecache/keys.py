@@ -55,3 +55,9 @@ def of(request) -> list[str]:
 
 def of_articles(kind: str, ids) -> list[str]:
     return [f"{kind}:{pk}" for pk in ids if pk is not None]
+
+
+def of_distinct(kind: str, ids) -> list[str]:
+    """``<kind>:<id>`` once for each id a ``values_list(<field>, flat=True)`` query
+    finds: what an invalidation expander answers (unordered, the keys are a set)."""
+    return [f"{kind}:{pk}" for pk in ids.order_by().distinct()]

@@ -86,42 +86,20 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     @admin.display(description="Failures")
     def failure_list(self, run):
-        if not run.failures:
-            return "None"
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
+        return _table(
+            ["File", "Where", "Why"],
+            [
                 (f["source"], f"{f['unit']} {f['line']}" if f.get("line") else "", f["reason"])
                 for f in run.failures
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>File</th><th>Where</th><th>Why</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            rows,
+            ],
         )
 
     @admin.display(description="Kept the editor's version")
     def kept_list(self, run):
         """Fields a re-import did not overwrite because an editor had changed them."""
-        if not run.kept:
-            return "None"
-        rows = format_html_join(
-            "",
-            '<tr><td><a href="{}">{}</a></td><td>{}</td></tr>',
-            (
-                (
-                    reverse("admin:articles_article_change", args=[k["article_id"]]),
-                    k["headline"],
-                    k["field"],
-                )
-                for k in run.kept
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>Article</th><th>Field</th></tr></thead><tbody>{}</tbody></table>",
-            rows,
+        return _table(
+            ["Article", "Field"],
+            [(_article_change_link(k["article_id"], k["headline"]), k["field"]) for k in run.kept],
         )
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -154,8 +132,20 @@ class ImportRunAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "sources/admin/importrun_upload.html", context)
 
 
+class _ArticleColumns:
+    """The article and its outlet, as columns of an admin over rows of one article."""
+
+    @admin.display(description="Article", ordering="article__headline")
+    def article_link(self, row):
+        return _article_change_link(row.article_id, row.article)
+
+    @admin.display(description="Outlet")
+    def outlet(self, row):
+        return row.article.outlet or "—"
+
+
 @admin.register(ArticleFingerprint)
-class WireCopyAdmin(admin.ModelAdmin):
+class WireCopyAdmin(_ArticleColumns, admin.ModelAdmin):
     """Articles marked as wire copy: "same text as <article>, similarity 0.93"."""
 
     list_display = ["article_link", "outlet", "mark", "original_outlet"]
@@ -173,14 +163,6 @@ class WireCopyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    @admin.display(description="Article", ordering="article__headline")
-    def article_link(self, fingerprint):
-        return _article_change_link(fingerprint.article_id, fingerprint.article)
-
-    @admin.display(description="Outlet")
-    def outlet(self, fingerprint):
-        return fingerprint.article.outlet or "—"
 
     @admin.display(description="Wire copy", ordering="-similarity")
     def mark(self, fingerprint):
@@ -200,6 +182,16 @@ class WireCopyAdmin(admin.ModelAdmin):
         return (original and original.outlet) or "—"
 
 
+def _table(headings: list[str], rows: list[tuple]) -> str:
+    """An HTML table of ``rows`` (each cell escaped unless already safe), or "None"."""
+    if not rows:
+        return "None"
+    head = format_html_join("", "<th>{}</th>", ((heading,) for heading in headings))
+    cells = "".join("<td>{}</td>" for _ in headings)
+    body = format_html_join("", f"<tr>{cells}</tr>", rows)
+    return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body)
+
+
 def _article_change_link(article_id: int, article) -> str:
     """A link to the article's change page, labelled with the article."""
     url = reverse("admin:articles_article_change", args=[article_id])
@@ -207,7 +199,7 @@ def _article_change_link(article_id: int, article) -> str:
 
 
 @admin.register(WireCopyVerdict)
-class WireCopyVerdictAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class WireCopyVerdictAdmin(_ArticleColumns, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every article's wire-copy verdict as the story page and the API show it: "credited
     to Reuters" or "same text as <outlet>'s article". Read-only: it is decided on write."""
 
@@ -217,14 +209,6 @@ class WireCopyVerdictAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["article__headline", "agency", "original__headline"]
     fields = ["article_link", "shown", "original_link", "similarity", "decided_at"]
     readonly_fields = fields
-
-    @admin.display(description="Article", ordering="article__headline")
-    def article_link(self, verdict):
-        return _article_change_link(verdict.article_id, verdict.article)
-
-    @admin.display(description="Outlet")
-    def outlet(self, verdict):
-        return verdict.article.outlet or "—"
 
     @admin.display(description="Wire copy", ordering="reason")
     def shown(self, verdict):
@@ -238,7 +222,7 @@ class WireCopyVerdictAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ArticleSource)
-class ArticleSourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ArticleSourceAdmin(_ArticleColumns, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Which source each imported article came from (its import identity), to find an
     article by its URL or key. Read-only: the importer writes it when it creates one."""
 
@@ -247,7 +231,3 @@ class ArticleSourceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["key"]
     fields = ["key", "article_link"]
     readonly_fields = fields
-
-    @admin.display(description="Article", ordering="article__headline")
-    def article_link(self, source):
-        return _article_change_link(source.article_id, source.article)

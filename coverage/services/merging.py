@@ -27,9 +27,7 @@ def _merge_into(keep: Story, other: Story, *, pin: bool, note: dict) -> int:
     article_ids = list(members.values_list("article_id", flat=True))
     # The merged story's own exclusions go with it; an exclusion from ``keep`` of an
     # article now merged in is overruled by the merge.
-    StoryArticle.objects.filter(
-        story=keep, article_id__in=article_ids, joined_by=JoinedBy.EXCLUDED
-    ).delete()
+    StoryArticle.objects.exclusions().filter(story=keep, article_id__in=article_ids).delete()
     for membership in members:
         membership.story = keep
         if pin:

@@ -4,9 +4,11 @@ recomputed, and the full re-clustering behind ``manage.py recluster``.
 Apart from online placement because they regroup what placement decided one article
 at a time, and apart from the editors' services because no editor asks for them: they
 run as the caller or else the system user, and keep the editors' decisions (pinned and
-excluded memberships, locked stories; see ``editing``). The merge pass takes
-``clustering_pass_lock``, as the windowed re-clustering pass (``reclustering``) does,
-so that the two never move the same memberships at once.
+excluded memberships, locked stories; see ``editing``). The merge pass and the full
+re-clustering take ``clustering_pass_lock``, as the windowed re-clustering pass
+(``reclustering``) does, so that no two of them move the same memberships at once.
+Every article a pass moves is audited on the stories it left and joined
+(``story.recluster``, shown in the story's history in the admin).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from articles.models import Article
-from audit.services import editorial_log, system_user
+from audit.services import editorial_log, editorial_log_many, system_user
 
 from .. import scoring
 from ..models import ArticleSignature, Story, StoryArticle, StoryTerm, TermStatistic
@@ -134,9 +136,13 @@ MERGE_LOOKUP_STORIES = 200
 CLUSTERING_PASS_LOCK = 0x5EC1_0518
 
 
-def clustering_pass_lock() -> bool:
-    """Take the passes' lock until this transaction ends; False when another pass has it."""
+def clustering_pass_lock(*, wait: bool = False) -> bool:
+    """Take the passes' lock until this transaction ends; False when another pass has it,
+    or with ``wait``, block until it is released (then True)."""
     with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CLUSTERING_PASS_LOCK])
+            return True
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [CLUSTERING_PASS_LOCK])
         is_taken: bool = cursor.fetchone()[0]
         return is_taken
@@ -190,11 +196,14 @@ def stories_merge_converging(
             )
             if proximity is not None and proximity < 0.5:
                 continue
-            conflict = StoryArticle.objects.filter(
-                Q(story=story, article__story_memberships__story=other)
-                | Q(story=other, article__story_memberships__story=story),
-                joined_by=JoinedBy.EXCLUDED,
-            ).exists()
+            conflict = (
+                StoryArticle.objects.exclusions()
+                .filter(
+                    Q(story=story, article__story_memberships__story=other)
+                    | Q(story=other, article__story_memberships__story=story)
+                )
+                .exists()
+            )
             if conflict:
                 continue
             other_id = other.pk  # delete() clears it
@@ -266,8 +275,12 @@ class ReclusterReport:
     stories_after: int = 0
     stories_deleted: int = 0
     merges: int = 0
+    # Another clustering pass held the lock and nothing was done (see ``wait``).
+    is_skipped: bool = False
 
     def __str__(self) -> str:
+        if self.is_skipped:
+            return "Skipped: another clustering pass is running; nothing changed."
         return (
             f"{self.articles} articles re-clustered, {len(self.moved)} changed story, "
             f"stories {self.stories_before} → {self.stories_after} "
@@ -286,6 +299,69 @@ def _groups(article_ids: list[int]) -> dict[int, frozenset[int]]:
     return {a: frozenset(by_story[s]) for a, s in article_story.items()}
 
 
+def _story_of(article_ids: list[int]) -> dict[int, int]:
+    """Article → the story it is a current member of (none: not in a story)."""
+    return dict(
+        StoryArticle.objects.current()
+        .filter(article_id__in=article_ids)
+        .values_list("article_id", "story_id")
+    )
+
+
+def _log_moves(
+    story_before: dict[int, int],
+    article_ids: list[int],
+    *,
+    heirs: dict[int, int],
+    titles: dict[int, str],
+    by: User,
+) -> None:
+    """Audit every article the full pass moved, on the story it joined (with the
+    evidence it joined on) and the story it left, as the window pass does: one
+    ``story.recluster`` entry per story, shown in its history in the admin."""
+    after = {
+        m.article_id: m
+        for m in StoryArticle.objects.current()
+        .filter(article_id__in=article_ids)
+        .only("article_id", "story_id", "score", "explanation")
+    }
+    gained: dict[int, list[dict[str, Any]]] = {}
+    lost: dict[int, list[dict[str, Any]]] = {}
+    for article_id in article_ids:
+        before, membership = story_before.get(article_id), after.get(article_id)
+        now = membership.story_id if membership else None
+        if before == now:
+            continue
+        if now is not None and membership is not None:
+            gained.setdefault(now, []).append(
+                {
+                    "article_id": article_id,
+                    "from_story": before,
+                    "similarity": membership.explanation.get("similarity"),
+                    "score": round(membership.score, 3),
+                }
+            )
+        if before is not None:
+            lost.setdefault(before, []).append({"article_id": article_id, "to_story": now})
+    story_ids = sorted(set(gained) | set(lost))
+    if not story_ids:
+        return
+    stories = Story.objects.in_bulk(story_ids)
+    entries: list[tuple[str, Story, dict[str, Any]]] = []
+    for story_id in story_ids:
+        # A story merged away during the pass is gone; its entry still names it.
+        story = stories.get(story_id) or Story(pk=story_id, title=titles.get(story_id, ""))
+        payload: dict[str, Any] = {
+            "pass": "full",
+            "gained": gained.get(story_id, []),
+            "lost": lost.get(story_id, []),
+        }
+        if story_id in heirs:
+            payload["absorbed_into"] = heirs[story_id]
+        entries.append(("story.recluster", story, payload))
+    editorial_log_many(actor=by, entries=entries)
+
+
 class _DryRun(Exception):
     pass
 
@@ -295,6 +371,7 @@ def stories_recluster(
     since: dt.datetime | None = None,
     dry_run: bool = False,
     by: User | None = None,
+    wait: bool = False,
     on_article: Callable[[int, int], None] | None = None,
 ) -> ReclusterReport:
     """Cluster published articles again, in time order, keeping every editor decision.
@@ -304,11 +381,20 @@ def stories_recluster(
     ``since`` the term statistics and signatures are rebuilt too (e.g. after changing
     the entity source). Emptied stories are reused for the first article that would
     start a new story, so unchanged stories keep their URLs; the rest are deleted.
-    With ``dry_run`` everything is computed and rolled back.
+    Each story an article left or joined gets a ``story.recluster`` audit entry by
+    ``by`` (else the system user) listing the moves. With ``dry_run`` everything is
+    computed and rolled back.
+
+    Takes ``clustering_pass_lock``: when the merge pass or the window pass is running,
+    returns at once with ``is_skipped`` set and nothing changed, or with ``wait``
+    waits for it to finish.
     """
     report = ReclusterReport()
     try:
         with transaction.atomic(durable=True):
+            if not clustering_pass_lock(wait=wait):
+                report.is_skipped = True
+                return report
             _recluster(report, since=since, by=by or system_user(), on_article=on_article)
             if dry_run:
                 raise _DryRun
@@ -355,6 +441,8 @@ def _recluster(
     )
     touched = sorted(set(automatic.values_list("story_id", flat=True)))
     previous_story = dict(automatic.values_list("article_id", "story_id"))
+    story_before = _story_of(ids)
+    titles = dict(Story.objects.filter(pk__in=touched).values_list("pk", "title"))
     automatic.delete()
     if since is None:
         ArticleSignature.objects.all().delete()
@@ -371,10 +459,12 @@ def _recluster(
         if on_article:
             on_article(position, len(ids))
     report.merges = len(stories_merge_converging(by=by))
-    stories_retitle()
+    stories_retitle(by=by)
     empty = Story.objects.filter(pk__in=touched, member_count=0, is_locked=False)
     gone = set(empty.values_list("pk", flat=True))
-    stories_redirect_record(moves=_heirs(gone, previous_story))
+    heirs = _heirs(gone, previous_story)
+    stories_redirect_record(moves=heirs)
+    _log_moves(story_before, ids, heirs=heirs, titles=titles, by=by)
     report.stories_deleted = len(gone)
     empty.delete()
     after = _groups(ids)

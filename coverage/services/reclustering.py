@@ -237,8 +237,8 @@ def _window(*, days: int, size: int, least: int = WINDOW_MIN_ARTICLES) -> list[_
     time evidence still keeps stories weeks apart apart.
     """
     memberships = list(
-        StoryArticle.objects.select_for_update(of=("self",))
-        .exclude(joined_by=JoinedBy.EXCLUDED)
+        StoryArticle.objects.current()
+        .select_for_update(of=("self",))
         .filter(
             article__signature__clock_at__lte=timezone.now() + dt.timedelta(days=1),
             article__status=Article.Status.PUBLISHED,
@@ -288,9 +288,11 @@ def _cannot_link(
     """
     index = {m.article_id: i for i, m in enumerate(members)}
     excluded: dict[int, set[int]] = defaultdict(set)
-    for article_id, story_id in StoryArticle.objects.filter(
-        article_id__in=list(index), joined_by=JoinedBy.EXCLUDED
-    ).values_list("article_id", "story_id"):
+    for article_id, story_id in (
+        StoryArticle.objects.exclusions()
+        .filter(article_id__in=list(index))
+        .values_list("article_id", "story_id")
+    ):
         excluded[article_id].add(story_id)
     locked = set(
         Story.objects.filter(
@@ -425,9 +427,9 @@ def _recluster_members(members: list[_Member], *, report: WindowReport, by: User
     lost: dict[int, list[dict]] = defaultdict(list)
     memberships = {
         m.article_id: m
-        for m in StoryArticle.objects.filter(
+        for m in StoryArticle.objects.current().filter(
             article_id__in=[members[i].article_id for i in moves]
-        ).exclude(joined_by=JoinedBy.EXCLUDED)
+        )
     }
     changed = []
     for i in sorted(set(moves)):
@@ -498,9 +500,11 @@ def _stories_retire(heirs: dict[int, int]) -> None:
         )
     )
     moving: dict[int, list[int]] = defaultdict(list)
-    for pk, story_id, article_id in StoryArticle.objects.filter(
-        story_id__in=list(heirs), joined_by=JoinedBy.EXCLUDED
-    ).values_list("pk", "story_id", "article_id"):
+    for pk, story_id, article_id in (
+        StoryArticle.objects.exclusions()
+        .filter(story_id__in=list(heirs))
+        .values_list("pk", "story_id", "article_id")
+    ):
         if (heirs[story_id], article_id) not in in_heirs:
             moving[heirs[story_id]].append(pk)
             in_heirs.add((heirs[story_id], article_id))

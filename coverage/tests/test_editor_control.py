@@ -1,15 +1,17 @@
 """Editors correct the grouping; every correction is audited and survives `recluster`."""
 
 import io
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connections
 
 from articles.models import Article
 from audit.models import EditorialLogEntry
+from audit.services import SYSTEM_USERNAME, system_user
 from coverage.models import Story, StoryArticle
 from coverage.services import (
     CLUSTERING_PASS_LOCK,
@@ -30,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def story_of(article) -> Story:
-    return StoryArticle.objects.exclude(joined_by="excluded").get(article=article).story
+    return StoryArticle.objects.current().get(article=article).story
 
 
 def cluster(*articles):
@@ -75,17 +77,82 @@ def test_a_full_recluster_gives_the_same_stories_for_the_same_articles(two_topic
     assert {a.pk: story_of(a).pk for a in [*bridge, *vaccine]} == before
 
 
-def test_a_story_a_full_recluster_empties_answers_301_to_where_its_article_went(two_topics, client):
+def test_a_story_a_full_recluster_empties_answers_301_to_where_its_article_went(
+    two_topics, stray, client
+):
     bridge, _ = two_topics
-    stray = Story.objects.create(title="Stray bridge story", slug="stray-bridge-story")
-    StoryArticle.objects.filter(article=bridge[2]).update(story=stray)
-    story_refresh(story=stray)
     url = stray.get_absolute_url()
     stories_recluster()
     assert not Story.objects.filter(pk=stray.pk).exists()
     response = client.get(url)
     assert response.status_code == 301
     assert response["Location"] == story_of(bridge[2]).get_absolute_url()
+
+
+@pytest.fixture
+def stray(two_topics):
+    """A bridge article placed by hand in a story of its own: a full recluster moves it."""
+    bridge, _ = two_topics
+    story = Story.objects.create(title="Stray bridge story", slug="stray-bridge-story")
+    StoryArticle.objects.filter(article=bridge[2]).update(story=story)
+    story_refresh(story=story)
+    return story
+
+
+def test_a_full_recluster_audits_each_move_in_the_story_history(two_topics, stray, admin_client):
+    bridge, _ = two_topics
+    call_command("recluster", stdout=io.StringIO())
+    joined = story_of(bridge[2])
+    entry = EditorialLogEntry.objects.get(action="story.recluster", target_id=str(joined.pk))
+    assert entry.actor == system_user()
+    [move] = entry.payload["gained"]
+    assert (move["article_id"], move["from_story"]) == (bridge[2].pk, stray.pk)
+    left = EditorialLogEntry.objects.get(action="story.recluster", target_id=str(stray.pk))
+    assert left.payload["lost"] == [{"article_id": bridge[2].pk, "to_story": joined.pk}]
+    assert left.payload["absorbed_into"] == joined.pk
+    page = admin_client.get(f"/admin/coverage/story/{joined.pk}/change/").text
+    assert f"{SYSTEM_USERNAME} · <code>story.recluster</code>" in page
+    assert f"+article {bridge[2].pk} from story {stray.pk}" in page
+
+
+def test_an_unchanged_full_recluster_audits_nothing(two_topics):
+    stories_recluster()
+    assert not EditorialLogEntry.objects.filter(action="story.recluster").exists()
+
+
+@pytest.fixture
+def other_pass():
+    """Another worker's clustering pass: its connection holds the passes' lock."""
+    other_worker = connections.create_connection("default")
+    other_worker.inc_thread_sharing()  # the waiting test releases it from a thread
+    with other_worker.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [CLUSTERING_PASS_LOCK])
+
+    def end():
+        with other_worker.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+
+    yield end
+    end()
+    other_worker.close()
+
+
+def test_a_full_recluster_refuses_while_another_clustering_pass_runs(stray, other_pass):
+    assert stories_recluster().is_skipped is True
+    with pytest.raises(CommandError, match="Another clustering pass .* is running"):
+        call_command("recluster", stdout=io.StringIO())
+    assert Story.objects.filter(pk=stray.pk, member_count=1).exists()
+    assert not EditorialLogEntry.objects.filter(action="story.recluster").exists()
+
+
+def test_a_full_recluster_with_wait_runs_once_the_other_pass_ends(stray, other_pass):
+    ends = threading.Timer(0.5, other_pass)
+    ends.start()
+    output = io.StringIO()
+    call_command("recluster", "--wait", stdout=output)
+    ends.join()
+    assert "articles re-clustered" in output.getvalue()
+    assert not Story.objects.filter(pk=stray.pk).exists()
 
 
 def test_merge_survives_a_full_recluster(two_topics, editor):

@@ -23,11 +23,11 @@ def sets():
 def test_the_layer_is_imported_clustered_and_safe_to_load_again(sets):
     editor = UserFactory(role="editor")
     first = load_coverage_sets(paths=sets, by=editor, limit_per_file=9)
-    assert (first.created, first.failed) == (18, 0)
+    assert (first.imported.created, first.imported.failed) == (18, 0)
     assert Article.objects.published().count() == 18
     assert StoryArticle.objects.count() == 18
     again = load_coverage_sets(paths=sets, by=editor, limit_per_file=9)
-    assert (again.created, again.unchanged, again.clustered) == (0, 18, 0)
+    assert (again.imported.created, again.imported.unchanged, again.clustered) == (0, 18, 0)
 
 
 def test_articles_waiting_for_review_are_published_by_the_editor_with_an_audit_record(sets):

@@ -515,13 +515,8 @@ def paths_import(
             if on_progress is not None:
                 on_progress(seen)
 
-        return records_import(
-            read_records(paths, format=format),
-            outlet=outlet,
-            dry_run=dry_run,
-            actor=actor,
-            on_item=tick,
-        )
+        records = read_records(paths, format=format)
+        return records_import(records, outlet=outlet, dry_run=dry_run, actor=actor, on_item=tick)
     return _paths_import_parallel(
         paths,
         format=format,
@@ -563,13 +558,8 @@ def worker_import(
     """One worker's share of a parallel import (see ``sources.import_worker``)."""
     outlet = Outlet.objects.get(pk=outlet_id) if outlet_id else None
     actor = get_user_model().objects.get(pk=actor_id) if actor_id else None
-    return records_import(
-        read_records(paths, format=format),
-        outlet=outlet,
-        dry_run=dry_run,
-        actor=actor,
-        on_item=on_item,
-    )
+    records = read_records(paths, format=format)
+    return records_import(records, outlet=outlet, dry_run=dry_run, actor=actor, on_item=on_item)
 
 
 def _paths_import_parallel(

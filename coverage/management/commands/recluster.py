@@ -1,9 +1,15 @@
-"""manage.py recluster [--since DATE] [--dry-run] — group published articles again.
+"""manage.py recluster [--since DATE] [--dry-run] [--wait] — group published articles
+again.
 
 Editors' decisions survive: pinned and excluded memberships and locked stories are
 kept, and only automatic memberships are recomputed. Without --since the term
 statistics and stored signatures are rebuilt as well (do this after changing where
 entity evidence comes from). --dry-run computes everything, reports, and rolls back.
+Every move is audited by the system user on the stories involved.
+
+Only one clustering pass runs at a time: while the merge pass or the window pass is
+running, the command stops with an error and changes nothing, or with --wait waits
+for that pass to finish first.
 """
 
 import datetime as dt
@@ -21,8 +27,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--since", help="only articles published on or after YYYY-MM-DD")
         parser.add_argument("--dry-run", action="store_true", help="report, then roll back")
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="wait for a running clustering pass to finish instead of stopping",
+        )
 
-    def handle(self, *args, since=None, dry_run=False, **options):
+    def handle(self, *args, since=None, dry_run=False, wait=False, **options):
         since_at = None
         if since:
             day = parse_date(since)
@@ -43,8 +54,16 @@ class Command(BaseCommand):
                 self.stderr.flush()
 
         report = stories_recluster(
-            since=since_at, dry_run=dry_run, on_article=progress if show_progress else None
+            since=since_at,
+            dry_run=dry_run,
+            wait=wait,
+            on_article=progress if show_progress else None,
         )
+        if report.is_skipped:
+            raise CommandError(
+                "Another clustering pass (the merge pass or the window re-clustering) is "
+                "running; nothing was changed. Run again when it ends, or add --wait."
+            )
         prefix = "Dry run (rolled back): " if dry_run else ""
         self.stdout.write(f"{prefix}{report}")
         if report.moved:

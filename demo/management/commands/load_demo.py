@@ -124,13 +124,15 @@ class Command(BaseCommand):
                 progress.update(bars[stage], completed=done)
 
             report = load_coverage_sets(paths=paths, by=editor, on_progress=on_progress)
+        imported = report.imported
         self.stdout.write(
-            f"Coverage sets ({', '.join(p.name for p in paths)}): created {report.created}, "
-            f"updated {report.updated}, unchanged {report.unchanged}, failed {report.failed}; "
+            f"Coverage sets ({', '.join(p.name for p in paths)}): created {imported.created}, "
+            f"updated {imported.updated}, unchanged {imported.unchanged}, "
+            f"failed {imported.failed}; "
             f"published {report.published} (left in review {report.left_in_review}), "
             f"clustered {report.clustered}"
         )
-        for failure in report.failures:
+        for failure in imported.failures:
             self.stderr.write(f"  {failure}")
 
     def demo_editor(self):
