@@ -11,7 +11,8 @@ check, the transitions, restoring a revision, moving articles between sections,
 corrections, bylines and the pictures an article shows. Each checks permissions, bumps
 the article's version, records a revision and writes an audit entry in one
 transaction; readers' caches and the coverage features hear about it only after
-commit. Imported articles are written by ``services``, library images by ``images``,
+commit. A published article dated in the future becomes public with no write at all:
+``article_embargo_watch`` queues ``article_embargo_lift`` for that moment. Imported articles are written by ``services``, library images by ``images``,
 presence and autosave by ``editing``.
 """
 
