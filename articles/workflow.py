@@ -12,8 +12,9 @@ corrections, bylines and the pictures an article shows. Each checks permissions,
 the article's version, records a revision and writes an audit entry in one
 transaction; readers' caches and the coverage features hear about it only after
 commit. A published article dated in the future becomes public with no write at all:
-``article_embargo_watch`` queues ``article_embargo_lift`` for that moment. Imported articles are written by ``services``, library images by ``images``,
-presence and autosave by ``editing``.
+``article_embargo_watch`` queues ``article_embargo_lift`` for that moment. Imported
+articles are written by ``services``, library images by ``images``, presence and
+autosave by ``editing``.
 """
 
 from __future__ import annotations
