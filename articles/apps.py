@@ -22,11 +22,12 @@ class ArticlesConfig(AppConfig):
 
         invalidation.connect()
 
+        # A published article dated in the future becomes public with no write at its
+        # time: a task is queued for that moment (article_embargo_lift).
+        # Late: workflow imports models, importable once the registry is ready.
         from .signals import article_published
         from .workflow import article_embargo_watch
 
-        # A published article dated in the future becomes public with no write at its
-        # time: a task is queued for that moment (article_embargo_lift).
         article_published.connect(
             lambda sender, article_id, **kwargs: article_embargo_watch(article_id=article_id),
             weak=False,
