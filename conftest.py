@@ -106,6 +106,18 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture
+def page_cache_on(settings):
+    """The page cache on (tests run with it off, to see what they just wrote), empty
+    before and after the test."""
+    from pagecache.generation import cache
+
+    settings.PAGE_CACHE_ENABLED = True
+    cache().clear()
+    yield
+    cache().clear()
+
+
 def skip_or_fail(reason: str):
     """Skip with ``reason``; under CI=true the missing piece is a failure instead."""
     if os.environ.get("CI") == "true":

@@ -21,19 +21,10 @@ from articles.models import Article, Section
 from articles.tasks import lift_embargo
 from articles.tests.factories import ArticleFactory
 from coverage.models import Story, StoryArticle
-from pagecache.generation import cache
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 WORKER_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    cache().clear()
-    yield
-    cache().clear()
 
 
 def story_of(*articles, title):

@@ -10,18 +10,9 @@ from accounts.tests.factories import UserFactory
 from articles import workflow
 from articles.models import Article
 from articles.tests.factories import ArticleFactory
-from pagecache.generation import cache
 from pagecache.invalidation import PendingInvalidation
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    cache().clear()
-    yield
-    cache().clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 def test_a_second_anonymous_request_is_served_from_the_cache(client, django_assert_num_queries):

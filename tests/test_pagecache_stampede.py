@@ -17,13 +17,7 @@ from pagecache.middleware import cache_key, lock_key
 
 from .test_pagecache_pages import header_nonce, script_nonces
 
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    cache().clear()
-    yield
-    cache().clear()
+pytestmark = pytest.mark.usefixtures("page_cache_on")
 
 
 def hold_render_lock(url: str) -> None:

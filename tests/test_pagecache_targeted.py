@@ -18,17 +18,8 @@ from coverage.models import Story, StoryArticle
 from entities.tests.factories import PersonFactory
 from mentions.models import Mention
 from pagecache import keys
-from pagecache.generation import cache
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    cache().clear()
-    yield
-    cache().clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 
 def story_of(*articles, title):

@@ -9,7 +9,6 @@ from api.models import ApiKey
 from api.services import api_key_hash, api_key_issue
 from articles import workflow
 from articles.tests.factories import ArticleFactory
-from pagecache.generation import cache as page_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +30,6 @@ def test_an_unchanged_article_answers_304_to_if_modified_since(client):
     url = f"/api/v1/articles/{article.pk}"
     last_modified = client.get(url)["Last-Modified"]
     assert client.get(url, headers={"if-modified-since": last_modified}).status_code == 304
-
-
-@pytest.fixture
-def page_cache_on(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    page_cache().clear()
-    yield
-    page_cache().clear()
 
 
 def test_anonymous_api_answers_come_from_the_page_cache_until_a_publish(

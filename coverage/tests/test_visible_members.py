@@ -15,7 +15,6 @@ from audit.services import SYSTEM_USERNAME
 from coverage.models import Story, StoryArticle
 from coverage.selectors import stories_for_homepage
 from coverage.services import article_cluster, stories_retitle, story_refresh
-from pagecache.generation import cache
 from sources.tests.factories import OutletFactory
 
 from .factories import topical_article
@@ -42,14 +41,6 @@ def story_of(*articles: Article, title: str = "") -> Story:
     for article in articles:
         StoryArticle.objects.create(story=story, article=article, score=0.5)
     return story_refresh(story=story)
-
-
-@pytest.fixture
-def page_cache_on(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    cache().clear()
-    yield
-    cache().clear()
 
 
 def test_visible_memberships_leave_out_excluded_unpublished_and_embargoed_articles():
