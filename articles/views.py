@@ -1,7 +1,10 @@
+import datetime as dt
+
 from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag
 
@@ -9,6 +12,7 @@ from entities.jsonld import jsonld_script
 from pagecache import keys
 
 from .models import Article, Section
+from .prepared import PreparedQuery
 from .preview import article_id_from_token
 from .structured_data import article_jsonld
 
@@ -21,9 +25,21 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         keys.add(self.request, "home", "list:articles", "list:stories")
-        latest = Article.objects.published().for_listing().latest_first()
+        latest = Article.objects.published().for_cards().latest_first()
         page = Paginator(latest, self.per_page).get_page(self.request.GET.get("page"))
         return {**super().get_context_data(**kwargs), "page": page}
+
+
+# The article page's article with everything it shows, compiled once (prepared.py).
+ARTICLE_PAGE = PreparedQuery(
+    lambda pk, now: (
+        Article.objects.filter(Article.objects.published_q(now=now), pk=pk)
+        .for_article_page()
+        .order_by()
+    ),
+    pk=int,
+    now=dt.datetime,
+)
 
 
 class ArticleDetailView(DetailView):
@@ -42,6 +58,12 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         return Article.objects.published().for_article_page()
+
+    def get_object(self, queryset=None):
+        found = ARTICLE_PAGE.run(pk=self.kwargs["pk"], now=timezone.now())
+        if not found:
+            raise Http404("No article found matching the query")
+        return found[0]
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -87,7 +109,7 @@ class _PaginatedArticles(TemplateView):
         row = get_object_or_404(self.model, slug=slug)
         keys.add(request, f"{self.key}:{row.pk}", "list:articles")
         articles = Article.objects.published().filter(**{self.article_filter: row})
-        page = Paginator(articles.for_listing().latest_first(), self.per_page).get_page(
+        page = Paginator(articles.for_cards().latest_first(), self.per_page).get_page(
             self.request.GET.get("page")
         )
         context = {**self.get_context_data(), self.key: row, **self.extra_context_for(row)}

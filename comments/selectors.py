@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.services import default_display_name
+from articles.prepared import PreparedQuery
 from coverage.models import Story, StoryArticle
 from coverage.querysets import current_q
 
@@ -39,6 +40,21 @@ class CommentThread:
     featured: list[Comment] = field(default_factory=list)
 
 
+def _thread(article_id: int):
+    return (
+        Comment.objects.filter(article_id=article_id)
+        .select_related("author__profile")
+        .order_by("created_at", "pk")
+    )
+
+
+# What everyone sees (anonymous readers: the page the cache keeps), compiled once.
+PUBLIC_THREAD = PreparedQuery(
+    lambda article_id: _thread(article_id).filter(status__in=[Status.APPROVED, Status.DELETED]),
+    article_id=int,
+)
+
+
 def comment_thread(*, article, user) -> CommentThread:
     """Everything comments/_comments_area.html reads.
 
@@ -47,14 +63,12 @@ def comment_thread(*, article, user) -> CommentThread:
     profiles), the open/closed state (at most two), and for a logged-in reader their
     standing, plus one count for moderators: never one per comment.
     """
-    visible = Q(status__in=[Status.APPROVED, Status.DELETED])
     if user.is_authenticated:
+        visible = Q(status__in=[Status.APPROVED, Status.DELETED])
         visible |= Q(author=user, status=Status.PENDING)
-    rows = list(
-        Comment.objects.filter(visible, article=article)
-        .select_related("author__profile")
-        .order_by("created_at", "pk")
-    )
+        rows = list(_thread(article.pk).filter(visible))
+    else:
+        rows = PUBLIC_THREAD.run(article_id=article.pk)
     by_id = {c.pk: c for c in rows}
     top: list[Comment] = []
     for comment in rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
@@ -14,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article, ArticleImage, Byline
+from articles.prepared import PreparedQuery, ids_in
 from entities.models import Event, Person, Place
 from mentions.models import Mention
 from mentions.selectors import PUBLIC_STATES
@@ -31,30 +33,49 @@ TIMELINE_ARTICLES = 30
 TIMELINE_DAY_OUTLETS = 6
 
 
-def _published_members(story: Story):
+def _published_members(story: Story, *, now: dt.datetime | None = None):
     return (
-        StoryArticle.objects.visible()
+        StoryArticle.objects.visible(now=now)
         .filter(story=story)
         .order_by("article__published_at", "article_id")
     )
 
 
+def _with_articles(members):
+    return members.select_related(
+        "article__outlet", "article__section", f"article__{WIRE_VERDICT_RELATED}"
+    ).prefetch_related(
+        Prefetch(
+            "article__bylines",
+            queryset=Byline.objects.select_related("person").order_by("position"),
+        )
+    )
+
+
+# A story of one page: all its members, compiled once (articles/prepared.py).
+ALL_STORY_MEMBERS = PreparedQuery(
+    lambda story_id, now: _with_articles(_published_members(story_id, now=now)),
+    story_id=int,
+    now=dt.datetime,
+)
+
+# A page of a larger story: the members of ``ids`` (one array parameter).
+STORY_MEMBERS = PreparedQuery(
+    lambda story_id, now, ids: _with_articles(
+        _published_members(story_id, now=now).filter(pk__in=ids_in(ids))
+    ),
+    story_id=int,
+    now=dt.datetime,
+    ids=list,
+)
+
+
 def story_members(*, story: Story, ids: list[int] | None = None) -> list[StoryArticle]:
     """The story's published members (or those of ``ids``) with their articles and their
     wire-copy verdicts, earliest first (2 queries)."""
-    members = _published_members(story)
-    if ids is not None:
-        members = members.filter(pk__in=ids)
-    return list(
-        members.select_related(
-            "article__outlet", "article__section", f"article__{WIRE_VERDICT_RELATED}"
-        ).prefetch_related(
-            Prefetch(
-                "article__bylines",
-                queryset=Byline.objects.select_related("person").order_by("position"),
-            )
-        )
-    )
+    if ids is None:
+        return ALL_STORY_MEMBERS.run(story_id=story.pk, now=timezone.now())
+    return STORY_MEMBERS.run(story_id=story.pk, now=timezone.now(), ids=list(ids))
 
 
 def _named_entities(article_ids: list[int]) -> dict[int, list[tuple[str, int, str]]]:
@@ -399,22 +420,40 @@ def stories_for_homepage(*, limit: int = 10) -> list[Story]:
     update; they are taken, newest first, only when no story has one (feeds without
     dates).
     """
-    recent = Story.objects.filter(last_updated_at__isnull=False).order_by("-last_updated_at", "-pk")
-    stories = _widest(recent, limit)
+    stories = _widest(limit, dated=True)
     if not stories:
-        stories = _widest(Story.objects.order_by("-pk"), limit)
+        stories = _widest(limit, dated=False)
     return stories
 
 
-def _widest(candidates, limit: int) -> list[Story]:
-    """Breadth counts only the members readers can see (``visible_member_count``)."""
-    return list(
-        Story.objects.filter(pk__in=Subquery(candidates.values("pk")[:RECENT_STORIES]))
-        .with_visible_counts()
-        .annotate(article_count=F("visible_member_count"), outlet_count=F("visible_outlet_count"))
-        .filter(visible_member_count__gt=0)
-        .order_by("-visible_member_count", "-last_updated_at", "-pk")[:limit]
-    )
+def _widest(limit: int, *, dated: bool) -> list[Story]:
+    """Of the recent stories (by last update, ``dated``) or else the newest, the widest.
+    Breadth counts only the members readers can see (``visible_member_count``)."""
+    return _prepared_widest(limit=limit, dated=dated).run(now=timezone.now())
+
+
+@functools.cache
+def _prepared_widest(*, limit: int, dated: bool) -> PreparedQuery:
+    """The widest of the recent stories (``dated``) or of the newest, compiled once."""
+
+    def build(now):
+        if dated:
+            candidates = Story.objects.filter(last_updated_at__isnull=False).order_by(
+                "-last_updated_at", "-pk"
+            )
+        else:
+            candidates = Story.objects.order_by("-pk")
+        return (
+            Story.objects.filter(pk__in=Subquery(candidates.values("pk")[:RECENT_STORIES]))
+            .with_visible_counts(now=now)
+            .annotate(
+                article_count=F("visible_member_count"), outlet_count=F("visible_outlet_count")
+            )
+            .filter(visible_member_count__gt=0)
+            .order_by("-visible_member_count", "-last_updated_at", "-pk")[:limit]
+        )
+
+    return PreparedQuery(build, now=dt.datetime)
 
 
 def story_for_article(*, article: Article) -> Story | None:
@@ -444,21 +483,27 @@ class RelatedCoverage:
     article_count: int = 0
 
 
-def related_coverage_for_article(*, article: Article, limit: int = 5) -> RelatedCoverage:
-    """The article's story and up to ``limit`` other outlets' takes, one per outlet,
-    earliest first (2 queries whatever the story's size)."""
-    current = StoryArticle.objects.current().filter(article=article).values("story_id")
-    # Its link and visible member count: not the clustering's centroid and entity
-    # counts, nor the distinct outlets this box does not show.
-    story = Story.objects.filter(pk__in=current).only("slug", "title").with_visible_count().first()
-    if story is None:
-        return RelatedCoverage(story=None, others=[])
-    candidates = (
-        story_articles(story=story)
-        .exclude(pk=article.pk)
+def _related_story(article_id: int, now: dt.datetime):
+    """The article's story: its link and visible member count, not the clustering's
+    centroid and entity counts, nor the distinct outlets the box does not show."""
+    current = StoryArticle.objects.current().filter(article_id=article_id).values("story_id")
+    return (
+        Story.objects.filter(pk__in=current)
+        .only("slug", "title")
+        .with_visible_count(now=now)
+        .order_by("pk")[:1]
+    )
+
+
+def _related_candidates(story_id: int, article_id: int, now: dt.datetime):
+    """Other outlets' visible articles in the story, the earliest of each outlet first
+    (with DISTINCT ON): what coverage/_related_coverage.html reads, not the bodies and
+    search vectors."""
+    members = StoryArticle.objects.visible(now=now).filter(story_id=story_id)
+    return (
+        Article.objects.filter(pk__in=members.values("article_id"))
+        .exclude(pk=article_id)
         .select_related("outlet")
-        # What coverage/_related_coverage.html reads: not the bodies and search vectors
-        # of up to 20 articles.
         .only(
             "slug",
             "headline",
@@ -472,11 +517,46 @@ def related_coverage_for_article(*, article: Article, limit: int = 5) -> Related
         .annotate(outlet_key=Coalesce("outlet_id", -F("id")))
         .order_by("outlet_key", "published_at", "pk")
     )
+
+
+RELATED_STORY = PreparedQuery(_related_story, article_id=int, now=dt.datetime)
+
+
+@functools.cache
+def _prepared_candidates(*, limit: int, other_outlet: bool) -> PreparedQuery:
+    """The candidates' query for ``limit``, and without the article's own outlet when
+    it has one (an outlet id is a parameter; its absence is another query)."""
+    if other_outlet:
+
+        def build(story_id, article_id, now, outlet_id):
+            candidates = _related_candidates(story_id, article_id, now)
+            return candidates.exclude(outlet_id=outlet_id).distinct("outlet_key")[:limit]
+
+        return PreparedQuery(build, story_id=int, article_id=int, now=dt.datetime, outlet_id=int)
+
+    def build_any(story_id, article_id, now):
+        candidates = _related_candidates(story_id, article_id, now)
+        return candidates.distinct("outlet_key")[:limit]
+
+    return PreparedQuery(build_any, story_id=int, article_id=int, now=dt.datetime)
+
+
+def related_coverage_for_article(*, article: Article, limit: int = 5) -> RelatedCoverage:
+    """The article's story and up to ``limit`` other outlets' takes, one per outlet,
+    earliest first (2 queries whatever the story's size, each compiled once: see
+    articles/prepared.py)."""
+    now = timezone.now()
+    found = RELATED_STORY.run(article_id=article.pk, now=now)
+    if not found:
+        return RelatedCoverage(story=None, others=[])
+    story = found[0]
+    slots = {"story_id": story.pk, "article_id": article.pk, "now": now}
     if article.outlet_id:
-        candidates = candidates.exclude(outlet_id=article.outlet_id)
+        slots["outlet_id"] = article.outlet_id
+    prepared = _prepared_candidates(limit=limit * 4, other_outlet=bool(article.outlet_id))
     # One per outlet (DISTINCT ON), then the earliest first.
     others = sorted(
-        candidates.distinct("outlet_key")[: limit * 4],
+        prepared.run(**slots),
         key=lambda a: (a.published_at or dt.datetime.max.replace(tzinfo=dt.UTC), a.pk),
     )[:limit]
     return RelatedCoverage(story=story, others=others, article_count=story.visible_member_count)
@@ -503,6 +583,19 @@ class HomepageStories:
 
 
 HOMEPAGE_OUTLETS_SHOWN = 6
+
+
+def _lead_image(story_id: int, now: dt.datetime):
+    """The story's first picture with a file, of its newest article that has one."""
+    members = _published_members(story_id, now=now).order_by().values("article_id")
+    return (
+        ArticleImage.objects.filter(image__isnull=False, article_id__in=members)
+        .select_related("image")
+        .order_by("position", "-article__published_at", "pk")[:1]
+    )
+
+
+LEAD_IMAGE = PreparedQuery(_lead_image, story_id=int, now=dt.datetime)
 
 
 def homepage_stories(*, limit: int = 10) -> HomepageStories:
@@ -532,13 +625,8 @@ def homepage_stories(*, limit: int = 10) -> HomepageStories:
         if len(story.outlets) < HOMEPAGE_OUTLETS_SHOWN:
             story.outlets.append(StoryOutlet(name, slug, storage.url(logo) if logo else ""))
     lead = stories[0]
-    members = _published_members(lead).order_by().values("article_id")
-    placement = (
-        ArticleImage.objects.filter(image__isnull=False, article_id__in=members)
-        .select_related("image")
-        .order_by("position", "-article__published_at", "pk")
-        .first()
-    )
+    placements = LEAD_IMAGE.run(story_id=lead.pk, now=timezone.now())
+    placement = placements[0] if placements else None
     return HomepageStories(
         lead=lead, lead_image=placement.image if placement else None, others=stories[1:]
     )

@@ -23,18 +23,23 @@ ARTICLES_PER_PAGE = 20
 
 def entity_articles(*, entity: Entity) -> QuerySet[Article]:
     """Published articles that name ``entity`` (or, for a person, carry their byline),
-    newest first, ready for articles/_card.html.
+    newest first, with everything a feed or the API reads (``for_listing``).
 
     Suggested mentions show until an editor rejects them: they are unambiguous
     dictionary matches (names several entities share are never linked).
     """
+    return _naming(entity).for_listing()
+
+
+def _naming(entity: Entity) -> QuerySet[Article]:
+    """entity_articles without a bundle: the entity page loads only what its cards show."""
     named = Q(**{f"mentions__{entity.kind}": entity, "mentions__state__in": PUBLIC_STATES})
     if entity.kind == "person":
         # Two multi-valued joins (bylines, mentions) can repeat an article: distinct.
         articles = Article.objects.filter(named | Q(bylines__person=entity)).distinct()
     else:
         articles = Article.objects.filter(named)
-    return articles.published().for_listing().latest_first()
+    return articles.published().latest_first()
 
 
 @dataclass
@@ -54,7 +59,8 @@ def entity_page(*, entity: Entity, page_number: Any = 1) -> EntityPage:
     events there). Pinned in tests/test_views.py.
     """
     aliases = list(entity.aliases.order_by("name").values_list("name", flat=True))
-    page = Paginator(entity_articles(entity=entity), ARTICLES_PER_PAGE).get_page(page_number)
+    articles = _naming(entity).for_cards()
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(page_number)
     children, events = [], []
     if entity.kind == "place":
         children = list(entity.children.order_by("name"))

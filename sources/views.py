@@ -12,7 +12,7 @@ from .selectors import outlet_jsonld
 def outlet_detail(request, slug):
     outlet = get_object_or_404(Outlet, slug=slug)
     keys.add(request, f"outlet:{outlet.pk}", f"list:outlet:{outlet.pk}")
-    articles = Article.objects.published().filter(outlet=outlet).for_listing().latest_first()
+    articles = Article.objects.published().filter(outlet=outlet).for_cards().latest_first()
     page = Paginator(articles, 20).get_page(request.GET.get("page"))
     context = {
         "outlet": outlet,
