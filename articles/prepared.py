@@ -19,8 +19,8 @@ arguments, and the types of those arguments (its *slots*)::
 The first run builds the queryset with stand-in values (negative ids, moments in
 1970 that no real value has), compiles it, and finds where each stand-in landed in the
 SQL's parameters; every later run reuses the SQL and its compiler with the real values
-in those places. Only values that are query parameters can be slots (ids, times, a list of ids
-through ``ids_in``):
+in those places. Only values that are query parameters can be slots (ids, times, text, a list of
+ids through ``ids_in``):
 anything that changes the SQL's shape (a list's length, a ``LIMIT``, a condition
 present or not) must be fixed in the build function, or be a different
 ``PreparedQuery``. Results are lists, never querysets, so that nothing can be chained
@@ -60,7 +60,9 @@ def _stand_in(kind: type, index: int) -> Any:
         return _TIME_STAND_IN + dt.timedelta(seconds=index + 1)
     if kind is list:  # of ids, one array parameter: see ``ids_in``
         return [_INT_STAND_IN - index]
-    raise TypeError(f"A slot is an int, a datetime or a list of ids, not {kind.__name__}.")
+    if kind is str:  # text passed as it is (a search query), never part of the SQL
+        return f"\x1fprepared slot {index}\x1f"
+    raise TypeError(f"A slot is an int, a datetime, a str or a list of ids, not {kind}.")
 
 
 def ids_in(ids) -> RawSQL:
@@ -130,3 +132,13 @@ class PreparedQuery:
                 f"Prepared SQL differs from the queryset's own.\n{sql}\n{params}\n"
                 f"{fresh_sql}\n{tuple(fresh_params)}"
             )
+
+
+def attach(instance, name: str, rows: list) -> None:
+    """Keep ``rows`` where ``prefetch_related(name)`` would (a reverse foreign key):
+    ``instance.<name>.all()`` then reads them without a query, as after a prefetch."""
+    queryset = getattr(instance, name).all()  # the relation's filter, not run
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    cache_name = instance._meta.get_field(name).cache_name
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[cache_name] = queryset

@@ -44,12 +44,13 @@ class StoryArticleQuerySet(models.QuerySet):
 
 
 class StoryQuerySet(models.QuerySet):
-    def with_visible_members(self):
+    def with_visible_members(self, *, now=None):
         """Stories with at least one member readers can see."""
         # Late: models.py imports this module for its managers (a cycle).
         from .models import StoryArticle
 
-        return self.filter(Exists(StoryArticle.objects.visible().filter(story=OuterRef("pk"))))
+        visible = StoryArticle.objects.visible(now=now).filter(story=OuterRef("pk"))
+        return self.filter(Exists(visible))
 
     def with_visible_count(self, *, now=None):
         """Annotate ``visible_member_count`` alone."""

@@ -42,8 +42,18 @@ def _published_members(story: Story, *, now: dt.datetime | None = None):
 
 
 def _with_articles(members):
-    return members.select_related(
-        "article__outlet", "article__section", f"article__{WIRE_VERDICT_RELATED}"
+    return (
+        members.select_related(
+            "article__outlet", "article__section", f"article__{WIRE_VERDICT_RELATED}"
+        )
+        # Neither the story page nor the API's story reads an article's HTML body, key
+        # points, search vector or import snapshot (the facts read ``body_text``).
+        .defer(
+            "article__body",
+            "article__key_points",
+            "article__search_vector",
+            "article__source_snapshot",
+        )
     ).prefetch_related(
         Prefetch(
             "article__bylines",
@@ -78,12 +88,10 @@ def story_members(*, story: Story, ids: list[int] | None = None) -> list[StoryAr
     return STORY_MEMBERS.run(story_id=story.pk, now=timezone.now(), ids=list(ids))
 
 
-def _named_entities(article_ids: list[int]) -> dict[int, list[tuple[str, int, str]]]:
-    """(kind, id, name) of each person, place and event the articles name, as the
-    entity pages count them (suggested or confirmed mentions), in one query."""
-    named: dict[int, list[tuple[str, int, str]]] = {}
-    rows = (
-        Mention.objects.filter(article_id__in=article_ids, state__in=PUBLIC_STATES)
+# The page's articles' entities (one array parameter), compiled once.
+NAMED_ENTITIES = PreparedQuery(
+    lambda article_ids: (
+        Mention.objects.filter(article_id__in=ids_in(article_ids), state__in=PUBLIC_STATES)
         .values_list(
             "article_id",
             "person_id",
@@ -94,7 +102,16 @@ def _named_entities(article_ids: list[int]) -> dict[int, list[tuple[str, int, st
             "event__name",
         )
         .order_by("pk")
-    )
+    ),
+    article_ids=list,
+)
+
+
+def _named_entities(article_ids: list[int]) -> dict[int, list[tuple[str, int, str]]]:
+    """(kind, id, name) of each person, place and event the articles name, as the
+    entity pages count them (suggested or confirmed mentions), in one query."""
+    named: dict[int, list[tuple[str, int, str]]] = {}
+    rows = NAMED_ENTITIES.run(article_ids=list(article_ids))
     for article_id, person, person_name, place, place_name, event, event_name in rows:
         for kind, pk, name in (
             ("person", person, person_name),
@@ -140,14 +157,8 @@ class OutlineMember:
     article: OutlineArticle
 
 
-def story_outline(*, story: Story) -> list[OutlineMember]:
-    """Every published member with only its date and outlet, earliest first (1 query):
-    enough for the pager, the timeline and the outlets of a story of any size.
-
-    Rows, not model instances: a story of 450 articles made 1,350 instances (membership,
-    article, outlet), a fifth of its page's render time.
-    """
-    rows = _published_members(story).values_list(
+STORY_OUTLINE = PreparedQuery(
+    lambda story_id, now: _published_members(story_id, now=now).values_list(
         "pk",
         "article_id",
         "article__published_at",
@@ -156,7 +167,20 @@ def story_outline(*, story: Story) -> list[OutlineMember]:
         "article__outlet__name",
         "article__outlet__country",
         "article__outlet__ownership_type",
-    )
+    ),
+    story_id=int,
+    now=dt.datetime,
+)
+
+
+def story_outline(*, story: Story) -> list[OutlineMember]:
+    """Every published member with only its date and outlet, earliest first (1 query):
+    enough for the pager, the timeline and the outlets of a story of any size.
+
+    Rows, not model instances: a story of 450 articles made 1,350 instances (membership,
+    article, outlet), a fifth of its page's render time.
+    """
+    rows = STORY_OUTLINE.run(story_id=story.pk, now=timezone.now())
     outlets: dict[int, OutlineOutlet] = {}
     members = []
     for pk, article_id, published_at, precision, outlet_id, name, country, ownership in rows:
@@ -307,6 +331,18 @@ def _timeline_days(dated: Sequence[StoryArticle | OutlineMember]) -> list[Timeli
     return days
 
 
+# The registered outlets that did not cover the story, by country and ownership.
+OUTLET_GAPS = PreparedQuery(
+    lambda outlet_ids: (
+        Outlet.objects.exclude(pk__in=ids_in(outlet_ids))
+        .values("country", "ownership_type")
+        .annotate(count=Count("pk"), names=ArrayAgg("name", ordering="name"))
+        .order_by("country", "ownership_type")
+    ),
+    outlet_ids=list,
+)
+
+
 def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryPage:
     """Everything coverage/story_detail.html reads, in at most 8 queries whatever the
     size. A large story's articles come ``ENTRIES_PER_PAGE`` a page (the comparison
@@ -373,12 +409,7 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
             for m in shown  # the entries' articles, in full
         ]
     )
-    gap_rows = list(
-        Outlet.objects.exclude(pk__in=outlet_ids)
-        .values("country", "ownership_type")
-        .annotate(count=Count("pk"), names=ArrayAgg("name", ordering="name"))
-        .order_by("country", "ownership_type")
-    )  # 1 query
+    gap_rows = OUTLET_GAPS.run(outlet_ids=sorted(outlet_ids))  # 1 query
     ownership = dict(Outlet.OwnershipType.choices)
     gaps = [
         OutletGap(
@@ -409,7 +440,7 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
 RECENT_STORIES = 100
 
 
-def stories_for_homepage(*, limit: int = 10) -> list[Story]:
+def stories_for_homepage(*, limit: int = 10, cards: bool = False) -> list[Story]:
     """Of the RECENT_STORIES most recently updated stories, the widest coverage first,
     then the most recent (1 query; 2 when no story has a dated article).
 
@@ -418,22 +449,27 @@ def stories_for_homepage(*, limit: int = 10) -> list[Story]:
     of every story took 2.5 s at 1M articles (78,000 stories). The recent ones come
     from story_last_updated_idx. Stories whose articles carry no date have no last
     update; they are taken, newest first, only when no story has one (feeds without
-    dates).
+    dates). ``cards``: only the columns coverage/_top_stories.html reads (not the
+    clustering's centroid and entity counts, JSON to decode for each story).
     """
-    stories = _widest(limit, dated=True)
+    stories = _widest(limit, dated=True, cards=cards)
     if not stories:
-        stories = _widest(limit, dated=False)
+        stories = _widest(limit, dated=False, cards=cards)
     return stories
 
 
-def _widest(limit: int, *, dated: bool) -> list[Story]:
+def _widest(limit: int, *, dated: bool, cards: bool) -> list[Story]:
     """Of the recent stories (by last update, ``dated``) or else the newest, the widest.
     Breadth counts only the members readers can see (``visible_member_count``)."""
-    return _prepared_widest(limit=limit, dated=dated).run(now=timezone.now())
+    return _prepared_widest(limit=limit, dated=dated, cards=cards).run(now=timezone.now())
+
+
+# What the home page's story cards read of a story, besides the counts.
+STORY_CARD_FIELDS = ("title", "slug", "summary", "last_updated_at")
 
 
 @functools.cache
-def _prepared_widest(*, limit: int, dated: bool) -> PreparedQuery:
+def _prepared_widest(*, limit: int, dated: bool, cards: bool) -> PreparedQuery:
     """The widest of the recent stories (``dated``) or of the newest, compiled once."""
 
     def build(now):
@@ -443,8 +479,9 @@ def _prepared_widest(*, limit: int, dated: bool) -> PreparedQuery:
             )
         else:
             candidates = Story.objects.order_by("-pk")
+        stories = Story.objects.only(*STORY_CARD_FIELDS) if cards else Story.objects.all()
         return (
-            Story.objects.filter(pk__in=Subquery(candidates.values("pk")[:RECENT_STORIES]))
+            stories.filter(pk__in=Subquery(candidates.values("pk")[:RECENT_STORIES]))
             .with_visible_counts(now=now)
             .annotate(
                 article_count=F("visible_member_count"), outlet_count=F("visible_outlet_count")
@@ -598,27 +635,36 @@ def _lead_image(story_id: int, now: dt.datetime):
 LEAD_IMAGE = PreparedQuery(_lead_image, story_id=int, now=dt.datetime)
 
 
+# The named outlets of the stories ``story_ids`` with their visible article counts, the
+# most articles first (one array parameter), compiled once.
+STORY_OUTLETS = PreparedQuery(
+    lambda story_ids, now: (
+        StoryArticle.objects.visible(now=now)
+        .filter(story_id__in=ids_in(story_ids), article__outlet__isnull=False)
+        .values_list(
+            "story_id", "article__outlet__name", "article__outlet__slug", "article__outlet__logo"
+        )
+        .annotate(articles=Count("pk"))
+        .order_by("story_id", "-articles", "article__outlet__name")
+    ),
+    story_ids=list,
+    now=dt.datetime,
+)
+
+
 def homepage_stories(*, limit: int = 10) -> HomepageStories:
     """The lead and ``limit`` top stories, each with ``.outlets`` (at most six named).
 
     Three queries whatever the number of stories or articles: the stories (see
     stories_for_homepage), their outlets, and the lead's newest picture with a file.
     """
-    stories = stories_for_homepage(limit=limit + 1)
+    stories = stories_for_homepage(limit=limit + 1, cards=True)
     if not stories:
         return HomepageStories(lead=None, lead_image=None, others=[])
     by_id = {story.pk: story for story in stories}
     for story in stories:
         story.outlets = []
-    rows = (
-        StoryArticle.objects.visible()
-        .filter(story_id__in=by_id, article__outlet__isnull=False)
-        .values_list(
-            "story_id", "article__outlet__name", "article__outlet__slug", "article__outlet__logo"
-        )
-        .annotate(articles=Count("pk"))
-        .order_by("story_id", "-articles", "article__outlet__name")
-    )
+    rows = STORY_OUTLETS.run(story_ids=list(by_id), now=timezone.now())
     storage = Outlet._meta.get_field("logo").storage
     for story_id, name, slug, logo, _count in rows:
         story = by_id[story_id]

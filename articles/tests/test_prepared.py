@@ -9,9 +9,10 @@ import datetime as dt
 import pytest
 from django.db.models import Q
 from django.test.utils import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Byline
+from articles.models import Article, Byline, Section
 from articles.prepared import PreparedQuery, PreparedQueryError, ids_in
 from articles.tests.factories import ArticleFactory
 
@@ -75,3 +76,17 @@ def test_a_queryset_whose_sql_depends_on_a_value_fails_the_check():
     prepared = PreparedQuery(build, pk=int)
     with pytest.raises(PreparedQueryError, match="differs"):
         prepared.run(pk=1)
+
+
+def test_listing_pages_read_their_cards_page_by_page(client):
+    Section.objects.create(name="Empty", slug="empty")
+    world = Section.objects.create(name="World", slug="world")
+    articles = ArticleFactory.create_batch(23, section=world)
+    Article.objects.filter(pk=articles[0].pk).update(status=Article.Status.DRAFT)
+    assert "No articles yet." in client.get(reverse("articles:section", args=["empty"])).text
+    first = client.get(reverse("articles:section", args=["world"])).text
+    second = client.get(reverse("articles:section", args=["world"]) + "?page=2").text
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    shown = [a for a in articles[1:] if a.headline in first + second]
+    assert len(shown) == 22  # every published article once, the draft nowhere
+    assert articles[0].headline not in first + second

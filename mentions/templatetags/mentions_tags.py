@@ -7,28 +7,16 @@ entity's page, in order of first mention.
 
 from django import template
 
-from articles.prepared import PreparedQuery
-from mentions.models import Mention
-from mentions.selectors import PUBLIC_STATES
+from mentions.selectors import article_mentions
 
 register = template.Library()
 
 HEADINGS = {"person": "People", "place": "Places", "event": "Events"}
 
-# Compiled once per process (articles/prepared.py).
-ARTICLE_MENTIONS = PreparedQuery(
-    lambda article_id: (
-        Mention.objects.filter(article_id=article_id, state__in=PUBLIC_STATES)
-        .select_related("person", "place", "event")
-        .order_by("first_position", "pk")
-    ),
-    article_id=int,
-)
-
 
 @register.inclusion_tag("entities/_article_entities.html")
 def article_entities(article):
-    mentions = ARTICLE_MENTIONS.run(article_id=article.pk)
+    mentions = article_mentions(article=article)
     groups = {kind: [] for kind in HEADINGS}
     for mention in mentions:
         groups[mention.entity.kind].append(mention.entity)
