@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
@@ -24,7 +26,7 @@ ARTICLE = PreparedQuery(
         Article.objects.filter(Article.objects.published_q(now=now), pk=pk)
         .select_related("outlet", "section")
         # Taggit's prefetch sets the tags' order (none given): kept as it was.
-        .prefetch_related("tags")
+        .prefetch_related("tags")  # type: ignore[misc]  # taggit's manager, unknown to the stubs
         .order_by()
     ),
     pk=int,
@@ -97,7 +99,7 @@ def _listed(listing: str, now, key=None, content_type=None):
 def _slots(listing: str) -> dict:
     if listing not in LISTINGS:
         raise ValueError(f"Not a listing: {listing}")
-    slots = {"now": dt.datetime}
+    slots: dict[str, type] = {"now": dt.datetime}
     if listing != "latest":
         slots["key"] = int
     if listing == "tag":
@@ -135,7 +137,7 @@ class CardList:
 
     def __init__(self, listing: str, key: int | None = None) -> None:
         self.listing = listing
-        self.slots = {"now": timezone.now()}
+        self.slots: dict[str, Any] = {"now": timezone.now()}
         if listing != "latest":
             self.slots["key"] = key
         if listing == "tag":
@@ -147,7 +149,7 @@ class CardList:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: slice) -> list[Article]:
         if not isinstance(index, slice) or index.step is not None:
             raise TypeError("A card list is read a page (a slice) at a time.")
         low, high = index.start or 0, index.stop
@@ -167,4 +169,6 @@ def card_page(*, listing: str, key: int | None = None, number, per_page: int) ->
     """Page ``number`` of a listing (``LISTINGS``: the latest articles, or a section's,
     tag's or outlet's, ``key`` its id) as cards: 3 queries (count, articles, bylines),
     none of them built or compiled after the first request."""
-    return Paginator(CardList(listing, key), per_page).get_page(number)
+    # Paginator only counts the list and slices it, which is all CardList does.
+    cards = cast("Sequence[Article]", CardList(listing, key))
+    return Paginator(cards, per_page).get_page(number)

@@ -33,7 +33,7 @@ TIMELINE_ARTICLES = 30
 TIMELINE_DAY_OUTLETS = 6
 
 
-def _published_members(story: Story, *, now: dt.datetime | None = None):
+def _published_members(story: Story | int, *, now: dt.datetime | None = None):
     return (
         StoryArticle.objects.visible(now=now)
         .filter(story=story)

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from articles.models import Article
 from articles.prepared import PreparedQuery
+from articles.querysets import ArticleQuerySet
 from entities.models import Entity
 
 from .models import Mention
@@ -49,7 +50,7 @@ def entity_articles(*, entity: Entity) -> QuerySet[Article]:
     return _naming(entity).for_listing()
 
 
-def _naming(entity: Entity) -> QuerySet[Article]:
+def _naming(entity: Entity) -> ArticleQuerySet:
     """entity_articles without a bundle: the entity page loads only what its cards show."""
     named = Q(**{f"mentions__{entity.kind}": entity, "mentions__state__in": PUBLIC_STATES})
     if entity.kind == "person":
