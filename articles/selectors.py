@@ -53,6 +53,30 @@ CORRECTIONS = PreparedQuery(
 )
 
 
+# The bylines of several articles with their people, in print order.
+ARTICLES_BYLINES = PreparedQuery(
+    lambda article_ids: (
+        Byline.objects.filter(article_id__in=ids_in(article_ids))
+        .select_related("person")
+        .order_by("position")
+    ),
+    article_ids=list,
+)
+
+
+def attach_bylines(articles: list[Article]) -> None:
+    """Each article's bylines with their people, where ``prefetch_related("bylines")``
+    would put them (1 query, none for no articles), without building the prefetch's
+    query on each request."""
+    bylines: dict[int, list[Byline]] = {article.pk: [] for article in articles}
+    if not bylines:
+        return
+    for byline in ARTICLES_BYLINES.run(article_ids=list(bylines)):
+        bylines[byline.article_id].append(byline)
+    for article in articles:
+        attach(article, "bylines", bylines[article.pk])
+
+
 def article_for_page(*, pk: int) -> Article | None:
     """The published article ``pk`` with everything articles/article_detail.html and the
     API's article read: outlet, section, bylines with their people, images with their

@@ -10,12 +10,13 @@ from typing import cast
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Subquery
+from django.db.models import Count, F, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.models import Article, ArticleImage, Byline
+from articles.models import Article, ArticleImage
 from articles.prepared import PreparedQuery, ids_in
+from articles.selectors import attach_bylines
 from entities.models import Event, Person, Place
 from mentions.models import Mention
 from mentions.selectors import PUBLIC_STATES
@@ -54,11 +55,6 @@ def _with_articles(members):
             "article__search_vector",
             "article__source_snapshot",
         )
-    ).prefetch_related(
-        Prefetch(
-            "article__bylines",
-            queryset=Byline.objects.select_related("person").order_by("position"),
-        )
     )
 
 
@@ -84,8 +80,11 @@ def story_members(*, story: Story, ids: list[int] | None = None) -> list[StoryAr
     """The story's published members (or those of ``ids``) with their articles and their
     wire-copy verdicts, earliest first (2 queries)."""
     if ids is None:
-        return ALL_STORY_MEMBERS.run(story_id=story.pk, now=timezone.now())
-    return STORY_MEMBERS.run(story_id=story.pk, now=timezone.now(), ids=list(ids))
+        members = ALL_STORY_MEMBERS.run(story_id=story.pk, now=timezone.now())
+    else:
+        members = STORY_MEMBERS.run(story_id=story.pk, now=timezone.now(), ids=list(ids))
+    attach_bylines([member.article for member in members])
+    return members
 
 
 # The page's articles' entities (one array parameter), compiled once.

@@ -24,9 +24,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from articles.models import Article, Byline, Section
-from articles.prepared import PreparedQuery, attach, ids_in
+from articles.models import Article, Section
+from articles.prepared import PreparedQuery, ids_in
 from articles.search import Unaccented
+from articles.selectors import attach_bylines
 from entities.services import MODEL_BY_KIND
 from mentions.models import Mention
 from mentions.selectors import PUBLIC_STATES
@@ -310,19 +311,16 @@ def _page_articles(pks: list[int], query: str) -> list[Article]:
     if not pks:
         return []
     articles = PAGE_ARTICLES.run(ids=list(pks), query=query)
-    bylines: dict[int, list[Byline]] = {article.pk: [] for article in articles}
-    for byline in PAGE_BYLINES.run(article_ids=list(bylines)) if bylines else []:
-        bylines[byline.article_id].append(byline)
+    attach_bylines(articles)
     by_pk = {article.pk: article for article in articles}
     ordered = [by_pk[pk] for pk in pks if pk in by_pk]
     for article in ordered:
-        attach(article, "bylines", bylines[article.pk])
         article.snippet_html = snippet_html(article.snippet)
     return ordered
 
 
 # What the search page's cards and the API's results read (``for_listing`` without its
-# prefetch, which the bylines' query below stands for), with the snippet.
+# prefetch, which ``attach_bylines`` stands for), with the snippet.
 PAGE_ARTICLES = PreparedQuery(
     lambda ids, query: (
         Article.objects.filter(pk__in=ids_in(ids))
@@ -345,14 +343,6 @@ PAGE_ARTICLES = PreparedQuery(
     ),
     ids=list,
     query=str,
-)
-PAGE_BYLINES = PreparedQuery(
-    lambda article_ids: (
-        Byline.objects.filter(article_id__in=ids_in(article_ids))
-        .select_related("person")
-        .order_by("position")
-    ),
-    article_ids=list,
 )
 
 
