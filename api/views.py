@@ -6,7 +6,7 @@ selectors as the public page it mirrors, so "public" is decided in one place:
 | stories (breadth) | home page's top stories | ``coverage.selectors.stories_for_homepage`` |
 | story | story page | ``coverage.selectors.story_page`` |
 | articles | section, tag, outlet, entity pages | ``Article.objects.published().for_listing()``, ``mentions.selectors.entity_articles`` |
-| article | article page | ``Article.objects.published().for_article_page()``, the mentions of ``{% article_entities %}``, ``coverage.selectors.story_for_article`` |
+| article | article page | ``articles.selectors.article_for_page``, ``mentions.selectors.article_mentions``, ``coverage.selectors.story_for_article`` |
 | person, place, event | entity pages | ``coverage.selectors.stories_covering`` |
 | search | search page | ``search.selectors.article_search`` |
 
@@ -23,7 +23,7 @@ from typing import Annotated, Literal
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, Section
+from articles.selectors import article_for_page
 from coverage.models import Story, StoryArticle
 from coverage.selectors import (
     RECENT_STORIES,
@@ -43,8 +44,7 @@ from coverage.selectors import (
     story_page,
 )
 from entities.models import Event, Person, Place
-from mentions.models import Mention
-from mentions.selectors import entity_articles
+from mentions.selectors import article_mentions, entity_articles
 from pagecache import keys
 from search.selectors import SearchFilters, article_search
 from sources.models import Outlet
@@ -447,13 +447,10 @@ def article_list(
 def article_detail(request, response: HttpResponse, article_id: Id):
     """An article as its page shows it: body, bylines, images with their renditions,
     corrections and updates, the people, places and events it names, tags, its story."""
-    article = get_object_or_404(Article.objects.published().for_article_page(), pk=article_id)
-    mentions = (
-        Mention.objects.public()
-        .filter(article=article)
-        .select_related("person", "place", "event")
-        .order_by("first_position", "pk")
-    )
+    article = article_for_page(pk=article_id)
+    if article is None:
+        raise Http404("No article found.")
+    mentions = article_mentions(article=article)
     _last_modified(response, article.updated_at)
     story = story_for_article(article=article)
     # As the article page, without its comments (pagecache/keys.py).

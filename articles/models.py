@@ -12,12 +12,13 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+
+from pagecache.urls import cached_reverse
 
 from .querysets import ArticleQuerySet
 from .sanitize import sanitize_html
@@ -209,7 +210,7 @@ class Article(models.Model):
         return Truncator(self.headline).chars(80)
 
     def get_absolute_url(self):
-        return reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return cached_reverse("articles:article_detail", kwargs={"pk": self.pk, "slug": self.slug})
 
     @property
     def is_public(self) -> bool:

@@ -13,6 +13,18 @@ from django.utils import timezone
 
 if TYPE_CHECKING:
     from .models import Article
+# The columns articles/_card.html reads (see ``ArticleQuerySet.for_cards``).
+CARD_FIELDS = (
+    "slug",
+    "headline",
+    "is_headline_provisional",
+    "dek",
+    "published_at",
+    "published_at_precision",
+    "outlet__name",
+    "outlet__slug",
+    "outlet__logo",
+)
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
@@ -90,6 +102,30 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 
         return self.select_related("outlet", "section").prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("person"))
+        )
+
+    def for_cards(self) -> Self:
+        """What articles/_card.html reads and nothing else: the listing pages' bundle.
+
+        A card shows eleven columns of the article, its outlet and its byline names.
+        Loading whole rows (the body twice over, the search vector, the snapshot) with
+        their section and each byline's person cost the home page's 30 cards more to
+        turn into objects than to render. ``articles.fragments.card_shown`` reads the
+        same fields; the feeds and the API, which show more, keep ``for_listing``.
+        """
+        # Late: models.py imports this module for its managers (a cycle).
+        from .models import Byline
+
+        return (
+            self.select_related("outlet")
+            .only(*CARD_FIELDS)
+            .prefetch_related(
+                # In print order within each article (Byline's own ordering, by "article",
+                # joins the article table to sort by its date).
+                Prefetch(
+                    "bylines", queryset=Byline.objects.only("article", "name").order_by("position")
+                )
+            )
         )
 
     def for_article_page(self) -> Self:

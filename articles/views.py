@@ -1,5 +1,4 @@
 from django.core import signing
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView, TemplateView
@@ -10,6 +9,7 @@ from pagecache import keys
 
 from .models import Article, Section
 from .preview import article_id_from_token
+from .selectors import article_for_page, card_page
 from .structured_data import article_jsonld
 
 
@@ -21,8 +21,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         keys.add(self.request, "home", "list:articles", "list:stories")
-        latest = Article.objects.published().for_listing().latest_first()
-        page = Paginator(latest, self.per_page).get_page(self.request.GET.get("page"))
+        page = card_page(
+            listing="latest", number=self.request.GET.get("page"), per_page=self.per_page
+        )
         return {**super().get_context_data(**kwargs), "page": page}
 
 
@@ -42,6 +43,12 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         return Article.objects.published().for_article_page()
+
+    def get_object(self, queryset=None):
+        article = article_for_page(pk=self.kwargs["pk"])
+        if article is None:
+            raise Http404("No article found matching the query")
+        return article
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -77,8 +84,7 @@ class _PaginatedArticles(TemplateView):
 
     per_page = 20
     model: type[Section] | type[Tag]
-    key: str
-    article_filter: str  # the Article lookup that selects the row's articles
+    key: str  # the listing (articles.selectors.LISTINGS) and the cache key's prefix
 
     def extra_context_for(self, row) -> dict:
         return {}
@@ -86,9 +92,11 @@ class _PaginatedArticles(TemplateView):
     def get(self, request, slug):
         row = get_object_or_404(self.model, slug=slug)
         keys.add(request, f"{self.key}:{row.pk}", "list:articles")
-        articles = Article.objects.published().filter(**{self.article_filter: row})
-        page = Paginator(articles.for_listing().latest_first(), self.per_page).get_page(
-            self.request.GET.get("page")
+        page = card_page(
+            listing=self.key,
+            key=row.pk,
+            number=self.request.GET.get("page"),
+            per_page=self.per_page,
         )
         context = {**self.get_context_data(), self.key: row, **self.extra_context_for(row)}
         return self.render_to_response({**context, "page": page})
@@ -98,7 +106,6 @@ class SectionView(_PaginatedArticles):
     template_name = "articles/section_detail.html"
     model = Section
     key = "section"
-    article_filter = "section"
 
     def extra_context_for(self, row) -> dict:
         return {"current_section_slug": row.slug}
@@ -108,4 +115,3 @@ class TagView(_PaginatedArticles):
     template_name = "articles/tag_detail.html"
     model = Tag
     key = "tag"
-    article_filter = "tags"

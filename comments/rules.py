@@ -20,9 +20,10 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.utils import timezone
 
+from articles.prepared import PreparedQuery
 from coverage.models import StoryArticle
 
 from .models import Closure, Comment, Commenter, SectionPolicy, WordRule
@@ -57,17 +58,29 @@ def closed_reason(*, article) -> str:
     """Why comments on ``article`` are closed, or "" when they are open."""
     if not is_public(article):
         return "Comments open when the article is published."
-    if (
-        article.section_id
-        and SectionPolicy.objects.filter(
-            section_id=article.section_id, mode=SectionPolicy.Mode.CLOSED
-        ).exists()
-    ):
+    if article.section_id and SECTION_CLOSED.run(section_id=article.section_id):
         return "Comments are closed in this section."
-    story_ids = StoryArticle.objects.current().filter(article=article).values("story_id")
-    if Closure.objects.filter(Q(article=article) | Q(story_id__in=story_ids)).exists():
+    if ARTICLE_CLOSED.run(article_id=article.pk):
         return "Comments are closed on this article."
     return ""
+
+
+def _section_closed(section_id: int):
+    """One row if the section's comments are closed (as ``exists()`` asks)."""
+    closed = SectionPolicy.objects.filter(section_id=section_id, mode=SectionPolicy.Mode.CLOSED)
+    return closed.values_list(Value(1))[:1]
+
+
+def _article_closed(article_id: int):
+    """One row if the article, or a story it is in, is closed."""
+    story_ids = StoryArticle.objects.current().filter(article_id=article_id).values("story_id")
+    closures = Closure.objects.filter(Q(article_id=article_id) | Q(story_id__in=story_ids))
+    return closures.values_list(Value(1))[:1]
+
+
+# Asked on every article page: compiled once per process (articles/prepared.py).
+SECTION_CLOSED = PreparedQuery(_section_closed, section_id=int)
+ARTICLE_CLOSED = PreparedQuery(_article_closed, article_id=int)
 
 
 def barred_reason(*, user) -> str:

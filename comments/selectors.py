@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.services import default_display_name
 from articles.models import Article
+from articles.prepared import PreparedQuery
 from coverage.models import Story, StoryArticle
 from coverage.querysets import current_q
 
@@ -43,6 +44,21 @@ class CommentThread:
     featured: list[Comment] = field(default_factory=list)
 
 
+def _thread(article_id: int, user: User | AnonymousUser) -> QuerySet[Comment]:
+    return (
+        Comment.objects.visible_to(user)
+        .filter(article_id=article_id)
+        .select_related("author__profile")
+        .order_by("created_at", "pk")
+    )
+
+
+# What every anonymous reader sees (the page the cache keeps), compiled once.
+PUBLIC_THREAD = PreparedQuery(
+    lambda article_id: _thread(article_id, AnonymousUser()), article_id=int
+)
+
+
 def comment_thread(*, article: Article, user: User | AnonymousUser) -> CommentThread:
     """Everything comments/_comments_area.html reads.
 
@@ -51,12 +67,10 @@ def comment_thread(*, article: Article, user: User | AnonymousUser) -> CommentTh
     profiles), the open/closed state (at most two), and for a logged-in reader their
     standing, plus one count for moderators: never one per comment.
     """
-    rows = list(
-        Comment.objects.visible_to(user)
-        .filter(article=article)
-        .select_related("author__profile")
-        .order_by("created_at", "pk")
-    )
+    if user.is_authenticated:
+        rows = list(_thread(article.pk, user))
+    else:
+        rows = PUBLIC_THREAD.run(article_id=article.pk)
     by_id = {c.pk: c for c in rows}
     top: list[Comment] = []
     for comment in rows:

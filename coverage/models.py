@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.urls import reverse
 from django.utils.text import Truncator
+
+from pagecache.urls import cached_reverse
 
 from .querysets import EXCLUDED, StoryArticleQuerySet, StoryQuerySet, current_q
 
@@ -64,7 +65,7 @@ class Story(models.Model):
         return Truncator(self.title).chars(80)
 
     def get_absolute_url(self):
-        return reverse("coverage:story_detail", kwargs={"pk": self.pk, "slug": self.slug})
+        return cached_reverse("coverage:story_detail", kwargs={"pk": self.pk, "slug": self.slug})
 
 
 class StoryArticle(models.Model):

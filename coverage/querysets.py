@@ -26,10 +26,10 @@ def current_q(prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}joined_by": EXCLUDED})
 
 
-def visible_q(prefix: str = "") -> Q:
+def visible_q(prefix: str = "", *, now=None) -> Q:
     """A current membership whose article is public, as a ``Q`` from any model
-    (``visible_q("memberships__")`` on stories)."""
-    return current_q(prefix) & ArticleQuerySet.published_q(f"{prefix}article__")
+    (``visible_q("memberships__")`` on stories). ``now``: as in ``published_q``."""
+    return current_q(prefix) & ArticleQuerySet.published_q(f"{prefix}article__", now=now)
 
 
 class StoryArticleQuerySet(models.QuerySet):
@@ -41,30 +41,31 @@ class StoryArticleQuerySet(models.QuerySet):
         """An editor's exclusions: the article is kept out of that story for good."""
         return self.filter(joined_by=EXCLUDED)
 
-    def visible(self):
+    def visible(self, *, now=None):
         """Memberships readers see: current, and the article published and past its
         embargo."""
-        return self.filter(visible_q())
+        return self.filter(visible_q(now=now))
 
 
 class StoryQuerySet(models.QuerySet):
-    def with_visible_members(self):
+    def with_visible_members(self, *, now=None):
         """Stories with at least one member readers can see."""
         # Late: models.py imports this module for its managers (a cycle).
         from .models import StoryArticle
 
-        return self.filter(Exists(StoryArticle.objects.visible().filter(story=OuterRef("pk"))))
+        visible = StoryArticle.objects.visible(now=now).filter(story=OuterRef("pk"))
+        return self.filter(Exists(visible))
 
-    def with_visible_count(self):
+    def with_visible_count(self, *, now=None):
         """Annotate ``visible_member_count`` alone."""
         return self.annotate(
-            visible_member_count=Count("memberships", filter=visible_q("memberships__"))
+            visible_member_count=Count("memberships", filter=visible_q("memberships__", now=now))
         )
 
-    def with_visible_counts(self):
+    def with_visible_counts(self, *, now=None):
         """Annotate ``visible_member_count`` and ``visible_outlet_count`` (distinct
         named outlets among the visible members)."""
-        visible = visible_q("memberships__")
+        visible = visible_q("memberships__", now=now)
         return self.annotate(
             visible_member_count=Count("memberships", filter=visible),
             visible_outlet_count=Count(

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Subquery
+from django.db.models import Count, F, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from articles.models import Article, ArticleImage, Byline
+from articles.models import Article, ArticleImage
+from articles.prepared import PreparedQuery, ids_in
+from articles.selectors import attach_bylines
 from entities.models import Event, Person, Place
 from mentions.models import Mention
 from sources.models import Outlet
@@ -30,39 +33,64 @@ TIMELINE_ARTICLES = 30
 TIMELINE_DAY_OUTLETS = 6
 
 
-def _published_members(story: Story):
+def _published_members(story: Story | int, *, now: dt.datetime | None = None):
     return (
-        StoryArticle.objects.visible()
+        StoryArticle.objects.visible(now=now)
         .filter(story=story)
         .order_by("article__published_at", "article_id")
     )
 
 
-def story_members(*, story: Story, ids: list[int] | None = None) -> list[StoryArticle]:
-    """The story's published members (or those of ``ids``) with their articles and their
-    wire-copy verdicts, earliest first (2 queries)."""
-    members = _published_members(story)
-    if ids is not None:
-        members = members.filter(pk__in=ids)
-    return list(
+def _with_articles(members):
+    return (
         members.select_related(
             "article__outlet", "article__section", f"article__{WIRE_VERDICT_RELATED}"
-        ).prefetch_related(
-            Prefetch(
-                "article__bylines",
-                queryset=Byline.objects.select_related("person").order_by("position"),
-            )
+        )
+        # Neither the story page nor the API's story reads an article's HTML body, key
+        # points, search vector or import snapshot (the facts read ``body_text``).
+        .defer(
+            "article__body",
+            "article__key_points",
+            "article__search_vector",
+            "article__source_snapshot",
         )
     )
 
 
-def _named_entities(article_ids: list[int]) -> dict[int, list[tuple[str, int, str]]]:
-    """(kind, id, name) of each person, place and event the articles name, as the
-    entity pages count them (suggested or confirmed mentions), in one query."""
-    named: dict[int, list[tuple[str, int, str]]] = {}
-    rows = (
+# A story of one page: all its members, compiled once (articles/prepared.py).
+ALL_STORY_MEMBERS = PreparedQuery(
+    lambda story_id, now: _with_articles(_published_members(story_id, now=now)),
+    story_id=int,
+    now=dt.datetime,
+)
+
+# A page of a larger story: the members of ``ids`` (one array parameter).
+STORY_MEMBERS = PreparedQuery(
+    lambda story_id, now, ids: _with_articles(
+        _published_members(story_id, now=now).filter(pk__in=ids_in(ids))
+    ),
+    story_id=int,
+    now=dt.datetime,
+    ids=list,
+)
+
+
+def story_members(*, story: Story, ids: list[int] | None = None) -> list[StoryArticle]:
+    """The story's published members (or those of ``ids``) with their articles and their
+    wire-copy verdicts, earliest first (2 queries)."""
+    if ids is None:
+        members = ALL_STORY_MEMBERS.run(story_id=story.pk, now=timezone.now())
+    else:
+        members = STORY_MEMBERS.run(story_id=story.pk, now=timezone.now(), ids=list(ids))
+    attach_bylines([member.article for member in members])
+    return members
+
+
+# The page's articles' entities (one array parameter), compiled once.
+NAMED_ENTITIES = PreparedQuery(
+    lambda article_ids: (
         Mention.objects.standing()
-        .filter(article_id__in=article_ids)
+        .filter(article_id__in=ids_in(article_ids))
         .values_list(
             "article_id",
             "person_id",
@@ -73,7 +101,16 @@ def _named_entities(article_ids: list[int]) -> dict[int, list[tuple[str, int, st
             "event__name",
         )
         .order_by("pk")
-    )
+    ),
+    article_ids=list,
+)
+
+
+def _named_entities(article_ids: list[int]) -> dict[int, list[tuple[str, int, str]]]:
+    """(kind, id, name) of each person, place and event the articles name, as the
+    entity pages count them (suggested or confirmed mentions), in one query."""
+    named: dict[int, list[tuple[str, int, str]]] = {}
+    rows = NAMED_ENTITIES.run(article_ids=list(article_ids))
     for article_id, person, person_name, place, place_name, event, event_name in rows:
         for kind, pk, name in (
             ("person", person, person_name),
@@ -119,14 +156,8 @@ class OutlineMember:
     article: OutlineArticle
 
 
-def story_outline(*, story: Story) -> list[OutlineMember]:
-    """Every published member with only its date and outlet, earliest first (1 query):
-    enough for the pager, the timeline and the outlets of a story of any size.
-
-    Rows, not model instances: a story of 450 articles made 1,350 instances (membership,
-    article, outlet), a fifth of its page's render time.
-    """
-    rows = _published_members(story).values_list(
+STORY_OUTLINE = PreparedQuery(
+    lambda story_id, now: _published_members(story_id, now=now).values_list(
         "pk",
         "article_id",
         "article__published_at",
@@ -135,7 +166,20 @@ def story_outline(*, story: Story) -> list[OutlineMember]:
         "article__outlet__name",
         "article__outlet__country",
         "article__outlet__ownership_type",
-    )
+    ),
+    story_id=int,
+    now=dt.datetime,
+)
+
+
+def story_outline(*, story: Story) -> list[OutlineMember]:
+    """Every published member with only its date and outlet, earliest first (1 query):
+    enough for the pager, the timeline and the outlets of a story of any size.
+
+    Rows, not model instances: a story of 450 articles made 1,350 instances (membership,
+    article, outlet), a fifth of its page's render time.
+    """
+    rows = STORY_OUTLINE.run(story_id=story.pk, now=timezone.now())
     outlets: dict[int, OutlineOutlet] = {}
     members = []
     for pk, article_id, published_at, precision, outlet_id, name, country, ownership in rows:
@@ -286,6 +330,18 @@ def _timeline_days(dated: Sequence[StoryArticle | OutlineMember]) -> list[Timeli
     return days
 
 
+# The registered outlets that did not cover the story, by country and ownership.
+OUTLET_GAPS = PreparedQuery(
+    lambda outlet_ids: (
+        Outlet.objects.exclude(pk__in=ids_in(outlet_ids))
+        .values("country", "ownership_type")
+        .annotate(count=Count("pk"), names=ArrayAgg("name", ordering="name"))
+        .order_by("country", "ownership_type")
+    ),
+    outlet_ids=list,
+)
+
+
 def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryPage:
     """Everything coverage/story_detail.html reads, in at most 8 queries whatever the
     size. A large story's articles come ``ENTRIES_PER_PAGE`` a page (the comparison
@@ -352,12 +408,7 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
             for m in shown  # the entries' articles, in full
         ]
     )
-    gap_rows = list(
-        Outlet.objects.exclude(pk__in=outlet_ids)
-        .values("country", "ownership_type")
-        .annotate(count=Count("pk"), names=ArrayAgg("name", ordering="name"))
-        .order_by("country", "ownership_type")
-    )  # 1 query
+    gap_rows = OUTLET_GAPS.run(outlet_ids=sorted(outlet_ids))  # 1 query
     ownership = dict(Outlet.OwnershipType.choices)
     gaps = [
         OutletGap(
@@ -388,7 +439,7 @@ def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryP
 RECENT_STORIES = 100
 
 
-def stories_for_homepage(*, limit: int = 10) -> list[Story]:
+def stories_for_homepage(*, limit: int = 10, cards: bool = False) -> list[Story]:
     """Of the RECENT_STORIES most recently updated stories, the widest coverage first,
     then the most recent (1 query; 2 when no story has a dated article).
 
@@ -397,24 +448,48 @@ def stories_for_homepage(*, limit: int = 10) -> list[Story]:
     of every story took 2.5 s at 1M articles (78,000 stories). The recent ones come
     from story_last_updated_idx. Stories whose articles carry no date have no last
     update; they are taken, newest first, only when no story has one (feeds without
-    dates).
+    dates). ``cards``: only the columns coverage/_top_stories.html reads (not the
+    clustering's centroid and entity counts, JSON to decode for each story).
     """
-    recent = Story.objects.filter(last_updated_at__isnull=False).order_by("-last_updated_at", "-pk")
-    stories = _widest(recent, limit)
+    stories = _widest(limit, dated=True, cards=cards)
     if not stories:
-        stories = _widest(Story.objects.order_by("-pk"), limit)
+        stories = _widest(limit, dated=False, cards=cards)
     return stories
 
 
-def _widest(candidates, limit: int) -> list[Story]:
-    """Breadth counts only the members readers can see (``visible_member_count``)."""
-    return list(
-        Story.objects.filter(pk__in=Subquery(candidates.values("pk")[:RECENT_STORIES]))
-        .with_visible_counts()
-        .annotate(article_count=F("visible_member_count"), outlet_count=F("visible_outlet_count"))
-        .filter(visible_member_count__gt=0)
-        .order_by("-visible_member_count", "-last_updated_at", "-pk")[:limit]
-    )
+def _widest(limit: int, *, dated: bool, cards: bool) -> list[Story]:
+    """Of the recent stories (by last update, ``dated``) or else the newest, the widest.
+    Breadth counts only the members readers can see (``visible_member_count``)."""
+    return _prepared_widest(limit=limit, dated=dated, cards=cards).run(now=timezone.now())
+
+
+# What the home page's story cards read of a story, besides the counts.
+STORY_CARD_FIELDS = ("title", "slug", "summary", "last_updated_at")
+
+
+@functools.cache
+def _prepared_widest(*, limit: int, dated: bool, cards: bool) -> PreparedQuery:
+    """The widest of the recent stories (``dated``) or of the newest, compiled once."""
+
+    def build(now):
+        if dated:
+            candidates = Story.objects.filter(last_updated_at__isnull=False).order_by(
+                "-last_updated_at", "-pk"
+            )
+        else:
+            candidates = Story.objects.order_by("-pk")
+        stories = Story.objects.only(*STORY_CARD_FIELDS) if cards else Story.objects.all()
+        return (
+            stories.filter(pk__in=Subquery(candidates.values("pk")[:RECENT_STORIES]))
+            .with_visible_counts(now=now)
+            .annotate(
+                article_count=F("visible_member_count"), outlet_count=F("visible_outlet_count")
+            )
+            .filter(visible_member_count__gt=0)
+            .order_by("-visible_member_count", "-last_updated_at", "-pk")[:limit]
+        )
+
+    return PreparedQuery(build, now=dt.datetime)
 
 
 def story_for_article(*, article: Article) -> Story | None:
@@ -444,21 +519,27 @@ class RelatedCoverage:
     article_count: int = 0
 
 
-def related_coverage_for_article(*, article: Article, limit: int = 5) -> RelatedCoverage:
-    """The article's story and up to ``limit`` other outlets' takes, one per outlet,
-    earliest first (2 queries whatever the story's size)."""
-    current = StoryArticle.objects.current().filter(article=article).values("story_id")
-    # Its link and visible member count: not the clustering's centroid and entity
-    # counts, nor the distinct outlets this box does not show.
-    story = Story.objects.filter(pk__in=current).only("slug", "title").with_visible_count().first()
-    if story is None:
-        return RelatedCoverage(story=None, others=[])
-    candidates = (
-        story_articles(story=story)
-        .exclude(pk=article.pk)
+def _related_story(article_id: int, now: dt.datetime):
+    """The article's story: its link and visible member count, not the clustering's
+    centroid and entity counts, nor the distinct outlets the box does not show."""
+    current = StoryArticle.objects.current().filter(article_id=article_id).values("story_id")
+    return (
+        Story.objects.filter(pk__in=current)
+        .only("slug", "title")
+        .with_visible_count(now=now)
+        .order_by("pk")[:1]
+    )
+
+
+def _related_candidates(story_id: int, article_id: int, now: dt.datetime):
+    """Other outlets' visible articles in the story, the earliest of each outlet first
+    (with DISTINCT ON): what coverage/_related_coverage.html reads, not the bodies and
+    search vectors."""
+    members = StoryArticle.objects.visible(now=now).filter(story_id=story_id)
+    return (
+        Article.objects.filter(pk__in=members.values("article_id"))
+        .exclude(pk=article_id)
         .select_related("outlet")
-        # What coverage/_related_coverage.html reads: not the bodies and search vectors
-        # of up to 20 articles.
         .only(
             "slug",
             "headline",
@@ -472,11 +553,46 @@ def related_coverage_for_article(*, article: Article, limit: int = 5) -> Related
         .annotate(outlet_key=Coalesce("outlet_id", -F("id")))
         .order_by("outlet_key", "published_at", "pk")
     )
+
+
+RELATED_STORY = PreparedQuery(_related_story, article_id=int, now=dt.datetime)
+
+
+@functools.cache
+def _prepared_candidates(*, limit: int, other_outlet: bool) -> PreparedQuery:
+    """The candidates' query for ``limit``, and without the article's own outlet when
+    it has one (an outlet id is a parameter; its absence is another query)."""
+    if other_outlet:
+
+        def build(story_id, article_id, now, outlet_id):
+            candidates = _related_candidates(story_id, article_id, now)
+            return candidates.exclude(outlet_id=outlet_id).distinct("outlet_key")[:limit]
+
+        return PreparedQuery(build, story_id=int, article_id=int, now=dt.datetime, outlet_id=int)
+
+    def build_any(story_id, article_id, now):
+        candidates = _related_candidates(story_id, article_id, now)
+        return candidates.distinct("outlet_key")[:limit]
+
+    return PreparedQuery(build_any, story_id=int, article_id=int, now=dt.datetime)
+
+
+def related_coverage_for_article(*, article: Article, limit: int = 5) -> RelatedCoverage:
+    """The article's story and up to ``limit`` other outlets' takes, one per outlet,
+    earliest first (2 queries whatever the story's size, each compiled once: see
+    articles/prepared.py)."""
+    now = timezone.now()
+    found = RELATED_STORY.run(article_id=article.pk, now=now)
+    if not found:
+        return RelatedCoverage(story=None, others=[])
+    story = found[0]
+    slots = {"story_id": story.pk, "article_id": article.pk, "now": now}
     if article.outlet_id:
-        candidates = candidates.exclude(outlet_id=article.outlet_id)
+        slots["outlet_id"] = article.outlet_id
+    prepared = _prepared_candidates(limit=limit * 4, other_outlet=bool(article.outlet_id))
     # One per outlet (DISTINCT ON), then the earliest first.
     others = sorted(
-        candidates.distinct("outlet_key")[: limit * 4],
+        prepared.run(**slots),
         key=lambda a: (a.published_at or dt.datetime.max.replace(tzinfo=dt.UTC), a.pk),
     )[:limit]
     return RelatedCoverage(story=story, others=others, article_count=story.visible_member_count)
@@ -505,40 +621,57 @@ class HomepageStories:
 HOMEPAGE_OUTLETS_SHOWN = 6
 
 
+def _lead_image(story_id: int, now: dt.datetime):
+    """The story's first picture with a file, of its newest article that has one."""
+    members = _published_members(story_id, now=now).order_by().values("article_id")
+    return (
+        ArticleImage.objects.filter(image__isnull=False, article_id__in=members)
+        .select_related("image")
+        .order_by("position", "-article__published_at", "pk")[:1]
+    )
+
+
+LEAD_IMAGE = PreparedQuery(_lead_image, story_id=int, now=dt.datetime)
+
+
+# The named outlets of the stories ``story_ids`` with their visible article counts, the
+# most articles first (one array parameter), compiled once.
+STORY_OUTLETS = PreparedQuery(
+    lambda story_ids, now: (
+        StoryArticle.objects.visible(now=now)
+        .filter(story_id__in=ids_in(story_ids), article__outlet__isnull=False)
+        .values_list(
+            "story_id", "article__outlet__name", "article__outlet__slug", "article__outlet__logo"
+        )
+        .annotate(articles=Count("pk"))
+        .order_by("story_id", "-articles", "article__outlet__name")
+    ),
+    story_ids=list,
+    now=dt.datetime,
+)
+
+
 def homepage_stories(*, limit: int = 10) -> HomepageStories:
     """The lead and ``limit`` top stories, each with ``.outlets`` (at most six named).
 
     Three queries whatever the number of stories or articles: the stories (see
     stories_for_homepage), their outlets, and the lead's newest picture with a file.
     """
-    stories = stories_for_homepage(limit=limit + 1)
+    stories = stories_for_homepage(limit=limit + 1, cards=True)
     if not stories:
         return HomepageStories(lead=None, lead_image=None, others=[])
     by_id = {story.pk: story for story in stories}
     for story in stories:
         story.outlets = []
-    rows = (
-        StoryArticle.objects.visible()
-        .filter(story_id__in=by_id, article__outlet__isnull=False)
-        .values_list(
-            "story_id", "article__outlet__name", "article__outlet__slug", "article__outlet__logo"
-        )
-        .annotate(articles=Count("pk"))
-        .order_by("story_id", "-articles", "article__outlet__name")
-    )
+    rows = STORY_OUTLETS.run(story_ids=list(by_id), now=timezone.now())
     storage = Outlet._meta.get_field("logo").storage
     for story_id, name, slug, logo, _count in rows:
         story = by_id[story_id]
         if len(story.outlets) < HOMEPAGE_OUTLETS_SHOWN:
             story.outlets.append(StoryOutlet(name, slug, storage.url(logo) if logo else ""))
     lead = stories[0]
-    members = _published_members(lead).order_by().values("article_id")
-    placement = (
-        ArticleImage.objects.filter(image__isnull=False, article_id__in=members)
-        .select_related("image")
-        .order_by("position", "-article__published_at", "pk")
-        .first()
-    )
+    placements = LEAD_IMAGE.run(story_id=lead.pk, now=timezone.now())
+    placement = placements[0] if placements else None
     return HomepageStories(
         lead=lead, lead_image=placement.image if placement else None, others=stories[1:]
     )

@@ -1,13 +1,24 @@
+import datetime as dt
+
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views.generic import DetailView
 
+from articles.prepared import PreparedQuery
 from entities.jsonld import jsonld_script
 from pagecache import keys
 
 from .models import Story, StoryRedirect
 from .selectors import story_page
 from .structured_data import story_jsonld
+
+# The page's story, compiled once per process (articles/prepared.py).
+VISIBLE_STORY = PreparedQuery(
+    lambda pk, now: Story.objects.with_visible_members(now=now).filter(pk=pk).order_by(),
+    pk=int,
+    now=dt.datetime,
+)
 
 
 class StoryDetailView(DetailView):
@@ -16,6 +27,12 @@ class StoryDetailView(DetailView):
     # A story whose every article was withdrawn, excluded or is still under embargo
     # has nothing a reader may see: it is not found rather than an empty page.
     queryset = Story.objects.with_visible_members()
+
+    def get_object(self, queryset=None):
+        found = VISIBLE_STORY.run(pk=self.kwargs["pk"], now=timezone.now())
+        if not found:
+            raise Http404("No story found matching the query")
+        return found[0]
 
     def get(self, request, *args, **kwargs):
         try:

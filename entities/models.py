@@ -25,7 +25,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+
+from pagecache.urls import cached_reverse
 
 from .normalize import normalize_name
 
@@ -94,7 +95,7 @@ class Entity(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse(f"entities:{self.kind}_detail", kwargs={"slug": self.slug})
+        return cached_reverse(f"entities:{self.kind}_detail", kwargs={"slug": self.slug})
 
     @property
     def wikidata_url(self) -> str:

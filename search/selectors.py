@@ -20,13 +20,14 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Subquery, Value
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, Section
+from articles.prepared import PreparedQuery, ids_in
 from articles.search import Unaccented
+from articles.selectors import attach_bylines
 from entities.services import MODEL_BY_KIND
 from mentions.models import Mention
 from sources.models import Outlet
@@ -303,9 +304,24 @@ def article_search(*, query: str, filters: SearchFilters, page_number=1) -> Sear
 
 def _page_articles(pks: list[int], query: str) -> list[Article]:
     """The page's articles in rank order, with snippets: SearchHeadline re-parses the
-    body, so it runs for these rows only, never for every match (2 queries)."""
-    articles = (
-        Article.objects.filter(pk__in=pks)
+    body, so it runs for these rows only, never for every match (2 queries, compiled
+    once: articles/prepared.py)."""
+    if not pks:
+        return []
+    articles = PAGE_ARTICLES.run(ids=list(pks), query=query)
+    attach_bylines(articles)
+    by_pk = {article.pk: article for article in articles}
+    ordered = [by_pk[pk] for pk in pks if pk in by_pk]
+    for article in ordered:
+        article.snippet_html = snippet_html(article.snippet)
+    return ordered
+
+
+# What the search page's cards and the API's results read (``for_listing`` without its
+# prefetch, which ``attach_bylines`` stands for), with the snippet.
+PAGE_ARTICLES = PreparedQuery(
+    lambda ids, query: (
+        Article.objects.filter(pk__in=ids_in(ids))
         .annotate(
             snippet=SearchHeadline(
                 "body_text",
@@ -318,17 +334,14 @@ def _page_articles(pks: list[int], query: str) -> list[Article]:
                 min_words=12,
             )
         )
-        .for_listing()
+        .select_related("outlet", "section")
         # What articles/_card.html does not read: the body twice over and the vector.
         .defer("body", "body_text", "search_vector", "key_points")
         .order_by()
-    )
-    # Annotated rows (``snippet``, and ``snippet_html`` set below) the model does not declare.
-    by_pk: dict[int, Any] = {article.pk: article for article in articles}
-    ordered = [by_pk[pk] for pk in pks if pk in by_pk]
-    for article in ordered:
-        article.snippet_html = snippet_html(article.snippet)
-    return ordered
+    ),
+    ids=list,
+    query=str,
+)
 
 
 def snippet_html(snippet: str) -> str:
@@ -337,15 +350,26 @@ def snippet_html(snippet: str) -> str:
     return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
 
-def _id_array(ids) -> RawSQL:
-    """``ids`` as one array parameter: a thousand ``IN (%s, …)`` placeholders cost
-    more to build, send and plan than the look-up itself."""
-    return RawSQL("SELECT unnest(%s::bigint[])", [list(ids)])
-
-
 def _top(counts: Counter, limit: int = 10) -> list[dict]:
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][1], item[0][0]))
     return [{"slug": slug, "name": name, "count": n} for (slug, name), n in ranked[:limit]]
+
+
+# People and places among the candidates (a thousand ids as one array parameter: the
+# ``IN (%s, …)`` placeholders cost more to build, send and plan than the look-up), with
+# how many of the candidates name each. Compiled once (articles/prepared.py).
+FACET_ENTITIES = PreparedQuery(
+    lambda article_ids: (
+        # Standing: the candidates are published articles (public mentions, then).
+        Mention.objects.standing()
+        .filter(article_id__in=ids_in(article_ids))
+        .filter(Q(person__isnull=False) | Q(place__isnull=False))
+        .values("person__slug", "person__name", "place__slug", "place__name")
+        .annotate(count=Count("article_id", distinct=True))
+        .order_by()
+    ),
+    article_ids=list,
+)
 
 
 def _facets(candidates: list[Candidate]) -> dict[str, list[dict]]:
@@ -357,15 +381,7 @@ def _facets(candidates: list[Candidate]) -> dict[str, list[dict]]:
     }
     if not candidates:
         return {**facets, "person": [], "place": []}
-    rows = (
-        # Standing: the candidates are published articles (public mentions, then).
-        Mention.objects.standing()
-        .filter(article_id__in=_id_array(c.pk for c in candidates))
-        .filter(Q(person__isnull=False) | Q(place__isnull=False))
-        .values("person__slug", "person__name", "place__slug", "place__name")
-        .annotate(count=Count("article_id", distinct=True))
-        .order_by()
-    )
+    rows = FACET_ENTITIES.run(article_ids=[c.pk for c in candidates])
     counts: dict[str, Counter[tuple[str, str]]] = {kind: Counter() for kind in ENTITY_FACETS}
     for row in cast(Iterable[dict[str, Any]], rows):
         for kind in ENTITY_FACETS:

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.urls import reverse
+
+from pagecache.urls import cached_reverse
 
 from .countries import check_country_code, country_name
 
@@ -55,7 +56,7 @@ class Outlet(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("sources:outlet_detail", kwargs={"slug": self.slug})
+        return cached_reverse("sources:outlet_detail", kwargs={"slug": self.slug})
 
     @property
     def country_name(self) -> str:

@@ -1,7 +1,6 @@
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from articles.models import Article
+from articles.selectors import card_page
 from entities.jsonld import jsonld_script
 from pagecache import keys
 
@@ -12,8 +11,7 @@ from .selectors import outlet_jsonld
 def outlet_detail(request, slug):
     outlet = get_object_or_404(Outlet, slug=slug)
     keys.add(request, f"outlet:{outlet.pk}", f"list:outlet:{outlet.pk}")
-    articles = Article.objects.published().filter(outlet=outlet).for_listing().latest_first()
-    page = Paginator(articles, 20).get_page(request.GET.get("page"))
+    page = card_page(listing="outlet", key=outlet.pk, number=request.GET.get("page"), per_page=20)
     context = {
         "outlet": outlet,
         "page": page,

@@ -8,7 +8,7 @@ its preview to an editor: the article's standing mentions, whatever its state.
 
 from django import template
 
-from mentions.models import Mention
+from mentions.selectors import article_mentions
 
 register = template.Library()
 
@@ -17,12 +17,7 @@ HEADINGS = {"person": "People", "place": "Places", "event": "Events"}
 
 @register.inclusion_tag("entities/_article_entities.html")
 def article_entities(article):
-    mentions = (
-        Mention.objects.standing()
-        .filter(article=article)
-        .select_related("person", "place", "event")
-        .order_by("first_position", "pk")
-    )
+    mentions = article_mentions(article=article)
     groups = {kind: [] for kind in HEADINGS}
     for mention in mentions:
         groups[mention.entity.kind].append(mention.entity)

@@ -20,6 +20,9 @@ CACHES = {
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     **FRAGMENT_CACHE,  # noqa: F405
 }
+# Every prepared query (articles/prepared.py) is compiled again from the ORM and compared.
+PREPARED_QUERIES_CHECKED = True
+
 # Off by default so that a test sees what it just wrote; pagecache's own tests turn it on.
 PAGE_CACHE_ENABLED = False
 

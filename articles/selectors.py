@@ -1,0 +1,198 @@
+"""Reads for the article page and the listing pages, their queries prepared once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Sequence
+from typing import Any, cast
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
+from django.db.models import Func, IntegerField, Prefetch, Value
+from django.utils import timezone
+from taggit.models import TaggedItem
+
+from .models import Article, ArticleImage, Byline, Correction, ImageRendition
+from .prepared import PreparedQuery, attach, ids_in
+from .querysets import CARD_FIELDS
+
+# The article page's queries, compiled once per process (prepared.py): the same rows as
+# ``Article.objects.published().for_article_page()``, which builds and compiles the
+# article's query and each of its four prefetches on every request (about a fifth of
+# the page's CPU).
+ARTICLE = PreparedQuery(
+    lambda pk, now: (
+        Article.objects.filter(Article.objects.published_q(now=now), pk=pk)
+        .select_related("outlet", "section")
+        # Taggit's prefetch sets the tags' order (none given): kept as it was.
+        .prefetch_related("tags")  # type: ignore[misc]  # taggit's manager, unknown to the stubs
+        .order_by()
+    ),
+    pk=int,
+    now=dt.datetime,
+)
+BYLINES = PreparedQuery(
+    lambda article_id: (
+        Byline.objects.filter(article_id=article_id).select_related("person").order_by("position")
+    ),
+    article_id=int,
+)
+IMAGES = PreparedQuery(
+    lambda article_id: (
+        ArticleImage.objects.filter(article_id=article_id)
+        .select_related("image")
+        .prefetch_related(Prefetch("image__renditions", queryset=ImageRendition.objects.all()))
+        .order_by("position")
+    ),
+    article_id=int,
+)
+CORRECTIONS = PreparedQuery(
+    lambda article_id: Correction.objects.filter(article_id=article_id).order_by("created_at"),
+    article_id=int,
+)
+
+
+# The bylines of several articles with their people, in print order.
+ARTICLES_BYLINES = PreparedQuery(
+    lambda article_ids: (
+        Byline.objects.filter(article_id__in=ids_in(article_ids))
+        .select_related("person")
+        .order_by("position")
+    ),
+    article_ids=list,
+)
+
+
+def attach_bylines(articles: list[Article]) -> None:
+    """Each article's bylines with their people, where ``prefetch_related("bylines")``
+    would put them (1 query, none for no articles), without building the prefetch's
+    query on each request."""
+    bylines: dict[int, list[Byline]] = {article.pk: [] for article in articles}
+    if not bylines:
+        return
+    for byline in ARTICLES_BYLINES.run(article_ids=list(bylines)):
+        bylines[byline.article_id].append(byline)
+    for article in articles:
+        attach(article, "bylines", bylines[article.pk])
+
+
+def article_for_page(*, pk: int) -> Article | None:
+    """The published article ``pk`` with everything articles/article_detail.html and the
+    API's article read: outlet, section, bylines with their people, images with their
+    renditions, corrections, tags. 5 queries (6 when it has images), as
+    ``for_article_page``."""
+    found = ARTICLE.run(pk=pk, now=timezone.now())
+    if not found:
+        return None
+    article = found[0]
+    attach(article, "bylines", BYLINES.run(article_id=pk))
+    attach(article, "images", IMAGES.run(article_id=pk))
+    attach(article, "corrections", CORRECTIONS.run(article_id=pk))
+    return article
+
+
+# Listing pages: published articles, newest first, as articles/_card.html shows them.
+# Each listing's count and each page's slice are compiled once per process; so are the
+# cards' bylines (one array parameter), read as ``for_cards`` reads them.
+LISTINGS = ("latest", "section", "tag", "outlet")
+CARD_BYLINES = PreparedQuery(
+    lambda article_ids: (
+        Byline.objects.filter(article_id__in=ids_in(article_ids))
+        .only("article", "name")
+        .order_by("position")
+    ),
+    article_ids=list,
+)
+
+
+def _listed(listing: str, now, key=None, content_type=None):
+    articles = Article.objects.filter(Article.objects.published_q(now=now))
+    if listing == "section":
+        articles = articles.filter(section_id=key)
+    elif listing == "outlet":
+        articles = articles.filter(outlet_id=key)
+    elif listing == "tag":
+        # Not ``tags=key``: taggit's join would put the content type's id in the SQL as a
+        # constant, frozen at the first compile; here it is a slot like the tag's.
+        tagged = TaggedItem.objects.filter(tag_id=key, content_type_id=content_type)
+        articles = articles.filter(pk__in=tagged.values("object_id"))
+    return articles
+
+
+def _slots(listing: str) -> dict:
+    if listing not in LISTINGS:
+        raise ValueError(f"Not a listing: {listing}")
+    slots: dict[str, type] = {"now": dt.datetime}
+    if listing != "latest":
+        slots["key"] = int
+    if listing == "tag":
+        slots["content_type"] = int
+    return slots
+
+
+@functools.cache
+def _listing_count(listing: str) -> PreparedQuery:
+    # COUNT as a plain function, not an aggregate: one row, no GROUP BY.
+    count = Func(Value(1), function="COUNT", output_field=IntegerField())
+    return PreparedQuery(
+        lambda **slots: _listed(listing, **slots).order_by().values_list(count), **_slots(listing)
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _listing_slice(listing: str, low: int, high: int) -> PreparedQuery:
+    return PreparedQuery(
+        lambda **slots: (
+            _listed(listing, **slots)
+            .select_related("outlet")
+            .only(*CARD_FIELDS)
+            .latest_first()[low:high]
+        ),
+        **_slots(listing),
+    )
+
+
+class CardList:
+    """A listing's cards as Paginator's object list: ``count()`` and slices, each one
+    prepared query; the bylines of a slice's articles in one more."""
+
+    ordered = True
+
+    def __init__(self, listing: str, key: int | None = None) -> None:
+        self.listing = listing
+        self.slots: dict[str, Any] = {"now": timezone.now()}
+        if listing != "latest":
+            self.slots["key"] = key
+        if listing == "tag":
+            self.slots["content_type"] = ContentType.objects.get_for_model(Article).pk
+
+    def count(self) -> int:
+        return _listing_count(self.listing).run(**self.slots)[0][0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Article]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("A card list is read a page (a slice) at a time.")
+        low, high = index.start or 0, index.stop
+        if high is not None and high <= low:
+            return []  # an empty listing's first page
+        articles = _listing_slice(self.listing, low, high).run(**self.slots)
+        bylines: dict[int, list] = {article.pk: [] for article in articles}
+        if articles:
+            for byline in CARD_BYLINES.run(article_ids=list(bylines)):
+                bylines[byline.article_id].append(byline)
+        for article in articles:
+            attach(article, "bylines", bylines[article.pk])
+        return articles
+
+
+def card_page(*, listing: str, key: int | None = None, number, per_page: int) -> Page:
+    """Page ``number`` of a listing (``LISTINGS``: the latest articles, or a section's,
+    tag's or outlet's, ``key`` its id) as cards: 3 queries (count, articles, bylines),
+    none of them built or compiled after the first request."""
+    # Paginator only counts the list and slices it, which is all CardList does.
+    cards = cast("Sequence[Article]", CardList(listing, key))
+    return Paginator(cards, per_page).get_page(number)
