@@ -7,6 +7,7 @@ from articles.models import Article
 from coverage.selectors import homepage_stories, related_coverage_for_article, stories_covering
 from mentions.selectors import entity_articles
 from pagecache import keys
+from sources.countries import country_name
 
 register = template.Library()
 
@@ -141,3 +142,10 @@ def comparison_table(page):
         "is_paged": page.page.has_other_pages(),
     }
     return render_cached("coverage/_comparison.html", context, shown=context)
+
+
+@register.filter
+def country_label(code: str) -> str:
+    """A country's name for readers ("PK" -> "Pakistan"); anything else as it is (the
+    "Country not recorded" placeholder). The data keep the code: the API shows it."""
+    return country_name(code) or code

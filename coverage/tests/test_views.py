@@ -62,7 +62,7 @@ def test_story_page_lists_registered_outlets_that_did_not_cover_it(client, seed_
     story = Story.objects.get()
     page = client.get(story.get_absolute_url()).text
     assert "Coverage gaps" in page
-    assert "Silent Gazette" in page
+    assert "<strong>New Zealand</strong>, Unknown: 1 — Silent Gazette" in page
 
 
 def test_story_page_marks_wire_copy(client, seed_demo):
@@ -209,7 +209,7 @@ def test_story_page_charts_its_outlets_by_country_and_by_ownership(client, seed_
     story_refresh(story=story)
     page = client.get(story.get_absolute_url()).text
     mix = page.split('<div class="outlet-mix">', 1)[1].split("</section>", 1)[0]
-    assert "<strong>NZ</strong>: 2 outlets" in mix
+    assert "<strong>New Zealand</strong>: 2 outlets" in mix  # the name, not the code
     assert "<strong>State-owned</strong>: 2 outlets" in mix
     assert '<meter min="0" max="100" value="100" aria-hidden="true">' in mix
 
