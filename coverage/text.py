@@ -120,7 +120,12 @@ def _term(word: str) -> str | None:
     """The term a folded word counts as, or None: cached, since news repeats words."""
     if word.isdigit():
         return word if len(word) >= 2 else None
-    if len(word) < 3 or word in STOPWORDS or any(ch.isdigit() for ch in word):
+    # A letter is never a digit: most words need no test per character.
+    if (
+        len(word) < 3
+        or word in STOPWORDS
+        or (not word.isalpha() and any(ch.isdigit() for ch in word))
+    ):
         return None
     word = stem(word)
     return None if word in STOPWORDS else word
@@ -135,6 +140,9 @@ def _token_terms(token: str) -> tuple[str, ...]:
     turn: splitting first lets ``str.split``, the cache and ``Counter`` (all in C) do
     per word what a Python loop over ``WORD.findall`` did.
     """
+    if token.isalnum():  # one word, as WORD would find it: most pieces, and no regex
+        term = _term(token)
+        return () if term is None else (term,)
     return tuple(term for word in WORD.findall(token) if (term := _term(word)) is not None)
 
 

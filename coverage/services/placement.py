@@ -15,6 +15,7 @@ the lowest layer of the package: the editors' services and the passes call
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 from collections import Counter
@@ -37,6 +38,17 @@ from ..models import ArticleSignature, Story, StoryArticle, StoryTerm, TermStati
 from ..querysets import visible_q
 
 JoinedBy = StoryArticle.JoinedBy
+
+
+@dataclasses.dataclass
+class _Placed:
+    """What one transaction of placement knows already, so that a batch does not read
+    it again: the stories it has locked or started, as it wrote them (their rows stay
+    locked until it commits, so nobody else can change them meanwhile), and signature
+    vectors by article (its own articles' and the members' it read)."""
+
+    stories: dict[int, Story] = dataclasses.field(default_factory=dict)
+    vectors: dict[int, dict[str, float]] = dataclasses.field(default_factory=dict)
 
 
 # --------------------------------------------------------------------- signatures
@@ -172,7 +184,11 @@ def _candidate_sql(
 
 
 def _candidate_profiles(
-    terms: list[str], clock: dt.datetime | None, *, article_id: int
+    terms: list[str],
+    clock: dt.datetime | None,
+    *,
+    article_id: int,
+    known: dict[int, dict[str, float]] | None = None,
 ) -> list[scoring.StoryProfile]:
     """The stories an article could join, each with the vectors of its latest
     ``MEMBER_SAMPLE`` members: unlocked, non-empty, and not excluded for this article.
@@ -180,37 +196,60 @@ def _candidate_profiles(
     One raw statement on the hot path of clustering (the ORM took longer to build it
     than PostgreSQL to run it). The members come through the (story, article) unique
     index read backwards, so the cost does not grow with a story's size.
+
+    ``known`` holds the vectors the caller already has, by article (a batch's own
+    articles, members read before): the statement sends only the others, and the
+    vectors read are added to it. A signature's vector is written once and never
+    changed, and a batch meets the same members again and again: this spares the
+    server writing and this process parsing the same JSON for every later article.
     """
     if not terms:
         return []
+    known = {} if known is None else known
     candidates, params = _candidate_sql(terms, clock)
     membership = StoryArticle._meta.db_table
     sql = (
-        "SELECT s.id, s.entity_counts, s.first_reported_at, s.last_updated_at, ARRAY("  # noqa: S608
-        f"SELECT sig.vector FROM {membership} sa "
-        f"JOIN {ArticleSignature._meta.db_table} sig ON sig.article_id = sa.article_id "
+        "SELECT s.id, s.entity_counts, s.first_reported_at, s.last_updated_at, "  # noqa: S608
+        "m.ids, m.vectors "
+        f"FROM {Story._meta.db_table} s CROSS JOIN LATERAL ("
+        "SELECT array_agg(sa.article_id ORDER BY sa.article_id DESC) AS ids, "
+        "array_agg(CASE WHEN sa.article_id = ANY(%s::bigint[]) THEN NULL ELSE sig.vector END "
+        "ORDER BY sa.article_id DESC) AS vectors "
+        f"FROM (SELECT sa.article_id FROM {membership} sa "
         "WHERE sa.story_id = s.id AND sa.joined_by <> %s "
-        "ORDER BY sa.article_id DESC LIMIT %s) "
-        f"FROM {Story._meta.db_table} s WHERE s.id IN ({candidates}) "
+        "ORDER BY sa.article_id DESC LIMIT %s) sa "
+        f"JOIN {ArticleSignature._meta.db_table} sig ON sig.article_id = sa.article_id) m "
+        f"WHERE s.id IN ({candidates}) "
         "AND NOT s.is_locked AND s.member_count > 0 "
         f"AND NOT EXISTS (SELECT 1 FROM {membership} x WHERE x.story_id = s.id "
         "AND x.article_id = %s AND x.joined_by = %s) "
         "ORDER BY s.id"
     )
     excluded = JoinedBy.EXCLUDED
+    # An array literal: psycopg would adapt a list of ids one by one in Python.
+    known_ids = "{" + ",".join(map(str, known)) + "}"
     with _prepared_cursor() as cursor:
-        cursor.execute(sql, [excluded, scoring.MEMBER_SAMPLE, *params, article_id, excluded])
-        rows = cursor.fetchall()
-    return [
-        scoring.StoryProfile(
-            story_id=story_id,
-            members=[json.loads(vector) for vector in vectors],
-            entity_counts=json.loads(entity_counts),
-            first_at=first_at,
-            last_at=last_at,
+        cursor.execute(
+            sql, [known_ids, excluded, scoring.MEMBER_SAMPLE, *params, article_id, excluded]
         )
-        for story_id, entity_counts, first_at, last_at, vectors in rows
-    ]
+        rows = cursor.fetchall()
+    profiles = []
+    for story_id, entity_counts, first_at, last_at, ids, vectors in rows:
+        members = []
+        for member_id, vector in zip(ids or (), vectors or (), strict=True):
+            if vector is not None:
+                known[member_id] = json.loads(vector)
+            members.append(known[member_id])
+        profiles.append(
+            scoring.StoryProfile(
+                story_id=story_id,
+                members=members,
+                entity_counts=json.loads(entity_counts),
+                first_at=first_at,
+                last_at=last_at,
+            )
+        )
+    return profiles
 
 
 # What ``_story_absorb`` reads and updates, in the model's field order (``from_db``).
@@ -277,9 +316,10 @@ def _story_absorb(
     *,
     score: float,
     explanation: dict[str, Any],
+    terms: list[str],
 ) -> None:
     """Record the membership and add the member's evidence to the story's profile and
-    index, without rescanning other members.
+    index (``terms``: the member's query terms), without rescanning other members.
 
     The hot path of clustering, so its five writes (signature, membership, story
     profile, index moves, index additions) go to the database as one statement; for
@@ -315,7 +355,7 @@ def _story_absorb(
         "first": story.first_reported_at,
         "last": story.last_updated_at,
         "active": story.active_at,
-        "terms": scoring.query_terms(signature.vector),
+        "terms": terms,
     }
     # Table names come from our models; every value is a parameter.
     signature_insert = (
@@ -409,9 +449,12 @@ def articles_cluster(*, article_ids: list[int]) -> int:
             if pk in locked and locked[pk].current_membership is None  # type: ignore[attr-defined]
         ]
         evidence_of = _signatures_with_stats(to_place)
+        placed = _Placed()
         for pk in ordered:
             if pk in locked:
-                _cluster_locked(locked[pk], prefer_story=None, evidence=evidence_of.get(pk))
+                _cluster_locked(
+                    locked[pk], prefer_story=None, evidence=evidence_of.get(pk), placed=placed
+                )
     return len(locked)
 
 
@@ -476,22 +519,29 @@ def _cluster_locked(
     *,
     prefer_story: Story | None,
     evidence: tuple[ArticleSignature, dict[str, int]] | None = None,
+    placed: _Placed | None = None,
 ) -> tuple[Story, float]:
     """Cluster one locked article. ``evidence`` is its signature and statistics when the
-    caller prepared them for a batch (``_signatures_with_stats``)."""
+    caller prepared them for a batch (``_signatures_with_stats``); ``placed``, what the
+    batch's earlier articles left known."""
+    placed = _Placed() if placed is None else placed
     # ``current_membership`` is annotated by the caller's query (_articles_locked).
     membership = article.current_membership  # type: ignore[attr-defined]
     if membership is not None:
         current = StoryArticle.objects.select_related("story").get(pk=membership)
+        # Its entity counts may change here: read it again if another article joins it.
+        placed.stories.pop(current.story_id, None)
         _entity_keys_refresh(article, current.story)
         return current.story, current.score
 
     # A new signature is saved with the membership below.
     signature, stats = evidence or _signatures_with_stats([article])[article.pk]
+    terms = scoring.query_terms(signature.vector)
     candidates = _candidate_profiles(
-        scoring.query_terms(signature.vector),
+        terms,
         article.published_at and signature.clock_at,
         article_id=article.pk,
+        known=placed.vectors,
     )
     key_idf = _key_idf(stats)
     matches = [
@@ -510,13 +560,17 @@ def _cluster_locked(
         story = _story_start(article, prefer_story)
         score, explanation = 1.0, {"started_story": True}
     else:
-        story = _story_locked(best.story_id)
+        story = placed.stories.get(best.story_id) or _story_locked(best.story_id)
         if story is None:
             # A re-clustering pass absorbed the story between the candidates' read and
             # this lock: look again, now that the pass has committed.
-            return _cluster_locked(article, prefer_story=prefer_story, evidence=(signature, stats))
+            return _cluster_locked(
+                article, prefer_story=prefer_story, evidence=(signature, stats), placed=placed
+            )
         score, explanation = best.score, best.explanation()
-    _story_absorb(story, article, signature, score=score, explanation=explanation)
+    _story_absorb(story, article, signature, score=score, explanation=explanation, terms=terms)
+    placed.stories[story.pk] = story
+    placed.vectors[article.pk] = signature.vector
     return story, score
 
 
