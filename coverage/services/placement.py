@@ -112,7 +112,9 @@ def _signatures_with_stats(
     for pk in new:
         added.update(keys_of[pk])
     before = _count_documents(added) if added else {}
-    if unread := set().union(*keys_of.values()) - before.keys():
+    # Every key of a new article was counted, so only stored signatures' keys may be
+    # missing from ``before``.
+    if unread := set().union(*(keys_of[pk] for pk in stored)) - before.keys():
         before |= _read_counts(list(unread))
     counted: Counter[str] = Counter()
     out = {}
@@ -173,13 +175,21 @@ def _candidate_sql(
         low, high = clock - scoring.CANDIDATE_WINDOW, clock + scoring.CANDIDATE_WINDOW
     table = StoryTerm._meta.db_table
     sql = (
-        "SELECT hit.story_id FROM unnest(%s::varchar[]) AS q(term) "  # noqa: S608
+        "SELECT hit.story_id FROM json_array_elements_text(%s::json) AS q(term) "  # noqa: S608
         f"CROSS JOIN LATERAL (SELECT st.story_id FROM {table} st WHERE st.term = q.term "
         "AND st.active_at BETWEEN %s AND %s AND st.story_id > %s "
         "ORDER BY st.active_at DESC LIMIT %s) hit "
         "GROUP BY hit.story_id ORDER BY count(*) DESC, hit.story_id LIMIT %s"
     )
-    params = [terms, low, high, after, scoring.PER_TERM_STORIES, scoring.CANDIDATE_LIMIT]
+    # The terms as one JSON array: psycopg adapts a list item by item in Python.
+    params = [
+        json.dumps(terms),
+        low,
+        high,
+        after,
+        scoring.PER_TERM_STORIES,
+        scoring.CANDIDATE_LIMIT,
+    ]
     return sql, params
 
 
@@ -343,7 +353,8 @@ def _story_absorb(
     params: dict[str, Any] = {
         "article": article.pk,
         "vector": json.dumps(signature.vector),
-        "keys": list(signature.entity_keys),
+        # Lists as JSON arrays: psycopg adapts a list item by item in Python.
+        "keys": json.dumps(list(signature.entity_keys)),
         "clock": signature.clock_at,
         "story": story.pk,
         "score": round(score, 4),
@@ -355,13 +366,14 @@ def _story_absorb(
         "first": story.first_reported_at,
         "last": story.last_updated_at,
         "active": story.active_at,
-        "terms": terms,
+        "terms": json.dumps(terms),
     }
     # Table names come from our models; every value is a parameter.
     signature_insert = (
         f"sig AS (INSERT INTO {ArticleSignature._meta.db_table} "  # noqa: S608
         "(article_id, vector, entity_keys, clock_at) "
-        "SELECT %(article)s, %(vector)s::jsonb, %(keys)s::varchar[], %(clock)s "
+        "SELECT %(article)s, %(vector)s::jsonb, "
+        "ARRAY(SELECT json_array_elements_text(%(keys)s::json))::varchar[], %(clock)s "
         "ON CONFLICT (article_id) DO NOTHING)"
     )
     membership_insert = (
@@ -371,7 +383,7 @@ def _story_absorb(
     )
     terms_insert = (
         f"INSERT INTO {StoryTerm._meta.db_table} (story_id, term, active_at) "  # noqa: S608
-        "SELECT {story}, unnest(%(terms)s::varchar[]), %(active)s"
+        "SELECT {story}, json_array_elements_text(%(terms)s::json), %(active)s"
     )
     if story._state.adding:
         # A new story (``_story_start``): inserted by the same statement, which returns
