@@ -54,21 +54,32 @@ class _Placed:
     """What one transaction of placement knows already, so that a batch does not read
     it again: the stories it has locked or started, as it wrote them (their rows stay
     locked until it commits, so nobody else can change them meanwhile), and signature
-    vectors by article (its own articles' and the members' it read)."""
+    vectors by article (its own articles' and the members' it read). Its statements
+    go through one prepared cursor (``_prepared_cursor``)."""
 
+    cursor: CursorWrapper
     stories: dict[int, Story] = dataclasses.field(default_factory=dict)
     vectors: dict[int, dict[str, float]] = dataclasses.field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def _placing() -> Iterator[_Placed]:
+    with _prepared_cursor() as cursor:
+        yield _Placed(cursor=cursor)
 
 
 # --------------------------------------------------------------------- signatures
 def _count_documents(added: Counter[str]) -> dict[str, int]:
     """Add ``added[key]`` documents to each key's count and return the counts from
-    before: one statement.
+    before of the keys that had one (a key missing from the answer had none): one
+    statement.
 
     Keys are sorted so that concurrent workers lock the rows in the same order. They go
     in and out as one JSON object each (which keeps the order): a batch of long
     articles counts some ten thousand keys, and psycopg adapts a list item by item in
-    Python, where JSON is encoded and decoded whole in C.
+    Python, where JSON is encoded and decoded whole in C. Only the keys that were
+    there come back (``old``: PostgreSQL 18): a new key's count before is 0, and a
+    batch of long articles brings thousands of new keys.
     """
     keys = sorted(added)
     with connection.cursor() as cursor:
@@ -77,13 +88,12 @@ def _count_documents(added: Counter[str]) -> dict[str, int]:
             "(term, document_count) SELECT key, value::integer FROM json_each_text(%s::json) "
             "ON CONFLICT (term) DO UPDATE "
             "SET document_count = t.document_count + excluded.document_count "
-            "RETURNING term, document_count) "
-            "SELECT json_object_agg(term, document_count)::text FROM counted",
+            "RETURNING term, old.document_count AS before) "
+            "SELECT json_object_agg(term, before)::text FROM counted WHERE before IS NOT NULL",
             [_dumps({key: added[key] for key in keys})],
         )
         (counted,) = cursor.fetchone()
-    counts = orjson.loads(counted) if counted else {}
-    return {term: count - added[term] for term, count in counts.items()}
+    return orjson.loads(counted) if counted else {}
 
 
 def _read_counts(keys: list[str]) -> dict[str, int]:
@@ -121,9 +131,8 @@ def _signatures_with_stats(
     for pk in new:
         added.update(keys_of[pk])
     before = _count_documents(added) if added else {}
-    # Every key of a new article was counted, so only stored signatures' keys may be
-    # missing from ``before``.
-    if unread := set().union(*(keys_of[pk] for pk in stored)) - before.keys():
+    # Keys only stored signatures have were not counted: read them.
+    if unread := set().union(*(keys_of[pk] for pk in stored)) - added.keys():
         before |= _read_counts(list(unread))
     counted: Counter[str] = Counter()
     out = {}
@@ -203,11 +212,7 @@ def _candidate_sql(
 
 
 def _candidate_profiles(
-    terms: list[str],
-    clock: dt.datetime | None,
-    *,
-    article_id: int,
-    known: dict[int, dict[str, float]] | None = None,
+    terms: list[str], clock: dt.datetime | None, *, article_id: int, placed: _Placed
 ) -> list[scoring.StoryProfile]:
     """The stories an article could join, each with the vectors of its latest
     ``MEMBER_SAMPLE`` members: unlocked, non-empty, and not excluded for this article.
@@ -216,20 +221,21 @@ def _candidate_profiles(
     than PostgreSQL to run it). The members come through the (story, article) unique
     index read backwards, so the cost does not grow with a story's size.
 
-    ``known`` holds the vectors the caller already has, by article (a batch's own
-    articles, members read before): the statement sends only the others, and the
-    vectors read are added to it. A signature's vector is written once and never
-    changed, and a batch meets the same members again and again: this spares the
-    server writing and this process parsing the same JSON for every later article.
+    The statement sends only what ``placed`` does not know already: member vectors
+    (the vectors it reads are added to ``placed``) and the entity counts of the stories
+    this transaction has written. A signature's vector is written once and never
+    changed, and a batch meets the same members and stories again and again: this
+    spares the server writing and this process parsing the same JSON for every later
+    article.
     """
     if not terms:
         return []
-    known = {} if known is None else known
+    known = placed.vectors
     candidates, params = _candidate_sql(terms, clock)
     membership = StoryArticle._meta.db_table
     sql = (
-        "SELECT s.id, s.entity_counts, s.first_reported_at, s.last_updated_at, "  # noqa: S608
-        "m.ids, m.vectors "
+        "SELECT s.id, CASE WHEN s.id = ANY(%s::bigint[]) THEN NULL "  # noqa: S608
+        "ELSE s.entity_counts END, s.first_reported_at, s.last_updated_at, m.ids, m.vectors "
         f"FROM {Story._meta.db_table} s CROSS JOIN LATERAL ("
         "SELECT array_agg(sa.article_id ORDER BY sa.article_id DESC) AS ids, "
         "array_agg(CASE WHEN sa.article_id = ANY(%s::bigint[]) THEN NULL ELSE sig.vector END "
@@ -245,15 +251,15 @@ def _candidate_profiles(
         "ORDER BY s.id"
     )
     excluded = JoinedBy.EXCLUDED
-    # An array literal: psycopg would adapt a list of ids one by one in Python.
+    # Array literals: psycopg would adapt a list of ids one by one in Python.
+    known_stories = "{" + ",".join(map(str, placed.stories)) + "}"
     known_ids = "{" + ",".join(map(str, known)) + "}"
-    with _prepared_cursor() as cursor:
-        cursor.execute(
-            sql, [known_ids, excluded, scoring.MEMBER_SAMPLE, *params, article_id, excluded]
-        )
-        rows = cursor.fetchall()
+    placed.cursor.execute(
+        sql,
+        [known_stories, known_ids, excluded, scoring.MEMBER_SAMPLE, *params, article_id, excluded],
+    )
     profiles = []
-    for story_id, entity_counts, first_at, last_at, ids, vectors in rows:
+    for story_id, entity_counts, first_at, last_at, ids, vectors in placed.cursor.fetchall():
         members = []
         for member_id, vector in zip(ids or (), vectors or (), strict=True):
             if vector is not None:
@@ -263,7 +269,11 @@ def _candidate_profiles(
             scoring.StoryProfile(
                 story_id=story_id,
                 members=members,
-                entity_counts=orjson.loads(entity_counts),
+                entity_counts=(
+                    placed.stories[story_id].entity_counts
+                    if entity_counts is None
+                    else orjson.loads(entity_counts)
+                ),
                 first_at=first_at,
                 last_at=last_at,
             )
@@ -289,17 +299,16 @@ _ABSORB_FIELDS = [
 _ABSORB_JSON = {"centroid", "entity_counts"}
 
 
-def _story_locked(story_id: int) -> Story | None:
+def _story_locked(story_id: int, *, cursor: CursorWrapper) -> Story | None:
     """Lock the story an article joins, with what ``_story_absorb`` updates (the other
     fields load on access); None if it is gone. One plain statement: on the hot path
     the ORM took longer to build the query than PostgreSQL to run it."""
-    with _prepared_cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(_ABSORB_FIELDS)} FROM {Story._meta.db_table} "  # noqa: S608
-            "WHERE id = %s FOR UPDATE",
-            [story_id],
-        )
-        row = cursor.fetchone()
+    cursor.execute(
+        f"SELECT {', '.join(_ABSORB_FIELDS)} FROM {Story._meta.db_table} "  # noqa: S608
+        "WHERE id = %s FOR UPDATE",
+        [story_id],
+    )
+    row = cursor.fetchone()
     if row is None:
         return None
     values = [
@@ -336,6 +345,7 @@ def _story_absorb(
     score: float,
     explanation: dict[str, Any],
     terms: list[str],
+    cursor: CursorWrapper,
 ) -> None:
     """Record the membership and add the member's evidence to the story's profile and
     index (``terms``: the member's query terms), without rescanning other members.
@@ -413,9 +423,8 @@ def _story_absorb(
             "ON CONFLICT (story_id, term) DO NOTHING) "
             "SELECT id FROM new_story"
         )
-        with _prepared_cursor() as cursor:
-            cursor.execute(sql, params)
-            story.pk = cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        story.pk = cursor.fetchone()[0]
         story._state.adding = False
         story._state.db = connection.alias
         return
@@ -431,8 +440,7 @@ def _story_absorb(
         f"{terms_insert.format(story='%(story)s')} "
         "ON CONFLICT (story_id, term) DO NOTHING"
     )
-    with _prepared_cursor() as cursor:
-        cursor.execute(sql, params)
+    cursor.execute(sql, params)
 
 
 def article_cluster(*, article: Article, prefer_story: Story | None = None) -> tuple[Story, float]:
@@ -450,9 +458,9 @@ def article_cluster(*, article: Article, prefer_story: Story | None = None) -> t
     them, and throughput nearly doubles. Inside an editor's transaction the caller's
     durability applies.
     """
-    with _derived_transaction():
+    with _derived_transaction(), _placing() as placed:
         locked = _articles_locked([article.pk]).get(pk=article.pk)
-        return _cluster_locked(locked, prefer_story=prefer_story)
+        return _cluster_locked(locked, prefer_story=prefer_story, placed=placed)
 
 
 def articles_cluster(*, article_ids: list[int]) -> int:
@@ -470,12 +478,12 @@ def articles_cluster(*, article_ids: list[int]) -> int:
             if pk in locked and locked[pk].current_membership is None  # type: ignore[attr-defined]
         ]
         evidence_of = _signatures_with_stats(to_place)
-        placed = _Placed()
-        for pk in ordered:
-            if pk in locked:
-                _cluster_locked(
-                    locked[pk], prefer_story=None, evidence=evidence_of.get(pk), placed=placed
-                )
+        with _placing() as placed:
+            for pk in ordered:
+                if pk in locked:
+                    _cluster_locked(
+                        locked[pk], prefer_story=None, evidence=evidence_of.get(pk), placed=placed
+                    )
     return len(locked)
 
 
@@ -540,12 +548,11 @@ def _cluster_locked(
     *,
     prefer_story: Story | None,
     evidence: tuple[ArticleSignature, dict[str, int]] | None = None,
-    placed: _Placed | None = None,
+    placed: _Placed,
 ) -> tuple[Story, float]:
     """Cluster one locked article. ``evidence`` is its signature and statistics when the
     caller prepared them for a batch (``_signatures_with_stats``); ``placed``, what the
     batch's earlier articles left known."""
-    placed = _Placed() if placed is None else placed
     # ``current_membership`` is annotated by the caller's query (_articles_locked).
     membership = article.current_membership  # type: ignore[attr-defined]
     if membership is not None:
@@ -562,7 +569,7 @@ def _cluster_locked(
         terms,
         article.published_at and signature.clock_at,
         article_id=article.pk,
-        known=placed.vectors,
+        placed=placed,
     )
     key_idf = _key_idf(stats)
     matches = [
@@ -581,7 +588,9 @@ def _cluster_locked(
         story = _story_start(article, prefer_story)
         score, explanation = 1.0, {"started_story": True}
     else:
-        story = placed.stories.get(best.story_id) or _story_locked(best.story_id)
+        story = placed.stories.get(best.story_id) or _story_locked(
+            best.story_id, cursor=placed.cursor
+        )
         if story is None:
             # A re-clustering pass absorbed the story between the candidates' read and
             # this lock: look again, now that the pass has committed.
@@ -589,7 +598,15 @@ def _cluster_locked(
                 article, prefer_story=prefer_story, evidence=(signature, stats), placed=placed
             )
         score, explanation = best.score, best.explanation()
-    _story_absorb(story, article, signature, score=score, explanation=explanation, terms=terms)
+    _story_absorb(
+        story,
+        article,
+        signature,
+        score=score,
+        explanation=explanation,
+        terms=terms,
+        cursor=placed.cursor,
+    )
     placed.stories[story.pk] = story
     placed.vectors[article.pk] = signature.vector
     return story, score
