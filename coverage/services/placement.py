@@ -525,6 +525,22 @@ def _prepared_cursor() -> CursorWrapper:
     return connection.make_cursor(cursor)
 
 
+# What placement reads of an article (``evidence`` included): not its HTML, search
+# vector, source snapshot and the rest, which PostgreSQL would write out and psycopg
+# and the ORM convert for every article placed.
+_PLACEMENT_FIELDS = (
+    "headline",
+    "dek",
+    "body_text",
+    "status",
+    "published_at",
+    "created_at",
+    "signature__vector",
+    "signature__entity_keys",
+    "signature__clock_at",
+)
+
+
 def _articles_locked(ids: list[int]) -> QuerySet[Article]:
     """Lock the articles so that the worker and a command never cluster one twice at
     once; the same query brings their signatures and says which already have a story
@@ -532,6 +548,7 @@ def _articles_locked(ids: list[int]) -> QuerySet[Article]:
     return (
         Article.objects.select_for_update(of=("self",))
         .select_related("signature")
+        .only(*_PLACEMENT_FIELDS)
         .prefetch_related(evidence.public_mentions())
         .annotate(
             current_membership=Subquery(
