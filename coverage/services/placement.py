@@ -260,7 +260,7 @@ def _candidate_profiles(
     )
     profiles = []
     for story_id, entity_counts, first_at, last_at, ids, vectors in placed.cursor.fetchall():
-        members = []
+        members: list[Mapping[str, float]] = []
         for member_id, vector in zip(ids or (), vectors or (), strict=True):
             if vector is not None:
                 known[member_id] = orjson.loads(vector)
