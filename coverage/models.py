@@ -76,7 +76,11 @@ class StoryArticle(models.Model):
         PINNED = "pinned", "Pinned by an editor"
         EXCLUDED = EXCLUDED, "Excluded by an editor"
 
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="memberships")
+    # No index of its own: the (story, article) unique index serves every lookup by
+    # story, and one index fewer to write for each article placed.
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="story_memberships"
     )
@@ -144,7 +148,10 @@ class StoryTerm(models.Model):
     """Inverted index: stories by the leading terms of their articles, with the story's
     activity time beside each row so that a lookup reads only recent stories."""
 
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="index_terms")
+    # No index of its own: the (story, term) unique index serves lookups by story.
+    story = models.ForeignKey(
+        Story, on_delete=models.CASCADE, related_name="index_terms", db_index=False
+    )
     term = models.CharField(max_length=200)
     active_at = models.DateTimeField()
 

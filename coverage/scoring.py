@@ -75,10 +75,21 @@ def article_vector(
 def centroid_add(
     centroid: Mapping[str, float], vector: Mapping[str, float], *, size: int = CENTROID_TERMS
 ) -> dict[str, float]:
+    """``truncate`` of the sum, for a centroid that came from ``truncate``.
+
+    Its weights are rounded already, and rounding a rounded weight changes nothing, so
+    only the vector's terms are rounded here (``round`` to 6 places is slow: it goes
+    through a decimal string): the same centroid, for a third of the rounding.
+    """
     out = dict(centroid)
     for term, weight in vector.items():
         out[term] = out.get(term, 0.0) + weight
-    return truncate(out, size)
+    if len(out) <= size:
+        for term in vector:
+            out[term] = round(out[term], 6)
+        return out
+    top = sorted([(-w, term) for term, w in out.items()])[:size]
+    return {term: round(-w, 6) if term in vector else -w for w, term in top}
 
 
 def centroid_sum(vectors: Iterable[Mapping[str, float]], *, size: int = CENTROID_TERMS):
@@ -92,8 +103,9 @@ def centroid_sum(vectors: Iterable[Mapping[str, float]], *, size: int = CENTROID
 def truncate(weights: Mapping[str, float], size: int) -> dict[str, float]:
     if len(weights) <= size:
         return {term: round(w, 6) for term, w in weights.items()}
-    top = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:size]
-    return {term: round(w, 6) for term, w in top}
+    # Plain tuples sort faster than through a key function, in the same order.
+    top = sorted([(-w, term) for term, w in weights.items()])[:size]
+    return {term: round(-w, 6) for w, term in top}
 
 
 def norm(weights: Mapping[str, float]) -> float:
@@ -109,7 +121,7 @@ def counts_add(counts: Mapping[str, int], keys: Iterable[str]) -> dict[str, int]
 
 def query_terms(vector: Mapping[str, float], *, size: int = QUERY_TERMS) -> list[str]:
     """The article's strongest terms: what candidate retrieval looks up in the index."""
-    return [t for t, _ in sorted(vector.items(), key=lambda item: (-item[1], item[0]))[:size]]
+    return [t for _, t in sorted([(-w, t) for t, w in vector.items()])[:size]]
 
 
 @dataclass(frozen=True)

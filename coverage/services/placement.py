@@ -15,12 +15,13 @@ the lowest layer of the package: the editors' services and the passes call
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, cast
 
+import orjson
 from django.db import connection, transaction
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.backends.utils import CursorWrapper
@@ -39,15 +40,46 @@ from ..querysets import visible_q
 JoinedBy = StoryArticle.JoinedBy
 
 
+def _dumps(value: Any) -> str:
+    """JSON for PostgreSQL, by orjson: every article placed sends a few hundred floats
+    (its vector, its story's centroid) and reads more, and the standard library spends
+    most of that time writing and parsing the floats. The numbers are the same (the
+    shortest text that reads back as the same float; only the exponent is written
+    differently, "1e-5" for "1e-05"), so ``jsonb`` stores the same values."""
+    return orjson.dumps(value).decode()
+
+
+@dataclasses.dataclass
+class _Placed:
+    """What one transaction of placement knows already, so that a batch does not read
+    it again: the stories it has locked or started, as it wrote them (their rows stay
+    locked until it commits, so nobody else can change them meanwhile), and signature
+    vectors by article (its own articles' and the members' it read). Its statements
+    go through one prepared cursor (``_prepared_cursor``)."""
+
+    cursor: CursorWrapper
+    stories: dict[int, Story] = dataclasses.field(default_factory=dict)
+    vectors: dict[int, dict[str, float]] = dataclasses.field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def _placing() -> Iterator[_Placed]:
+    with _prepared_cursor() as cursor:
+        yield _Placed(cursor=cursor)
+
+
 # --------------------------------------------------------------------- signatures
 def _count_documents(added: Counter[str]) -> dict[str, int]:
     """Add ``added[key]`` documents to each key's count and return the counts from
-    before: one statement.
+    before of the keys that had one (a key missing from the answer had none): one
+    statement.
 
     Keys are sorted so that concurrent workers lock the rows in the same order. They go
-    in and out as one JSON object each (``json`` keeps the order): a batch of long
+    in and out as one JSON object each (which keeps the order): a batch of long
     articles counts some ten thousand keys, and psycopg adapts a list item by item in
-    Python, where ``json`` encodes and decodes the whole in C.
+    Python, where JSON is encoded and decoded whole in C. Only the keys that were
+    there come back (``old``: PostgreSQL 18): a new key's count before is 0, and a
+    batch of long articles brings thousands of new keys.
     """
     keys = sorted(added)
     with connection.cursor() as cursor:
@@ -56,13 +88,12 @@ def _count_documents(added: Counter[str]) -> dict[str, int]:
             "(term, document_count) SELECT key, value::integer FROM json_each_text(%s::json) "
             "ON CONFLICT (term) DO UPDATE "
             "SET document_count = t.document_count + excluded.document_count "
-            "RETURNING term, document_count) "
-            "SELECT json_object_agg(term, document_count)::text FROM counted",
-            [json.dumps({key: added[key] for key in keys})],
+            "RETURNING term, old.document_count AS before) "
+            "SELECT json_object_agg(term, before)::text FROM counted WHERE before IS NOT NULL",
+            [_dumps({key: added[key] for key in keys})],
         )
         (counted,) = cursor.fetchone()
-    counts = json.loads(counted) if counted else {}
-    return {term: count - added[term] for term, count in counts.items()}
+    return orjson.loads(counted) if counted else {}
 
 
 def _read_counts(keys: list[str]) -> dict[str, int]:
@@ -100,7 +131,8 @@ def _signatures_with_stats(
     for pk in new:
         added.update(keys_of[pk])
     before = _count_documents(added) if added else {}
-    if unread := set().union(*keys_of.values()) - before.keys():
+    # Keys only stored signatures have were not counted: read them.
+    if unread := set().union(*(keys_of[pk] for pk in stored)) - added.keys():
         before |= _read_counts(list(unread))
     counted: Counter[str] = Counter()
     out = {}
@@ -161,18 +193,26 @@ def _candidate_sql(
         low, high = clock - scoring.CANDIDATE_WINDOW, clock + scoring.CANDIDATE_WINDOW
     table = StoryTerm._meta.db_table
     sql = (
-        "SELECT hit.story_id FROM unnest(%s::varchar[]) AS q(term) "  # noqa: S608
+        "SELECT hit.story_id FROM json_array_elements_text(%s::json) AS q(term) "  # noqa: S608
         f"CROSS JOIN LATERAL (SELECT st.story_id FROM {table} st WHERE st.term = q.term "
         "AND st.active_at BETWEEN %s AND %s AND st.story_id > %s "
         "ORDER BY st.active_at DESC LIMIT %s) hit "
         "GROUP BY hit.story_id ORDER BY count(*) DESC, hit.story_id LIMIT %s"
     )
-    params = [terms, low, high, after, scoring.PER_TERM_STORIES, scoring.CANDIDATE_LIMIT]
+    # The terms as one JSON array: psycopg adapts a list item by item in Python.
+    params = [
+        _dumps(terms),
+        low,
+        high,
+        after,
+        scoring.PER_TERM_STORIES,
+        scoring.CANDIDATE_LIMIT,
+    ]
     return sql, params
 
 
 def _candidate_profiles(
-    terms: list[str], clock: dt.datetime | None, *, article_id: int
+    terms: list[str], clock: dt.datetime | None, *, article_id: int, placed: _Placed
 ) -> list[scoring.StoryProfile]:
     """The stories an article could join, each with the vectors of its latest
     ``MEMBER_SAMPLE`` members: unlocked, non-empty, and not excluded for this article.
@@ -180,37 +220,65 @@ def _candidate_profiles(
     One raw statement on the hot path of clustering (the ORM took longer to build it
     than PostgreSQL to run it). The members come through the (story, article) unique
     index read backwards, so the cost does not grow with a story's size.
+
+    The statement sends only what ``placed`` does not know already: member vectors
+    (the vectors it reads are added to ``placed``) and the entity counts of the stories
+    this transaction has written. A signature's vector is written once and never
+    changed, and a batch meets the same members and stories again and again: this
+    spares the server writing and this process parsing the same JSON for every later
+    article.
     """
     if not terms:
         return []
+    known = placed.vectors
     candidates, params = _candidate_sql(terms, clock)
     membership = StoryArticle._meta.db_table
     sql = (
-        "SELECT s.id, s.entity_counts, s.first_reported_at, s.last_updated_at, ARRAY("  # noqa: S608
-        f"SELECT sig.vector FROM {membership} sa "
-        f"JOIN {ArticleSignature._meta.db_table} sig ON sig.article_id = sa.article_id "
+        "SELECT s.id, CASE WHEN s.id = ANY(%s::bigint[]) THEN NULL "  # noqa: S608
+        "ELSE s.entity_counts END, s.first_reported_at, s.last_updated_at, m.ids, m.vectors "
+        f"FROM {Story._meta.db_table} s CROSS JOIN LATERAL ("
+        "SELECT array_agg(sa.article_id ORDER BY sa.article_id DESC) AS ids, "
+        "array_agg(CASE WHEN sa.article_id = ANY(%s::bigint[]) THEN NULL ELSE sig.vector END "
+        "ORDER BY sa.article_id DESC) AS vectors "
+        f"FROM (SELECT sa.article_id FROM {membership} sa "
         "WHERE sa.story_id = s.id AND sa.joined_by <> %s "
-        "ORDER BY sa.article_id DESC LIMIT %s) "
-        f"FROM {Story._meta.db_table} s WHERE s.id IN ({candidates}) "
+        "ORDER BY sa.article_id DESC LIMIT %s) sa "
+        f"JOIN {ArticleSignature._meta.db_table} sig ON sig.article_id = sa.article_id) m "
+        f"WHERE s.id IN ({candidates}) "
         "AND NOT s.is_locked AND s.member_count > 0 "
         f"AND NOT EXISTS (SELECT 1 FROM {membership} x WHERE x.story_id = s.id "
         "AND x.article_id = %s AND x.joined_by = %s) "
         "ORDER BY s.id"
     )
     excluded = JoinedBy.EXCLUDED
-    with _prepared_cursor() as cursor:
-        cursor.execute(sql, [excluded, scoring.MEMBER_SAMPLE, *params, article_id, excluded])
-        rows = cursor.fetchall()
-    return [
-        scoring.StoryProfile(
-            story_id=story_id,
-            members=[json.loads(vector) for vector in vectors],
-            entity_counts=json.loads(entity_counts),
-            first_at=first_at,
-            last_at=last_at,
+    # Array literals: psycopg would adapt a list of ids one by one in Python.
+    known_stories = "{" + ",".join(map(str, placed.stories)) + "}"
+    known_ids = "{" + ",".join(map(str, known)) + "}"
+    placed.cursor.execute(
+        sql,
+        [known_stories, known_ids, excluded, scoring.MEMBER_SAMPLE, *params, article_id, excluded],
+    )
+    profiles = []
+    for story_id, entity_counts, first_at, last_at, ids, vectors in placed.cursor.fetchall():
+        members: list[Mapping[str, float]] = []
+        for member_id, vector in zip(ids or (), vectors or (), strict=True):
+            if vector is not None:
+                known[member_id] = orjson.loads(vector)
+            members.append(known[member_id])
+        profiles.append(
+            scoring.StoryProfile(
+                story_id=story_id,
+                members=members,
+                entity_counts=(
+                    placed.stories[story_id].entity_counts
+                    if entity_counts is None
+                    else orjson.loads(entity_counts)
+                ),
+                first_at=first_at,
+                last_at=last_at,
+            )
         )
-        for story_id, entity_counts, first_at, last_at, vectors in rows
-    ]
+    return profiles
 
 
 # What ``_story_absorb`` reads and updates, in the model's field order (``from_db``).
@@ -231,21 +299,20 @@ _ABSORB_FIELDS = [
 _ABSORB_JSON = {"centroid", "entity_counts"}
 
 
-def _story_locked(story_id: int) -> Story | None:
+def _story_locked(story_id: int, *, cursor: CursorWrapper) -> Story | None:
     """Lock the story an article joins, with what ``_story_absorb`` updates (the other
     fields load on access); None if it is gone. One plain statement: on the hot path
     the ORM took longer to build the query than PostgreSQL to run it."""
-    with _prepared_cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(_ABSORB_FIELDS)} FROM {Story._meta.db_table} "  # noqa: S608
-            "WHERE id = %s FOR UPDATE",
-            [story_id],
-        )
-        row = cursor.fetchone()
+    cursor.execute(
+        f"SELECT {', '.join(_ABSORB_FIELDS)} FROM {Story._meta.db_table} "  # noqa: S608
+        "WHERE id = %s FOR UPDATE",
+        [story_id],
+    )
+    row = cursor.fetchone()
     if row is None:
         return None
     values = [
-        json.loads(value) if name in _ABSORB_JSON else value
+        orjson.loads(value) if name in _ABSORB_JSON else value
         for name, value in zip(_ABSORB_FIELDS, row, strict=True)
     ]
     return Story.from_db(connection.alias, _ABSORB_FIELDS, values)
@@ -277,9 +344,11 @@ def _story_absorb(
     *,
     score: float,
     explanation: dict[str, Any],
+    terms: list[str],
+    cursor: CursorWrapper,
 ) -> None:
     """Record the membership and add the member's evidence to the story's profile and
-    index, without rescanning other members.
+    index (``terms``: the member's query terms), without rescanning other members.
 
     The hot path of clustering, so its five writes (signature, membership, story
     profile, index moves, index additions) go to the database as one statement; for
@@ -302,26 +371,28 @@ def _story_absorb(
     story.active_at = _activity(latest, story.active_at, signature.clock_at)
     params: dict[str, Any] = {
         "article": article.pk,
-        "vector": json.dumps(signature.vector),
-        "keys": list(signature.entity_keys),
+        "vector": _dumps(signature.vector),
+        # Lists as JSON arrays: psycopg adapts a list item by item in Python.
+        "keys": _dumps(list(signature.entity_keys)),
         "clock": signature.clock_at,
         "story": story.pk,
         "score": round(score, 4),
         "joined_by": JoinedBy.AUTOMATIC,
-        "explanation": json.dumps(explanation),
-        "centroid": json.dumps(story.centroid),
-        "entity_counts": json.dumps(story.entity_counts),
+        "explanation": _dumps(explanation),
+        "centroid": _dumps(story.centroid),
+        "entity_counts": _dumps(story.entity_counts),
         "member_count": story.member_count,
         "first": story.first_reported_at,
         "last": story.last_updated_at,
         "active": story.active_at,
-        "terms": scoring.query_terms(signature.vector),
+        "terms": _dumps(terms),
     }
     # Table names come from our models; every value is a parameter.
     signature_insert = (
         f"sig AS (INSERT INTO {ArticleSignature._meta.db_table} "  # noqa: S608
         "(article_id, vector, entity_keys, clock_at) "
-        "SELECT %(article)s, %(vector)s::jsonb, %(keys)s::varchar[], %(clock)s "
+        "SELECT %(article)s, %(vector)s::jsonb, "
+        "ARRAY(SELECT json_array_elements_text(%(keys)s::json))::varchar[], %(clock)s "
         "ON CONFLICT (article_id) DO NOTHING)"
     )
     membership_insert = (
@@ -331,7 +402,7 @@ def _story_absorb(
     )
     terms_insert = (
         f"INSERT INTO {StoryTerm._meta.db_table} (story_id, term, active_at) "  # noqa: S608
-        "SELECT {story}, unnest(%(terms)s::varchar[]), %(active)s"
+        "SELECT {story}, json_array_elements_text(%(terms)s::json), %(active)s"
     )
     if story._state.adding:
         # A new story (``_story_start``): inserted by the same statement, which returns
@@ -352,9 +423,8 @@ def _story_absorb(
             "ON CONFLICT (story_id, term) DO NOTHING) "
             "SELECT id FROM new_story"
         )
-        with _prepared_cursor() as cursor:
-            cursor.execute(sql, params)
-            story.pk = cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        story.pk = cursor.fetchone()[0]
         story._state.adding = False
         story._state.db = connection.alias
         return
@@ -370,8 +440,7 @@ def _story_absorb(
         f"{terms_insert.format(story='%(story)s')} "
         "ON CONFLICT (story_id, term) DO NOTHING"
     )
-    with _prepared_cursor() as cursor:
-        cursor.execute(sql, params)
+    cursor.execute(sql, params)
 
 
 def article_cluster(*, article: Article, prefer_story: Story | None = None) -> tuple[Story, float]:
@@ -389,9 +458,9 @@ def article_cluster(*, article: Article, prefer_story: Story | None = None) -> t
     them, and throughput nearly doubles. Inside an editor's transaction the caller's
     durability applies.
     """
-    with _derived_transaction():
+    with _derived_transaction(), _placing() as placed:
         locked = _articles_locked([article.pk]).get(pk=article.pk)
-        return _cluster_locked(locked, prefer_story=prefer_story)
+        return _cluster_locked(locked, prefer_story=prefer_story, placed=placed)
 
 
 def articles_cluster(*, article_ids: list[int]) -> int:
@@ -409,9 +478,12 @@ def articles_cluster(*, article_ids: list[int]) -> int:
             if pk in locked and locked[pk].current_membership is None  # type: ignore[attr-defined]
         ]
         evidence_of = _signatures_with_stats(to_place)
-        for pk in ordered:
-            if pk in locked:
-                _cluster_locked(locked[pk], prefer_story=None, evidence=evidence_of.get(pk))
+        with _placing() as placed:
+            for pk in ordered:
+                if pk in locked:
+                    _cluster_locked(
+                        locked[pk], prefer_story=None, evidence=evidence_of.get(pk), placed=placed
+                    )
     return len(locked)
 
 
@@ -453,6 +525,22 @@ def _prepared_cursor() -> CursorWrapper:
     return connection.make_cursor(cursor)
 
 
+# What placement reads of an article (``evidence`` included): not its HTML, search
+# vector, source snapshot and the rest, which PostgreSQL would write out and psycopg
+# and the ORM convert for every article placed.
+_PLACEMENT_FIELDS = (
+    "headline",
+    "dek",
+    "body_text",
+    "status",
+    "published_at",
+    "created_at",
+    "signature__vector",
+    "signature__entity_keys",
+    "signature__clock_at",
+)
+
+
 def _articles_locked(ids: list[int]) -> QuerySet[Article]:
     """Lock the articles so that the worker and a command never cluster one twice at
     once; the same query brings their signatures and says which already have a story
@@ -460,6 +548,7 @@ def _articles_locked(ids: list[int]) -> QuerySet[Article]:
     return (
         Article.objects.select_for_update(of=("self",))
         .select_related("signature")
+        .only(*_PLACEMENT_FIELDS)
         .prefetch_related(evidence.public_mentions())
         .annotate(
             current_membership=Subquery(
@@ -476,22 +565,28 @@ def _cluster_locked(
     *,
     prefer_story: Story | None,
     evidence: tuple[ArticleSignature, dict[str, int]] | None = None,
+    placed: _Placed,
 ) -> tuple[Story, float]:
     """Cluster one locked article. ``evidence`` is its signature and statistics when the
-    caller prepared them for a batch (``_signatures_with_stats``)."""
+    caller prepared them for a batch (``_signatures_with_stats``); ``placed``, what the
+    batch's earlier articles left known."""
     # ``current_membership`` is annotated by the caller's query (_articles_locked).
     membership = article.current_membership  # type: ignore[attr-defined]
     if membership is not None:
         current = StoryArticle.objects.select_related("story").get(pk=membership)
+        # Its entity counts may change here: read it again if another article joins it.
+        placed.stories.pop(current.story_id, None)
         _entity_keys_refresh(article, current.story)
         return current.story, current.score
 
     # A new signature is saved with the membership below.
     signature, stats = evidence or _signatures_with_stats([article])[article.pk]
+    terms = scoring.query_terms(signature.vector)
     candidates = _candidate_profiles(
-        scoring.query_terms(signature.vector),
+        terms,
         article.published_at and signature.clock_at,
         article_id=article.pk,
+        placed=placed,
     )
     key_idf = _key_idf(stats)
     matches = [
@@ -510,13 +605,27 @@ def _cluster_locked(
         story = _story_start(article, prefer_story)
         score, explanation = 1.0, {"started_story": True}
     else:
-        story = _story_locked(best.story_id)
+        story = placed.stories.get(best.story_id) or _story_locked(
+            best.story_id, cursor=placed.cursor
+        )
         if story is None:
             # A re-clustering pass absorbed the story between the candidates' read and
             # this lock: look again, now that the pass has committed.
-            return _cluster_locked(article, prefer_story=prefer_story, evidence=(signature, stats))
+            return _cluster_locked(
+                article, prefer_story=prefer_story, evidence=(signature, stats), placed=placed
+            )
         score, explanation = best.score, best.explanation()
-    _story_absorb(story, article, signature, score=score, explanation=explanation)
+    _story_absorb(
+        story,
+        article,
+        signature,
+        score=score,
+        explanation=explanation,
+        terms=terms,
+        cursor=placed.cursor,
+    )
+    placed.stories[story.pk] = story
+    placed.vectors[article.pk] = signature.vector
     return story, score
 
 
@@ -649,8 +758,8 @@ def stories_refresh(*, stories: list[Story]) -> list[Story]:
             "last_at, active_at, title, slug) WHERE s.id = v.id",
             [
                 [s.pk for s in stories],
-                [json.dumps(s.centroid) for s in stories],
-                [json.dumps(s.entity_counts) for s in stories],
+                [_dumps(s.centroid) for s in stories],
+                [_dumps(s.entity_counts) for s in stories],
                 [s.member_count for s in stories],
                 [s.first_reported_at for s in stories],
                 [s.last_updated_at for s in stories],
