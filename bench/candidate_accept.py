@@ -3,9 +3,9 @@
     .venv/bin/python -m newsroom.localdb run -- .venv/bin/python bench/candidate_accept.py
     ... bench/candidate_accept.py --sizes 100,500,2000
 
-In a scratch database (`newsroom_accept`, made afresh each run): a pool of articles of real length (the
-texts of /work/shared/data/coverage/basil-dev.jsonl, about 4,100 characters each, with
-a paragraph naming three new people), and one open candidate per size with an
+In a scratch database (`newsroom_accept`, made afresh each run): a pool of articles
+of real length (the texts of /work/shared/data/coverage/basil-dev.jsonl, about 4,100
+characters each, with a paragraph naming three new people), and one open candidate per size with an
 occurrence in the first N articles (as `candidates_collect` stores them). Times
 `candidate_accept` as the editor's request runs it (wall and queries), then the
 article linking on its own (`discovery.tasks.link_candidate_articles`, what the task
@@ -109,7 +109,8 @@ def main() -> None:
                 task.call(candidate_id=candidate.pk)
             linking = time.perf_counter() - started
         linked = Mention.objects.filter(person=entity).count()
-        assert linked == size, (linked, size)
+        if linked != size:
+            raise SystemExit(f"{linked} articles linked, not {size}")
         print(
             f"{size:>9} {request:>10.3f} {request_queries.count:>8}"
             f" {linking:>10.3f} {task_queries.count:>8}"
