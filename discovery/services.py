@@ -10,7 +10,7 @@
   enqueue ``discovery.tasks.link_candidate_articles``: ``candidate_articles_link``
   re-runs ``mentions.services.mentions_suggest`` on every article that names the
   candidate. Not in the request: a name in the news is named by hundreds of articles, at
-  about 8 ms each (``bench/candidate_accept.py``).
+  about 7 ms each (``bench/candidate_accept.py``).
 - Variant spellings ("Sergej Lawrow" for "Sergey Lavrov") are only ever suggestions,
   stored on the candidate with their score (``entities.variants``); nothing links them
   until an editor merges the candidate or clicks "Add" while typing.
