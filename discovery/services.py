@@ -303,38 +303,41 @@ def _settle(
 LINK_ACTION = "candidate.link"
 
 
-@transaction.atomic
 def candidate_articles_link(*, candidate: EntityCandidate) -> list[int] | None:
     """Link the articles of an accepted or merged name: the task after the decision.
 
-    Safe to run again (``mentions_suggest`` is); the first run writes a
-    ``candidate.link`` audit row by the system user with the articles linked, and
-    re-runs write none. Returns the linked article ids, or None for a name that is open
-    or rejected (nothing to link).
+    Each article in its own transaction (``mentions_suggest``'s), so no article stays
+    locked while the others are matched: editors saving one wait for it alone. Safe to
+    run again (``mentions_suggest`` is); the first run writes a ``candidate.link`` audit
+    row by the system user with the articles linked, and re-runs write none. Returns the
+    linked article ids, or None for a name that is open or rejected (nothing to link).
     """
-    candidate = EntityCandidate.objects.select_for_update(no_key=True).get(pk=candidate.pk)
+    candidate = EntityCandidate.objects.get(pk=candidate.pk)
     if candidate.status not in {
         EntityCandidate.Status.ACCEPTED,
         EntityCandidate.Status.MERGED,
     } or (candidate.entity is None):
         return None
     linked = _link_articles(candidate)
-    audited = EditorialLogEntry.objects.filter(
-        action=LINK_ACTION,
-        target_type=ContentType.objects.get_for_model(EntityCandidate),
-        target_id=str(candidate.pk),
-    )
-    if not audited.exists():
-        editorial_log(
-            actor=system_user(),
+    with transaction.atomic():
+        # Two runs at once (a re-queued task) audit once: the second waits, then sees it.
+        candidate = EntityCandidate.objects.select_for_update(no_key=True).get(pk=candidate.pk)
+        audited = EditorialLogEntry.objects.filter(
             action=LINK_ACTION,
-            target=candidate,
-            payload={
-                "entity_id": candidate.entity.pk,
-                "articles_linked": len(linked),
-                "article_ids": linked,
-            },
+            target_type=ContentType.objects.get_for_model(EntityCandidate),
+            target_id=str(candidate.pk),
         )
+        if not audited.exists():
+            editorial_log(
+                actor=system_user(),
+                action=LINK_ACTION,
+                target=candidate,
+                payload={
+                    "entity_id": candidate.entity.pk,
+                    "articles_linked": len(linked),
+                    "article_ids": linked,
+                },
+            )
     return linked
 
 
