@@ -352,7 +352,8 @@ def candidate_articles_link(*, candidate: EntityCandidate) -> list[int] | None:
 
 @transaction.atomic
 def candidate_accept(*, candidate: EntityCandidate, by: User, name: str = "") -> Entity:
-    """Create the person, place or event, its spellings as aliases; link its articles."""
+    """Create the person, place or event, its spellings as aliases; its articles are
+    linked by a task once this commits."""
     _require(by, REVIEW_PERMISSION)
     candidate = _locked_open(candidate)
     name = " ".join((name or candidate.name).split())
@@ -392,7 +393,8 @@ def _entities_answering(kind: str, names: list[str]) -> list[Entity]:
 
 @transaction.atomic
 def candidate_merge(*, candidate: EntityCandidate, into: Entity, by: User) -> Entity:
-    """The name is another spelling of ``into``: add its spellings as aliases, link articles."""
+    """The name is another spelling of ``into``: add its spellings as aliases; its
+    articles are linked by a task once this commits."""
     _require(by, REVIEW_PERMISSION)
     candidate = _locked_open(candidate)
     if into is None or into.kind != candidate.kind:
@@ -520,8 +522,9 @@ def article_entities_link(*, article: Article, links: list[EntityLink], by: User
 
     Known entities get a confirmed mention. A variant spelling is merged into the
     entity it was suggested for (the editor's yes), a new name is accepted as a new
-    entity; both through the queue's services, so they are audited and link every
-    article that names them. Returns the entities linked.
+    entity; both through the queue's services, so they are audited and every other
+    article that names them is linked by a task once this commits (this one at once).
+    Returns the entities linked.
     """
     entity_links_check(links=links, by=by)
     linked = []
