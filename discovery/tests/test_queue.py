@@ -139,6 +139,20 @@ def test_linking_again_changes_nothing_and_writes_no_second_audit_row(
     assert link_candidate_articles.call(candidate_id=0) is None
 
 
+def test_every_article_is_linked_when_they_take_several_transactions(
+    editor, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Articles are matched LINK_BATCH to a transaction (100; here 2, for three)."""
+    monkeypatch.setattr("discovery.services.LINK_BATCH", 2)
+    articles = [article_with(MUNIR) for _ in range(3)]
+    for article in articles:
+        candidates_collect(article=article)
+    with django_capture_on_commit_callbacks(execute=True):
+        person = candidate_accept(candidate=candidate("Asim Munir"), by=editor)
+    linked = Mention.objects.filter(person=person).values_list("article_id", flat=True)
+    assert sorted(linked) == sorted(a.pk for a in articles)
+
+
 def test_the_articles_pages_are_invalidated_when_the_task_links_them(
     editor, django_capture_on_commit_callbacks, page_cache_on
 ):
