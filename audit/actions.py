@@ -55,6 +55,7 @@ LABELS: dict[str, str] = {
     "candidate.accept": "Accepted new name as a new entity",
     "candidate.merge": "Merged new name into an existing entity",
     "candidate.reject": "Rejected new name",
+    "candidate.link": "Linked the articles naming an accepted or merged name",
     # Moderation
     "comment.approve": "Approved comment",
     "comment.reject": "Rejected comment",

@@ -40,6 +40,8 @@ from .services import (
 )
 
 EXAMPLES_SHOWN = 2
+# Linking runs in a task after the decision (discovery.tasks.link_candidate_articles).
+LINKING = "Its {n} article(s) are being linked; they show it within a minute or so."
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -255,14 +257,17 @@ class EntityCandidateAdmin(admin.ModelAdmin):
                 entity = candidate_accept(
                     candidate=original, by=request.user, name=form.cleaned_data["new_name"]
                 )
-                messages.success(
-                    request, f"Added {entity.kind} “{entity}” and linked its articles."
-                )
+                linking = LINKING.format(n=original.occurrences.count())
+                messages.success(request, f"Added {entity.kind} “{entity}”. {linking}")
             elif decision == CandidateDecisionForm.MERGE:
                 entity = candidate_merge(
                     candidate=original, into=form.cleaned_data[obj.kind], by=request.user
                 )
-                messages.success(request, f"“{obj.name}” is now a name of “{entity}”.")
+                messages.success(
+                    request,
+                    f"“{obj.name}” is now a name of “{entity}”. "
+                    + LINKING.format(n=original.occurrences.count()),
+                )
             else:
                 candidate_reject(candidate=original, by=request.user)
                 messages.success(request, f"Rejected “{obj.name}”; it will not be proposed again.")
@@ -286,7 +291,8 @@ class EntityCandidateAdmin(admin.ModelAdmin):
             else:
                 succeeded += 1
         if succeeded:
-            messages.success(request, f"{done} {succeeded} name(s).")
+            linking = "" if service is candidate_reject else " Their articles are being linked."
+            messages.success(request, f"{done} {succeeded} name(s).{linking}")
 
     @admin.action(description="Accept selected as new entities", permissions=["review"])
     def accept_selected(self, request, queryset):

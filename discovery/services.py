@@ -6,9 +6,11 @@
   rejected, accepted or merged is never proposed again: its (kind, key) row stays.
 - ``candidate_accept``, ``candidate_merge`` and ``candidate_reject`` are the queue's
   decisions. Accepting and merging write aliases (which bumps the matcher's version, so
-  every process's automaton is rebuilt on its next use) and re-run
-  ``mentions.services.mentions_suggest`` on every article that names the candidate, in
-  the same transaction: the articles are linked when the decision commits.
+  every process's automaton is rebuilt on its next use) and, once the decision commits,
+  enqueue ``discovery.tasks.link_candidate_articles``: ``candidate_articles_link``
+  re-runs ``mentions.services.mentions_suggest`` on every article that names the
+  candidate. Not in the request: a name in the news is named by hundreds of articles, at
+  about 7 ms each (``bench/candidate_accept.py``).
 - Variant spellings ("Sergej Lawrow" for "Sergey Lavrov") are only ever suggestions,
   stored on the candidate with their score (``entities.variants``); nothing links them
   until an editor merges the candidate or clicks "Add" while typing.
@@ -20,16 +22,19 @@ Layering: directly above mentions; imports mentions, articles and entities.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from articles.models import Article
-from audit.services import editorial_log
+from audit.models import EditorialLogEntry
+from audit.services import editorial_log, system_user
 from entities.discovery import CandidateGroup, candidates_grouped, discover
 from entities.gazetteer import gazetteer
 from entities.matcher import PerAliasVersion, matcher_current
@@ -236,14 +241,23 @@ def candidate_spellings(candidate: EntityCandidate) -> list[str]:
     return list(dict.fromkeys([candidate.name, *ordered]))
 
 
+# Articles matched per transaction when linking: one transaction for all of 2,000 kept
+# them locked 14 s; one each took 40 s (a commit and the page invalidation per article).
+LINK_BATCH = 100
+
+
 def _link_articles(candidate: EntityCandidate) -> list[int]:
-    """Re-match every article naming the candidate (the dictionary now knows it).
+    """Re-match every article naming the candidate (the dictionary now knows it), in
+    transactions of ``LINK_BATCH`` articles.
 
     Returns the ids of the articles that now have a mention of the candidate's entity.
     """
     article_ids = sorted(set(candidate.occurrences.values_list("article_id", flat=True)))
-    for article in Article.objects.filter(pk__in=article_ids).order_by("pk"):
-        mentions_suggest(article=article)
+    for start in range(0, len(article_ids), LINK_BATCH):
+        with transaction.atomic():
+            batch = article_ids[start : start + LINK_BATCH]
+            for article in Article.objects.filter(pk__in=batch).order_by("pk"):
+                mentions_suggest(article=article)
     entity = candidate.entity
     if entity is None:
         raise ValueError("link the articles of a candidate once it has its entity")
@@ -270,11 +284,14 @@ def _settle(
     action: str,
     payload: dict[str, Any],
 ) -> None:
-    """Decide ``candidate`` as naming ``entity``, link its articles, and audit it with
-    ``payload`` besides the entity and the articles linked (accept and merge alike)."""
+    """Decide ``candidate`` as naming ``entity`` and audit it with ``payload`` besides the
+    entity and how many articles name it (accept and merge alike); link those articles
+    in a task once this commits."""
+    # A cycle within the app: the task module imports this one.
+    from .tasks import link_candidate_articles
+
     candidate.entity = entity
     _decided(candidate, status, by)
-    linked = _link_articles(candidate)
     editorial_log(
         actor=by,
         action=action,
@@ -284,14 +301,59 @@ def _settle(
             "entity_id": entity.pk,
             "entity_name": entity.name,
             **payload,
-            "articles_linked": linked,
+            "articles_to_link": candidate.occurrences.count(),
         },
     )
+    transaction.on_commit(
+        partial(link_candidate_articles.enqueue, candidate_id=candidate.pk), robust=True
+    )
+
+
+LINK_ACTION = "candidate.link"
+
+
+def candidate_articles_link(*, candidate: EntityCandidate) -> list[int] | None:
+    """Link the articles of an accepted or merged name: the task after the decision.
+
+    In transactions of ``LINK_BATCH`` articles, so no article stays locked while all
+    the others are matched (an editor saving one waits a second at most). Safe to
+    run again (``mentions_suggest`` is); the first run writes a ``candidate.link`` audit
+    row by the system user with the articles linked, and re-runs write none. Returns the
+    linked article ids, or None for a name that is open or rejected (nothing to link).
+    """
+    candidate = EntityCandidate.objects.get(pk=candidate.pk)
+    if candidate.status not in {
+        EntityCandidate.Status.ACCEPTED,
+        EntityCandidate.Status.MERGED,
+    } or (candidate.entity is None):
+        return None
+    linked = _link_articles(candidate)
+    with transaction.atomic():
+        # Two runs at once (a re-queued task) audit once: the second waits, then sees it.
+        candidate = EntityCandidate.objects.select_for_update(no_key=True).get(pk=candidate.pk)
+        audited = EditorialLogEntry.objects.filter(
+            action=LINK_ACTION,
+            target_type=ContentType.objects.get_for_model(EntityCandidate),
+            target_id=str(candidate.pk),
+        )
+        if not audited.exists():
+            editorial_log(
+                actor=system_user(),
+                action=LINK_ACTION,
+                target=candidate,
+                payload={
+                    "entity_id": candidate.entity.pk,
+                    "articles_linked": len(linked),
+                    "article_ids": linked,
+                },
+            )
+    return linked
 
 
 @transaction.atomic
 def candidate_accept(*, candidate: EntityCandidate, by: User, name: str = "") -> Entity:
-    """Create the person, place or event, its spellings as aliases; link its articles."""
+    """Create the person, place or event, its spellings as aliases; its articles are
+    linked by a task once this commits."""
     _require(by, REVIEW_PERMISSION)
     candidate = _locked_open(candidate)
     name = " ".join((name or candidate.name).split())
@@ -331,7 +393,8 @@ def _entities_answering(kind: str, names: list[str]) -> list[Entity]:
 
 @transaction.atomic
 def candidate_merge(*, candidate: EntityCandidate, into: Entity, by: User) -> Entity:
-    """The name is another spelling of ``into``: add its spellings as aliases, link articles."""
+    """The name is another spelling of ``into``: add its spellings as aliases; its
+    articles are linked by a task once this commits."""
     _require(by, REVIEW_PERMISSION)
     candidate = _locked_open(candidate)
     if into is None or into.kind != candidate.kind:
@@ -459,8 +522,9 @@ def article_entities_link(*, article: Article, links: list[EntityLink], by: User
 
     Known entities get a confirmed mention. A variant spelling is merged into the
     entity it was suggested for (the editor's yes), a new name is accepted as a new
-    entity; both through the queue's services, so they are audited and link every
-    article that names them. Returns the entities linked.
+    entity; both through the queue's services, so they are audited and every other
+    article that names them is linked by a task once this commits (this one at once).
+    Returns the entities linked.
     """
     entity_links_check(links=links, by=by)
     linked = []

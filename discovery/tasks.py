@@ -2,7 +2,8 @@ from django.tasks import task
 
 from articles.models import Article
 
-from .services import candidates_collect
+from .models import EntityCandidate
+from .services import candidate_articles_link, candidates_collect
 
 
 @task()
@@ -15,3 +16,18 @@ def collect_candidates(article_id: int) -> int | None:
     if article is None:
         return None
     return candidates_collect(article=article).proposed
+
+
+@task()
+def link_candidate_articles(candidate_id: int) -> int | None:
+    """Link every article that names a name an editor accepted or merged.
+
+    Enqueued when the decision commits; safe to run again. Returns how many articles
+    now name its entity, or None when there is nothing to link (the name is gone, open
+    or rejected).
+    """
+    candidate = EntityCandidate.objects.filter(pk=candidate_id).first()
+    if candidate is None:
+        return None
+    linked = candidate_articles_link(candidate=candidate)
+    return None if linked is None else len(linked)

@@ -1,6 +1,7 @@
 """The queue in the admin, the suggestions endpoint and the article form's "Add" links."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
@@ -64,27 +65,40 @@ def test_roles_without_review_neither_open_the_queue_nor_decide(client, queued, 
     assert munir.status == EntityCandidate.Status.OPEN
 
 
-def test_accept_action_creates_the_person_and_links_the_article(client, queued):
+def test_accept_action_creates_the_person_and_links_the_article(
+    client, queued, django_capture_on_commit_callbacks
+):
+    """The editor is told the articles are being linked: a task does it after the commit."""
     editor = logged_in(client, "editor")
     munir = EntityCandidate.objects.get(key="asim munir")
-    response = client.post(
-        reverse(QUEUE), {"action": "accept_selected", "_selected_action": [munir.pk]}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse(QUEUE), {"action": "accept_selected", "_selected_action": [munir.pk]}
+        )
     assert response.status_code == 302
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert shown == ["Accepted 1 name(s). Their articles are being linked."]
     person = Person.objects.get(name="Asim Munir")
     assert Mention.objects.filter(person=person, article=queued[0]).exists()
     assert EditorialLogEntry.objects.get(action="candidate.accept").actor == editor
 
 
-def test_merging_from_the_change_form_into_the_suggested_person(client, queued, lavrov):
+def test_merging_from_the_change_form_into_the_suggested_person(
+    client, queued, lavrov, django_capture_on_commit_callbacks
+):
     logged_in(client, "editor")
     lawrow = EntityCandidate.objects.get(key="sergej lawrow")
     url = reverse("admin:discovery_entitycandidate_change", args=[lawrow.pk])
     page = client.get(url)
     assert page.status_code == 200
     assert page.context["adminform"].form.initial["decision"] == "merge"
-    response = client.post(url, {"decision": "merge", "new_name": "", "person": lavrov.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"decision": "merge", "new_name": "", "person": lavrov.pk})
     assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "“Sergej Lawrow” is now a name of “Sergey Lavrov”. Its 1 article(s) are being"
+        " linked; they show it within a minute or so."
+    ]
     assert Alias.objects.filter(person=lavrov, normalized="sergej lawrow").exists()
     assert Mention.objects.filter(person=lavrov, article=queued[1]).exists()
 

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from accounts.tests.factories import UserFactory
 from articles.tests.factories import ArticleFactory, OutletFactory
 from audit.models import EditorialLogEntry
+from audit.services import SYSTEM_USERNAME
 from discovery.models import CandidateOccurrence, EntityCandidate
 from discovery.services import (
     candidate_accept,
@@ -15,11 +16,13 @@ from discovery.services import (
     candidates_collect,
     suggestions_for_text,
 )
+from discovery.tasks import link_candidate_articles
 from entities.matcher import matcher_current
 from entities.models import Alias, Person
 from entities.services import entity_upsert
 from mentions.models import Mention
 from mentions.services import mentions_suggest
+from pagecache.generation import generations_now
 
 pytestmark = pytest.mark.django_db
 
@@ -84,23 +87,85 @@ def test_a_variant_spelling_is_suggested_with_its_score_and_never_linked(lavrov)
     assert typed["known"] == []
 
 
-def test_accepting_links_every_article_naming_it_and_the_matcher_knows_it_at_once(editor):
+def test_accepting_creates_the_entity_at_once_and_links_every_article_once_it_commits(
+    editor, django_capture_on_commit_callbacks
+):
+    """The editor's request creates the person, its aliases and the audit row and decides
+    the name; the articles are linked by a task enqueued on commit (a name in the news
+    is named by hundreds of articles), which audits how many as the system user."""
     articles = [article_with(MUNIR), article_with("Pakistan's army chief Asim Munir said so.")]
     for article in articles:
         candidates_collect(article=article)
-    person = candidate_accept(candidate=candidate("Asim Munir"), by=editor)
+    with django_capture_on_commit_callbacks() as queued:
+        person = candidate_accept(candidate=candidate("Asim Munir"), by=editor)
     assert isinstance(person, Person) and person.name == "Asim Munir"
+    assert set(person.aliases.values_list("normalized", flat=True)) >= {"asim munir"}
+    assert candidate("Asim Munir").status == EntityCandidate.Status.ACCEPTED
+    entry = EditorialLogEntry.objects.get(action="candidate.accept")
+    assert (entry.actor, entry.payload["entity_id"]) == (editor, person.pk)
+    assert entry.payload["articles_to_link"] == 2
+    assert not Mention.objects.filter(person=person).exists()  # not in the request
+
+    for callback in queued:  # the commit: the immediate backend runs the task
+        callback()
     linked = Mention.objects.filter(person=person).values_list("article_id", flat=True)
     assert sorted(linked) == sorted(a.pk for a in articles)
-    assert set(person.aliases.values_list("normalized", flat=True)) >= {"asim munir"}
+    link = EditorialLogEntry.objects.get(action="candidate.link")
+    assert link.actor.username == SYSTEM_USERNAME
+    assert link.payload["articles_linked"] == 2
+    assert sorted(link.payload["article_ids"]) == sorted(a.pk for a in articles)
+
     next_article = article_with("Asim Munir met the prime minister.")
     assert ("person", person.pk) in matcher_current().find(next_article.body_text).entities
     mentions_suggest(article=next_article)
     assert Mention.objects.filter(article=next_article, person=person).exists()
-    entry = EditorialLogEntry.objects.get(action="candidate.accept")
-    assert (entry.actor, entry.payload["entity_id"]) == (editor, person.pk)
-    assert sorted(entry.payload["articles_linked"]) == sorted(a.pk for a in articles)
-    assert candidate("Asim Munir").status == EntityCandidate.Status.ACCEPTED
+
+
+def test_linking_again_changes_nothing_and_writes_no_second_audit_row(
+    editor, django_capture_on_commit_callbacks
+):
+    """A task run twice (a worker died after linking, say) leaves one mention per
+    article, and a name still open or rejected has nothing to link."""
+    article = article_with(MUNIR)
+    candidates_collect(article=article)
+    with django_capture_on_commit_callbacks(execute=True):
+        person = candidate_accept(candidate=candidate("Asim Munir"), by=editor)
+    assert link_candidate_articles.call(candidate_id=candidate("Asim Munir").pk) == 1
+    assert Mention.objects.filter(person=person).count() == 1
+    assert EditorialLogEntry.objects.filter(action="candidate.link").count() == 1
+
+    candidates_collect(article=article_with(LAWROW))
+    assert link_candidate_articles.call(candidate_id=candidate("Sergej Lawrow").pk) is None
+    assert link_candidate_articles.call(candidate_id=0) is None
+
+
+def test_every_article_is_linked_when_they_take_several_transactions(
+    editor, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Articles are matched LINK_BATCH to a transaction (100; here 2, for three)."""
+    monkeypatch.setattr("discovery.services.LINK_BATCH", 2)
+    articles = [article_with(MUNIR) for _ in range(3)]
+    for article in articles:
+        candidates_collect(article=article)
+    with django_capture_on_commit_callbacks(execute=True):
+        person = candidate_accept(candidate=candidate("Asim Munir"), by=editor)
+    linked = Mention.objects.filter(person=person).values_list("article_id", flat=True)
+    assert sorted(linked) == sorted(a.pk for a in articles)
+
+
+def test_the_articles_pages_are_invalidated_when_the_task_links_them(
+    editor, django_capture_on_commit_callbacks, page_cache_on
+):
+    article = article_with(MUNIR)
+    candidates_collect(article=article)
+    with django_capture_on_commit_callbacks() as queued:
+        candidate_accept(candidate=candidate("Asim Munir"), by=editor)
+    key = f"article:{article.pk}"
+    before = generations_now([key]).get(key, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
+    assert generations_now([key])[key] > before
 
 
 def test_a_rejected_name_is_never_proposed_again(editor):
@@ -117,15 +182,19 @@ def test_a_rejected_name_is_never_proposed_again(editor):
     assert entry.actor == editor and entry.payload["key"] == "asim munir"
 
 
-def test_merging_adds_the_spelling_as_an_alias_and_links_the_article(lavrov, editor):
+def test_merging_adds_the_spelling_as_an_alias_and_links_the_article(
+    lavrov, editor, django_capture_on_commit_callbacks
+):
     article = article_with(LAWROW)
     candidates_collect(article=article)
-    candidate_merge(candidate=candidate("Sergej Lawrow"), into=lavrov, by=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        candidate_merge(candidate=candidate("Sergej Lawrow"), into=lavrov, by=editor)
     assert Alias.objects.filter(person=lavrov, normalized="sergej lawrow").exists()
     assert Mention.objects.filter(article=article, person=lavrov).exists()
     entry = EditorialLogEntry.objects.get(action="candidate.merge")
     assert entry.payload["aliases_added"] == ["Sergej Lawrow"]
     assert candidate("Sergej Lawrow").status == EntityCandidate.Status.MERGED
+    assert EditorialLogEntry.objects.get(action="candidate.link").payload["articles_linked"] == 1
 
 
 def test_a_decided_name_cannot_be_decided_twice(editor):
