@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from articles.models import Article, Section
@@ -143,6 +144,14 @@ def edit_window_open(comment: Comment, now: dt.datetime | None = None) -> bool:
     return (now or timezone.now()) - comment.created_at <= dt.timedelta(seconds=seconds)
 
 
+def edit_window_text() -> str:
+    """How long comments can be edited, in words ("10 minutes"), from the setting."""
+    seconds = int(rules.setting("COMMENTS_EDIT_WINDOW_SECONDS"))
+    if seconds % 60:
+        return f"{seconds} second{pluralize(seconds)}"
+    return f"{seconds // 60} minute{pluralize(seconds // 60)}"
+
+
 @transaction.atomic
 def comment_edit(*, comment: Comment, body: str, by: User) -> Comment:
     """The author rewrites their comment within the edit window; it is marked edited.
@@ -155,7 +164,7 @@ def comment_edit(*, comment: Comment, body: str, by: User) -> Comment:
     if comment.status in (Status.DELETED, Status.REJECTED):
         raise ValidationError("This comment can no longer be edited.")
     if not edit_window_open(comment):
-        raise ValidationError("Comments can be edited for 10 minutes after posting.")
+        raise ValidationError(f"Comments can be edited for {edit_window_text()} after posting.")
     body = _clean_body(body)
     decision = rules.content_decision(body=body)
     if decision is not None and decision.status == Status.REJECTED:

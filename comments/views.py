@@ -100,7 +100,10 @@ class CommentEditView(OwnCommentMixin, View):
     def get(self, request, pk):
         comment = self.get_comment()
         form = CommentEditForm(initial={"body": comment.body})
-        return render(request, self.template_name, {"form": form, "comment": comment})
+        return render(request, self.template_name, self.context(form, comment))
+
+    def context(self, form, comment) -> dict:
+        return {"form": form, "comment": comment, "edit_window": services.edit_window_text()}
 
     def post(self, request, pk):
         comment = self.get_comment()
@@ -115,7 +118,7 @@ class CommentEditView(OwnCommentMixin, View):
             else:
                 messages.success(request, "Your comment is updated.")
                 return redirect(_thread_url(comment))
-        return render(request, self.template_name, {"form": form, "comment": comment}, status=400)
+        return render(request, self.template_name, self.context(form, comment), status=400)
 
 
 class CommentDeleteView(OwnCommentMixin, View):

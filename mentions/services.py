@@ -113,11 +113,13 @@ def mentions_suggest(*, article: Article) -> SuggestReport:
 
     existing = {_entity_key(m): m for m in article.mentions.all()}
     to_update = []
+    now = timezone.now()  # bulk_update leaves auto_now fields alone: set here
     for key, mention in existing.items():
         if key in found:
             count, position = found[key]
             if (mention.count, mention.first_position) != (count, position):
                 mention.count, mention.first_position = count, position
+                mention.updated_at = now
                 to_update.append(mention)
         elif mention.state == Mention.State.SUGGESTED:
             mention.delete()

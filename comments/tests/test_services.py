@@ -110,6 +110,17 @@ def test_author_cannot_edit_after_ten_minutes():
         comment_edit(comment=comment, body="Too late.", by=comment.author)
 
 
+def test_the_edit_window_is_stated_as_the_setting_makes_it(settings):
+    settings.COMMENTS_EDIT_WINDOW_SECONDS = 1800
+    comment = CommentFactory()
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=30, seconds=1)
+    )
+    comment.refresh_from_db()
+    with pytest.raises(ValidationError, match="edited for 30 minutes after posting"):
+        comment_edit(comment=comment, body="Too late.", by=comment.author)
+
+
 def test_only_the_author_edits_or_deletes():
     comment = CommentFactory()
     with pytest.raises(PermissionDenied):

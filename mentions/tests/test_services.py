@@ -88,6 +88,21 @@ def test_suggestion_no_longer_found_is_removed():
     assert not Mention.objects.exists()
 
 
+def test_a_mention_whose_count_changed_says_when():
+    person_with_aliases("Sergey Lavrov")
+    article = article_with("Sergey Lavrov spoke.")
+    mentions_suggest(article=article)
+    first = Mention.objects.get()
+    article.body_text = "Sergey Lavrov spoke. Later Sergey Lavrov spoke again."
+    article.save()
+
+    report = mentions_suggest(article=article)
+
+    again = Mention.objects.get()
+    assert (report.updated, again.count) == (1, 2)
+    assert again.updated_at > first.updated_at
+
+
 def test_confirming_needs_the_review_permission():
     person_with_aliases("Sergey Lavrov")
     article = article_with("Sergey Lavrov spoke.")
