@@ -327,6 +327,7 @@ def candidate_articles_link(*, candidate: EntityCandidate) -> list[int] | None:
         EntityCandidate.Status.MERGED,
     } or (candidate.entity is None):
         return None
+    entity_id = candidate.entity.pk
     linked = _link_articles(candidate)
     with transaction.atomic():
         # Two runs at once (a re-queued task) audit once: the second waits, then sees it.
@@ -342,7 +343,7 @@ def candidate_articles_link(*, candidate: EntityCandidate) -> list[int] | None:
                 action=LINK_ACTION,
                 target=candidate,
                 payload={
-                    "entity_id": candidate.entity.pk,
+                    "entity_id": entity_id,
                     "articles_linked": len(linked),
                     "article_ids": linked,
                 },
