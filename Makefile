@@ -12,6 +12,10 @@ PYTEST_ARGS ?=
 # Test processes side by side (pytest-xdist), each with its own test database; a module's
 # tests stay in one process, so module-scoped fixtures are built once. 0 = one process.
 PYTEST_WORKERS ?= auto
+# Temporary files under var/, not /tmp/pytest-of-<user>: each process that starts re-makes
+# that directory private (0700), which locks the embedded PostgreSQL's own user out of a
+# data directory another process's test (make run, the fault test) is using.
+PYTEST_BASETEMP ?= var/pytest
 
 .PHONY: run test serve lint format typecheck db-stop clean screenshots scale-demo
 
@@ -48,7 +52,7 @@ test: $(STAMP) $(TOOLS_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory typecheck
-	$(WITH_DB) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(WITH_DB) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --basetemp=$(PYTEST_BASETEMP) $(PYTEST_ARGS)
 
 ## Production-like on http://127.0.0.1:8000: DEBUG off, nginx (Debian's nginx-light) serving
 ## media in front of gunicorn with 2 workers, whitenoise's hashed static files, the worker.
