@@ -156,8 +156,8 @@ class Listing:
         return Paginator(cards, per_page).get_page(number)
 
 
-def _listed(listing: str, **slots) -> ArticleQuerySet:
-    now, key = slots["now"], slots.get("key")
+def _listed(listing: str, **slots: Any) -> ArticleQuerySet:
+    now, key = slots["now"], slots.get("key", 0)
     articles = Article.objects.filter(Article.objects.published_q(now=now))
     if listing == "section":
         articles = articles.filter(section_id=key)

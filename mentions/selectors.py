@@ -94,7 +94,7 @@ EVENTS_AT = PreparedQuery(
 
 @functools.cache
 def _entity_at(model: type[Entity], related: tuple[str, ...]) -> PreparedQuery:
-    def build(slug):
+    def build(slug: str) -> QuerySet[Entity]:
         found = model.objects.filter(slug=slug)
         return (found.select_related(*related) if related else found)[:1]
 
