@@ -141,9 +141,9 @@ class Listing:
 
     def _slice(self, low: int, high: int) -> PreparedQuery:
         def build(**values) -> QuerySet[Article]:
-            listed = articles = self.articles(**values)
+            listed = self.articles(**values)
             if self.distinct:
-                listed = articles.distinct()
+                listed = listed.distinct()
             return listed.select_related("outlet").only(*CARD_FIELDS).latest_first()[low:high]
 
         return PreparedQuery(build, **self.slots)
