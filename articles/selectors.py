@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Func, IntegerField, Prefetch, Value
+from django.db.models import F, Func, IntegerField, Prefetch, QuerySet, Value
 from django.utils import timezone
 from taggit.models import TaggedItem
 
 from .models import Article, ArticleImage, Byline, Correction, ImageRendition
 from .prepared import PreparedQuery, attach, ids_in
-from .querysets import CARD_FIELDS
+from .querysets import CARD_FIELDS, ArticleQuerySet
 
 # The article page's queries, compiled once per process (prepared.py): the same rows as
 # ``Article.objects.published().for_article_page()``, which builds and compiles the
@@ -95,7 +95,6 @@ def article_for_page(*, pk: int) -> Article | None:
 # Listing pages: published articles, newest first, as articles/_card.html shows them.
 # Each listing's count and each page's slice are compiled once per process; so are the
 # cards' bylines (one array parameter), read as ``for_cards`` reads them.
-LISTINGS = ("latest", "section", "tag", "outlet")
 CARD_BYLINES = PreparedQuery(
     lambda article_ids: (
         Byline.objects.filter(article_id__in=ids_in(article_ids))
@@ -106,7 +105,59 @@ CARD_BYLINES = PreparedQuery(
 )
 
 
-def _listed(listing: str, now, key=None, content_type=None):
+class Listing:
+    """A list of published articles shown as cards (articles/_card.html), newest first,
+    its count and its pages compiled once per process (one ``PreparedQuery`` for the
+    count, one per page's slice, one for the bylines of any page).
+
+    ``articles`` builds the listing's articles, unordered, from the slots' values and
+    ``now`` (the moment "published" is judged at, a slot of every listing); ``distinct``
+    when its joins can repeat an article (a person named in it and on its byline): the
+    count is then of distinct ids. Apps above articles declare their own listings (the
+    entity pages in mentions) and read them through ``page``.
+    """
+
+    def __init__(
+        self, articles: Callable[..., ArticleQuerySet], *, distinct: bool = False, **slots: type
+    ) -> None:
+        self.articles = articles
+        self.distinct = distinct
+        self.slots = {"now": dt.datetime, **slots}
+        # COUNT as a plain function, not an aggregate: one row, no GROUP BY.
+        counted = (
+            Func(
+                F("pk"),
+                function="COUNT",
+                template="COUNT(DISTINCT %(expressions)s)",
+                output_field=IntegerField(),
+            )
+            if distinct
+            else Func(Value(1), function="COUNT", output_field=IntegerField())
+        )
+        self.count = PreparedQuery(
+            lambda **values: articles(**values).order_by().values_list(counted), **self.slots
+        )
+        self.slice = functools.lru_cache(maxsize=128)(self._slice)
+
+    def _slice(self, low: int, high: int) -> PreparedQuery:
+        def build(**values) -> QuerySet[Article]:
+            listed = self.articles(**values)
+            if self.distinct:
+                listed = listed.distinct()
+            return listed.select_related("outlet").only(*CARD_FIELDS).latest_first()[low:high]
+
+        return PreparedQuery(build, **self.slots)
+
+    def page(self, *, number, per_page: int, **values: Any) -> Page:
+        """Page ``number`` as cards: 3 queries (count, articles, bylines), none of them
+        built or compiled after the first request."""
+        # Paginator only counts the list and slices it, which is all CardList does.
+        cards = cast("Sequence[Article]", CardList(self, values))
+        return Paginator(cards, per_page).get_page(number)
+
+
+def _listed(listing: str, **slots: Any) -> ArticleQuerySet:
+    now, key = slots["now"], slots.get("key", 0)
     articles = Article.objects.filter(Article.objects.published_q(now=now))
     if listing == "section":
         articles = articles.filter(section_id=key)
@@ -115,42 +166,17 @@ def _listed(listing: str, now, key=None, content_type=None):
     elif listing == "tag":
         # Not ``tags=key``: taggit's join would put the content type's id in the SQL as a
         # constant, frozen at the first compile; here it is a slot like the tag's.
-        tagged = TaggedItem.objects.filter(tag_id=key, content_type_id=content_type)
+        tagged = TaggedItem.objects.filter(tag_id=key, content_type_id=slots["content_type"])
         articles = articles.filter(pk__in=tagged.values("object_id"))
     return articles
 
 
-def _slots(listing: str) -> dict:
-    if listing not in LISTINGS:
-        raise ValueError(f"Not a listing: {listing}")
-    slots: dict[str, type] = {"now": dt.datetime}
-    if listing != "latest":
-        slots["key"] = int
-    if listing == "tag":
-        slots["content_type"] = int
-    return slots
-
-
-@functools.cache
-def _listing_count(listing: str) -> PreparedQuery:
-    # COUNT as a plain function, not an aggregate: one row, no GROUP BY.
-    count = Func(Value(1), function="COUNT", output_field=IntegerField())
-    return PreparedQuery(
-        lambda **slots: _listed(listing, **slots).order_by().values_list(count), **_slots(listing)
-    )
-
-
-@functools.lru_cache(maxsize=128)
-def _listing_slice(listing: str, low: int, high: int) -> PreparedQuery:
-    return PreparedQuery(
-        lambda **slots: (
-            _listed(listing, **slots)
-            .select_related("outlet")
-            .only(*CARD_FIELDS)
-            .latest_first()[low:high]
-        ),
-        **_slots(listing),
-    )
+LISTINGS = {
+    "latest": Listing(functools.partial(_listed, "latest")),
+    "section": Listing(functools.partial(_listed, "section"), key=int),
+    "tag": Listing(functools.partial(_listed, "tag"), key=int, content_type=int),
+    "outlet": Listing(functools.partial(_listed, "outlet"), key=int),
+}
 
 
 class CardList:
@@ -159,16 +185,12 @@ class CardList:
 
     ordered = True
 
-    def __init__(self, listing: str, key: int | None = None) -> None:
+    def __init__(self, listing: Listing, values: dict[str, Any]) -> None:
         self.listing = listing
-        self.slots: dict[str, Any] = {"now": timezone.now()}
-        if listing != "latest":
-            self.slots["key"] = key
-        if listing == "tag":
-            self.slots["content_type"] = ContentType.objects.get_for_model(Article).pk
+        self.values = {"now": timezone.now(), **values}
 
     def count(self) -> int:
-        return _listing_count(self.listing).run(**self.slots)[0][0]
+        return self.listing.count.run(**self.values)[0][0]
 
     def __len__(self) -> int:
         return self.count()
@@ -179,7 +201,7 @@ class CardList:
         low, high = index.start or 0, index.stop
         if high is not None and high <= low:
             return []  # an empty listing's first page
-        articles = _listing_slice(self.listing, low, high).run(**self.slots)
+        articles = self.listing.slice(low, high).run(**self.values)
         bylines: dict[int, list] = {article.pk: [] for article in articles}
         if articles:
             for byline in CARD_BYLINES.run(article_ids=list(bylines)):
@@ -193,6 +215,11 @@ def card_page(*, listing: str, key: int | None = None, number, per_page: int) ->
     """Page ``number`` of a listing (``LISTINGS``: the latest articles, or a section's,
     tag's or outlet's, ``key`` its id) as cards: 3 queries (count, articles, bylines),
     none of them built or compiled after the first request."""
-    # Paginator only counts the list and slices it, which is all CardList does.
-    cards = cast("Sequence[Article]", CardList(listing, key))
-    return Paginator(cards, per_page).get_page(number)
+    if listing not in LISTINGS:
+        raise ValueError(f"Not a listing: {listing}")
+    values: dict[str, Any] = {}
+    if listing != "latest":
+        values["key"] = key
+    if listing == "tag":
+        values["content_type"] = ContentType.objects.get_for_model(Article).pk
+    return LISTINGS[listing].page(number=number, per_page=per_page, **values)

@@ -286,12 +286,13 @@ def story_pages(*, api: bool = False) -> dict[str, str]:
 
 
 def listing_pages() -> dict[str, str]:
-    """A section front, a tag, an outlet and a person page, each one with articles."""
+    """A section front, a tag, an outlet, a person and a place page, each one with
+    articles."""
     from django.urls import reverse
     from taggit.models import Tag
 
     from articles.models import Article, Section
-    from entities.models import Person
+    from entities.models import Person, Place
     from sources.models import Outlet
 
     published = Article.objects.published()
@@ -304,6 +305,8 @@ def listing_pages() -> dict[str, str]:
         pages["outlet"] = outlet.get_absolute_url()
     if person := Person.objects.filter(slug__startswith="corpus-person-").order_by("pk").first():
         pages["person"] = person.get_absolute_url()
+    if place := Place.objects.filter(slug__startswith="corpus-place-").order_by("pk").first():
+        pages["place"] = place.get_absolute_url()
     return pages
 
 

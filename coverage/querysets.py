@@ -73,10 +73,11 @@ class StoryQuerySet(models.QuerySet):
             ),
         )
 
-    def covering(self, articles):
-        """Stories in which any of ``articles`` (a queryset or ids) is a visible member."""
+    def covering(self, articles, *, now=None):
+        """Stories in which any of ``articles`` (a queryset or ids) is a visible member.
+        ``now``: as in ``published_q``."""
         # Late: models.py imports this module for its managers (a cycle).
         from .models import StoryArticle
 
-        members = StoryArticle.objects.visible().filter(article__in=articles)
+        members = StoryArticle.objects.visible(now=now).filter(article__in=articles)
         return self.filter(pk__in=members.values("story_id"))

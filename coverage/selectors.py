@@ -19,6 +19,7 @@ from articles.prepared import PreparedQuery, ids_in
 from articles.selectors import attach_bylines
 from entities.models import Event, Person, Place
 from mentions.models import Mention
+from mentions.selectors import articles_naming
 from sources.models import Outlet
 from sources.selectors import WIRE_VERDICT_RELATED, wire_verdict_of
 
@@ -508,8 +509,46 @@ def story_articles(*, story: Story):
 
 def stories_covering(*, articles, limit: int = 10) -> list[Story]:
     """The stories in which any of ``articles`` is a visible member, most recently
-    updated first (1 query): the story lists of outlet and entity pages."""
+    updated first (1 query)."""
     return list(Story.objects.covering(articles).order_by("-last_updated_at", "-pk")[:limit])
+
+
+def _covering(articles, *, now: dt.datetime, limit: int):
+    covering = Story.objects.covering(articles, now=now)
+    return covering.order_by("-last_updated_at", "-pk")[:limit]
+
+
+# The story lists of the outlet and entity pages, compiled once per process a limit
+# (and an entity's kind): the same stories as ``stories_covering`` of the outlet's
+# articles, or of the articles the entity page lists.
+@functools.cache
+def _outlet_stories(limit: int) -> PreparedQuery:
+    return PreparedQuery(
+        lambda key, now: _covering(Article.objects.filter(outlet_id=key), now=now, limit=limit),
+        key=int,
+        now=dt.datetime,
+    )
+
+
+@functools.cache
+def _entity_stories(kind: str, limit: int) -> PreparedQuery:
+    return PreparedQuery(
+        lambda key, now: _covering(articles_naming(kind, key=key, now=now), now=now, limit=limit),
+        key=int,
+        now=dt.datetime,
+    )
+
+
+def outlet_stories(*, outlet: Outlet, limit: int = 10) -> list[Story]:
+    """The stories the outlet's articles are visible members of, most recently updated
+    first (1 query)."""
+    return _outlet_stories(limit).run(key=outlet.pk, now=timezone.now())
+
+
+def entity_stories(*, entity, limit: int = 10) -> list[Story]:
+    """The stories of the articles an entity page lists, most recently updated first
+    (1 query)."""
+    return _entity_stories(entity.kind, limit).run(key=entity.pk, now=timezone.now())
 
 
 @dataclass

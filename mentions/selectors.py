@@ -6,16 +6,20 @@ template pulls in (``{% entity_stories entity %}``).
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from articles.models import Article
 from articles.prepared import PreparedQuery
 from articles.querysets import ArticleQuerySet
-from entities.models import Entity
+from articles.selectors import Listing
+from entities.models import Alias, Entity, Event, Place
 
 from .models import Mention
 from .querysets import standing_q
@@ -49,19 +53,59 @@ def entity_articles(*, entity: Entity) -> QuerySet[Article]:
     A standing mention (``mentions.querysets``) joined from published articles: the
     public mentions of the entity, read from the article side in one query.
     """
-    return _naming(entity).for_listing()
-
-
-def _naming(entity: Entity) -> ArticleQuerySet:
-    """``entity_articles`` without a bundle: the entity page loads only what its cards
-    show."""
-    named = Q(**{f"mentions__{entity.kind}": entity}) & standing_q("mentions__")
+    articles = articles_naming(entity.kind, key=entity.pk, now=timezone.now())
     if entity.kind == "person":
-        # Two multi-valued joins (bylines, mentions) can repeat an article: distinct.
-        articles = Article.objects.filter(named | Q(bylines__person=entity)).distinct()
-    else:
-        articles = Article.objects.filter(named)
-    return articles.published().latest_first()
+        articles = articles.distinct()
+    return articles.latest_first().for_listing()
+
+
+def articles_naming(kind: str, *, key: int, now: dt.datetime) -> ArticleQuerySet:
+    """The published articles naming entity ``key`` of ``kind``, unordered; for a person
+    an article can be there twice (named and on the byline): ``.distinct()`` them."""
+    named = Q(**{f"mentions__{kind}_id": key}) & standing_q("mentions__")
+    if kind == "person":
+        named |= Q(bylines__person_id=key)
+    return Article.objects.filter(named).filter(Article.objects.published_q(now=now))
+
+
+# The entity pages' reads, compiled once per process (articles/prepared.py): their
+# article list as cards (articles.selectors.Listing), the aliases, and on a place page
+# the places in it and the events there.
+ENTITY_ARTICLES = {
+    kind: Listing(functools.partial(articles_naming, kind), distinct=kind == "person", key=int)
+    for kind in ("person", "place", "event")
+}
+ALIASES = {
+    kind: PreparedQuery(
+        lambda key, kind=kind: (
+            Alias.objects.filter(**{f"{kind}_id": key})
+            .order_by("name")
+            .values_list("name", flat=True)
+        ),
+        key=int,
+    )
+    for kind in ("person", "place", "event")
+}
+PLACES_IN = PreparedQuery(lambda key: Place.objects.filter(parent_id=key).order_by("name"), key=int)
+EVENTS_AT = PreparedQuery(
+    lambda key: Event.objects.filter(place_id=key).order_by("-start_date", "name"), key=int
+)
+
+
+@functools.cache
+def _entity_at(model: type[Entity], related: tuple[str, ...]) -> PreparedQuery:
+    def build(slug: str) -> QuerySet[Entity]:
+        found = model.objects.filter(slug=slug)
+        return (found.select_related(*related) if related else found)[:1]
+
+    return PreparedQuery(build, slug=str)
+
+
+def entity_at(*, model: type[Entity], slug: str, related: tuple[str, ...] = ()) -> Entity | None:
+    """The person, place or event at ``slug`` with its ``related`` rows, or None (1
+    query, prepared: the same row as ``filter(slug=slug).first()``)."""
+    found = _entity_at(model, related).run(slug=slug)
+    return found[0] if found else None
 
 
 @dataclass
@@ -78,15 +122,17 @@ def entity_page(*, entity: Entity, page_number: Any = 1) -> EntityPage:
 
     4 queries (aliases, article count, article page, their bylines; the template's
     ``{% entity_stories %}`` adds the stories), plus 2 on a place page (places in it,
-    events there). Pinned in coverage/tests/test_entity_pages.py (the whole page).
+    events there), all prepared. Pinned in coverage/tests/test_entity_pages.py (the
+    whole page).
     """
-    aliases = list(entity.aliases.order_by("name").values_list("name", flat=True))
-    articles = _naming(entity).for_cards()
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(page_number)
-    children, events = [], []
-    if entity.kind == "place":
-        children = list(entity.children.order_by("name"))
-        events = list(entity.events.order_by("-start_date", "name"))
+    kind = entity.kind
+    aliases = ALIASES[kind].run(key=entity.pk)
+    page = ENTITY_ARTICLES[kind].page(number=page_number, per_page=ARTICLES_PER_PAGE, key=entity.pk)
+    children: list[Entity] = []
+    events: list[Entity] = []
+    if kind == "place":
+        children = PLACES_IN.run(key=entity.pk)
+        events = EVENTS_AT.run(key=entity.pk)
     return EntityPage(
         entity=entity,
         aliases=aliases,

@@ -6,7 +6,7 @@ from entities.jsonld import entity_jsonld, jsonld_script
 from entities.models import Event, Person, Place, SlugRedirect
 from pagecache import keys
 
-from .selectors import entity_page
+from .selectors import entity_at, entity_page
 
 
 class EntityDetailView(View):
@@ -20,10 +20,7 @@ class EntityDetailView(View):
 
     def get(self, request, slug):
         kind = self.model.kind
-        entities = self.model.objects.filter(slug=slug)
-        if self.related:
-            entities = entities.select_related(*self.related)
-        entity = entities.first()
+        entity = entity_at(model=self.model, slug=slug, related=self.related)
         if entity is None:
             moved = SlugRedirect.objects.filter(kind=kind, old_slug=slug).select_related(kind)
             moved = moved.first()

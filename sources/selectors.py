@@ -10,6 +10,7 @@ from django.contrib.postgres.aggregates import ArrayAgg
 from django.http import HttpRequest
 
 from articles.models import Article
+from articles.prepared import PreparedQuery
 
 from .models import ArticleFingerprint, Outlet, WireCopyVerdict
 from .wire_copy import inputs_hash
@@ -86,6 +87,16 @@ def wire_verdict_is_stale(*, article_id: int) -> bool:
     attribution, body_text, names, stored = row
     names = [name for name in names if name is not None]
     return stored != inputs_hash(text=body_text, attribution=attribution, byline_names=names)
+
+
+# The outlet page's outlet, compiled once per process (articles/prepared.py).
+OUTLET_AT = PreparedQuery(lambda slug: Outlet.objects.filter(slug=slug)[:1], slug=str)
+
+
+def outlet_at(*, slug: str) -> Outlet | None:
+    """The outlet at ``slug``, or None (1 query, prepared)."""
+    found = OUTLET_AT.run(slug=slug)
+    return found[0] if found else None
 
 
 def outlet_jsonld(*, outlet: Outlet, request: HttpRequest) -> dict[str, Any]:

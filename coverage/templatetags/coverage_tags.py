@@ -3,9 +3,9 @@
 from django import template
 
 from articles.fragments import render_cached
-from articles.models import Article
-from coverage.selectors import homepage_stories, related_coverage_for_article, stories_covering
-from mentions.selectors import entity_articles
+from coverage.selectors import entity_stories as entity_stories_of
+from coverage.selectors import homepage_stories, related_coverage_for_article
+from coverage.selectors import outlet_stories as outlet_stories_of
 from pagecache import keys
 from sources.countries import country_name
 
@@ -85,9 +85,8 @@ def _listed(context, stories):
 def outlet_stories(context, outlet, limit=10):
     """The stories the outlet's visible articles belong to, most recently updated first
     (1 query). The outlet page is in sources, below coverage: it pulls this in."""
-    articles = Article.objects.filter(outlet=outlet)
     return {
-        "stories": _listed(context, stories_covering(articles=articles, limit=limit)),
+        "stories": _listed(context, outlet_stories_of(outlet=outlet, limit=limit)),
         "heading": "Stories it covered",
         "heading_id": "outlet-stories-heading",
     }
@@ -97,9 +96,8 @@ def outlet_stories(context, outlet, limit=10):
 def entity_stories(context, entity, limit=10):
     """The stories of the articles an entity page lists (1 query). The entity pages are
     in mentions, below coverage: they pull this in."""
-    articles = entity_articles(entity=entity)
     return {
-        "stories": _listed(context, stories_covering(articles=articles, limit=limit)),
+        "stories": _listed(context, entity_stories_of(entity=entity, limit=limit)),
         "heading": "Stories",
         "heading_id": "stories-heading",
     }

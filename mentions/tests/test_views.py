@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article
+from articles.models import Article, Byline
 from articles.tests.factories import ArticleFactory
 from entities.services import alias_add
 from entities.tests.factories import EventFactory, PersonFactory, PlaceFactory
@@ -123,6 +123,16 @@ def test_article_both_written_by_and_naming_a_person_is_listed_once(client):
     article.bylines.update(person=person)
     mention(person, articles=[article])
     assert client.get(person.get_absolute_url()).text.count('class="card"') == 1
+
+
+def test_a_person_s_pages_count_each_article_once(client):
+    person = PersonFactory(name="Lee Jay Walker")
+    articles = ArticleFactory.create_batch(21, bylines=["Lee Jay Walker"])
+    Byline.objects.filter(article__in=articles).update(person=person)
+    mention(person, articles=articles)
+    second = client.get(person.get_absolute_url() + "?page=2")
+    assert second.text.count('class="card"') == 1
+    assert "Page 2 of 2" in second.text
 
 
 def test_article_entities_tag_links_what_the_article_names_in_one_query(seed_demo):

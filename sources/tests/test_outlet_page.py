@@ -34,3 +34,7 @@ def test_outlet_page_query_count_does_not_grow_with_articles(client):
     with CaptureQueriesContext(connection) as many:
         client.get(outlet.get_absolute_url())
     assert len(many) == len(few)
+
+
+def test_unknown_outlet_is_404(client):
+    assert client.get("/outlets/no-such-outlet/").status_code == 404
