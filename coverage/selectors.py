@@ -480,8 +480,11 @@ def _prepared_widest(*, limit: int, dated: bool, cards: bool) -> PreparedQuery:
         else:
             candidates = Story.objects.order_by("-pk")
         stories = Story.objects.only(*STORY_CARD_FIELDS) if cards else Story.objects.all()
+        # The ignore: the stubs cannot see ``with_visible_counts``'s annotations.
         return (
-            stories.filter(pk__in=Subquery(candidates.values("pk")[:RECENT_STORIES]))
+            stories.filter(  # type: ignore[misc]
+                pk__in=Subquery(candidates.values("pk")[:RECENT_STORIES])
+            )
             .with_visible_counts(now=now)
             .annotate(
                 article_count=F("visible_member_count"), outlet_count=F("visible_outlet_count")
