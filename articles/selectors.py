@@ -85,7 +85,7 @@ def article_for_page(*, pk: int) -> Article | None:
     found = ARTICLE.run(pk=pk, now=timezone.now())
     if not found:
         return None
-    article = found[0]
+    article: Article = found[0]
     attach(article, "bylines", BYLINES.run(article_id=pk))
     attach(article, "images", IMAGES.run(article_id=pk))
     attach(article, "corrections", CORRECTIONS.run(article_id=pk))
@@ -140,7 +140,7 @@ class Listing:
         self.slice = functools.lru_cache(maxsize=128)(self._slice)
 
     def _slice(self, low: int, high: int) -> PreparedQuery:
-        def build(**values) -> QuerySet[Article]:
+        def build(**values: Any) -> QuerySet[Article]:
             listed = self.articles(**values)
             if self.distinct:
                 listed = listed.distinct()
@@ -148,7 +148,7 @@ class Listing:
 
         return PreparedQuery(build, **self.slots)
 
-    def page(self, *, number, per_page: int, **values: Any) -> Page:
+    def page(self, *, number: int | str | None, per_page: int, **values: Any) -> Page[Article]:
         """Page ``number`` as cards: 3 queries (count, articles, bylines), none of them
         built or compiled after the first request."""
         # Paginator only counts the list and slices it, which is all CardList does.
@@ -190,7 +190,7 @@ class CardList:
         self.values = {"now": timezone.now(), **values}
 
     def count(self) -> int:
-        return self.listing.count.run(**self.values)[0][0]
+        return cast(int, self.listing.count.run(**self.values)[0][0])
 
     def __len__(self) -> int:
         return self.count()
@@ -202,7 +202,7 @@ class CardList:
         if high is not None and high <= low:
             return []  # an empty listing's first page
         articles = self.listing.slice(low, high).run(**self.values)
-        bylines: dict[int, list] = {article.pk: [] for article in articles}
+        bylines: dict[int, list[Byline]] = {article.pk: [] for article in articles}
         if articles:
             for byline in CARD_BYLINES.run(article_ids=list(bylines)):
                 bylines[byline.article_id].append(byline)
@@ -211,7 +211,9 @@ class CardList:
         return articles
 
 
-def card_page(*, listing: str, key: int | None = None, number, per_page: int) -> Page:
+def card_page(
+    *, listing: str, key: int | None = None, number: int | str | None, per_page: int
+) -> Page[Article]:
     """Page ``number`` of a listing (``LISTINGS``: the latest articles, or a section's,
     tag's or outlet's, ``key`` its id) as cards: 3 queries (count, articles, bylines),
     none of them built or compiled after the first request."""

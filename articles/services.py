@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import reversion
 from django.contrib.auth.models import User
@@ -121,7 +121,7 @@ _RELATIONS = {"outlet", "section"}
 _REVIEW_FIELDS = {"needs_review", "review_notes"}
 
 
-def _snapshot_value(name: str, value):
+def _snapshot_value(name: str, value: Any) -> Any:
     """A field's value in the JSON form the snapshot keeps, so both sides compare equal.
 
     Relations arrive as ids (``outlet_id``), from the record or the row alike.
@@ -139,7 +139,7 @@ def _snapshot_value(name: str, value):
     return value
 
 
-def _article_source_view(article: Article) -> dict:
+def _article_source_view(article: Article) -> dict[str, Any]:
     """The article's current values of the source's fields (bylines, images prefetched)."""
     view = {}
     for name in SOURCE_FIELDS:
@@ -152,7 +152,9 @@ def _article_source_view(article: Article) -> dict:
     return view
 
 
-def _merge_from_source(article: Article, source: dict) -> tuple[list[str], list[str], dict]:
+def _merge_from_source(
+    article: Article, source: dict[str, Any]
+) -> tuple[list[str], list[str], dict[str, Any]]:
     """Which fields follow the source, which keep an editor's version, and the current values.
 
     A field that differs from what the source now says follows the source only when
@@ -228,7 +230,7 @@ def articles_upsert_imported(
         raise ValueError(f"the articles named for update do not exist: {missing}")
     results: list[ImportedArticleResult] = []
     to_create: list[tuple[Article, _Credits]] = []
-    to_update: list[tuple[Article, _Credits, dict]] = []
+    to_update: list[tuple[Article, _Credits, dict[str, Any]]] = []
     snapshot_only: list[Article] = []
     for item in items:
         record = item.record
@@ -387,17 +389,24 @@ def _validate_imported(article: Article) -> None:
     )
 
 
-def _set_prefetched(instance, name: str, model, rows: list) -> None:
+def _set_prefetched(
+    instance: Article,
+    name: str,
+    model: type[Byline] | type[ArticleImage],
+    rows: list[Byline] | list[ArticleImage],
+) -> None:
     """Fill ``instance.<name>.all()`` from memory, as ``prefetch_related`` does."""
     queryset = model.objects.all()
     queryset._result_cache = rows
-    queryset._prefetch_done = True
+    # The ignores: Django's prefetch internals, set here as prefetch_related sets
+    # them, are not in the stubs.
+    queryset._prefetch_done = True  # type: ignore[union-attr]
     if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[name] = queryset
+        instance._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    instance._prefetched_objects_cache[name] = queryset  # type: ignore[attr-defined]
 
 
-def _imported_fields(record: ImportedArticle) -> dict:
+def _imported_fields(record: ImportedArticle) -> dict[str, Any]:
     """The stored fields for an import: slug from the headline, body built and sanitised."""
     return {
         "headline": record.headline,

@@ -13,10 +13,19 @@ outlet and entity pages:
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Self
+
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 
 from articles.querysets import ArticleQuerySet
+
+if TYPE_CHECKING:
+    from articles.models import Article
+
+    from .models import Story, StoryArticle  # noqa: F401  # in the base classes, quoted
 
 EXCLUDED = "excluded"  # StoryArticle.JoinedBy.EXCLUDED; the model module imports this one
 
@@ -26,29 +35,29 @@ def current_q(prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}joined_by": EXCLUDED})
 
 
-def visible_q(prefix: str = "", *, now=None) -> Q:
+def visible_q(prefix: str = "", *, now: dt.datetime | None = None) -> Q:
     """A current membership whose article is public, as a ``Q`` from any model
     (``visible_q("memberships__")`` on stories). ``now``: as in ``published_q``."""
     return current_q(prefix) & ArticleQuerySet.published_q(f"{prefix}article__", now=now)
 
 
-class StoryArticleQuerySet(models.QuerySet):
-    def current(self):
+class StoryArticleQuerySet(models.QuerySet["StoryArticle"]):
+    def current(self) -> Self:
         """Memberships that hold: not excluded by an editor (public or not)."""
         return self.filter(current_q())
 
-    def exclusions(self):
+    def exclusions(self) -> Self:
         """An editor's exclusions: the article is kept out of that story for good."""
         return self.filter(joined_by=EXCLUDED)
 
-    def visible(self, *, now=None):
+    def visible(self, *, now: dt.datetime | None = None) -> Self:
         """Memberships readers see: current, and the article published and past its
         embargo."""
         return self.filter(visible_q(now=now))
 
 
-class StoryQuerySet(models.QuerySet):
-    def with_visible_members(self, *, now=None):
+class StoryQuerySet(models.QuerySet["Story"]):
+    def with_visible_members(self, *, now: dt.datetime | None = None) -> Self:
         """Stories with at least one member readers can see."""
         # Late: models.py imports this module for its managers (a cycle).
         from .models import StoryArticle
@@ -56,13 +65,13 @@ class StoryQuerySet(models.QuerySet):
         visible = StoryArticle.objects.visible(now=now).filter(story=OuterRef("pk"))
         return self.filter(Exists(visible))
 
-    def with_visible_count(self, *, now=None):
+    def with_visible_count(self, *, now: dt.datetime | None = None) -> Self:
         """Annotate ``visible_member_count`` alone."""
         return self.annotate(
             visible_member_count=Count("memberships", filter=visible_q("memberships__", now=now))
         )
 
-    def with_visible_counts(self, *, now=None):
+    def with_visible_counts(self, *, now: dt.datetime | None = None) -> Self:
         """Annotate ``visible_member_count`` and ``visible_outlet_count`` (distinct
         named outlets among the visible members)."""
         visible = visible_q("memberships__", now=now)
@@ -73,7 +82,9 @@ class StoryQuerySet(models.QuerySet):
             ),
         )
 
-    def covering(self, articles, *, now=None):
+    def covering(
+        self, articles: models.QuerySet[Article] | Iterable[int], *, now: dt.datetime | None = None
+    ) -> Self:
         """Stories in which any of ``articles`` (a queryset or ids) is a visible member.
         ``now``: as in ``published_q``."""
         # Late: models.py imports this module for its managers (a cycle).

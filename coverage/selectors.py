@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Subquery
+from django.db.models import Count, F, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article, ArticleImage
 from articles.prepared import PreparedQuery, ids_in
+from articles.querysets import ArticleQuerySet
 from articles.selectors import attach_bylines
-from entities.models import Event, Person, Place
+from entities.models import Entity, Event, Person, Place
 from mentions.models import Mention
 from mentions.selectors import articles_naming
 from sources.models import Outlet
@@ -25,6 +26,7 @@ from sources.selectors import WIRE_VERDICT_RELATED, wire_verdict_of
 
 from . import facts
 from .models import Story, StoryArticle
+from .querysets import StoryArticleQuerySet, StoryQuerySet
 from .timeline_chart import TimelineChart, timeline_chart
 
 # Articles side by side on one page of a story (and columns of its comparison table).
@@ -34,7 +36,9 @@ TIMELINE_ARTICLES = 30
 TIMELINE_DAY_OUTLETS = 6
 
 
-def _published_members(story: Story | int, *, now: dt.datetime | None = None):
+def _published_members(
+    story: Story | int, *, now: dt.datetime | None = None
+) -> StoryArticleQuerySet:
     return (
         StoryArticle.objects.visible(now=now)
         .filter(story=story)
@@ -42,7 +46,7 @@ def _published_members(story: Story | int, *, now: dt.datetime | None = None):
     )
 
 
-def _with_articles(members):
+def _with_articles(members: StoryArticleQuerySet) -> StoryArticleQuerySet:
     return (
         members.select_related(
             "article__outlet", "article__section", f"article__{WIRE_VERDICT_RELATED}"
@@ -268,7 +272,7 @@ class TimelineDay:
 class StoryPage:
     story: Story
     entries: list[CoverageEntry]  # this page's articles
-    page: Page
+    page: Page[StoryArticle | OutlineMember]
     first: CoverageEntry | None
     timeline: list[CoverageEntry]  # each dated article, for a small story
     timeline_days: list[TimelineDay]  # per day, for a large one
@@ -343,14 +347,16 @@ OUTLET_GAPS = PreparedQuery(
 )
 
 
-def story_page(*, story: Story, page_number=1, max_gap_names: int = 8) -> StoryPage:
+def story_page(
+    *, story: Story, page_number: int | str | None = 1, max_gap_names: int = 8
+) -> StoryPage:
     """Everything coverage/story_detail.html reads, in at most 8 queries whatever the
     size. A large story's articles come ``ENTRIES_PER_PAGE`` a page (the comparison
     table compares that page's articles); the timeline, countries and gaps cover all."""
     # One page: read it whole (2 queries). Larger: an outline of all (1 query), then the
     # page's members in full (2 queries).
     one_page = story.member_count <= ENTRIES_PER_PAGE
-    members: list[StoryArticle] | list[OutlineMember] = (
+    members: Sequence[StoryArticle | OutlineMember] = (
         story_members(story=story) if one_page else story_outline(story=story)
     )
     page = Paginator(members, ENTRIES_PER_PAGE).get_page(page_number)
@@ -472,7 +478,7 @@ STORY_CARD_FIELDS = ("title", "slug", "summary", "last_updated_at")
 def _prepared_widest(*, limit: int, dated: bool, cards: bool) -> PreparedQuery:
     """The widest of the recent stories (``dated``) or of the newest, compiled once."""
 
-    def build(now):
+    def build(now: dt.datetime) -> StoryQuerySet:
         if dated:
             candidates = Story.objects.filter(last_updated_at__isnull=False).order_by(
                 "-last_updated_at", "-pk"
@@ -480,8 +486,11 @@ def _prepared_widest(*, limit: int, dated: bool, cards: bool) -> PreparedQuery:
         else:
             candidates = Story.objects.order_by("-pk")
         stories = Story.objects.only(*STORY_CARD_FIELDS) if cards else Story.objects.all()
+        # The ignore: the stubs cannot see ``with_visible_counts``'s annotations.
         return (
-            stories.filter(pk__in=Subquery(candidates.values("pk")[:RECENT_STORIES]))
+            stories.filter(  # type: ignore[misc]
+                pk__in=Subquery(candidates.values("pk")[:RECENT_STORIES])
+            )
             .with_visible_counts(now=now)
             .annotate(
                 article_count=F("visible_member_count"), outlet_count=F("visible_outlet_count")
@@ -500,20 +509,24 @@ def story_for_article(*, article: Article) -> Story | None:
     return membership.story if membership else None
 
 
-def story_articles(*, story: Story):
+def story_articles(*, story: Story) -> ArticleQuerySet:
     """The story's visible articles, as an Article queryset (feeds, related coverage)."""
     return Article.objects.filter(
         pk__in=StoryArticle.objects.visible().filter(story=story).values("article_id")
     )
 
 
-def stories_covering(*, articles, limit: int = 10) -> list[Story]:
+def stories_covering(
+    *, articles: QuerySet[Article] | Iterable[int], limit: int = 10
+) -> list[Story]:
     """The stories in which any of ``articles`` is a visible member, most recently
     updated first (1 query)."""
     return list(Story.objects.covering(articles).order_by("-last_updated_at", "-pk")[:limit])
 
 
-def _covering(articles, *, now: dt.datetime, limit: int):
+def _covering(
+    articles: QuerySet[Article] | Iterable[int], *, now: dt.datetime, limit: int
+) -> StoryQuerySet:
     covering = Story.objects.covering(articles, now=now)
     return covering.order_by("-last_updated_at", "-pk")[:limit]
 
@@ -545,7 +558,7 @@ def outlet_stories(*, outlet: Outlet, limit: int = 10) -> list[Story]:
     return _outlet_stories(limit).run(key=outlet.pk, now=timezone.now())
 
 
-def entity_stories(*, entity, limit: int = 10) -> list[Story]:
+def entity_stories(*, entity: Entity, limit: int = 10) -> list[Story]:
     """The stories of the articles an entity page lists, most recently updated first
     (1 query)."""
     return _entity_stories(entity.kind, limit).run(key=entity.pk, now=timezone.now())
@@ -558,7 +571,7 @@ class RelatedCoverage:
     article_count: int = 0
 
 
-def _related_story(article_id: int, now: dt.datetime):
+def _related_story(article_id: int, now: dt.datetime) -> StoryQuerySet:
     """The article's story: its link and visible member count, not the clustering's
     centroid and entity counts, nor the distinct outlets the box does not show."""
     current = StoryArticle.objects.current().filter(article_id=article_id).values("story_id")
@@ -570,7 +583,7 @@ def _related_story(article_id: int, now: dt.datetime):
     )
 
 
-def _related_candidates(story_id: int, article_id: int, now: dt.datetime):
+def _related_candidates(story_id: int, article_id: int, now: dt.datetime) -> ArticleQuerySet:
     """Other outlets' visible articles in the story, the earliest of each outlet first
     (with DISTINCT ON): what coverage/_related_coverage.html reads, not the bodies and
     search vectors."""
@@ -603,15 +616,18 @@ def _prepared_candidates(*, limit: int, other_outlet: bool) -> PreparedQuery:
     it has one (an outlet id is a parameter; its absence is another query)."""
     if other_outlet:
 
-        def build(story_id, article_id, now, outlet_id):
+        def build(
+            story_id: int, article_id: int, now: dt.datetime, outlet_id: int
+        ) -> ArticleQuerySet:
             candidates = _related_candidates(story_id, article_id, now)
-            return candidates.exclude(outlet_id=outlet_id).distinct("outlet_key")[:limit]
+            # The ignores: the stubs lose _related_candidates's ``outlet_key`` annotation.
+            return candidates.exclude(outlet_id=outlet_id).distinct("outlet_key")[:limit]  # type: ignore[misc]
 
         return PreparedQuery(build, story_id=int, article_id=int, now=dt.datetime, outlet_id=int)
 
-    def build_any(story_id, article_id, now):
+    def build_any(story_id: int, article_id: int, now: dt.datetime) -> ArticleQuerySet:
         candidates = _related_candidates(story_id, article_id, now)
-        return candidates.distinct("outlet_key")[:limit]
+        return candidates.distinct("outlet_key")[:limit]  # type: ignore[misc]
 
     return PreparedQuery(build_any, story_id=int, article_id=int, now=dt.datetime)
 
@@ -660,7 +676,7 @@ class HomepageStories:
 HOMEPAGE_OUTLETS_SHOWN = 6
 
 
-def _lead_image(story_id: int, now: dt.datetime):
+def _lead_image(story_id: int, now: dt.datetime) -> QuerySet[ArticleImage]:
     """The story's first picture with a file, of its newest article that has one."""
     members = _published_members(story_id, now=now).order_by().values("article_id")
     return (

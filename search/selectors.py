@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 
 from articles.models import Article, Section
 from articles.prepared import PreparedQuery, ids_in
+from articles.querysets import ArticleQuerySet
 from articles.search import Unaccented
 from articles.selectors import attach_bylines
 from entities.services import MODEL_BY_KIND
@@ -65,8 +66,8 @@ class SearchFilters:
 class SearchResults:
     query: str
     searched_for: str  # the query actually run (corrected when the original found nothing)
-    page: Page | None
-    facets: dict[str, list[dict]] = field(default_factory=dict)
+    page: Page[Any] | None  # counts the candidates, holds their articles
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     is_capped: bool = False  # more matches than CANDIDATES: only the newest are shown
 
     @property
@@ -131,7 +132,7 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _allowed(filters: SearchFilters):
+def _allowed(filters: SearchFilters) -> ArticleQuerySet:
     """Published articles the filters allow, each filter index-friendly.
 
     Section and outlet are compared by id through a one-row subquery (not a join) so
@@ -184,7 +185,7 @@ ORDER BY ts_rank(c.search_vector, c.search_query) DESC,
 """
 
 
-def ranked_candidates(articles, query: str) -> list[Candidate]:
+def ranked_candidates(articles: ArticleQuerySet, query: str) -> list[Candidate]:
     """The newest CANDIDATES + 1 matches, best first (1 query).
 
     News search weighs recency: a word in a fifth of a million articles should show
@@ -220,7 +221,7 @@ def ranked_candidates(articles, query: str) -> list[Candidate]:
     ]
 
 
-def _estimated_count(queryset) -> int:
+def _estimated_count(queryset: ArticleQuerySet) -> int:
     """How many rows the planner expects ``queryset`` to return: its statistics know how
     common each indexed word is (the most common lexemes of search_vector) and how
     articles spread over time. Planning only; nothing is read."""
@@ -228,7 +229,7 @@ def _estimated_count(queryset) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def candidate_window(base, articles) -> dt.datetime | None:
+def candidate_window(base: ArticleQuerySet, articles: ArticleQuerySet) -> dt.datetime | None:
     """A start time after which about WINDOW_MARGIN × CANDIDATES of ``articles`` (the
     matches among ``base``, the published articles the filters allow) were published,
     or None when the newest matches are cheaper to collect without one.
@@ -255,7 +256,7 @@ def candidate_window(base, articles) -> dt.datetime | None:
     return now - RECENT * (WINDOW_MARGIN * CANDIDATES / max(recent, 1))
 
 
-def newest_candidates(base, query: str) -> list[Candidate]:
+def newest_candidates(base: ArticleQuerySet, query: str) -> list[Candidate]:
     """The newest CANDIDATES + 1 articles of ``base`` matching ``query``, ranked; through
     a time window when that is cheaper, and without one when the window held too few
     (the estimate was off, or the word was common only long ago)."""
@@ -268,7 +269,9 @@ def newest_candidates(base, query: str) -> list[Candidate]:
     return ranked_candidates(articles, query)
 
 
-def article_search(*, query: str, filters: SearchFilters, page_number=1) -> SearchResults:
+def article_search(
+    *, query: str, filters: SearchFilters, page_number: int | str | None = 1
+) -> SearchResults:
     """One page of results and the facets, in 5 queries whatever the number of matches.
 
     The planner's estimate of the matches, the candidates (ranked, with section and
@@ -350,7 +353,7 @@ def snippet_html(snippet: str) -> str:
     return mark_safe(escaped.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
 
-def _top(counts: Counter, limit: int = 10) -> list[dict]:
+def _top(counts: Counter[tuple[str, str]], limit: int = 10) -> list[dict[str, Any]]:
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][1], item[0][0]))
     return [{"slug": slug, "name": name, "count": n} for (slug, name), n in ranked[:limit]]
 
@@ -372,7 +375,7 @@ FACET_ENTITIES = PreparedQuery(
 )
 
 
-def _facets(candidates: list[Candidate]) -> dict[str, list[dict]]:
+def _facets(candidates: list[Candidate]) -> dict[str, list[dict[str, Any]]]:
     """Counts over the candidates (the results a reader can page through): section and
     outlet from the candidate rows, people and places in 1 query."""
     facets = {

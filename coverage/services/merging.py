@@ -21,7 +21,7 @@ def _lock_stories(stories: Iterable[Story]) -> dict[int, Story]:
     return {s.pk: s for s in Story.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
 
 
-def _merge_into(keep: Story, other: Story, *, pin: bool, note: dict) -> int:
+def _merge_into(keep: Story, other: Story, *, pin: bool, note: dict[str, int]) -> int:
     """Move ``other``'s members into ``keep`` and delete ``other``; returns members moved."""
     members = StoryArticle.objects.current().filter(story=other)
     article_ids = list(members.values_list("article_id", flat=True))

@@ -706,7 +706,7 @@ def stories_refresh(*, stories: list[Story]) -> list[Story]:
     visible: set[int] = set()
     for membership in memberships:
         by_story[membership.story_id].append(membership)
-        if membership.is_visible:
+        if membership.is_visible:  # type: ignore[attr-defined]  # annotated above; lost by only()
             visible.add(membership.article_id)
     signatures = {
         s.article_id: s

@@ -45,6 +45,7 @@ import datetime as dt
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 from django.contrib.auth.models import User
@@ -98,7 +99,7 @@ class WindowReport:
     is_skipped: bool = False
     seconds: float = 0.0
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.is_skipped:
             return "skipped: another pass is running"
         return (
@@ -113,13 +114,13 @@ class _Member:
     article_id: int
     story_id: int
     is_fixed: bool
-    vector: dict
-    entity_keys: list
+    vector: dict[str, float]
+    entity_keys: list[str]
     published_at: dt.datetime | None
 
 
 # ------------------------------------------------------------------ pure clustering
-def _term_matrix(rows: list[dict]) -> sparse.csr_matrix:
+def _term_matrix(rows: list[dict[str, float]]) -> sparse.csr_matrix:
     """Rows of term → weight as a sparse matrix (columns: terms in order of first use)."""
     vocabulary: dict[str, int] = {}
     columns = [vocabulary.setdefault(term, len(vocabulary)) for row in rows for term in row]
@@ -143,7 +144,7 @@ def _entity_similarity(keys: list[list[str]]) -> np.ndarray:
     norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     unit = sparse.diags(1.0 / norms) @ weighted
-    return (unit @ unit.T).toarray()
+    return cast(np.ndarray, (unit @ unit.T).toarray())  # scipy is untyped
 
 
 def hubness_corrected(cosines: np.ndarray, *, neighbours: int = CSLS_NEIGHBOURS) -> np.ndarray:
@@ -190,7 +191,7 @@ def shared_neighbours(corrected: np.ndarray, *, size: int = SHARED_NEIGHBOURS) -
     norms = np.linalg.norm(positive, axis=1)
     norms[norms == 0] = 1.0
     rows = sparse.csr_matrix(positive / norms[:, None])
-    return (rows @ rows.T).toarray()
+    return cast(np.ndarray, (rows @ rows.T).toarray())  # scipy is untyped
 
 
 def pair_scores(members: list[_Member]) -> tuple[np.ndarray, np.ndarray]:
@@ -382,7 +383,7 @@ def _recluster_members(members: list[_Member], *, report: WindowReport, by: User
     for i, label in enumerate(labels):
         by_label[label].append(i)
     destination: dict[int, int] = {}  # member index → story id
-    new_story_for: dict[tuple, list[int]] = defaultdict(list)
+    new_story_for: dict[tuple[str, int], list[int]] = defaultdict(list)
     for label, rows in by_label.items():
         story_id = target[label]
         for i in rows:
@@ -423,8 +424,8 @@ def _recluster_members(members: list[_Member], *, report: WindowReport, by: User
     rows_of: dict[int, list[int]] = defaultdict(list)
     for i, story_id in destination.items():
         rows_of[story_id].append(i)
-    gained: dict[int, list[dict]] = defaultdict(list)
-    lost: dict[int, list[dict]] = defaultdict(list)
+    gained: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    lost: dict[int, list[dict[str, Any]]] = defaultdict(list)
     memberships = {
         m.article_id: m
         for m in StoryArticle.objects.current().filter(
