@@ -62,6 +62,9 @@ def _keep_modules_together(items):
     items[:] = ordered
 
 
+QUIET_BEFORE_FLUSH_SECONDS = 0.5
+
+
 @pytest.fixture(autouse=True)
 def _live_server_requests_finish_before_the_flush(request, _django_db_helper):
     """After a test with a live server, wait until no request of it is still in the
@@ -76,7 +79,11 @@ def _live_server_requests_finish_before_the_flush(request, _django_db_helper):
     yield
     if "live_server" not in request.fixturenames:
         return
+    # Quiet for a while, not just at one instant: a request the browser sent as it
+    # closed can reach the server a moment after a first look found nothing running
+    # (it deadlocked a flush once in CI, two processes sharing the machine).
     deadline = time.monotonic() + 10
+    quiet_since = None
     with connection.cursor() as cursor:
         while time.monotonic() < deadline:
             cursor.execute(
@@ -84,7 +91,11 @@ def _live_server_requests_finish_before_the_flush(request, _django_db_helper):
                 " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
                 " AND state IN ('active', 'idle in transaction')"
             )
-            if cursor.fetchone()[0] == 0:
+            if cursor.fetchone()[0] > 0:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= QUIET_BEFORE_FLUSH_SECONDS:
                 return
             time.sleep(0.05)
 
