@@ -32,6 +32,7 @@ from entities.services import is_desk_credit, person_for_byline
 
 from .imports import ArticleImport, ImportedArticle, ImportedByline, ImportedImage
 from .models import Article, ArticleImage, Byline, Section
+from .prepared import attach
 from .sanitize import paragraphs_to_html, sanitize_html
 from .tasks import articles_announce_task
 
@@ -356,9 +357,9 @@ def articles_upsert_imported(
         # What prefetch_related would load, from the rows just written: the revision
         # below follows bylines and images, and would otherwise query them per article.
         if article.pk in new_bylines:
-            _set_prefetched(article, "bylines", Byline, new_bylines[article.pk])
+            attach(article, "bylines", new_bylines[article.pk])
         if article.pk in new_images:
-            _set_prefetched(article, "images", ArticleImage, new_images[article.pk])
+            attach(article, "images", new_images[article.pk])
     # bulk_create sends no post_save: the pages showing these articles are named here.
     pagecache.invalidate_on_commit(*(f"article:{article.pk}" for article in articles))
     _announce_on_commit([a.pk for a in articles if a.status == Article.Status.PUBLISHED])
@@ -387,23 +388,6 @@ def _validate_imported(article: Article) -> None:
     article.full_clean(
         exclude=["outlet", "section"], validate_unique=False, validate_constraints=False
     )
-
-
-def _set_prefetched(
-    instance: Article,
-    name: str,
-    model: type[Byline] | type[ArticleImage],
-    rows: list[Byline] | list[ArticleImage],
-) -> None:
-    """Fill ``instance.<name>.all()`` from memory, as ``prefetch_related`` does."""
-    queryset = model.objects.all()
-    queryset._result_cache = rows
-    # The ignores: Django's prefetch internals, set here as prefetch_related sets
-    # them, are not in the stubs.
-    queryset._prefetch_done = True  # type: ignore[union-attr]
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}  # type: ignore[attr-defined]
-    instance._prefetched_objects_cache[name] = queryset  # type: ignore[attr-defined]
 
 
 def _imported_fields(record: ImportedArticle) -> dict[str, Any]:
