@@ -124,6 +124,7 @@ def page_cache_on(settings):
     from pagecache.generation import cache
 
     settings.PAGE_CACHE_ENABLED = True
+    settings.PAGE_PARTS_ENABLED = True
     cache().clear()
     yield
     cache().clear()

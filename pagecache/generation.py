@@ -81,7 +81,13 @@ def tick() -> None:
 
 
 def current_clock() -> int | None:
-    return cache().get(CLOCK_KEY)
+    """The clock; started when missing (a fresh or flushed cache), so that processes can
+    remember what they found fresh from the first request on."""
+    clock = cache().get(CLOCK_KEY)
+    if clock is None:
+        cache().add(CLOCK_KEY, time.time_ns(), timeout=None)
+        clock = cache().get(CLOCK_KEY)
+    return clock
 
 
 def key_name(key: str) -> str:
@@ -100,25 +106,38 @@ def generations_now(keys) -> dict[str, int]:
     return {names.get(name, name): value for name, value in found.items()}
 
 
-def generations_for_entry(keys, *, started_ns: int) -> dict[str, int]:
-    """The generations a page rendered from ``started_ns`` on is stored with.
+def generations_for_entry(
+    keys, *, started_ns: int, created: dict[str, int] | None = None
+) -> dict[str, int]:
+    """The generations a page (or a part of one) rendered from ``started_ns`` on is
+    stored with.
 
     A key never invalidated gets a generation now (``add``: every process agrees on
     one). A key invalidated after the render began is stored as 0, already stale: the
     render may have read the data before that change committed, and generations are
     clock readings, so "after" is a comparison. Across machines this relies on their
     clocks agreeing to well within a render's time.
+
+    ``created``: keys given their first generation during this request, by a part that
+    rendered inside the page (parts.py); updated with those given one here. Such a
+    generation is newer than the page's start, but no data changed.
     """
+    created = {} if created is None else created
     current = generations_now(keys)
     missing = [key for key in keys if key not in current]
     for key in missing:
         cache().add(key_name(key), _fresh_generation(), timeout=None)
     if missing:
         current.update(generations_now(missing))
-    return {
-        key: (0 if current.get(key, 0) > started_ns and key not in missing else current.get(key, 0))
-        for key in keys
-    }
+        created.update({key: current[key] for key in missing if key in current})
+
+    def generation(key: str) -> int:
+        value = current.get(key, 0)
+        if value > started_ns and created.get(key) != value:
+            return 0
+        return value
+
+    return {key: generation(key) for key in keys}
 
 
 def bump_keys(keys) -> None:

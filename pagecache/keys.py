@@ -53,6 +53,12 @@ def of(request) -> list[str]:
     return keys
 
 
+def created(request) -> dict[str, int]:
+    """Keys given their first generation while this request rendered, with it: a part
+    (parts.py) stored before its page may have given them (generation.py)."""
+    return request.__dict__.setdefault("_pagecache_created_keys", {})
+
+
 def of_articles(kind: str, ids) -> list[str]:
     return [f"{kind}:{pk}" for pk in ids if pk is not None]
 

@@ -75,9 +75,13 @@ def lock_key(key: str, generation: int) -> str:
 
 
 def is_cacheable_request(request) -> bool:
+    return settings.PAGE_CACHE_ENABLED and is_public_request(request)
+
+
+def is_public_request(request) -> bool:
+    """A request whose answer is the same for every anonymous reader."""
     return (
-        settings.PAGE_CACHE_ENABLED
-        and request.method in ("GET", "HEAD")
+        request.method in ("GET", "HEAD")
         and not request.path.startswith(NEVER_PUBLIC_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         # A client that just wrote reads the primary for a while (newsroom/replicas.py):
@@ -95,7 +99,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = cache_key(request)
         entry = cache().get(key)
-        if _is_fresh(key, entry):
+        if is_fresh(key, entry):
             return _serve(entry, "hit")
         generation = current_generation()
         lock = lock_key(key, generation)
@@ -114,7 +118,7 @@ class PageCacheMiddleware:
         while time.monotonic() < deadline and cache().get(lock) is not None:
             time.sleep(POLL_SECONDS)
         entry = cache().get(key)
-        if _is_fresh(key, entry):
+        if is_fresh(key, entry):
             return _serve(entry, "hit")
         # The render stored nothing (a 404, a crash) or is taking too long: render here.
         return self._render_and_store(request, key, generation)
@@ -134,7 +138,9 @@ class PageCacheMiddleware:
             keys = page_keys.of(request)
             entry = {
                 "generation": generation,
-                "keys": generations_for_entry(keys, started_ns=started_ns),
+                "keys": generations_for_entry(
+                    keys, started_ns=started_ns, created=page_keys.created(request)
+                ),
                 "started_at": started_at,
                 "response": response,
             }
@@ -154,18 +160,21 @@ _verified: dict[str, tuple[float, int]] = {}
 VERIFIED_LIMIT = 10_000
 
 
-def _is_fresh(key: str, entry) -> bool:
-    """The global generation and every key's are what they were when it was rendered.
+def is_fresh(key: str, entry, *, clock: int | None = None) -> bool:
+    """The global generation and every key's are what they were when it was rendered
+    (for a page's entry or a part's, parts.py).
 
     Checking a page's keys costs a read of each on a file cache (about 70 µs apiece
     here), so a process remembers which copy it found fresh at which clock value
     (generation.CLOCK_KEY, moved after every invalidation's keys are written) and
     reads the keys again only once the clock has moved: a hit then reads two cache
-    entries, the page and the clock, as it did with the single generation.
+    entries, the page and the clock, as it did with the single generation. A caller that
+    has just read the clock passes it.
     """
     if entry is None or "keys" not in entry:
         return False
-    clock = current_clock()
+    if clock is None:
+        clock = current_clock()
     if clock is not None and _verified.get(key) == (entry["started_at"], clock):
         return True
     current = generations_now(entry["keys"])

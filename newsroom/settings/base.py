@@ -329,6 +329,8 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+# Parts of pages kept like pages (pagecache/parts.py): a miss renders only what changed.
+PAGE_PARTS_ENABLED = env.bool("PAGE_PARTS_ENABLED", default=PAGE_CACHE_ENABLED)
 
 # --- Page cache: stampede protection (pagecache/middleware.py) ---
 # While one request re-renders a page that a publish made stale, others get the last

@@ -10,6 +10,7 @@ DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
 DATABASE_ROUTERS = database_routers(DATABASES)
 # Developers see their template changes at once; `make serve` and production cache.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=False)
+PAGE_PARTS_ENABLED = env.bool("PAGE_PARTS_ENABLED", default=PAGE_CACHE_ENABLED)
 
 # Staff second factor: off here so the demo accounts sign in with a password; prod keeps
 # base.py's default (on). accounts/tests/test_staff_mfa.py turns it on to test it.

@@ -25,6 +25,7 @@ PREPARED_QUERIES_CHECKED = True
 
 # Off by default so that a test sees what it just wrote; pagecache's own tests turn it on.
 PAGE_CACHE_ENABLED = False
+PAGE_PARTS_ENABLED = False
 
 # Staff second factor: off here so the demo accounts sign in with a password; prod keeps
 # base.py's default (on). accounts/tests/test_staff_mfa.py turns it on to test it.

@@ -1,0 +1,78 @@
+"""A page's miss renders only the parts whose data changed (pagecache/parts.py, issue 19).
+
+Requests go through the real middleware with the test client; the page's own entry is
+dropped between requests, as a publish elsewhere on the page would make it stale.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.tests.factories import UserFactory
+from articles.models import Section
+from articles.tests.factories import ArticleFactory
+from pagecache.generation import cache
+from pagecache.middleware import cache_key
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    def run(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write()
+
+    return run
+
+
+def miss(client, path: str):
+    """The page as a reader gets it once its own entry went stale."""
+    response = client.get(path)
+    cache().delete(cache_key(response.wsgi_request))
+    return response
+
+
+def without_nonce(response) -> str:
+    return re.sub(r'nonce="[^"]+"', "", response.content.decode())
+
+
+def section_nav_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if 'FROM "articles_section"' in q["sql"]]
+
+
+def test_a_miss_reuses_the_header_without_reading_the_sections_again(client, committed):
+    committed(lambda: ArticleFactory(section=Section.objects.create(name="Harbour", slug="h")))
+    path = reverse("search:search")
+    first = miss(client, path)
+    with CaptureQueriesContext(connection) as queries:
+        second = miss(client, path)
+    assert without_nonce(second) == without_nonce(first)
+    assert ">Harbour</a>" in second.content.decode()
+    assert section_nav_queries(queries.captured_queries) == []
+    assert "list:sections" in second["xkey"].split()  # the part's keys are the page's
+
+
+def test_a_new_section_in_the_navigation_reaches_the_next_miss(client, committed):
+    committed(lambda: ArticleFactory(section=Section.objects.create(name="Harbour", slug="h")))
+    path = reverse("search:search")
+    miss(client, path)
+    committed(lambda: ArticleFactory(section=Section.objects.create(name="Weather", slug="w")))
+    assert ">Weather</a>" in miss(client, path).content.decode()
+
+
+def test_the_login_link_returns_each_reader_to_their_own_page(client):
+    search = reverse("search:search")
+    miss(client, search)
+    page = miss(client, f"{search}?q=ferry").content.decode()
+    assert "?next=/search/%3Fq%3Dferry" in page
+
+
+def test_signed_in_readers_get_their_own_header(client):
+    miss(client, reverse("search:search"))
+    client.force_login(UserFactory())
+    page = client.get(reverse("search:search")).content.decode()
+    assert "Log out" in page and "Sign up" not in page
