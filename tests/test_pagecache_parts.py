@@ -76,3 +76,20 @@ def test_signed_in_readers_get_their_own_header(client):
     client.force_login(UserFactory())
     page = client.get(reverse("search:search")).content.decode()
     assert "Log out" in page and "Sign up" not in page
+
+
+def test_a_part_that_holds_a_csrf_token_is_not_kept_for_the_next_reader(rf):
+    from django.middleware.csrf import get_token
+
+    from pagecache.parts import cached_part
+
+    renders = []
+
+    def form(request):
+        renders.append(request)
+        return f'<input name="csrfmiddlewaretoken" value="{get_token(request)}">'
+
+    for _ in range(2):
+        request = rf.get("/search/")
+        cached_part(request, "form", lambda request=request: form(request))
+    assert len(renders) == 2
