@@ -30,8 +30,9 @@ url, prefix, action, key, times = sys.argv[1:6]
 cache = RedisCache(url, {"KEY_PREFIX": prefix})
 if action == "has":
     print(cache.get(key) is not None)
-elif action == "bump":
+elif action == "bump":  # as pagecache.generation.bump_now: the generation, then the clock
     cache.set(key, time.time_ns(), timeout=None)
+    cache.set("pagecache:clock", time.time_ns(), timeout=None)
 elif action == "count":
     cache.add(key, 0, timeout=120)
     for _ in range(int(times)):
