@@ -217,11 +217,42 @@ def card_page(
     """Page ``number`` of a listing (``LISTINGS``: the latest articles, or a section's,
     tag's or outlet's, ``key`` its id) as cards: 3 queries (count, articles, bylines),
     none of them built or compiled after the first request."""
+    return LISTINGS[_known(listing)].page(
+        number=number, per_page=per_page, **_listing_values(listing, key)
+    )
+
+
+def card_page_count(*, listing: str, key: int | None = None, per_page: int) -> int:
+    """How many pages of ``per_page`` cards a listing has (1 query, the pages' count):
+    whether a page number past the end shows the first page too, without reading it."""
+    values = {"now": timezone.now(), **_listing_values(_known(listing), key)}
+    cards = cast("Sequence[Article]", CardList(LISTINGS[listing], values))
+    return Paginator(cards, per_page).num_pages
+
+
+def _known(listing: str) -> str:
     if listing not in LISTINGS:
         raise ValueError(f"Not a listing: {listing}")
+    return listing
+
+
+def _listing_values(listing: str, key: int | None) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if listing != "latest":
         values["key"] = key
     if listing == "tag":
         values["content_type"] = ContentType.objects.get_for_model(Article).pk
-    return LISTINGS[listing].page(number=number, per_page=per_page, **values)
+    return values
+
+
+def page_number(value: object) -> int:
+    """The page a ``?page=`` value asks for, read as ``Paginator.get_page`` reads it: a
+    whole number from 1 on; 1 for anything else that is not a number; 0 for a number
+    below 1, which ``get_page`` answers with the last page, as it answers any number
+    past the end. Page parts are named with it (one part for every spelling of a page),
+    and it is known before any query runs."""
+    try:
+        number = int(value)  # type: ignore[call-overload]  # what get_page does with it
+    except (TypeError, ValueError):
+        return 1
+    return max(number, 0)

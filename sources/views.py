@@ -1,7 +1,9 @@
+from django.core.paginator import Page
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
-from articles.selectors import card_page
+from articles.selectors import card_page, page_number
 from entities.jsonld import jsonld_script
 from pagecache import keys
 
@@ -9,14 +11,24 @@ from .selectors import outlet_at, outlet_jsonld
 
 
 def outlet_detail(request, slug):
+    """The outlet, the stories it covered and its articles. The stories and each page of
+    articles are page parts (``stories:outlet:<pk>``, ``list:outlet:<pk>:<number>``),
+    kept under ``list:outlet:<pk>`` (and the outlet's own key, which its cards show): the
+    articles are read only when their part renders."""
     outlet = outlet_at(slug=slug)
     if outlet is None:
         raise Http404("No outlet at this address")
     keys.add(request, f"outlet:{outlet.pk}", f"list:outlet:{outlet.pk}")
-    page = card_page(listing="outlet", key=outlet.pk, number=request.GET.get("page"), per_page=20)
+    number = page_number(request.GET.get("page"))
+
+    def cards() -> Page:
+        keys.add(request, f"outlet:{outlet.pk}", f"list:outlet:{outlet.pk}")
+        return card_page(listing="outlet", key=outlet.pk, number=number, per_page=20)
+
     context = {
         "outlet": outlet,
-        "page": page,
+        "number": number,
+        "page": SimpleLazyObject(cards),
         "jsonld": jsonld_script(outlet_jsonld(outlet=outlet, request=request)),
     }
     return render(request, "sources/outlet_detail.html", context)
