@@ -11,9 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Func, IntegerField, Prefetch, QuerySet, Value
 from django.utils import timezone
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
-from .models import Article, ArticleImage, Byline, Correction, ImageRendition
+from .models import Article, ArticleImage, Byline, Correction, ImageRendition, Section
 from .prepared import PreparedQuery, attach, ids_in
 from .querysets import CARD_FIELDS, ArticleQuerySet
 
@@ -90,6 +90,21 @@ def article_for_page(*, pk: int) -> Article | None:
     attach(article, "images", IMAGES.run(article_id=pk))
     attach(article, "corrections", CORRECTIONS.run(article_id=pk))
     return article
+
+
+# The section and tag fronts' rows by slug, compiled once (``get_object_or_404`` built and
+# compiled its query on every request: about a sixth of a front's render once its cards
+# are a page part).
+ROW_AT: dict[type, PreparedQuery] = {
+    model: PreparedQuery(lambda slug, model=model: model.objects.filter(slug=slug)[:1], slug=str)
+    for model in (Section, Tag)
+}
+
+
+def row_at[M: (Section, Tag)](*, model: type[M], slug: str) -> M | None:
+    """The section or tag at ``slug``, or None (1 query, prepared)."""
+    found = ROW_AT[model].run(slug=slug)
+    return found[0] if found else None
 
 
 # Listing pages: published articles, newest first, as articles/_card.html shows them.

@@ -1,8 +1,6 @@
 from django.core import signing
-from django.core.paginator import Page
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, TemplateView
 from taggit.models import Tag
 
@@ -11,7 +9,8 @@ from pagecache import keys
 
 from .models import Article, Section
 from .preview import article_id_from_token
-from .selectors import article_for_page, card_page, card_page_count, page_number
+from .selectors import article_for_page, card_page, card_page_count, page_number, row_at
+from .shown import read_when_shown
 from .structured_data import article_jsonld
 
 
@@ -33,10 +32,6 @@ class HomeView(TemplateView):
         keys.add(request, "home")
         number = page_number(request.GET.get("page"))
 
-        def latest() -> Page:
-            keys.add(request, "list:articles")
-            return card_page(listing="latest", number=number, per_page=self.per_page)
-
         def shows_top_stories() -> bool:
             """On the first page, which a number past the end is when there is one."""
             if number == 1:
@@ -44,10 +39,15 @@ class HomeView(TemplateView):
             keys.add(request, "list:articles")
             return card_page_count(listing="latest", per_page=self.per_page) == 1
 
+        latest = read_when_shown(
+            request,
+            "list:articles",
+            load=lambda: card_page(listing="latest", number=number, per_page=self.per_page),
+        )
         return {
             **super().get_context_data(**kwargs),
             "number": number,
-            "page": SimpleLazyObject(latest),
+            "page": latest,
             "shows_top_stories": shows_top_stories,
         }
 
@@ -119,18 +119,20 @@ class _PaginatedArticles(TemplateView):
         return {}
 
     def get(self, request, slug):
-        row = get_object_or_404(self.model, slug=slug)
+        row = row_at(model=self.model, slug=slug)
+        if row is None:
+            raise Http404(f"No {self.key} at this address")
         keys.add(request, f"{self.key}:{row.pk}")
         number = page_number(request.GET.get("page"))
-
-        def cards() -> Page:
-            keys.add(request, "list:articles")
-            return card_page(listing=self.key, key=row.pk, number=number, per_page=self.per_page)
-
-        context = {**self.get_context_data(), self.key: row, **self.extra_context_for(row)}
-        return self.render_to_response(
-            {**context, "number": number, "page": SimpleLazyObject(cards)}
+        cards = read_when_shown(
+            request,
+            "list:articles",
+            load=lambda: card_page(
+                listing=self.key, key=row.pk, number=number, per_page=self.per_page
+            ),
         )
+        context = {**self.get_context_data(), self.key: row, **self.extra_context_for(row)}
+        return self.render_to_response({**context, "number": number, "page": cards})
 
 
 class SectionView(_PaginatedArticles):

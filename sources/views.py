@@ -1,9 +1,8 @@
-from django.core.paginator import Page
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.functional import SimpleLazyObject
 
 from articles.selectors import card_page, page_number
+from articles.shown import read_when_shown
 from entities.jsonld import jsonld_script
 from pagecache import keys
 
@@ -21,14 +20,16 @@ def outlet_detail(request, slug):
     keys.add(request, f"outlet:{outlet.pk}", f"list:outlet:{outlet.pk}")
     number = page_number(request.GET.get("page"))
 
-    def cards() -> Page:
-        keys.add(request, f"outlet:{outlet.pk}", f"list:outlet:{outlet.pk}")
-        return card_page(listing="outlet", key=outlet.pk, number=number, per_page=20)
-
+    cards = read_when_shown(
+        request,
+        f"outlet:{outlet.pk}",
+        f"list:outlet:{outlet.pk}",
+        load=lambda: card_page(listing="outlet", key=outlet.pk, number=number, per_page=20),
+    )
     context = {
         "outlet": outlet,
         "number": number,
-        "page": SimpleLazyObject(cards),
+        "page": cards,
         "jsonld": jsonld_script(outlet_jsonld(outlet=outlet, request=request)),
     }
     return render(request, "sources/outlet_detail.html", context)
