@@ -260,14 +260,14 @@ def _listing_values(listing: str, key: int | None) -> dict[str, Any]:
     return values
 
 
-def page_number(value: object) -> int:
+def page_number(value: str | None) -> int:
     """The page a ``?page=`` value asks for, read as ``Paginator.get_page`` reads it: a
     whole number from 1 on; 1 for anything else that is not a number; 0 for a number
     below 1, which ``get_page`` answers with the last page, as it answers any number
     past the end. Page parts are named with it (one part for every spelling of a page),
     and it is known before any query runs."""
     try:
-        number = int(value)  # type: ignore[call-overload]  # what get_page does with it
+        number = int(value)  # type: ignore[arg-type]  # None too: what get_page does with it
     except (TypeError, ValueError):
         return 1
     return max(number, 0)

@@ -10,10 +10,12 @@ from .selectors import outlet_at, outlet_jsonld
 
 
 def outlet_detail(request, slug):
-    """The outlet, the stories it covered and its articles. The stories and each page of
-    articles are page parts (``stories:outlet:<pk>``, ``list:outlet:<pk>:<number>``),
-    kept under ``list:outlet:<pk>`` (and the outlet's own key, which its cards show): the
-    articles are read only when their part renders."""
+    """The outlet, the stories it covered and its articles, in page parts: its JSON-LD
+    and its facts (``outlet-meta:<pk>``, ``outlet:<pk>``, kept under ``outlet:<pk>``),
+    the stories and each page of articles (``stories:outlet:<pk>``,
+    ``list:outlet:<pk>:<number>``, under ``list:outlet:<pk>``; the cards also under the
+    outlet's own key: they show its name and logo). What only a part shows is read when
+    it renders."""
     outlet = outlet_at(slug=slug)
     if outlet is None:
         raise Http404("No outlet at this address")
@@ -30,6 +32,12 @@ def outlet_detail(request, slug):
         "outlet": outlet,
         "number": number,
         "page": cards,
-        "jsonld": jsonld_script(outlet_jsonld(outlet=outlet, request=request)),
+        # Its facts, in a part: the outlet as read above, its key named where shown.
+        "shown_outlet": read_when_shown(request, f"outlet:{outlet.pk}", load=lambda: outlet),
+        "jsonld": read_when_shown(
+            request,
+            f"outlet:{outlet.pk}",
+            load=lambda: jsonld_script(outlet_jsonld(outlet=outlet, request=request)),
+        ),
     }
     return render(request, "sources/outlet_detail.html", context)
