@@ -68,6 +68,7 @@ def desk(committed):
             "published": published,
             "draft": draft,
             "story": story,
+            "person": person,
             "pages": {
                 "home": reverse("home"),
                 "section": reverse("articles:section", args=[section.slug]),
@@ -185,3 +186,37 @@ def test_past_the_last_page_of_a_one_page_home_shows_top_stories(client, desk):
     response, _ = miss(client, desk["pages"]["home"] + "?page=3")
     assert ">Ferry strike</a>" in html(response)
     assert "Top stories are on the first page." not in html(response)
+
+
+def test_a_persons_description_edited_re_renders_their_header_and_keeps_the_lists(
+    client, committed, desk
+):
+    person_page = desk["pages"]["person"]
+    miss(client, person_page)
+    person = desk["person"]
+
+    def describe():
+        person.description = "Union negotiator."
+        person.save()  # as the admin saves it
+
+    committed(describe)
+    response, queries = miss(client, person_page)
+    assert "Union negotiator." in html(response)  # the header and the JSON-LD
+    assert html(response).count("Union negotiator.") == 2
+    assert not reading(queries, CARDS)
+    assert not reading(queries, STORIES)
+
+
+def test_an_outlets_facts_edited_reach_the_next_miss(client, committed, desk):
+    outlet_page = desk["pages"]["outlet"]
+    miss(client, outlet_page)
+    outlet = desk["published"].outlet
+
+    def own():
+        outlet.owner = "Harbour Media Group"
+        outlet.save()  # as the admin saves it
+
+    committed(own)
+    response, _ = miss(client, outlet_page)
+    assert "(Harbour Media Group)" in html(response)  # the facts
+    assert '"Harbour Media Group"' in html(response)  # the JSON-LD
