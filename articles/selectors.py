@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
 from django.db.models import F, Func, IntegerField, Prefetch, QuerySet, Value
 from django.utils import timezone
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
-from .models import Article, ArticleImage, Byline, Correction, ImageRendition
+from .models import Article, ArticleImage, Byline, Correction, ImageRendition, Section
 from .prepared import PreparedQuery, attach, ids_in
 from .querysets import CARD_FIELDS, ArticleQuerySet
 
@@ -92,17 +93,43 @@ def article_for_page(*, pk: int) -> Article | None:
     return article
 
 
+# The section and tag fronts' rows by slug, compiled once (``get_object_or_404`` built and
+# compiled its query on every request: about a sixth of a front's render once its cards
+# are a page part).
+ROW_AT: dict[type, PreparedQuery] = {
+    model: PreparedQuery(lambda slug, model=model: model.objects.filter(slug=slug)[:1], slug=str)
+    for model in (Section, Tag)
+}
+
+
+def row_at[M: (Section, Tag)](*, model: type[M], slug: str) -> M | None:
+    """The section or tag at ``slug``, or None (1 query, prepared)."""
+    found = ROW_AT[model].run(slug=slug)
+    return found[0] if found else None
+
+
 # Listing pages: published articles, newest first, as articles/_card.html shows them.
 # Each listing's count and each page's slice are compiled once per process; so are the
-# cards' bylines (one array parameter), read as ``for_cards`` reads them.
+# cards' bylines (one array parameter), the names ``for_cards`` reads, in print order.
 CARD_BYLINES = PreparedQuery(
     lambda article_ids: (
         Byline.objects.filter(article_id__in=ids_in(article_ids))
-        .only("article", "name")
         .order_by("position")
+        .values_list("article_id", "name")
     ),
     article_ids=list,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class CardByline:
+    """A byline as a card shows it: its name, all that articles/_card.html and
+    ``fragments.card_shown`` read. Not a ``Byline``: making 50 to 100 model instances
+    (deferred fields, init signals) for a page of cards cost more CPU than the rest of
+    its three queries, and the cards are what a publish makes every listing render
+    again."""
+
+    name: str
 
 
 class Listing:
@@ -181,7 +208,8 @@ LISTINGS = {
 
 class CardList:
     """A listing's cards as Paginator's object list: ``count()`` and slices, each one
-    prepared query; the bylines of a slice's articles in one more."""
+    prepared query; the bylines of a slice's articles in one more, as ``CardByline``s
+    where ``prefetch_related("bylines")`` would put them."""
 
     ordered = True
 
@@ -202,10 +230,10 @@ class CardList:
         if high is not None and high <= low:
             return []  # an empty listing's first page
         articles = self.listing.slice(low, high).run(**self.values)
-        bylines: dict[int, list[Byline]] = {article.pk: [] for article in articles}
+        bylines: dict[int, list[CardByline]] = {article.pk: [] for article in articles}
         if articles:
-            for byline in CARD_BYLINES.run(article_ids=list(bylines)):
-                bylines[byline.article_id].append(byline)
+            for article_id, name in CARD_BYLINES.run(article_ids=list(bylines)):
+                bylines[article_id].append(CardByline(name))
         for article in articles:
             attach(article, "bylines", bylines[article.pk])
         return articles
@@ -217,11 +245,42 @@ def card_page(
     """Page ``number`` of a listing (``LISTINGS``: the latest articles, or a section's,
     tag's or outlet's, ``key`` its id) as cards: 3 queries (count, articles, bylines),
     none of them built or compiled after the first request."""
+    return LISTINGS[_known(listing)].page(
+        number=number, per_page=per_page, **_listing_values(listing, key)
+    )
+
+
+def card_page_count(*, listing: str, key: int | None = None, per_page: int) -> int:
+    """How many pages of ``per_page`` cards a listing has (1 query, the pages' count):
+    whether a page number past the end shows the first page too, without reading it."""
+    values = {"now": timezone.now(), **_listing_values(_known(listing), key)}
+    cards = cast("Sequence[Article]", CardList(LISTINGS[listing], values))
+    return Paginator(cards, per_page).num_pages
+
+
+def _known(listing: str) -> str:
     if listing not in LISTINGS:
         raise ValueError(f"Not a listing: {listing}")
+    return listing
+
+
+def _listing_values(listing: str, key: int | None) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if listing != "latest":
         values["key"] = key
     if listing == "tag":
         values["content_type"] = ContentType.objects.get_for_model(Article).pk
-    return LISTINGS[listing].page(number=number, per_page=per_page, **values)
+    return values
+
+
+def page_number(value: str | None) -> int:
+    """The page a ``?page=`` value asks for, read as ``Paginator.get_page`` reads it: a
+    whole number from 1 on; 1 for anything else that is not a number; 0 for a number
+    below 1, which ``get_page`` answers with the last page, as it answers any number
+    past the end. Page parts are named with it (one part for every spelling of a page),
+    and it is known before any query runs."""
+    try:
+        number = int(value)  # type: ignore[arg-type]  # None too: what get_page does with it
+    except (TypeError, ValueError):
+        return 1
+    return max(number, 0)

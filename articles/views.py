@@ -9,22 +9,47 @@ from pagecache import keys
 
 from .models import Article, Section
 from .preview import article_id_from_token
-from .selectors import article_for_page, card_page
+from .selectors import article_for_page, card_page, card_page_count, page_number, row_at
+from .shown import read_when_shown
 from .structured_data import article_jsonld
 
 
 class HomeView(TemplateView):
-    """Top stories (from coverage, through its template tag) and the latest articles."""
+    """Top stories (from coverage, through its template tag) and the latest articles.
+
+    Each is a page part (pagecache/parts.py): the latest cards, one part per page number,
+    are kept under ``list:articles``, which every publish moves; top stories under
+    ``list:stories`` and the stories shown, which a publish moves only when it regroups
+    or changes those stories. The view reads nothing: the list is read (and its key
+    registered) only when its part renders.
+    """
 
     template_name = "articles/home.html"
     per_page = 30
 
     def get_context_data(self, **kwargs):
-        keys.add(self.request, "home", "list:articles", "list:stories")
-        page = card_page(
-            listing="latest", number=self.request.GET.get("page"), per_page=self.per_page
+        request = self.request
+        keys.add(request, "home")
+        number = page_number(request.GET.get("page"))
+
+        def shows_top_stories() -> bool:
+            """On the first page, which a number past the end is when there is one."""
+            if number == 1:
+                return True
+            keys.add(request, "list:articles")
+            return card_page_count(listing="latest", per_page=self.per_page) == 1
+
+        latest = read_when_shown(
+            request,
+            "list:articles",
+            load=lambda: card_page(listing="latest", number=number, per_page=self.per_page),
         )
-        return {**super().get_context_data(**kwargs), "page": page}
+        return {
+            **super().get_context_data(**kwargs),
+            "number": number,
+            "page": latest,
+            "shows_top_stories": shows_top_stories,
+        }
 
 
 class ArticleDetailView(DetailView):
@@ -80,7 +105,11 @@ def article_preview(request, token):
 
 class _PaginatedArticles(TemplateView):
     """Published articles of one section or tag (``model``, found by slug), newest first,
-    20 a page; cached under ``<key>:<pk>`` and the article list."""
+    20 a page; cached under ``<key>:<pk>`` and the article list.
+
+    The cards are a page part per page number (``list:<key>:<pk>:<number>``, kept under
+    ``list:articles``, which any article's change moves): they are read only when it
+    renders; the view finds the row and nothing more."""
 
     per_page = 20
     model: type[Section] | type[Tag]
@@ -90,16 +119,20 @@ class _PaginatedArticles(TemplateView):
         return {}
 
     def get(self, request, slug):
-        row = get_object_or_404(self.model, slug=slug)
-        keys.add(request, f"{self.key}:{row.pk}", "list:articles")
-        page = card_page(
-            listing=self.key,
-            key=row.pk,
-            number=self.request.GET.get("page"),
-            per_page=self.per_page,
+        row = row_at(model=self.model, slug=slug)
+        if row is None:
+            raise Http404(f"No {self.key} at this address")
+        keys.add(request, f"{self.key}:{row.pk}")
+        number = page_number(request.GET.get("page"))
+        cards = read_when_shown(
+            request,
+            "list:articles",
+            load=lambda: card_page(
+                listing=self.key, key=row.pk, number=number, per_page=self.per_page
+            ),
         )
         context = {**self.get_context_data(), self.key: row, **self.extra_context_for(row)}
-        return self.render_to_response({**context, "page": page})
+        return self.render_to_response({**context, "number": number, "page": cards})
 
 
 class SectionView(_PaginatedArticles):

@@ -7,6 +7,7 @@
     ... bench/pages.py --pages article,story,api   # the API's article and stories beside them
     ... bench/pages.py --profile [--json] [--pages home,article]   # CPU ms per request
     ... bench/pages.py --profile --no-fragments   # the same, every cached fragment a miss
+    ... bench/pages.py --profile --pages home --bump list:articles   # the miss after a publish
 
 Uses the benchmark corpus database (`newsroom_bench`, or --database; made by
 bench/admin_changelist.py or here with --articles), production settings (DEBUG off,
@@ -26,6 +27,12 @@ one-line template through the same middleware, measured in the same run, interle
 with the pages (each round measures the floor, then each page), so that load from
 elsewhere on the machine weighs on both. Per page: the median over --rounds rounds of
 --requests requests, after warm-up requests, and its ratio to the floor's median.
+Page parts (pagecache/parts.py) are kept between requests, as after a write that
+changed none of them; --bump KEY[,KEY] invalidates those keys (expanded, as a write's
+commit does, through ``pagecache.invalidation.flush``) before every measured request,
+the floor's included, so that the parts showing them render again (``--bump
+list:articles``: what a publish leaves of the home page); the invalidation itself is
+not counted.
 Settings are dev's with DEBUG off (cached template loader, no query log); the database
 server's CPU is not counted. With --json, one JSON object per line per page type:
 page, cpu_ms, floor_cpu_ms, ratio.
@@ -235,6 +242,13 @@ def main() -> None:
         help="with --profile: every cached fragment and page part a miss (a render whose "
         "parts all changed)",
     )
+    parser.add_argument(
+        "--bump",
+        default="",
+        metavar="KEY[,KEY]",
+        help="with --profile: invalidate these page keys before every measured request "
+        "(e.g. list:articles: a page's miss after a publish, its other parts kept)",
+    )
     parser.add_argument("--rounds", type=int, default=5, help="with --profile")
     parser.add_argument("--requests", type=int, default=10, help="per round, with --profile")
     parser.add_argument(
@@ -368,13 +382,22 @@ def install_floor_view() -> None:
     clear_url_caches()
 
 
-def cpu_ms_per_request(client, path: str, requests: int) -> float:
-    started = time.process_time()
+def cpu_ms_per_request(client, path: str, requests: int, bump: tuple[str, ...] = ()) -> float:
+    """CPU ms of one request to ``path``, the mean of ``requests``; with ``bump``, those
+    page keys are invalidated before each one (as a write's commit does, expanded), and
+    the invalidation's own time is not counted."""
+    from pagecache.invalidation import flush
+
+    spent = 0.0
     for _ in range(requests):
+        if bump:
+            flush(bump)
+        started = time.process_time()
         response = client.get(path)
+        spent += time.process_time() - started
         if response.status_code != 200:
             raise SystemExit(f"{path} answered {response.status_code}")
-    return (time.process_time() - started) * 1000 / requests
+    return spent * 1000 / requests
 
 
 def profile(args, total: int) -> None:
@@ -400,15 +423,17 @@ def profile(args, total: int) -> None:
     everything = {"floor": FLOOR_PATH, **pages}
     for path in everything.values():  # warm-up: imports, template loader, connections
         cpu_ms_per_request(client, path, 3)
+    bump = tuple(key for key in args.bump.split(",") if key)
     timings: dict[str, list[float]] = {name: [] for name in everything}
     for _ in range(args.rounds):
         for name, path in everything.items():
-            timings[name].append(cpu_ms_per_request(client, path, args.requests))
+            timings[name].append(cpu_ms_per_request(client, path, args.requests, bump))
     floor = statistics.median(timings["floor"])
     if not args.json:
         print(
             f"{total:,} articles; CPU ms per uncached request, median of {args.rounds} "
             f"rounds of {args.requests}; load average {os.getloadavg()[0]:.2f}"
+            + (f"; {', '.join(bump)} invalidated before each request" if bump else "")
         )
         print(f"{'page':<16} {'cpu ms':>8} {'floor ms':>9} {'ratio':>7}")
     for name in pages:

@@ -112,31 +112,31 @@ def entity_at(*, model: type[Entity], slug: str, related: tuple[str, ...] = ()) 
 class EntityPage:
     entity: Entity
     aliases: list[str]
-    page: Page[Article]
     children: list[Entity]
     events: list[Entity]
 
 
-def entity_page(*, entity: Entity, page_number: Any = 1) -> EntityPage:
-    """Everything entities/*_detail.html reads besides the entity itself.
+def entity_page(*, entity: Entity) -> EntityPage:
+    """What entities/*_detail.html reads of the entity besides itself and its articles
+    (``entity_card_page``).
 
-    4 queries (aliases, article count, article page, their bylines; the template's
-    ``{% entity_stories %}`` adds the stories), plus 2 on a place page (places in it,
-    events there), all prepared. Pinned in coverage/tests/test_entity_pages.py (the
-    whole page).
+    1 query (aliases), plus 2 on a place page (places in it, events there), all
+    prepared; the articles 3 more, the template's ``{% entity_stories %}`` 1. Pinned in
+    coverage/tests/test_entity_pages.py (the whole page).
     """
     kind = entity.kind
     aliases = ALIASES[kind].run(key=entity.pk)
-    page = ENTITY_ARTICLES[kind].page(number=page_number, per_page=ARTICLES_PER_PAGE, key=entity.pk)
     children: list[Entity] = []
     events: list[Entity] = []
     if kind == "place":
         children = PLACES_IN.run(key=entity.pk)
         events = EVENTS_AT.run(key=entity.pk)
-    return EntityPage(
-        entity=entity,
-        aliases=aliases,
-        page=page,
-        children=children,
-        events=events,
+    return EntityPage(entity=entity, aliases=aliases, children=children, events=events)
+
+
+def entity_card_page(*, entity: Entity, number: Any = 1) -> Page[Article]:
+    """Page ``number`` of the articles naming ``entity``, as cards (3 queries, prepared:
+    count, articles, bylines)."""
+    return ENTITY_ARTICLES[entity.kind].page(
+        number=number, per_page=ARTICLES_PER_PAGE, key=entity.pk
     )

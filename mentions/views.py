@@ -2,17 +2,23 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views import View
 
+from articles.selectors import page_number
+from articles.shown import read_when_shown
 from entities.jsonld import entity_jsonld, jsonld_script
 from entities.models import Event, Person, Place, SlugRedirect
 from pagecache import keys
 
-from .selectors import entity_at, entity_page
+from .selectors import entity_at, entity_card_page, entity_page
 
 
 class EntityDetailView(View):
     """The public page of a person, place or event: who or what, its names, its articles.
 
-    A slug the entity no longer has (after a merge or a rename) answers 301.
+    A slug the entity no longer has (after a merge or a rename) answers 301. The rest is
+    page parts, each read only when it renders: the entity's JSON-LD and its header with
+    its names (``entity-meta:<kind>:<pk>``, ``entity:<kind>:<pk>``, kept under
+    ``<kind>:<pk>``), its stories and each page of its articles (``stories:<kind>:<pk>``,
+    ``list:<kind>:<pk>:<number>``, under ``list:<kind>:<pk>``).
     """
 
     model = Person
@@ -27,15 +33,31 @@ class EntityDetailView(View):
             if moved is None:
                 raise Http404(f"No {kind} at this address")
             return redirect(moved.entity, permanent=True)
-        keys.add(request, f"{kind}:{entity.pk}", f"list:{kind}:{entity.pk}")
-        bundle = entity_page(entity=entity, page_number=request.GET.get("page"))
-        data = entity_jsonld(
-            entity=entity,
-            aliases=bundle.aliases,
-            url=request.build_absolute_uri(entity.get_absolute_url()),
+        shown, listed = f"{kind}:{entity.pk}", f"list:{kind}:{entity.pk}"
+        keys.add(request, shown, listed)
+        number = page_number(request.GET.get("page"))
+        bundle = read_when_shown(request, shown, load=lambda: entity_page(entity=entity))
+        jsonld = read_when_shown(
+            request,
+            shown,
+            load=lambda: jsonld_script(
+                entity_jsonld(
+                    entity=entity,
+                    aliases=bundle().aliases,
+                    url=request.build_absolute_uri(entity.get_absolute_url()),
+                )
+            ),
         )
-        context = {"entity": entity, "bundle": bundle, "page": bundle.page}
-        context["jsonld"] = jsonld_script(data)
+        cards = read_when_shown(
+            request, listed, load=lambda: entity_card_page(entity=entity, number=number)
+        )
+        context = {
+            "entity": entity,
+            "bundle": bundle,
+            "jsonld": jsonld,
+            "number": number,
+            "page": cards,
+        }
         return render(request, f"entities/{kind}_detail.html", context)
 
 

@@ -148,11 +148,8 @@ def test_cached_pages_carry_their_keys_for_an_http_cache(client, newsroom):
     article = newsroom["published"]
     header = client.get(article.get_absolute_url())[keys.HEADER].split()
     assert {f"article:{article.pk}", f"thread:{article.pk}", f"story:{story.pk}"} <= set(header)
-    assert client.get(reverse("home"))[keys.HEADER].split()[:3] == [
-        "home",
-        "list:articles",
-        "list:stories",
-    ]
+    home = client.get(reverse("home"))[keys.HEADER].split()
+    assert {"home", "list:articles", "list:stories", f"story:{story.pk}"} <= set(home)
 
 
 def test_a_page_that_names_nothing_is_invalidated_by_any_write(

@@ -29,10 +29,20 @@ def _story_card_shown(story) -> tuple:
 def top_stories(context, limit=10):
     """The lead story, then ``limit`` top stories (3 queries). Their markup comes from the
     fragment cache while the stories, their counts and outlets, and the lead's picture
-    are what they were at the last rendering."""
-    keys.add(context.get("request"), "list:stories")
+    are what they were at the last rendering.
+
+    Keys: ``list:stories`` (regrouping, a story's dates or title) and each story shown
+    (``story:<id>``, which any change to one of its members moves: a publish or
+    withdrawal changes its counts, an edit its lead picture), so that the home page can
+    keep this box as a part while the latest articles change."""
     stories = homepage_stories(limit=limit)
     lead, image = stories.lead, stories.lead_image
+    shown_stories = ([lead] if lead else []) + list(stories.others)
+    keys.add(
+        context.get("request"),
+        "list:stories",
+        *(f"story:{story.pk}" for story in shown_stories),
+    )
     shown = (
         lead and (_story_card_shown(lead), lead.summary, lead.last_updated_at),
         image and (image.pk, image.file.name, image.alt_text, image.width, image.height),
@@ -84,7 +94,9 @@ def _listed(context, stories):
 @register.inclusion_tag("coverage/_story_list.html", takes_context=True)
 def outlet_stories(context, outlet, limit=10):
     """The stories the outlet's visible articles belong to, most recently updated first
-    (1 query). The outlet page is in sources, below coverage: it pulls this in."""
+    (1 query). The outlet page is in sources, below coverage: it pulls this in. Which
+    stories they are follows the outlet's articles (``list:outlet:<pk>``)."""
+    keys.add(context.get("request"), f"list:outlet:{outlet.pk}")
     return {
         "stories": _listed(context, outlet_stories_of(outlet=outlet, limit=limit)),
         "heading": "Stories it covered",
@@ -95,7 +107,9 @@ def outlet_stories(context, outlet, limit=10):
 @register.inclusion_tag("coverage/_story_list.html", takes_context=True)
 def entity_stories(context, entity, limit=10):
     """The stories of the articles an entity page lists (1 query). The entity pages are
-    in mentions, below coverage: they pull this in."""
+    in mentions, below coverage: they pull this in. Which stories they are follows the
+    entity's articles (``list:<kind>:<pk>``)."""
+    keys.add(context.get("request"), f"list:{entity.kind}:{entity.pk}")
     return {
         "stories": _listed(context, entity_stories_of(entity=entity, limit=limit)),
         "heading": "Stories",
