@@ -12,8 +12,8 @@ from .models import Story, StoryRedirect
 from .selectors import story_page
 
 # The page's story, compiled once per process (articles/prepared.py), without the
-# clustering's centroid and entity counts (JSON the page never reads, decoded on every
-# request: a sixth of a kept page's time).
+# clustering's centroid and entity counts: JSON the page never reads, decoded on every
+# request (about 50 µs of a kept page's 1.6 ms).
 VISIBLE_STORY = PreparedQuery(
     lambda pk, now: (
         Story.objects.with_visible_members(now=now)
