@@ -47,10 +47,10 @@ class Lane:
 
     @property
     def circles(self) -> SafeString:
-        """The lane's dots as SVG circles, written here rather than in the template: a
-        large story's 200 dots, four numbers each through the template engine, were a
-        seventh of its uncached page. Numbers only, written as the template wrote them
-        (``str``, a point for the decimals)."""
+        """The lane's dots as SVG circles, written here rather than in the template: up
+        to 192 dots, four numbers each through the template engine's localisation, were
+        3 ms of a 447-article story's 37 ms uncached page. Numbers only, written as the
+        template wrote them (``str``, a point for the decimals)."""
         circles = "".join(
             f'<circle class="dot-{self.colour}" cx="{dot.x}" cy="{dot.y}" r="{dot.r}"/>'
             for dot in self.dots
