@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from articles.models import Article, ArticleImage
 from articles.prepared import PreparedQuery, ids_in
@@ -268,45 +269,6 @@ class TimelineDay:
     share: int  # percent of the busiest day, for the bar
 
 
-@dataclass
-class StoryPage:
-    story: Story
-    entries: list[CoverageEntry]  # this page's articles
-    page: Page[StoryArticle | OutlineMember]
-    first: CoverageEntry | None
-    timeline: list[CoverageEntry]  # each dated article, for a small story
-    timeline_days: list[TimelineDay]  # per day, for a large one
-    countries: list[tuple[str, list[str]]]
-    ownerships: list[tuple[str, list[str]]]
-    comparison_columns: list[str]
-    comparison: list[facts.ComparisonRow]
-    gaps: list[OutletGap] = field(default_factory=list)
-    gap_total: int = 0
-    chart: TimelineChart | None = None
-
-    @property
-    def outlet_mix(self) -> dict[str, list[tuple[str, list[str], int]]]:
-        """Countries and ownership as bars: (label, outlet names, percent of the widest)."""
-        mix = {}
-        for name, rows in (("country", self.countries), ("ownership", self.ownerships)):
-            widest = max((len(names) for _, names in rows), default=1)
-            mix[name] = [(label, names, round(100 * len(names) / widest)) for label, names in rows]
-        return mix
-
-    @property
-    def originals(self) -> list[CoverageEntry]:
-        return [entry for entry in self.entries if not entry.is_wire]
-
-    @property
-    def wire_copies(self) -> list[CoverageEntry]:
-        """Wire copies are grouped apart: the same agency text under several mastheads."""
-        return [entry for entry in self.entries if entry.is_wire]
-
-    @property
-    def article_count(self) -> int:
-        return self.page.paginator.count
-
-
 def _outlet_name(article: Article | OutlineArticle) -> str:
     return article.outlet.name if article.outlet else ""
 
@@ -340,107 +302,220 @@ OUTLET_GAPS = PreparedQuery(
     lambda outlet_ids: (
         Outlet.objects.exclude(pk__in=ids_in(outlet_ids))
         .values("country", "ownership_type")
-        .annotate(count=Count("pk"), names=ArrayAgg("name", ordering="name"))
+        .annotate(count=Count("pk"), names=ArrayAgg("name", order_by="name"))
         .order_by("country", "ownership_type")
     ),
     outlet_ids=list,
 )
 
 
+class StoryPage:
+    """Everything coverage/story_detail.html reads of a story, each piece read when it is
+    first asked for: the page's parts (pagecache/parts.py) that are kept read nothing,
+    and a render that needs only the header reads only the members. All of it costs at
+    most 8 queries whatever the size (the API reads it all).
+
+    A large story's articles come ``ENTRIES_PER_PAGE`` a page (the comparison table
+    compares that page's articles); the timeline, countries and gaps cover all.
+    """
+
+    def __init__(self, *, story: Story, page_number: int | str | None = 1, max_gap_names: int = 8):
+        self.story = story
+        self.page_number = page_number
+        self.max_gap_names = max_gap_names
+
+    @property
+    def pager_key(self) -> str:
+        """The page asked for, as the pager will read it and as the page's parts name
+        it (no query): see ``pager_key``."""
+        return pager_key(self.page_number)
+
+    @cached_property
+    def is_one_page(self) -> bool:
+        return self.story.member_count <= ENTRIES_PER_PAGE
+
+    @cached_property
+    def members(self) -> Sequence[StoryArticle | OutlineMember]:
+        """One page: all members, read whole (2 queries). Larger: an outline of all
+        (1 query); the page's members are read in full by ``shown``."""
+        if self.is_one_page:
+            return story_members(story=self.story)
+        return story_outline(story=self.story)
+
+    @cached_property
+    def page(self) -> Page[StoryArticle | OutlineMember]:
+        return Paginator(self.members, ENTRIES_PER_PAGE).get_page(self.page_number)
+
+    @cached_property
+    def shown(self) -> list[StoryArticle]:
+        """This page's members in full (2 queries for a story of several pages)."""
+        on_page = cast(list[StoryArticle | OutlineMember], list(self.page.object_list))
+        if self.is_one_page:
+            return cast(list[StoryArticle], on_page)
+        return story_members(story=self.story, ids=[m.pk for m in on_page])
+
+    @cached_property
+    def dated(self) -> list[StoryArticle | OutlineMember]:
+        """The members with a date, earliest first."""
+        return sorted(
+            (m for m in self.members if m.article.published_at),
+            key=lambda m: (m.article.published_at, m.article_id),
+        )
+
+    @cached_property
+    def entries(self) -> list[CoverageEntry]:
+        """This page's articles, with why each was grouped (at most 3 queries) and
+        whether it is wire copy."""
+        shown = self.shown
+        shared_names = _shared_names(shown)
+        first_id = self.dated[0].article_id if self.dated else None
+        entries = []
+        for membership in shown:
+            # Decided when the article was written (sources.services.articles_fingerprint).
+            verdict = wire_verdict_of(membership.article)
+            is_wire = verdict is not None and verdict.is_wire
+            entries.append(
+                CoverageEntry(
+                    article=membership.article,
+                    membership=membership,
+                    is_wire=is_wire,
+                    wire_reason=verdict.text if verdict is not None and is_wire else "",
+                    shared_names=shared_names[membership.pk],
+                    is_first=membership.article_id == first_id,
+                )
+            )
+        return entries
+
+    @property
+    def originals(self) -> list[CoverageEntry]:
+        return [entry for entry in self.entries if not entry.is_wire]
+
+    @property
+    def wire_copies(self) -> list[CoverageEntry]:
+        """Wire copies are grouped apart: the same agency text under several mastheads."""
+        return [entry for entry in self.entries if entry.is_wire]
+
+    @property
+    def article_count(self) -> int:
+        return self.page.paginator.count
+
+    @cached_property
+    def first(self) -> CoverageEntry | None:
+        dated = self.dated
+        return CoverageEntry(article=dated[0].article, membership=dated[0]) if dated else None
+
+    @cached_property
+    def timeline(self) -> list[CoverageEntry]:
+        """Each dated article, for a small story."""
+        if len(self.dated) > TIMELINE_ARTICLES:
+            return []
+        return [CoverageEntry(article=m.article, membership=m) for m in self.dated]
+
+    @cached_property
+    def timeline_days(self) -> list[TimelineDay]:
+        """Articles per day, for a large story."""
+        if len(self.dated) <= TIMELINE_ARTICLES:
+            return []
+        return _timeline_days(self.dated)
+
+    @cached_property
+    def chart(self) -> TimelineChart | None:
+        return timeline_chart(m.article for m in self.dated)
+
+    @cached_property
+    def _outlets(self) -> tuple[dict[str, list[str]], dict[str, list[str]], set[int]]:
+        """Outlet names by country and by ownership, and the outlets' ids."""
+        by_country: dict[str, list[str]] = {}
+        by_ownership: dict[str, list[str]] = {}
+        ownership_labels = dict(Outlet.OwnershipType.choices)
+        outlet_ids = set()
+        for member in self.members:
+            outlet = member.article.outlet
+            if outlet is None:
+                continue
+            outlet_ids.add(outlet.pk)
+            names = by_country.setdefault(outlet.country or "Country not recorded", [])
+            if outlet.name not in names:
+                names.append(outlet.name)
+            label = ownership_labels.get(outlet.ownership_type, "Ownership not recorded")
+            owned = by_ownership.setdefault(label, [])
+            if outlet.name not in owned:
+                owned.append(outlet.name)
+        return by_country, by_ownership, outlet_ids
+
+    @cached_property
+    def countries(self) -> list[tuple[str, list[str]]]:
+        return sorted(self._outlets[0].items())
+
+    @cached_property
+    def ownerships(self) -> list[tuple[str, list[str]]]:
+        return sorted(self._outlets[1].items(), key=lambda item: (-len(item[1]), item[0]))
+
+    @property
+    def outlet_mix(self) -> dict[str, list[tuple[str, list[str], int]]]:
+        """Countries and ownership as bars: (label, outlet names, percent of the widest)."""
+        mix = {}
+        for name, rows in (("country", self.countries), ("ownership", self.ownerships)):
+            widest = max((len(names) for _, names in rows), default=1)
+            mix[name] = [(label, names, round(100 * len(names) / widest)) for label, names in rows]
+        return mix
+
+    @cached_property
+    def comparison_columns(self) -> list[str]:
+        return [_outlet_name(e.article) or f"Unnamed outlet ({e.article.pk})" for e in self.entries]
+
+    @cached_property
+    def comparison(self) -> list[facts.ComparisonRow]:
+        """What this page's articles report, side by side (1 query for the entities
+        they name)."""
+        named = _named_entities([m.article.pk for m in self.shown])
+        rows: list[facts.ComparisonRow] = facts.comparison_rows(
+            [
+                facts.article_facts(headline=m.article.headline, body=m.article.body_text)
+                + facts.entity_facts(named.get(m.article.pk, []))
+                for m in self.shown  # the entries' articles, in full
+            ]
+        )
+        return rows
+
+    @cached_property
+    def gaps(self) -> list[OutletGap]:
+        """The registered outlets that did not cover the story (1 query)."""
+        rows = OUTLET_GAPS.run(outlet_ids=sorted(self._outlets[2]))
+        ownership = dict(Outlet.OwnershipType.choices)
+        return [
+            OutletGap(
+                country=row["country"] or "Country not recorded",
+                ownership=ownership.get(row["ownership_type"], row["ownership_type"]),
+                count=row["count"],
+                names=row["names"][: self.max_gap_names],
+            )
+            for row in rows
+        ]
+
+    @property
+    def gap_total(self) -> int:
+        return sum(gap.count for gap in self.gaps)
+
+
+def pager_key(page_number: int | str | None) -> str:
+    """The coverage pager's page as ``Paginator.get_page`` will read ``page_number``,
+    told without counting the members: the number from 1 on, "last" for numbers below
+    1 (which get_page answers with the last page) and "1" for anything else. A number
+    past the last page also shows the last page, under its own name."""
+    try:
+        number = int(page_number)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "1"
+    return str(number) if number >= 1 else "last"
+
+
 def story_page(
     *, story: Story, page_number: int | str | None = 1, max_gap_names: int = 8
 ) -> StoryPage:
-    """Everything coverage/story_detail.html reads, in at most 8 queries whatever the
-    size. A large story's articles come ``ENTRIES_PER_PAGE`` a page (the comparison
-    table compares that page's articles); the timeline, countries and gaps cover all."""
-    # One page: read it whole (2 queries). Larger: an outline of all (1 query), then the
-    # page's members in full (2 queries).
-    one_page = story.member_count <= ENTRIES_PER_PAGE
-    members: Sequence[StoryArticle | OutlineMember] = (
-        story_members(story=story) if one_page else story_outline(story=story)
-    )
-    page = Paginator(members, ENTRIES_PER_PAGE).get_page(page_number)
-    on_page = cast(list[StoryArticle | OutlineMember], list(page.object_list))
-    shown: list[StoryArticle] = (
-        cast(list[StoryArticle], on_page)
-        if one_page
-        else story_members(story=story, ids=[m.pk for m in on_page])
-    )
-    shared_names = _shared_names(shown)  # at most 3 queries
-    dated_first_id = min(
-        ((m.article.published_at, m.article_id) for m in members if m.article.published_at),
-        default=(None, None),
-    )[1]
-    entries = []
-    for membership in shown:
-        entry = CoverageEntry(
-            article=membership.article,
-            membership=membership,
-            shared_names=shared_names[membership.pk],
-        )
-        # Decided when the article was written (sources.services.articles_fingerprint).
-        verdict = wire_verdict_of(membership.article)
-        entry.is_wire = verdict is not None and verdict.is_wire
-        entry.wire_reason = verdict.text if verdict is not None and verdict.is_wire else ""
-        entry.is_first = bool(dated_first_id and membership.article_id == dated_first_id)
-        entries.append(entry)
-    dated = sorted(
-        (m for m in members if m.article.published_at),
-        key=lambda m: (m.article.published_at, m.article_id),
-    )
-    small = len(dated) <= TIMELINE_ARTICLES
-    timeline = [CoverageEntry(article=m.article, membership=m) for m in dated] if small else []
-    by_country: dict[str, list[str]] = {}
-    by_ownership: dict[str, list[str]] = {}
-    ownership_labels = dict(Outlet.OwnershipType.choices)
-    outlet_ids = set()
-    for member in members:
-        outlet = member.article.outlet
-        if outlet is None:
-            continue
-        outlet_ids.add(outlet.pk)
-        names = by_country.setdefault(outlet.country or "Country not recorded", [])
-        if outlet.name not in names:
-            names.append(outlet.name)
-        label = ownership_labels.get(outlet.ownership_type, "Ownership not recorded")
-        owned = by_ownership.setdefault(label, [])
-        if outlet.name not in owned:
-            owned.append(outlet.name)
-    columns = [_outlet_name(e.article) or f"Unnamed outlet ({e.article.pk})" for e in entries]
-    named = _named_entities([e.article.pk for e in entries])
-    comparison = facts.comparison_rows(
-        [
-            facts.article_facts(headline=m.article.headline, body=m.article.body_text)
-            + facts.entity_facts(named.get(m.article.pk, []))
-            for m in shown  # the entries' articles, in full
-        ]
-    )
-    gap_rows = OUTLET_GAPS.run(outlet_ids=sorted(outlet_ids))  # 1 query
-    ownership = dict(Outlet.OwnershipType.choices)
-    gaps = [
-        OutletGap(
-            country=row["country"] or "Country not recorded",
-            ownership=ownership.get(row["ownership_type"], row["ownership_type"]),
-            count=row["count"],
-            names=row["names"][:max_gap_names],
-        )
-        for row in gap_rows
-    ]
-    return StoryPage(
-        story=story,
-        entries=entries,
-        page=page,
-        first=CoverageEntry(article=dated[0].article, membership=dated[0]) if dated else None,
-        timeline=timeline,
-        timeline_days=[] if small else _timeline_days(dated),
-        countries=sorted(by_country.items()),
-        ownerships=sorted(by_ownership.items(), key=lambda item: (-len(item[1]), item[0])),
-        comparison_columns=columns,
-        comparison=comparison,
-        gaps=gaps,
-        gap_total=sum(g.count for g in gaps),
-        chart=timeline_chart(m.article for m in dated),
-    )
+    """Everything coverage/story_detail.html reads, each piece loaded when first read
+    (no query here), in at most 8 queries whatever the size."""
+    return StoryPage(story=story, page_number=page_number, max_gap_names=max_gap_names)
 
 
 RECENT_STORIES = 100

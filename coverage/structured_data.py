@@ -3,7 +3,9 @@ NewsArticles on this page, from several publishers.
 
 Built from what the page already loaded (articles, outlets, bylines): no extra queries.
 Items carry the outlet's logo or the site's image, not each article's own image, which
-the story page does not load.
+the story page does not load. The page's own URL (``@id``, ``url``) is left to the
+caller: it is the request's canonical URL, while the rest is the same for every reader
+of that page of the story (a part of the page, pagecache/parts.py).
 """
 
 from __future__ import annotations
@@ -12,13 +14,12 @@ from django.templatetags.static import static
 
 from articles.structured_data import PUBLISHER, SITE_IMAGE
 from articles.templatetags.dates import isodatetime_string
-from articles.templatetags.page_meta import canonical_url
 
 
 def story_jsonld(*, page, request) -> dict:
+    """The page's CollectionPage, without its own URL."""
     absolute = _PageUrls(request.build_absolute_uri)
     story = page.story
-    url = canonical_url(request)
     items = [
         {
             "@type": "ListItem",
@@ -30,8 +31,6 @@ def story_jsonld(*, page, request) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "CollectionPage",
-        "@id": url,
-        "url": url,
         "name": story.title,
         "description": story.summary or f"Every outlet's coverage of “{story.title}”.",
         "isPartOf": {"@type": "WebSite", "name": PUBLISHER["name"], "url": absolute("/")},

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 BINS = 24
 LANES = 8
@@ -43,6 +44,18 @@ class Lane:
     label_y: float = 0
     colour: int = 1
     dots: list[Dot] = field(default_factory=list)
+
+    @property
+    def circles(self) -> SafeString:
+        """The lane's dots as SVG circles, written here rather than in the template: up
+        to 192 dots, four numbers each through the template engine's localisation, were
+        3 ms of a 447-article story's 37 ms uncached page. Numbers only, written as the
+        template wrote them (``str``, a point for the decimals)."""
+        circles = "".join(
+            f'<circle class="dot-{self.colour}" cx="{dot.x}" cy="{dot.y}" r="{dot.r}"/>'
+            for dot in self.dots
+        )
+        return mark_safe(circles)  # noqa: S308  # numbers and fixed markup only
 
 
 @dataclass

@@ -65,6 +65,13 @@ def test_story_page_lists_registered_outlets_that_did_not_cover_it(client, seed_
     assert "<strong>New Zealand</strong>, Unknown: 1 — Silent Gazette" in page
 
 
+def test_story_page_names_the_outlets_of_a_coverage_gap_alphabetically(client, seed_demo):
+    for name in ("Zeta Herald", "Alpha Post", "Mid Courier"):
+        OutletFactory(name=name, country="NZ")
+    page = client.get(Story.objects.get().get_absolute_url()).text
+    assert "New Zealand</strong>, Unknown: 3 — Alpha Post, Mid Courier, Zeta Herald" in page
+
+
 def test_story_page_marks_wire_copy(client, seed_demo):
     story = Story.objects.get()
     wire = ArticleFactory(attribution="Reuters", bylines=["Reuters"])
