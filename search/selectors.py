@@ -269,6 +269,12 @@ def newest_candidates(base: ArticleQuerySet, query: str) -> list[Candidate]:
     return ranked_candidates(articles, query)
 
 
+def normalised_query(query: str) -> str:
+    """The query as it is searched: words separated by one space, at most 200 characters
+    (two queries with the same normal form have the same results)."""
+    return " ".join(query.split())[:200]
+
+
 def article_search(
     *, query: str, filters: SearchFilters, page_number: int | str | None = 1
 ) -> SearchResults:
@@ -280,7 +286,7 @@ def article_search(
     query when a window of dates held too few). A query that matches nothing costs
     the spelling correction (1 query, plus 3 per unknown word) and a second search.
     """
-    query = " ".join(query.split())[:200]
+    query = normalised_query(query)
     if not query:
         return SearchResults(query="", searched_for="", page=None)
     searched_for = query
