@@ -1,3 +1,4 @@
+import html
 from urllib.parse import quote_plus, urlencode
 
 from django import template
@@ -48,9 +49,11 @@ def facet_list(context, facets, name: str, current):
     CANDIDATES (500), so they have no thousands separator to localise.
     """
     before, after = _around(context, name)
+    before += f"{quote_plus(name)}="
+    # Slugs quoted have nothing to escape; names are escaped as {{ }} escapes them.
     items = [
-        f'<li><a href="?{before}{quote_plus(name)}={quote_plus(facet["slug"])}{after}"'
-        f"{CURRENT if facet['slug'] == current else ''}>{escape(facet['name'])}</a>"
+        f'<li><a href="?{before}{quote_plus(facet["slug"])}{after}"'
+        f"{CURRENT if facet['slug'] == current else ''}>{html.escape(facet['name'])}</a>"
         f" ({int(facet['count'])})</li>"
         for facet in facets
     ]
