@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Count, F, Subquery, Value
+from django.db.models import Count, F, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 from django.utils import timezone
@@ -382,7 +382,7 @@ def _array_text(ids: Iterable[int]) -> str:
     return "{" + ",".join(map(str, ids)) + "}"
 
 
-def _named_among(article_ids: str, kind: str):
+def _named_among(article_ids: str, kind: str) -> QuerySet[Any, Any]:
     """The FACET_LIMIT people (or places) that most of the articles name, with how many
     of them name each; ties by name, then slug, compared as code points (``"C"``), as
     Python compares the section and outlet names in ``_top``."""
