@@ -1,4 +1,4 @@
-"""The search page's results are a part (search/views.py, pagecache/parts.py, issue 19).
+"""The search page's results are a part (search/parts.py, pagecache/parts.py, issue 19).
 
 A miss renders the form and the links around the kept results, which are searched again
 only after a write to what they show. Requests go through the real middleware with the

@@ -43,7 +43,7 @@ def facet_list(context, facets, name: str, current):
 
     In Python rather than a loop in the template: the facets are about forty links on
     every search page, about 1.5 ms of template rendering once the results themselves
-    come from a part (search/views.py). Each link is the query string around ``name``
+    come from a part (search/parts.py). Each link is the query string around ``name``
     (encoded and escaped once) with the facet's slug in its place, which is what
     ``query_with`` gives: urlencode() encodes each pair on its own. Counts are at most
     CANDIDATES (500), so they have no thousands separator to localise.
