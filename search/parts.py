@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import astuple, dataclass
+from dataclasses import asdict, astuple, dataclass
 from typing import Any, cast
 
 from django.core.paginator import Page
@@ -35,11 +35,12 @@ def search_results(
     """What the page shows of this search, from the part while its keys are unchanged."""
     query = normalised_query(query)
     number = normalised_page(page)
-    return cached_part(
+    kept = cached_part(
         request,
         results_part_name(query, filters, number),
-        lambda: shown_results(request, query=query, filters=filters, page_number=number),
+        lambda: shown_results(request, query=query, filters=filters, page_number=number).as_kept(),
     )
+    return ShownResults.from_kept(kept)
 
 
 def normalised_page(value: str | None) -> int:
@@ -88,8 +89,12 @@ class ResultPages:
 
 @dataclass(frozen=True)
 class ShownResults:
-    """What the page shows of one search, as plain data and the list's HTML (kept as a
-    part: picklable, and the same for every reader)."""
+    """What the page shows of one search, as plain data and the list's HTML.
+
+    Kept as a dict of Python's and Django's own types (``as_kept``), not as this class:
+    a part written by another version of this module (during a rolling deploy, before
+    the purge) then still loads, where a pickled class that moved would fail the page.
+    """
 
     query: str
     searched_for: str
@@ -103,6 +108,13 @@ class ShownResults:
     @property
     def was_corrected(self) -> bool:
         return self.searched_for.casefold() != self.query.casefold()
+
+    def as_kept(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_kept(cls, kept: dict[str, Any]) -> ShownResults:
+        return cls(**{**kept, "page": ResultPages(**kept["page"])})
 
 
 def shown_results(request, *, query: str, filters: SearchFilters, page_number: int) -> ShownResults:
