@@ -6,6 +6,8 @@ test client; the page's own entry is dropped between requests, as a write elsewh
 the page would make it stale.
 """
 
+import io
+import pickle
 import re
 
 import pytest
@@ -20,6 +22,8 @@ from articles.tests.factories import ArticleFactory
 from pagecache.generation import cache
 from pagecache.middleware import cache_key
 from search import selectors
+from search.parts import results_part_name
+from search.selectors import SearchFilters
 from search.services import search_terms_rebuild
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
@@ -120,3 +124,20 @@ def test_each_page_of_results_is_its_own_part(client, committed, monkeypatch):
     assert "Page 2 of 2" in second and 'rel="prev"' in second
     not_a_number = miss(client, SEARCH, {"q": "ferry", "page": "x"}).text
     assert results_list(not_a_number) == results_list(first)  # page 1, as the paginator says
+
+
+def test_the_kept_results_are_plain_data_any_version_of_the_code_can_load(client, ferries):
+    """Python's and Django's types only: a part written before a class of ours moved
+    (a rolling deploy, before the purge) must not fail the page that reads it."""
+    miss(client, SEARCH, {"q": "ferry"})
+    entry = cache().get(f"part:testserver:{results_part_name('ferry', SearchFilters(), 1)}")
+    assert entry["value"]["count"] == 3
+    modules = set()
+
+    class Recording(pickle.Unpickler):
+        def find_class(self, module, name):
+            modules.add(module)
+            return super().find_class(module, name)
+
+    Recording(io.BytesIO(pickle.dumps(entry["value"]))).load()
+    assert modules <= {"django.utils.safestring"}
