@@ -83,7 +83,7 @@ def test_a_second_miss_shows_the_same_results_without_searching_again(client, fe
     assert {"list:articles", "list:search-terms"} <= set(second["xkey"].split())
 
 
-def test_a_published_article_reaches_the_next_miss(client, ferries, committed):
+def test_publishing_and_unpublishing_reach_the_next_miss(client, ferries, committed):
     miss(client, SEARCH, {"q": "ferry"})
     draft = ArticleFactory(headline="Night ferry returns", status=Article.Status.DRAFT)
     editor = UserFactory(role="editor")
@@ -91,6 +91,10 @@ def test_a_published_article_reaches_the_next_miss(client, ferries, committed):
     page = miss(client, SEARCH, {"q": "ferry"}).text
     assert "Night ferry returns" in page
     assert "4 results" in page
+    committed(lambda: workflow.article_unpublish(article=ferries[0], by=editor))
+    page = miss(client, SEARCH, {"q": "ferry"}).text
+    assert ferries[0].headline not in page
+    assert "3 results" in page
 
 
 def test_a_new_vocabulary_re_renders_the_results_and_keeps_the_header(client, ferries, committed):
