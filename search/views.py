@@ -10,7 +10,8 @@ from entities.selectors import entity_suggestions
 from pagecache import keys
 
 from .forms import SearchForm
-from .selectors import SearchFilters, article_search
+from .parts import search_results
+from .selectors import SearchFilters
 
 SUGGEST_LIMIT = 8
 SUGGEST_MAX_QUERY = 100
@@ -19,12 +20,15 @@ JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def search(request):
-    keys.add(request, "list:articles", "list:search-terms")  # results; corrected spelling
+    """The form, and the results of its search (kept as a part, search/parts.py); the
+    form and the links around the results (they carry the reader's own query string)
+    are rendered for each request."""
     form = SearchForm(request.GET or None)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
         data = form.cleaned_data
-        results = article_search(
+        results = search_results(
+            request,
             query=data["q"],
             filters=SearchFilters(
                 section=data["section"],
@@ -34,7 +38,7 @@ def search(request):
                 date_from=data["date_from"],
                 date_to=data["date_to"],
             ),
-            page_number=request.GET.get("page"),
+            page=request.GET.get("page"),
         )
     return render(request, "search/search.html", {"form": form, "results": results})
 

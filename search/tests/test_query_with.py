@@ -3,8 +3,9 @@
 import pytest
 from django.template import Context
 from django.test import RequestFactory
+from django.utils.html import escape
 
-from search.templatetags.search_tags import query_with
+from search.templatetags.search_tags import facet_list, query_with
 
 
 def querydict_version(request, **changes):
@@ -36,3 +37,29 @@ def test_links_match_the_querydict_encoding(changes):
     context = Context({"request": request})
     for _ in range(2):  # the second call reads the parameters kept on the request
         assert query_with(context, **changes) == querydict_version(request, **changes)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "ferry"},
+        {"q": "ferry strike & co/ß", "section": "uk", "page": "3", "tag": ["a", "b"]},
+        {"section": "uk", "q": "ferry", "section2": "x"},
+        {"page": "2", "person": ["a", "b"], "q": "<ferry>"},
+    ],
+)
+def test_facet_links_are_query_with_links(params):
+    facets = [
+        {"slug": "zoë-ünal", "name": "Zoë <Ünal>", "count": 3},
+        {"slug": "uk", "name": "UK", "count": 1},
+    ]
+    context = Context({"request": RequestFactory().get("/search/", params)})
+    for name in ("section", "person", "place"):
+        html = facet_list(context, facets, name, "uk")
+        expected = "".join(
+            f'<li><a href="{escape(query_with(context, **{name: facet["slug"]}))}"'
+            f"{' aria-current="true"' if facet['slug'] == 'uk' else ''}>"
+            f"{escape(facet['name'])}</a> ({facet['count']})</li>"
+            for facet in facets
+        )
+        assert html == f"<ul>{expected}</ul>"

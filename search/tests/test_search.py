@@ -205,3 +205,28 @@ def test_results_come_twenty_a_page_with_links_between_pages(client):
     second = client.get(SEARCH, {"q": "ferry", "page": 2}).text
     assert second.count('class="card"') == 5
     assert "Page 2 of 2" in second and 'rel="prev"' in second
+
+
+def test_the_ten_people_and_places_named_most_are_the_facets_ties_by_name():
+    """Counted in the database, ordered as Python orders the section and outlet names:
+    by count, then name and slug as code points (capitals before small letters)."""
+    from entities.tests.factories import PersonFactory, PlaceFactory
+    from mentions.models import Mention
+    from mentions.tests.factories import MentionFactory
+
+    articles = ArticleFactory.create_batch(3, headline="Ferry news")
+    often = PersonFactory(name="Zed Often")
+    tied = [PersonFactory(name=name) for name in ["bea Small", "Ábel Accent", "Bea Capital"]]
+    tied += PersonFactory.create_batch(9)
+    for article in articles:
+        MentionFactory(article=article, person=often)
+    for person in tied:
+        MentionFactory(article=articles[0], person=person)
+    MentionFactory(article=articles[1], person=None, place=PlaceFactory(name="Harbour"))
+    rejected = PersonFactory(name="Aaron Rejected")
+    MentionFactory(article=articles[0], person=rejected, state=Mention.State.REJECTED)
+    facets = article_search(query="ferry", filters=SearchFilters()).facets
+    expected = sorted(tied, key=lambda person: (person.name, person.slug))[:9]
+    assert [f["name"] for f in facets["person"]] == ["Zed Often"] + [p.name for p in expected]
+    assert facets["person"][0]["count"] == 3
+    assert facets["place"] == [{"slug": "harbour", "name": "Harbour", "count": 1}]
