@@ -35,18 +35,25 @@ from . import keys as page_keys
 from .generation import cache, current_clock, current_generation, generations_for_entry
 from .middleware import PAGE_TTL, is_fresh, is_public_request
 
-# Part key -> (clock, entry): parts this process found fresh at that clock value.
+# Part key -> (clock, entry): parts this process found fresh at that clock value, least
+# recently used first (a dict keeps insertion order; a hit moves its part to the end).
 _kept: dict[str, tuple[int, dict[str, Any]]] = {}
 KEPT_LIMIT = 2_000
-_CLOCK_ATTRIBUTE = "_pagecache_parts_clock"
+# Per request: (parts enabled for it, its host, the clock), worked out once.
+_REQUEST_ATTRIBUTE = "_pagecache_parts"
 
 
 def enabled_for(request) -> bool:
-    return (
-        request is not None
-        and getattr(settings, "PAGE_PARTS_ENABLED", False)
-        and is_public_request(request)
-    )
+    return request is not None and _of(request)[0]
+
+
+def _of(request) -> tuple[bool, str, int | None]:
+    known = request.__dict__.get(_REQUEST_ATTRIBUTE)
+    if known is None:
+        enabled = getattr(settings, "PAGE_PARTS_ENABLED", False) and is_public_request(request)
+        known = (enabled, request.get_host(), current_clock()) if enabled else (False, "", None)
+        request.__dict__[_REQUEST_ATTRIBUTE] = known
+    return known
 
 
 def cached_part[T](request, name: str, render: Callable[[], T], *, static: bool = False) -> T:
@@ -58,16 +65,22 @@ def cached_part[T](request, name: str, render: Callable[[], T], *, static: bool 
     page naming nothing), unless ``static``: then it shows no data at all (links to
     static files, fixed text) and only a deploy's purge or PAGE_TTL renews it.
     """
-    if not enabled_for(request):
+    if request is None:
+        return render()
+    enabled, host, clock = _of(request)
+    if not enabled:
         return render()
     # The host as in a page's key: a part may hold absolute URLs.
-    key = f"part:{request.get_host()}:{name}"
-    clock = _clock_of(request)
-    kept = _kept.get(key)
+    key = f"part:{host}:{name}"
+    kept = _kept.pop(key, None)
     if kept is not None and kept[0] == clock and time.time() - kept[1]["started_at"] < PAGE_TTL:
+        _kept[key] = kept
         page_keys.add(request, *kept[1]["keys"])
         return kept[1]["value"]
-    entry = cache().get(key)
+    try:
+        entry = cache().get(key)
+    except Exception:  # noqa: BLE001 - stored by other code (a deploy moved a class): a miss
+        entry = None
     if is_fresh(key, entry, clock=clock):
         _keep(key, clock, entry)
         page_keys.add(request, *entry["keys"])
@@ -105,16 +118,10 @@ def cached_part[T](request, name: str, render: Callable[[], T], *, static: bool 
     return value
 
 
-def _clock_of(request) -> int | None:
-    """The clock, read once a request."""
-    if not hasattr(request, _CLOCK_ATTRIBUTE):
-        setattr(request, _CLOCK_ATTRIBUTE, current_clock())
-    return getattr(request, _CLOCK_ATTRIBUTE)
-
-
 def _keep(key: str, clock: int | None, entry: dict[str, Any]) -> None:
     if clock is None:
         return
-    if len(_kept) >= KEPT_LIMIT:
-        _kept.clear()
+    _kept.pop(key, None)
+    while len(_kept) >= KEPT_LIMIT:
+        del _kept[next(iter(_kept))]  # the least recently used
     _kept[key] = (clock, entry)

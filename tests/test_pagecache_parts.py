@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from articles.models import Section
 from articles.tests.factories import ArticleFactory
-from pagecache.generation import cache
+from pagecache.generation import cache, tick
 from pagecache.middleware import cache_key
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
@@ -93,3 +93,21 @@ def test_a_part_that_holds_a_csrf_token_is_not_kept_for_the_next_reader(rf):
         request = rf.get("/search/")
         cached_part(request, "form", lambda request=request: form(request))
     assert len(renders) == 2
+
+
+def _moved_away():
+    raise ImportError("this class moved in a deploy")
+
+
+class FromAnOlderDeploy:
+    def __reduce__(self):
+        return (_moved_away, ())
+
+
+def test_a_part_stored_by_older_code_that_no_longer_loads_is_rendered_again(client):
+    path = reverse("search:search")
+    miss(client, path)
+    cache().set("part:testserver:site-footer", {"value": FromAnOlderDeploy()})
+    tick()  # as any write does: the process reads its parts from the cache again
+    page = miss(client, path)
+    assert page.status_code == 200 and "Newsroom shows how every outlet" in page.content.decode()
