@@ -78,7 +78,7 @@ def wire_verdict_is_stale(*, article_id: int) -> bool:
     """
     row = (
         Article.objects.filter(pk=article_id)
-        .annotate(names=ArrayAgg("bylines__name", ordering="bylines__position", default=[]))
+        .annotate(names=ArrayAgg("bylines__name", order_by="bylines__position", default=[]))
         .values_list("attribution", "body_text", "names", "wire_verdict__inputs_hash")
         .first()
     )

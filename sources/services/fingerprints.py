@@ -193,7 +193,7 @@ def wire_verdicts_decide(*, article_ids: set[int] | list[int]) -> int:
         return 0
     rows = (
         Article.objects.filter(pk__in=ids)
-        .annotate(names=ArrayAgg("bylines__name", ordering="bylines__position", default=[]))
+        .annotate(names=ArrayAgg("bylines__name", order_by="bylines__position", default=[]))
         .values_list("pk", "attribution", "body_text", "names")
     )
     same_text = {
