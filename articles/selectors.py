@@ -77,6 +77,29 @@ def attach_bylines(articles: list[Article]) -> None:
         attach(article, "bylines", bylines[article.pk])
 
 
+# What the article page reads outside its parts (pagecache/parts.py): whether the article
+# is public, its URL for the redirect, its headline for the title and the share links,
+# and the ids the related coverage and the comments area start from.
+ARTICLE_BASICS = PreparedQuery(
+    lambda pk, now: (
+        Article.objects.filter(Article.objects.published_q(now=now), pk=pk)
+        .only("pk", "slug", "headline", "outlet", "section", "status", "published_at")
+        .order_by()
+    ),
+    pk=int,
+    now=dt.datetime,
+)
+
+
+def article_basics_for_page(*, pk: int) -> Article | None:
+    """The published article ``pk`` with only the fields the article page reads outside
+    its parts (1 query, no join): the page reads the rest from ``article_for_page``
+    when a part it shows has to be rendered again. Reading a field left out here costs
+    a query, which the article page's query pins would show."""
+    found = ARTICLE_BASICS.run(pk=pk, now=timezone.now())
+    return found[0] if found else None
+
+
 def article_for_page(*, pk: int) -> Article | None:
     """The published article ``pk`` with everything articles/article_detail.html and the
     API's article read: outlet, section, bylines with their people, images with their

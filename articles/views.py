@@ -1,16 +1,19 @@
+import functools
+
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import TemplateView
 from taggit.models import Tag
 
 from entities.jsonld import jsonld_script
-from pagecache import keys
+from pagecache import keys, parts
 
 from .models import Article, Section
 from .preview import article_id_from_token
-from .selectors import article_for_page, card_page
+from .selectors import article_basics_for_page, article_for_page, card_page
 from .structured_data import article_jsonld
+from .templatetags.page_meta import canonical_url
 
 
 class HomeView(TemplateView):
@@ -27,34 +30,53 @@ class HomeView(TemplateView):
         return {**super().get_context_data(**kwargs), "page": page}
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(TemplateView):
+    """A published article. Its pieces are page parts (pagecache/parts.py): the head's
+    meta tags and JSON-LD, the article itself, its related coverage and, for anonymous
+    readers, the comments area. The view reads only what the page shows outside them
+    (the headline, for the title and the share links) and decides the 404 and the
+    redirect to the article's own URL; the article in full, with its bylines, images,
+    corrections and tags, is read only when a part that shows it is rendered again
+    (``article_in_full``, once a request).
+
+    Without parts (a signed-in reader, or parts off), the article is read in full at
+    once, as the parts will all be rendered: no query more than the page ever cost.
+    """
+
     template_name = "articles/article_detail.html"
-    context_object_name = "article"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        article = self.object
-        keys.add(self.request, f"article:{article.pk}", f"thread:{article.pk}")
-        # Names shown on the page, read from the rows already loaded (no query).
-        keys.add(self.request, f"outlet:{article.outlet_id}", f"section:{article.section_id}")
-        keys.add(self.request, *(f"tag:{tag.pk}" for tag in article.tags.all()))
-        context["jsonld"] = jsonld_script(article_jsonld(article=self.object, request=self.request))
-        return context
-
-    def get_queryset(self):
-        return Article.objects.published().for_article_page()
-
-    def get_object(self, queryset=None):
-        article = article_for_page(pk=self.kwargs["pk"])
+    def get(self, request, pk, slug):
+        if parts.enabled_for(request):
+            article = article_basics_for_page(pk=pk)
+            in_full = functools.cache(functools.partial(_article_in_full, pk))
+        else:
+            article = article_for_page(pk=pk)
+            in_full = functools.partial(_same, article)
         if article is None:
             raise Http404("No article found matching the query")
-        return article
+        if article.slug != slug:
+            return redirect(article, permanent=True)
+        keys.add(request, f"article:{article.pk}")
+        context = {
+            **self.get_context_data(),
+            "article": article,
+            "article_in_full": in_full,
+            # Canonical URL, og:url and the JSON-LD's URLs: the head part's variant.
+            "page_url": canonical_url(request),
+            "jsonld": lambda: jsonld_script(article_jsonld(article=in_full(), request=request)),
+        }
+        return self.render_to_response(context)
 
-    def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
-        if self.object.slug != kwargs["slug"]:
-            return redirect(self.object, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+
+def _article_in_full(pk: int) -> Article:
+    article = article_for_page(pk=pk)
+    if article is None:  # unpublished since the view's own read, a moment ago
+        raise Http404("No article found matching the query")
+    return article
+
+
+def _same[T](value: T) -> T:
+    return value
 
 
 def article_by_id(request, pk):
@@ -70,9 +92,8 @@ def article_preview(request, token):
     except signing.BadSignature as error:
         raise Http404("This preview link is not valid.") from error
     article = get_object_or_404(Article.objects.for_article_page(), pk=article_id)
-    response = render(
-        request, "articles/article_detail.html", {"article": article, "is_preview": True}
-    )
+    context = {"article": article, "article_in_full": functools.partial(_same, article)}
+    response = render(request, "articles/article_detail.html", {**context, "is_preview": True})
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -7,14 +7,20 @@ from django import template
 from comments.forms import CommentForm
 from comments.models import MAX_DEPTH
 from comments.selectors import comment_thread
+from pagecache import keys
 
 register = template.Library()
 
 
 @register.inclusion_tag("comments/_comments_area.html", takes_context=True)
 def comments_area(context, article):
+    """The thread and the form (or why there is none). Its keys (pagecache/keys.py): the
+    thread, which every comment written or moderated and every closure bumps; the
+    section, whose comment policy may close it; the article (its URL, its state)."""
     request = context.get("request")
     user = request.user
+    keys.add(request, f"thread:{article.pk}", f"article:{article.pk}")
+    keys.add(request, f"section:{article.section_id}")
     return {
         "thread": comment_thread(article=article, user=user),
         "article": article,
