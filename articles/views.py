@@ -11,7 +11,13 @@ from pagecache import keys, parts
 
 from .models import Article, Section
 from .preview import article_id_from_token
-from .selectors import article_basics_for_page, article_for_page, card_page
+from .selectors import (
+    article_basics,
+    article_basics_for_page,
+    article_for_page,
+    article_from_basics,
+    card_page,
+)
 from .structured_data import article_jsonld
 from .templatetags.page_meta import canonical_url
 
@@ -47,13 +53,13 @@ class ArticleDetailView(TemplateView):
 
     def get(self, request, pk, slug):
         if parts.enabled_for(request):
-            article = article_basics_for_page(pk=pk)
+            article = _kept_basics(request, pk)
             in_full = functools.cache(functools.partial(_article_in_full, pk))
         else:
             article = article_for_page(pk=pk)
+            if article is None:
+                raise Http404(NOT_FOUND)
             in_full = functools.partial(_same, article)
-        if article is None:
-            raise Http404("No article found matching the query")
         if article.slug != slug:
             return redirect(article, permanent=True)
         keys.add(request, f"article:{article.pk}")
@@ -68,10 +74,30 @@ class ArticleDetailView(TemplateView):
         return self.render_to_response(context)
 
 
+NOT_FOUND = "No article found matching the query"
+
+
+def _kept_basics(request, pk: int) -> Article:
+    """The article's basics (``article_basics_for_page``), kept like a part under its
+    ``article:<pk>`` key: a miss caused by anything but the article itself (a comment,
+    another article of its story) then runs no query. Only a public article is kept (a
+    404 is raised inside, and a part that raised is not kept): an embargoed article
+    becomes public at its time, with no write to say so."""
+
+    def find():
+        article = article_basics_for_page(pk=pk)
+        if article is None:
+            raise Http404(NOT_FOUND)
+        keys.add(request, f"article:{pk}")
+        return article_basics(article)
+
+    return article_from_basics(parts.cached_part(request, f"article-basics:{pk}", find))
+
+
 def _article_in_full(pk: int) -> Article:
     article = article_for_page(pk=pk)
-    if article is None:  # unpublished since the view's own read, a moment ago
-        raise Http404("No article found matching the query")
+    if article is None:  # unpublished since the basics were read or kept
+        raise Http404(NOT_FOUND)
     return article
 
 
