@@ -94,7 +94,7 @@ ARTICLE_BASICS = PreparedQuery(
 BASICS_COLUMNS = tuple(
     field.attname for field in Article._meta.concrete_fields if field.name in BASICS_FIELDS
 )
-type ArticleBasics = tuple[str | None, tuple]
+type ArticleBasics = tuple[str | None, tuple[object, ...]]
 
 
 def article_basics_for_page(*, pk: int) -> Article | None:
