@@ -162,7 +162,9 @@ def test_an_edited_headline_reaches_the_title_the_head_and_the_article(client, a
         return workflow.article_save(article=article, by=editor, changed_fields=["headline"])
 
     committed(edit)
-    page = miss(client, path).content.decode()
+    response, queries = measured_miss(client, path)
+    page = response.content.decode()
+    assert not reading(queries, COMMENT_TABLES)
     assert "<title>Ferry fares frozen until spring · Newsroom</title>" in page
     assert '<meta property="og:title" content="Ferry fares frozen until spring">' in page
     assert "<h1>Ferry fares frozen until spring</h1>" in page
