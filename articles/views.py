@@ -1,4 +1,5 @@
 import functools
+import hashlib
 
 from django.core import signing
 from django.http import Http404
@@ -66,8 +67,10 @@ class ArticleDetailView(TemplateView):
             return redirect(article, permanent=True)
         keys.add(request, f"article:{article.pk}")
         # The canonical URL, og:url and the JSON-LD's URLs come from the request's
-        # scheme, host, path and page parameters: the part has a copy for each.
-        name = f"article:{article.pk}:{canonical_url(request)}"
+        # scheme, host, path and page parameters: the part has a copy for each (named
+        # by a digest: a search's text has no place in a cache key).
+        variant = hashlib.blake2b(canonical_url(request).encode(), digest_size=8).hexdigest()
+        name = f"article:{article.pk}:{variant}"
 
         def pieces() -> dict[str, SafeString]:
             return _safe(parts.cached_part(request, name, lambda: article_html(request, in_full())))
