@@ -20,7 +20,7 @@ from articles import workflow
 from articles.models import Article, Section
 from articles.tests.factories import ArticleFactory, OutletFactory
 from comments import services as comments
-from comments.models import Comment
+from comments.models import Comment, SectionPolicy
 from comments.tests.factories import CommentFactory
 from coverage.models import Story, StoryArticle
 from pagecache.generation import cache
@@ -223,3 +223,17 @@ def test_the_head_is_kept_per_canonical_url(client, article):
     assert f'<link rel="canonical" href="http://testserver{path}?page=2">' in page
     plain = miss(client, path).content.decode()
     assert f'<link rel="canonical" href="http://testserver{path}">' in plain
+
+
+def test_closing_the_story_and_the_section_reach_the_kept_comments_area(client, article, committed):
+    path = article.get_absolute_url()
+    miss(client, path)
+    moderator = UserFactory(role="moderator")
+    story = Story.objects.get(slug="ferry-fares")
+    committed(lambda: comments.comments_close(by=moderator, story=story))
+    assert "Comments are closed on this article." in miss(client, path).content.decode()
+    committed(lambda: comments.comments_reopen(by=moderator, story=story))
+    assert "Log in to comment" in miss(client, path).content.decode()
+    section, closed = article.section, SectionPolicy.Mode.CLOSED
+    committed(lambda: comments.section_policy_set(section=section, mode=closed, by=moderator))
+    assert "Comments are closed in this section." in miss(client, path).content.decode()
