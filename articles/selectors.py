@@ -78,6 +78,47 @@ def attach_bylines(articles: list[Article]) -> None:
         attach(article, "bylines", bylines[article.pk])
 
 
+# What the article page reads outside its parts (pagecache/parts.py): whether the article
+# is public, its URL for the redirect, its headline for the title and the share links,
+# and the ids the related coverage and the comments area start from.
+BASICS_FIELDS = ("id", "slug", "headline", "outlet", "section", "status", "published_at")
+ARTICLE_BASICS = PreparedQuery(
+    lambda pk, now: (
+        Article.objects.filter(Article.objects.published_q(now=now), pk=pk)
+        .only(*BASICS_FIELDS)
+        .order_by()
+    ),
+    pk=int,
+    now=dt.datetime,
+)
+# Their columns in the model's order, as ``Model.from_db`` takes them.
+BASICS_COLUMNS = tuple(
+    field.attname for field in Article._meta.concrete_fields if field.name in BASICS_FIELDS
+)
+type ArticleBasics = tuple[str | None, tuple[object, ...]]
+
+
+def article_basics_for_page(*, pk: int) -> Article | None:
+    """The published article ``pk`` with only the fields the article page reads outside
+    its parts (1 query, no join): the page reads the rest from ``article_for_page``
+    when a part it shows has to be rendered again. Reading a field left out here costs
+    a query, which the article page's query pins would show."""
+    found = ARTICLE_BASICS.run(pk=pk, now=timezone.now())
+    return found[0] if found else None
+
+
+def article_basics(article: Article) -> ArticleBasics:
+    """``article_basics_for_page``'s row as plain values, to keep (pickled, shared)."""
+    return article._state.db, tuple(getattr(article, column) for column in BASICS_COLUMNS)
+
+
+def article_from_basics(basics: ArticleBasics) -> Article:
+    """A new instance of the row ``article_basics`` kept, its other fields deferred, as
+    ``article_basics_for_page`` returned it."""
+    database, values = basics
+    return Article.from_db(database, BASICS_COLUMNS, values)
+
+
 def article_for_page(*, pk: int) -> Article | None:
     """The published article ``pk`` with everything articles/article_detail.html and the
     API's article read: outlet, section, bylines with their people, images with their

@@ -7,14 +7,21 @@ from django import template
 from comments.forms import CommentForm
 from comments.models import MAX_DEPTH
 from comments.selectors import comment_thread
+from pagecache import keys
 
 register = template.Library()
 
 
 @register.inclusion_tag("comments/_comments_area.html", takes_context=True)
 def comments_area(context, article):
+    """The thread and the form (or why there is none). Its keys (pagecache/keys.py): the
+    thread, which every comment written or moderated and every closure bumps, and the
+    section, whose comment policy may close it. What it reads of the article itself
+    (its URL for the log-in link, its section) is in the name of the article page's
+    part, so that an edit of the article does not render the thread again."""
     request = context.get("request")
     user = request.user
+    keys.add(request, f"thread:{article.pk}", f"section:{article.section_id}")
     return {
         "thread": comment_thread(article=article, user=user),
         "article": article,
