@@ -19,6 +19,7 @@ from articles.models import Article, ArticleImage
 from articles.prepared import PreparedQuery, ids_in
 from articles.querysets import ArticleQuerySet
 from articles.selectors import attach_bylines
+from articles.selectors import page_number as listing_page_number
 from entities.models import Entity, Event, Person, Place
 from mentions.models import Mention
 from mentions.selectors import articles_naming
@@ -500,13 +501,10 @@ class StoryPage:
 
 def pager_key(page_number: int | str | None) -> str:
     """The coverage pager's page as ``Paginator.get_page`` will read ``page_number``,
-    told without counting the members: the number from 1 on, "last" for numbers below
-    1 (which get_page answers with the last page) and "1" for anything else. A number
-    past the last page also shows the last page, under its own name."""
-    try:
-        number = int(page_number)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "1"
+    told without counting the members (``articles.selectors.page_number``): the number
+    from 1 on, "last" for numbers below 1. A number past the last page also shows the
+    last page, under its own name."""
+    number = listing_page_number(None if page_number is None else str(page_number))
     return str(number) if number >= 1 else "last"
 
 

@@ -24,6 +24,8 @@ stale as it was under the single global generation, never staler.
 
 from __future__ import annotations
 
+import time
+
 ATTRIBUTE = "_pagecache_keys"
 # Every invalidation bumps it: the safe default for a page that named nothing.
 UNKEYED = "unkeyed"
@@ -51,6 +53,19 @@ def of(request) -> list[str]:
     if not keys or len(" ".join(keys)) > MAX_HEADER_LENGTH:
         return [UNKEYED]
     return keys
+
+
+def mark_started(request) -> None:
+    """Note when the request began, before anything it shows was read (the page cache's
+    middleware, first thing)."""
+    request.__dict__["_pagecache_started_ns"] = time.time_ns()
+
+
+def started_ns(request) -> int:
+    """When the request began: what a part of its page shows may have been read from
+    then on, even by another part (a value read once and shared), so a key invalidated
+    since then may be missing from it (parts.py)."""
+    return request.__dict__.get("_pagecache_started_ns") or time.time_ns()
 
 
 def created(request) -> dict[str, int]:

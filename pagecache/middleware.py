@@ -95,6 +95,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        page_keys.mark_started(request)
         if not is_cacheable_request(request):
             return self.get_response(request)
         key = cache_key(request)

@@ -86,7 +86,10 @@ def cached_part[T](request, name: str, render: Callable[[], T], *, static: bool 
         page_keys.add(request, *entry["keys"])
         return entry["value"]
     generation = current_generation()
-    started_at, started_ns = time.time(), time.time_ns()
+    # From the request's start, not the part's: data shared between parts (read once,
+    # lazily) may have been read before this part began, and a key invalidated since
+    # then must leave the part stale.
+    started_at, started_ns = time.time(), page_keys.started_ns(request)
     page_keys_so_far = request.__dict__.pop(page_keys.ATTRIBUTE, {})
     csrf_before = request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     nonce = getattr(request, "_csp_nonce", None)

@@ -23,6 +23,7 @@ from django.core.paginator import Page
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from articles.selectors import page_number
 from pagecache import keys
 from pagecache.parts import cached_part
 
@@ -34,23 +35,13 @@ def search_results(
 ) -> ShownResults:
     """What the page shows of this search, from the part while its keys are unchanged."""
     query = normalised_query(query)
-    number = normalised_page(page)
+    number = page_number(page)
     kept = cached_part(
         request,
         results_part_name(query, filters, number),
         lambda: shown_results(request, query=query, filters=filters, page_number=number).as_kept(),
     )
     return ShownResults.from_kept(kept)
-
-
-def normalised_page(value: str | None) -> int:
-    """``?page=`` as the paginator reads it: not a whole number is page 1, below 1 is the
-    last page (0 here), so that each page of results has one part name."""
-    try:
-        number = int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 1
-    return max(number, 0)
 
 
 def results_part_name(query: str, filters: SearchFilters, page_number: int) -> str:
