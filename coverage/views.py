@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.generic import DetailView
 
 from articles.prepared import PreparedQuery
-from pagecache import keys
+from pagecache import keys, parts
 
 from .models import Story, StoryRedirect
 from .selectors import story_page
@@ -34,10 +34,20 @@ class StoryDetailView(DetailView):
     queryset = Story.objects.with_visible_members()
 
     def get_object(self, queryset=None):
-        found = VISIBLE_STORY.run(pk=self.kwargs["pk"], now=timezone.now())
-        if not found:
-            raise Http404("No story found matching the query")
-        return found[0]
+        """The story, kept like a part of the page under its ``story:<pk>`` key (every
+        change to it or to a member's visibility, an embargo's end included, bumps it):
+        a miss caused by anything else (a new section, a page of the pager not seen
+        yet) runs no query. Not found is never kept: it raises inside."""
+        pk = self.kwargs["pk"]
+
+        def find() -> Story:
+            found = VISIBLE_STORY.run(pk=pk, now=timezone.now())
+            if not found:
+                raise Http404("No story found matching the query")
+            keys.add(self.request, f"story:{pk}")
+            return found[0]
+
+        return parts.cached_part(self.request, f"story-row:{pk}", find)
 
     def get(self, request, *args, **kwargs):
         try:

@@ -83,12 +83,12 @@ def jsonld(response) -> dict:
     return json.loads(text.split("</script>", 1)[0])
 
 
-def test_a_second_miss_reads_only_the_story_and_renders_the_same_page(client, story):
+def test_a_second_miss_reads_nothing_and_renders_the_same_page(client, story):
     url = story.get_absolute_url()
     first, first_queries = missed_with_queries(client, url)
     second, queries = missed_with_queries(client, url)
     assert without_nonce(second) == without_nonce(first)
-    assert len(queries) == 1 < len(first_queries)  # the story itself: found, not moved
+    assert len(queries) == 0 < len(first_queries)  # even the story's row is kept
     assert f"story:{story.pk}" in second["xkey"].split()
 
 
@@ -131,7 +131,7 @@ def test_a_new_section_rerenders_the_navigation_and_keeps_the_storys_parts(
     page, queries = missed_with_queries(client, url)
     assert ">Harbour</a>" in page.text
     assert reads_sections(queries)
-    assert len(queries) == 2  # the story and the sections
+    assert len(queries) == 1  # the sections
 
 
 def test_an_edit_in_the_story_rerenders_its_parts_and_keeps_the_navigation(
@@ -174,3 +174,14 @@ def test_the_jsonld_names_each_requests_own_canonical_url(client, story):
     assert searched["url"] == searched["@id"] == f"http://testserver{url}?q=ferry"
     assert plain["url"] == plain["@id"] == first_page["url"] == f"http://testserver{url}"
     assert plain["mainEntity"] == searched["mainEntity"]
+
+
+def test_a_story_whose_articles_are_all_withdrawn_is_gone_at_the_next_miss(
+    client, story, committed
+):
+    url = story.get_absolute_url()
+    miss(client, url)
+    editor = UserFactory(role="editor")
+    for article in story.articles.all():
+        committed(lambda article=article: workflow.article_unpublish(article=article, by=editor))
+    assert client.get(url).status_code == 404
