@@ -307,17 +307,34 @@ FRAGMENT_CACHE = {
 REDIS_URL = env("REDIS_URL", default="")
 
 
+# A file cache (one box) keeps this many entries before it culls a random third: pages,
+# their parts and one entry per page key (pagecache/). Django's default, 300, is a few
+# dozen pages with their parts; it checks every FileCache.CULL_EVERY writes.
+FILE_CACHE_MAX_ENTRIES = env.int("FILE_CACHE_MAX_ENTRIES", default=20_000)
+
+
 def cache_from_environment(variable: str, *, name: str, redis_url: str = REDIS_URL) -> dict:
     """``variable`` when set, else Redis under its own key prefix, else a file cache."""
     if env(variable, default=""):
-        return env.cache_url(variable)
+        return file_cache_as_ours(env.cache_url(variable))
     if redis_url:
         return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": f"newsroom-{name}",
         }
-    return env.cache_url_config(f"filecache://{BASE_DIR / 'var' / 'cache' / name}")
+    return file_cache_as_ours(
+        env.cache_url_config(f"filecache://{BASE_DIR / 'var' / 'cache' / name}")
+    )
+
+
+def file_cache_as_ours(config: dict) -> dict:
+    """A file cache as ``newsroom.caches.FileCache`` (no directory listing on every
+    write), with FILE_CACHE_MAX_ENTRIES unless the URL set its own; others unchanged."""
+    if config["BACKEND"] != "django.core.cache.backends.filebased.FileBasedCache":
+        return config
+    options = {"MAX_ENTRIES": FILE_CACHE_MAX_ENTRIES, **config.get("OPTIONS", {})}
+    return {**config, "BACKEND": "newsroom.caches.FileCache", "OPTIONS": options}
 
 
 CACHES = {
