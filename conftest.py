@@ -130,6 +130,18 @@ def page_cache_on(settings):
     cache().clear()
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``committed(write)``: run ``write()`` and then its on-commit callbacks (page-cache
+    invalidations, tasks), as a real commit would; answers what ``write`` answered."""
+
+    def run(write):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write()
+
+    return run
+
+
 def skip_or_fail(reason: str):
     """Skip with ``reason``; under CI=true the missing piece is a failure instead."""
     if os.environ.get("CI") == "true":

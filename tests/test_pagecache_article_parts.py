@@ -8,7 +8,6 @@ dropped after each request, as a write elsewhere on the page would make it stale
 """
 
 import datetime as dt
-import re
 
 import pytest
 from django.db import connection
@@ -23,8 +22,7 @@ from comments import services as comments
 from comments.models import Comment, SectionPolicy
 from comments.tests.factories import CommentFactory
 from coverage.models import Story, StoryArticle
-from pagecache.generation import cache
-from pagecache.middleware import cache_key
+from tests.page_misses import miss, without_nonce
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
@@ -39,15 +37,6 @@ ARTICLE_TABLES = (
 )
 RELATED_TABLES = ("coverage_story",)
 COMMENT_TABLES = ("comments_comment",)
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write()
-
-    return run
 
 
 @pytest.fixture
@@ -69,14 +58,6 @@ def article(committed):
     return committed(write)
 
 
-def miss(client, path: str):
-    """The page as a reader gets it once its own entry went stale."""
-    response = client.get(path)
-    assert response.status_code == 200
-    cache().delete(cache_key(response.wsgi_request))
-    return response
-
-
 def measured_miss(client, path: str):
     with CaptureQueriesContext(connection) as queries:
         response = miss(client, path)
@@ -85,10 +66,6 @@ def measured_miss(client, path: str):
 
 def reading(queries: list[str], tables) -> list[str]:
     return [sql for sql in queries if any(f'FROM "{table}"' in sql for table in tables)]
-
-
-def without_nonce(response) -> str:
-    return re.sub(r'nonce="[^"]+"', "", response.content.decode())
 
 
 def test_a_second_miss_runs_no_query_and_renders_the_same_page(client, article):

@@ -7,11 +7,7 @@ writes through the real services with their commit callbacks. A page's own entry
 dropped between requests, as a write elsewhere on it would make it stale.
 """
 
-import re
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
@@ -22,24 +18,14 @@ from coverage.models import Story, StoryArticle
 from coverage.services.editing import story_update
 from entities.tests.factories import PersonFactory
 from mentions.models import Mention
-from pagecache.generation import cache
 from pagecache.invalidation import PendingInvalidation
-from pagecache.middleware import cache_key
+from tests.page_misses import miss, missed_with_queries, without_nonce
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 
 # What each part reads: the cards' bylines (every list of cards) and the stories.
 CARDS = 'FROM "articles_byline"'
 STORIES = 'FROM "coverage_story"'
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write()
-
-    return run
 
 
 @pytest.fixture
@@ -86,19 +72,6 @@ def editor():
     return UserFactory(role="editor")
 
 
-def miss(client, path: str):
-    """The page as a reader gets it once its own entry went stale, and the SQL it ran."""
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200
-    cache().delete(cache_key(response.wsgi_request))
-    return response, [query["sql"] for query in queries.captured_queries]
-
-
-def html(response) -> str:
-    return re.sub(r'nonce="[^"]+"', "", response.content.decode())
-
-
 def reading(queries, table: str) -> bool:
     return any(table in sql for sql in queries)
 
@@ -110,10 +83,10 @@ KEPT_MISS_QUERIES = {"home": 0, "section": 1, "tag": 1, "outlet": 1, "person": 1
 @pytest.mark.parametrize("page", list(KEPT_MISS_QUERIES))
 def test_a_second_miss_is_the_same_page_reading_only_its_row(client, desk, page):
     path = desk["pages"][page]
-    first, cold = miss(client, path)
-    second, kept = miss(client, path)
-    assert html(second) == html(first)
-    assert "Ferry strike called off" in html(second)
+    first, cold = missed_with_queries(client, path)
+    second, kept = missed_with_queries(client, path)
+    assert without_nonce(second) == without_nonce(first)
+    assert "Ferry strike called off" in without_nonce(second)
     assert len(kept) == KEPT_MISS_QUERIES[page] < len(cold)
     # The kept parts name their keys on the page, as when they rendered.
     assert set(second["xkey"].split()) == set(first["xkey"].split())
@@ -127,8 +100,8 @@ def test_a_publish_reaches_the_next_miss_of_each_page_listing_it(
     path = desk["pages"][page]
     miss(client, path)
     committed(lambda: workflow.article_publish(article=desk["draft"], by=editor))
-    response, queries = miss(client, path)
-    assert "Unions sign the ferry deal" in html(response)
+    response, queries = missed_with_queries(client, path)
+    assert "Unions sign the ferry deal" in without_nonce(response)
     assert reading(queries, CARDS)
 
 
@@ -148,11 +121,11 @@ def test_a_publish_re_renders_the_latest_cards_and_keeps_top_stories_until_it_is
     assert invalidations
     for invalidation in invalidations:
         invalidation()
-    response, queries = miss(client, home)
-    assert "Unions sign the ferry deal" in html(response)
+    response, queries = missed_with_queries(client, home)
+    assert "Unions sign the ferry deal" in without_nonce(response)
     assert reading(queries, CARDS)
     assert not reading(queries, STORIES)
-    assert ">Ferry strike</a>" in html(response)
+    assert ">Ferry strike</a>" in without_nonce(response)
 
 
 def test_a_story_retitled_re_renders_the_stories_and_keeps_the_cards(
@@ -163,8 +136,8 @@ def test_a_story_retitled_re_renders_the_stories_and_keeps_the_cards(
         miss(client, path)
     committed(lambda: story_update(story=desk["story"], title="Ferry deal", summary="", by=editor))
     for path in pages:
-        response, queries = miss(client, path)
-        assert ">Ferry deal</a>" in html(response), path
+        response, queries = missed_with_queries(client, path)
+        assert ">Ferry deal</a>" in without_nonce(response), path
         assert reading(queries, STORIES), path
         assert not reading(queries, CARDS), path
 
@@ -175,17 +148,19 @@ def test_each_page_number_is_its_own_part(client, committed, desk):
     path = desk["pages"]["section"]
     for query in ("", "?page=2", "?page=x", "?page=99"):
         miss(client, path + query)
-    first, _ = miss(client, path + "?page=x")  # not a number: the first page
-    assert "Page 1 of 2" in html(first) and "Ferry strike called off" not in html(first)
-    last, kept = miss(client, path + "?page=99")  # past the end: the last page
-    assert "Page 2 of 2" in html(last) and "Ferry strike called off" in html(last)
+    first, _ = missed_with_queries(client, path + "?page=x")  # not a number: the first page
+    assert "Page 1 of 2" in without_nonce(first) and "Ferry strike called off" not in without_nonce(
+        first
+    )
+    last, kept = missed_with_queries(client, path + "?page=99")  # past the end: the last page
+    assert "Page 2 of 2" in without_nonce(last) and "Ferry strike called off" in without_nonce(last)
     assert not reading(kept, CARDS)
 
 
 def test_past_the_last_page_of_a_one_page_home_shows_top_stories(client, desk):
-    response, _ = miss(client, desk["pages"]["home"] + "?page=3")
-    assert ">Ferry strike</a>" in html(response)
-    assert "Top stories are on the first page." not in html(response)
+    response, _ = missed_with_queries(client, desk["pages"]["home"] + "?page=3")
+    assert ">Ferry strike</a>" in without_nonce(response)
+    assert "Top stories are on the first page." not in without_nonce(response)
 
 
 def test_a_persons_description_edited_re_renders_their_header_and_keeps_the_lists(
@@ -200,9 +175,9 @@ def test_a_persons_description_edited_re_renders_their_header_and_keeps_the_list
         person.save()  # as the admin saves it
 
     committed(describe)
-    response, queries = miss(client, person_page)
-    assert "Union negotiator." in html(response)  # the header and the JSON-LD
-    assert html(response).count("Union negotiator.") == 2
+    response, queries = missed_with_queries(client, person_page)
+    assert "Union negotiator." in without_nonce(response)  # the header and the JSON-LD
+    assert without_nonce(response).count("Union negotiator.") == 2
     assert not reading(queries, CARDS)
     assert not reading(queries, STORIES)
 
@@ -217,6 +192,6 @@ def test_an_outlets_facts_edited_reach_the_next_miss(client, committed, desk):
         outlet.save()  # as the admin saves it
 
     committed(own)
-    response, _ = miss(client, outlet_page)
-    assert "(Harbour Media Group)" in html(response)  # the facts
-    assert '"Harbour Media Group"' in html(response)  # the JSON-LD
+    response, _ = missed_with_queries(client, outlet_page)
+    assert "(Harbour Media Group)" in without_nonce(response)  # the facts
+    assert '"Harbour Media Group"' in without_nonce(response)  # the JSON-LD

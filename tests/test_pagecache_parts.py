@@ -4,8 +4,6 @@ Requests go through the real middleware with the test client; the page's own ent
 dropped between requests, as a publish elsewhere on the page would make it stale.
 """
 
-import re
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,29 +13,9 @@ from accounts.tests.factories import UserFactory
 from articles.models import Section
 from articles.tests.factories import ArticleFactory
 from pagecache.generation import cache, tick
-from pagecache.middleware import cache_key
+from tests.page_misses import miss, without_nonce
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write()
-
-    return run
-
-
-def miss(client, path: str):
-    """The page as a reader gets it once its own entry went stale."""
-    response = client.get(path)
-    cache().delete(cache_key(response.wsgi_request))
-    return response
-
-
-def without_nonce(response) -> str:
-    return re.sub(r'nonce="[^"]+"', "", response.content.decode())
 
 
 def section_nav_queries(queries) -> list[str]:

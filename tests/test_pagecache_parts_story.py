@@ -8,11 +8,8 @@ stale.
 """
 
 import json
-import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
 from articles import workflow
@@ -21,19 +18,9 @@ from articles.tests.factories import ArticleFactory
 from coverage import selectors
 from coverage.models import Story, StoryArticle
 from coverage.services import story_update
-from pagecache.generation import cache
-from pagecache.middleware import cache_key
+from tests.page_misses import miss, missed_with_queries, without_nonce
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write()
-
-    return run
 
 
 @pytest.fixture
@@ -49,24 +36,6 @@ def story(committed):
         return story
 
     return committed(write)
-
-
-def miss(client, path: str):
-    """The page as a reader gets it once its own entry went stale."""
-    response = client.get(path)
-    assert response.status_code == 200
-    cache().delete(cache_key(response.wsgi_request))
-    return response
-
-
-def missed_with_queries(client, path: str):
-    with CaptureQueriesContext(connection) as queries:
-        response = miss(client, path)
-    return response, [query["sql"] for query in queries.captured_queries]
-
-
-def without_nonce(response) -> str:
-    return re.sub(r'nonce="[^"]+"', "", response.content.decode())
 
 
 def reads_members(queries) -> bool:

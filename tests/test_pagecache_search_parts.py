@@ -20,23 +20,14 @@ from articles import workflow
 from articles.models import Article, Section
 from articles.tests.factories import ArticleFactory
 from pagecache.generation import cache
-from pagecache.middleware import cache_key
 from search import selectors
 from search.parts import results_part_name
 from search.selectors import SearchFilters
 from search.services import search_terms_rebuild
+from tests.page_misses import miss, without_nonce
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache_on")]
 SEARCH = reverse("search:search")
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run(write):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write()
-
-    return run
 
 
 @pytest.fixture
@@ -44,17 +35,6 @@ def ferries(committed):
     return committed(
         lambda: [ArticleFactory(headline=f"Ferry timetable changes, part {n}") for n in range(3)]
     )
-
-
-def miss(client, path: str, params=None):
-    """The page as a reader gets it once its own entry went stale."""
-    response = client.get(path, params)
-    cache().delete(cache_key(response.wsgi_request))
-    return response
-
-
-def without_nonce(response) -> str:
-    return re.sub(r'nonce="[^"]+"', "", response.content.decode())
 
 
 def searches(queries) -> list[str]:
