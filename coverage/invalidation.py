@@ -44,7 +44,18 @@ def memberships_changed(*, story_ids: Iterable[int], article_ids: Iterable[int] 
     )
 
 
-stories_of_articles = rows_expander("story", StoryArticle, where="article_id", field="story_id")
+_stories_of_articles = rows_expander("story", StoryArticle, where="article_id", field="story_id")
+
+
+def stories_of_articles(ids: set[int]) -> list[str]:
+    """Each article's stories and, when it is in any, ``list:stories``: an article
+    published again, withdrawn or re-dated moves its story in or out of the lists that
+    rank stories by their visible members (home's top stories, the story sitemaps),
+    though no membership changed."""
+    keys = _stories_of_articles(ids)
+    return [*keys, "list:stories"] if keys else []
+
+
 stories_of_outlets = rows_expander(
     "story", StoryArticle, where="article__outlet_id", field="story_id"
 )
