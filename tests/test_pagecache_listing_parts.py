@@ -197,9 +197,7 @@ def test_an_outlets_facts_edited_reach_the_next_miss(client, committed, desk):
     assert '"Harbour Media Group"' in without_nonce(response)  # the JSON-LD
 
 
-def test_a_story_back_in_view_reaches_top_stories_on_the_next_miss(
-    client, committed, desk, editor
-):
+def test_a_story_back_in_view_reaches_top_stories_on_the_next_miss(client, committed, desk, editor):
     """A story whose only article is withdrawn leaves top stories; published again, the
     story is back, though its membership never changed and the kept top stories did
     not show it (coverage names ``list:stories`` for an article in a story)."""
