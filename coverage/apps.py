@@ -17,9 +17,10 @@ class CoverageConfig(AppConfig):
         grant_on_post_migrate(self, GRANTS)
 
         # Late: the receivers import models, importable once the registry is ready.
-        from . import invalidation
+        from . import invalidation, receivers
 
         invalidation.connect()
+        receivers.connect()
 
         def enqueue_clustering(sender, article_id, **kwargs):
             cluster_article.enqueue(article_id=article_id)

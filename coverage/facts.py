@@ -12,7 +12,9 @@ come from resolved mentions (`entity_facts`), one row per entity whatever the sp
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .text import fold
@@ -88,6 +90,29 @@ def article_facts(*, headline: str, body: str) -> list[Fact]:
         if len(quote.split()) >= 5:
             add("quote", fold(quote)[:80], f"“{quote[:140]}{'…' if len(quote) > 140 else ''}”")
     return list(facts.values())
+
+
+# Part of every stored row's ``text_hash``: raise it when ``article_facts`` finds
+# something else in the same text, and every stored row reads as stale (the story page
+# extracts again until the article is written again or the rows are rebuilt).
+EXTRACTION_VERSION = 1
+
+
+def text_hash(*, headline: str, body: str) -> str:
+    """What stored facts were extracted from (``coverage.models.ArticleFacts``): the
+    text ``article_facts`` reads and the extraction's version. A row whose hash is not
+    the article's own is stale, whatever wrote the text."""
+    text = f"{EXTRACTION_VERSION}\x00{headline}\x00{body}".encode()
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def facts_as_rows(facts: Iterable[Fact]) -> list[list[str]]:
+    """Facts as stored: a JSON list of [kind, key, label]."""
+    return [[fact.kind, fact.key, fact.label] for fact in facts]
+
+
+def facts_from_rows(rows: Iterable[Sequence[str]]) -> list[Fact]:
+    return [Fact(kind, key, label) for kind, key, label in rows]
 
 
 def entity_facts(entities: list[tuple[str, int, str]]) -> list[Fact]:

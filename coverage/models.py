@@ -7,6 +7,11 @@ incremental clustering needs so that it never rescans old articles:
 * ``TermStatistic``: document frequencies, counted up as articles are clustered;
 * ``StoryTerm``: an inverted index from a term to the recently active stories whose
   articles lead with it, which is how candidate stories are found.
+
+and what the story page shows of each article that is derived from its text:
+
+* ``ArticleFacts``: the figures, agreements, dates and quotes it reports
+  (``coverage.facts``), extracted when its text is written, not on every render.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -130,6 +135,32 @@ class ArticleSignature(models.Model):
 
     def __str__(self):
         return f"Signature of article {self.article_id}"
+
+
+class ArticleFacts(models.Model):
+    """The facts ``coverage.facts.article_facts`` finds in an article's headline and body,
+    stored when the text is written (``coverage.services.article_facts``) and read by the
+    story page's comparison with its members (``select_related``, no query of its own).
+
+    ``text_hash`` says which text they were extracted from (``coverage.facts.text_hash``):
+    a reader whose article's text hashes otherwise extracts again, so a row left behind
+    by a write that announced nothing is never shown.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stored_facts",
+    )
+    facts = models.JSONField(default=list, help_text="[kind, key, label] per fact, in order")
+    text_hash = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name_plural = "article facts"
+
+    def __str__(self):
+        return f"Facts of article {self.article_id}"
 
 
 class TermStatistic(models.Model):

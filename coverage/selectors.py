@@ -27,7 +27,7 @@ from sources.models import Outlet
 from sources.selectors import WIRE_VERDICT_RELATED, wire_verdict_of
 
 from . import facts
-from .models import Story, StoryArticle
+from .models import ArticleFacts, Story, StoryArticle
 from .querysets import StoryArticleQuerySet, StoryQuerySet
 from .timeline_chart import TimelineChart, timeline_chart
 
@@ -51,10 +51,15 @@ def _published_members(
 def _with_articles(members: StoryArticleQuerySet) -> StoryArticleQuerySet:
     return (
         members.select_related(
-            "article__outlet", "article__section", f"article__{WIRE_VERDICT_RELATED}"
+            "article__outlet",
+            "article__section",
+            f"article__{WIRE_VERDICT_RELATED}",
+            # Its facts, stored when its text was written (``stored_facts``).
+            "article__stored_facts",
         )
         # Neither the story page nor the API's story reads an article's HTML body, key
-        # points, search vector or import snapshot (the facts read ``body_text``).
+        # points, search vector or import snapshot (the facts' staleness check reads
+        # ``body_text``).
         .defer(
             "article__body",
             "article__key_points",
@@ -80,6 +85,20 @@ STORY_MEMBERS = PreparedQuery(
     now=dt.datetime,
     ids=list,
 )
+
+
+def article_facts(article: Article) -> list[facts.Fact]:
+    """What ``article`` reports (``coverage.facts.article_facts``): as stored when its
+    text was written, read with it (``select_related("stored_facts")``), or extracted
+    now when there is no row or the row was extracted from another text."""
+    try:
+        stored = article.stored_facts  # loaded with the article: no query
+    except ArticleFacts.DoesNotExist:
+        stored = None
+    headline, body = article.headline, article.body_text
+    if stored is not None and stored.text_hash == facts.text_hash(headline=headline, body=body):
+        return facts.facts_from_rows(stored.facts)
+    return facts.article_facts(headline=headline, body=body)
 
 
 def story_members(*, story: Story, ids: list[int] | None = None) -> list[StoryArticle]:
@@ -468,12 +487,11 @@ class StoryPage:
     @cached_property
     def comparison(self) -> list[facts.ComparisonRow]:
         """What this page's articles report, side by side (1 query for the entities
-        they name)."""
+        they name; their facts came with them)."""
         named = _named_entities([m.article.pk for m in self.shown])
         rows: list[facts.ComparisonRow] = facts.comparison_rows(
             [
-                facts.article_facts(headline=m.article.headline, body=m.article.body_text)
-                + facts.entity_facts(named.get(m.article.pk, []))
+                article_facts(m.article) + facts.entity_facts(named.get(m.article.pk, []))
                 for m in self.shown  # the entries' articles, in full
             ]
         )

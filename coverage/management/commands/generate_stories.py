@@ -7,6 +7,10 @@ generated articles (source key "corpus:…", in ``sources.ArticleSource``) that 
 story yet are taken in publication order and cut into runs, each run one Story with
 automatic StoryArticle memberships, in three INSERT … SELECT statements. The text of a
 generated article carries no story, so membership by time is as good as any.
+``generate_corpus`` writes its articles with COPY, announcing none, so the grouped
+articles' facts (``coverage.services.article_facts``) are stored here too, as an
+import or an editor's save would have: the story page then reads them as it does in
+production (about 0.2 ms an article, in batches).
 
 Story sizes follow a power law, as on a news aggregator: most stories have a handful
 of articles, a few have hundreds (P(size = k) ∝ k^-exponent for 1 ≤ k ≤ --max-size).
@@ -21,7 +25,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from coverage.models import Story, StoryArticle
+from coverage.models import ArticleFacts, Story, StoryArticle
+from coverage.services.article_facts import articles_facts_store
 
 CORPUS_KEYS = "corpus:%"  # generate_corpus's articles
 
@@ -121,3 +126,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"Dry run (rolled back): would group {summary}")
                 return
         self.stdout.write(f"Grouped {summary}")
+        started = time.monotonic()
+        without_facts = (
+            StoryArticle.objects.exclude(article_id__in=ArticleFacts.objects.values("article_id"))
+            .values_list("article_id", flat=True)
+            .order_by("article_id")
+        )
+        stored = articles_facts_store(article_ids=without_facts)
+        self.stdout.write(
+            f"Stored the facts of {stored} articles in {time.monotonic() - started:.1f} s"
+        )
