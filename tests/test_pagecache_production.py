@@ -7,7 +7,6 @@ own process would) must reach every worker's next render of the page.
 """
 
 import pytest
-from django.db import connection
 
 from accounts.tests.factories import UserFactory
 from articles import workflow
@@ -16,12 +15,8 @@ from comments.models import Comment
 from comments.services import comment_approve
 from comments.tests.factories import CommentFactory
 from newsroom.tests.production import (
-    Site,
     collected_static,  # noqa: F401 - fixture
-    database_url,
-    free_port,
-    production_env,
-    require_nginx,
+    running_site,
     site_dir,  # noqa: F401 - fixture
 )
 
@@ -33,28 +28,14 @@ REQUESTS = 6
 
 @pytest.fixture
 def site(site_dir, collected_static, settings):  # noqa: F811
-    require_nginx()
-    address = f"127.0.0.1:{free_port()}"
-    env = production_env(
-        database_url=database_url(connection.settings_dict),
-        address=address,
-        site_dir=site_dir,
-        static_root=collected_static,
-    )
-    # This process writes as the admin's would: its invalidations go to the site's cache.
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {
-            "BACKEND": "newsroom.caches.FileCache",
-            "LOCATION": env["PAGE_CACHE_URL"].removeprefix("filecache://"),
-        },
-    }
-    running = Site(env, site_dir / "site.log")
-    try:
-        running.wait_healthy()
+    with running_site(site_dir, collected_static) as running:
+        # This process writes as the admin's would: its invalidations go to the site's.
+        location = running.env["PAGE_CACHE_URL"].removeprefix("filecache://")
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {"BACKEND": "newsroom.caches.FileCache", "LOCATION": location},
+        }
         yield running
-    finally:
-        running.stop()
 
 
 def pages(site, path: str) -> list[tuple[str, str]]:

@@ -192,3 +192,24 @@ def wait_for(condition, *, timeout: float, interval: float = 0.2):
             return result
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+@contextlib.contextmanager
+def running_site(site_dir: Path, static_root: Path):
+    """The production stack on a free address against the test database, healthy;
+    stopped on exit. Its environment is ``site.env`` (its caches under ``site_dir``)."""
+    from django.db import connection
+
+    require_nginx()
+    env = production_env(
+        database_url=database_url(connection.settings_dict),
+        address=f"127.0.0.1:{free_port()}",
+        site_dir=site_dir,
+        static_root=static_root,
+    )
+    site = Site(env, site_dir / "site.log")
+    try:
+        site.wait_healthy()
+        yield site
+    finally:
+        site.stop()

@@ -11,7 +11,6 @@ from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 from PIL import Image as PILImage
 
@@ -19,12 +18,8 @@ from accounts.tests.factories import UserFactory
 from articles.models import ArticleImage, Image, ImageRendition
 from articles.tests.factories import ArticleFactory
 from newsroom.tests.production import (
-    Site,
     collected_static,  # noqa: F401 - fixture
-    database_url,
-    free_port,
-    production_env,
-    require_nginx,
+    running_site,
     site_dir,  # noqa: F401 - fixture
     wait_for,
 )
@@ -36,24 +31,12 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 @pytest.fixture
 def site(site_dir, collected_static, settings):  # noqa: F811
-    require_nginx()
-    address = f"127.0.0.1:{free_port()}"
-    env = production_env(
-        database_url=database_url(connection.settings_dict),
-        address=address,
-        site_dir=site_dir,
-        static_root=collected_static,
-    )
     # This process uploads like the site's gunicorn would: same media, tasks in the
     # database for the site's worker to run.
     settings.MEDIA_ROOT = site_dir / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    running = Site(env, site_dir / "site.log")
-    try:
-        running.wait_healthy()
+    with running_site(site_dir, collected_static) as running:
         yield running
-    finally:
-        running.stop()
 
 
 def png_upload() -> SimpleUploadedFile:
