@@ -27,8 +27,17 @@ def hold_render_lock(url: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_twenty_concurrent_misses_on_one_page_render_it_once(live_server, settings):
+@pytest.mark.parametrize("pages_cache", ["memory", "files"])
+def test_twenty_concurrent_misses_on_one_page_render_it_once(
+    live_server, settings, tmp_path, pages_cache
+):
+    """With the test settings' cache, and with the one-box production cache (files)."""
     settings.PAGE_RENDER_WAIT_SECONDS = 10  # a slow render on a busy machine still counts once
+    if pages_cache == "files":
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {"BACKEND": "newsroom.caches.FileCache", "LOCATION": str(tmp_path)},
+        }
     article = ArticleFactory()
     url = live_server.url + article.get_absolute_url()
     start = threading.Barrier(20)
