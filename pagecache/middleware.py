@@ -12,9 +12,9 @@ stale only the pages that show what it changed (invalidation.py). Entries also e
 after PAGE_TTL as a safety net.
 
 No stampede: when a hot page goes stale only one request renders it. A miss takes a
-short per-page lock (``cache.add``, atomic on Redis, local memory and our file cache, newsroom/caches.py;
-Django's file cache checks, then writes);
-the holder renders and stores. Everyone else gets the stale copy ("X-Page-Cache:
+short per-page lock (``cache.add``, atomic on Redis, local memory and our file cache,
+newsroom/caches.py; Django's file cache checks, then writes); the holder renders and
+stores. Everyone else gets the stale copy ("X-Page-Cache:
 stale") if its render started at most PAGE_STALE_SECONDS ago, else polls for the fresh
 copy for up to PAGE_RENDER_WAIT_SECONDS while the lock is held, else renders the page
 themselves.
