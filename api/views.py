@@ -454,8 +454,9 @@ def article_detail(request, response: HttpResponse, article_id: Id):
     _last_modified(response, article.updated_at)
     story = story_for_article(article=article)
     # As the article page, without its comments (pagecache/keys.py).
-    keys.add(request, f"article:{article.pk}", f"outlet:{article.outlet_id}")
-    keys.add(request, f"section:{article.section_id}", *(f"tag:{t.pk}" for t in article.tags.all()))
+    keys.add(request, f"article:{article.pk}", f"article-stories:{article.pk}")
+    keys.add(request, f"outlet:{article.outlet_id}", f"section:{article.section_id}")
+    keys.add(request, *(f"tag:{t.pk}" for t in article.tags.all()))
     if story is not None:
         keys.add(request, f"story:{story.pk}")
     return {

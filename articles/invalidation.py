@@ -107,14 +107,21 @@ def tagged_item_deleted(sender, instance: TaggedItem, **kwargs) -> None:
 def pages_listing_articles(ids: set[int]) -> list[str]:
     """Home, sections, tags, search, feeds and sitemaps list articles; outlet and person
     pages list theirs; the header lists sections with published articles."""
-    keys = ["list:articles", "home"]
+    keys = ["list:articles", "home", *lists_of_outlets_and_people(ids)]
+    if _section_nav_changed():
+        keys.append("list:sections")
+    return keys
+
+
+def lists_of_outlets_and_people(ids: set[int]) -> list[str]:
+    """The outlet and person pages that list these articles (and their stories): also
+    what ``article-stories:<id>`` (coverage: an article joined or left a story) names."""
+    keys = []
     # order_by(): DISTINCT on the one column, not on the models' default orderings too.
     outlets = Article.objects.filter(pk__in=ids).exclude(outlet=None).order_by()
     keys += [f"list:outlet:{pk}" for pk in outlets.values_list("outlet_id", flat=True).distinct()]
     people = Byline.objects.filter(article_id__in=ids).exclude(person=None).order_by()
     keys += [f"list:person:{pk}" for pk in people.values_list("person_id", flat=True).distinct()]
-    if _section_nav_changed():
-        keys.append("list:sections")
     return keys
 
 
@@ -158,5 +165,6 @@ def connect() -> None:
     m2m_changed.connect(tags_changed, sender=Article.tags.through, dispatch_uid=uid + "tags")
     post_delete.connect(tagged_item_deleted, sender=TaggedItem, dispatch_uid=uid + "tagged")
     register_expander("article", pages_listing_articles)
+    register_expander("article-stories", lists_of_outlets_and_people)
     register_expander("articles-of-image", articles_showing_images, virtual=True)
     register_expander("articles-of-person", articles_credited, virtual=True)

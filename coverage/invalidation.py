@@ -36,11 +36,13 @@ def membership_changed(sender, instance: StoryArticle, **kwargs) -> None:
 
 def memberships_changed(*, story_ids: Iterable[int], article_ids: Iterable[int] = ()) -> None:
     """For writes that send no signal: the stories whose members changed, and the
-    articles that joined, left or moved (each article's page shows its story)."""
+    articles that joined, left or moved: ``article-stories:<id>``, not ``article:<id>``
+    (their text, and so every list of cards, did not change; their page's related
+    coverage and the lists of their outlet's and entities' stories did)."""
     pagecache.invalidate_on_commit(
         "list:stories",
         *(f"story:{pk}" for pk in story_ids),
-        *(f"article:{pk}" for pk in article_ids),
+        *(f"article-stories:{pk}" for pk in article_ids),
     )
 
 
@@ -69,4 +71,5 @@ def connect() -> None:
     post_save.connect(membership_changed, sender=StoryArticle, dispatch_uid=uid + "member.save")
     post_delete.connect(membership_changed, sender=StoryArticle, dispatch_uid=uid + "member.del")
     register_expander("article", stories_of_articles)
+    register_expander("article-stories", stories_of_articles)
     register_expander("stories-of-outlet", stories_of_outlets, virtual=True)

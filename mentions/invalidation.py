@@ -50,5 +50,6 @@ def connect() -> None:
     post_save.connect(mention_changed, sender=Mention, dispatch_uid=uid + "mention.save")
     post_delete.connect(mention_changed, sender=Mention, dispatch_uid=uid + "mention.del")
     register_expander("article", lists_naming)
+    register_expander("article-stories", lists_naming)  # entity pages list their stories
     for kind in KINDS:
         register_expander(f"articles-of-{kind}", articles_naming(kind), virtual=True)

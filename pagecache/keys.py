@@ -9,7 +9,8 @@ The key scheme (README, "Page cache"):
 
 - ``<kind>:<id>``: one object as readers see it: ``article``, ``story``, ``outlet``,
   ``section``, ``tag``, ``person``, ``place``, ``event``. ``thread:<article id>`` is an
-  article's comments.
+  article's comments. ``article-stories:<article id>``: which stories an article is in
+  (grouping names it instead of ``article:<id>``, so the lists of cards stay).
 - ``list:<what>``: pages that list things by recency or breadth: ``list:articles`` (home,
   sections, tags, search, feeds, sitemaps), ``list:stories`` (home's top stories, story
   sitemaps), ``list:sections`` (the section navigation in every page's header),

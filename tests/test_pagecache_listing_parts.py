@@ -208,3 +208,27 @@ def test_a_story_back_in_view_reaches_top_stories_on_the_next_miss(client, commi
     article.refresh_from_db()
     committed(lambda: workflow.article_publish(article=article, by=editor))
     assert ">Ferry strike</a>" in without_nonce(miss(client, home))
+
+
+def test_regrouping_an_article_keeps_the_latest_cards_and_reaches_its_page(
+    client, committed, desk, editor
+):
+    """Moving to another story changes which story its page (and its outlet's and
+    entities' pages) show, not any card: the lists of cards stay kept
+    (``article-stories:<id>``, not ``article:<id>``)."""
+    draft = desk["draft"]
+    committed(lambda: workflow.article_publish(article=draft, by=editor))  # grouped alone
+    home, page = desk["pages"]["home"], draft.get_absolute_url()
+    miss(client, home)
+    assert desk["story"].get_absolute_url() not in without_nonce(miss(client, page))
+
+    def move():
+        membership = StoryArticle.objects.get(article=draft)
+        membership.story = desk["story"]
+        membership.save()
+
+    committed(move)
+    response, queries = missed_with_queries(client, home)
+    assert not reading(queries, CARDS)
+    assert reading(queries, STORIES)  # top stories: both stories' counts changed
+    assert desk["story"].get_absolute_url() in without_nonce(miss(client, page))

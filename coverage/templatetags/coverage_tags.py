@@ -62,12 +62,12 @@ def top_stories(context, limit=10):
 def related_coverage(context, article, limit=5):
     """The article's story and other outlets' takes (2 queries); the markup from the
     fragment cache while the story and the takes read as they did. The page names the
-    story's key, which any change of its members bumps, and the article's, which its
-    joining or leaving a story bumps (and a change of its outlet, whose takes are left
-    out): the article page keeps this as a part with these keys."""
+    story's key, which any change of its members bumps, ``article-stories:<id>``, which
+    its joining or leaving a story bumps, and the article's (a change of its outlet,
+    whose takes are left out): the article page keeps this as a part with these keys."""
     related = related_coverage_for_article(article=article, limit=limit)
     story = related.story
-    keys.add(context.get("request"), f"article:{article.pk}")
+    keys.add(context.get("request"), f"article:{article.pk}", f"article-stories:{article.pk}")
     if story is not None:
         keys.add(context.get("request"), f"story:{story.pk}")
     shown = story and (
