@@ -4,9 +4,10 @@ Connected in ``SourcesConfig.ready``. An outlet's articles name it through
 ``article:<id>`` (articles/invalidation.py), which lists ``list:outlet:<id>``.
 
 - outlet created: ``list:names`` (the outlets sitemap).
-- its country, ownership, homepage, logo... changed: ``outlet:<id>`` (its page, its
+- its country, ownership, homepage... changed: ``outlet:<id>`` (its page, its
   articles' pages), ``list:outlet:<id>``.
-- renamed (name or slug): everything: story pages and every card show outlet names.
+- renamed (name or slug) or a new logo: everything: story pages and every card (home,
+  sections, tags, search) show outlet names and logos.
 - deleted: ``outlet:<id>``, ``list:outlet:<id>``, ``list:names``.
 """
 
@@ -17,7 +18,8 @@ from pagecache.invalidation import changed_fields, remember_fields
 
 from .models import Outlet
 
-NAMED_FIELDS = ("name", "slug")
+# What every card of its articles shows (articles/_card.html), on every list of cards.
+NAMED_FIELDS = ("name", "slug", "logo")
 
 
 def outlet_saved(sender, instance: Outlet, created: bool = False, **kwargs) -> None:

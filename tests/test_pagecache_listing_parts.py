@@ -232,3 +232,12 @@ def test_regrouping_an_article_keeps_the_latest_cards_and_reaches_its_page(
     assert not reading(queries, CARDS)
     assert reading(queries, STORIES)  # top stories: both stories' counts changed
     assert desk["story"].get_absolute_url() in without_nonce(miss(client, page))
+
+
+def test_an_outlets_new_logo_reaches_its_cards_on_a_section_front(client, committed, desk):
+    section = desk["pages"]["section"]
+    outlet = desk["published"].outlet
+    assert "harbour-logo.png" not in without_nonce(miss(client, section))
+    outlet.logo = "outlets/harbour-logo.png"
+    committed(outlet.save)
+    assert "harbour-logo.png" in without_nonce(miss(client, section))
