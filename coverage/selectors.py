@@ -350,6 +350,12 @@ class StoryPage:
         it (no query): see ``pager_key``."""
         return pager_key(self.page_number)
 
+    @property
+    def page_key(self) -> str:
+        """The key each of the page's parts is kept under (pagecache/keys.py): the
+        story's, which any change of the story or of a member moves."""
+        return f"story:{self.story.pk}"
+
     @cached_property
     def is_one_page(self) -> bool:
         return self.story.member_count <= ENTRIES_PER_PAGE

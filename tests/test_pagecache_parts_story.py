@@ -1,4 +1,4 @@
-"""The story page's parts (coverage/templatetags/coverage_tags.py, ``story_part``): a
+"""The story page's parts (templates/coverage/story_detail.html, ``{% part %}``): a
 miss renders only the parts whose story changed (pagecache/parts.py, issue 19).
 
 Requests go through the real middleware with the test client; writes through the real

@@ -165,49 +165,6 @@ def comparison_table(page):
     return render_cached("coverage/_comparison.html", context, shown=context)
 
 
-# The story page's parts (pagecache/parts.py): each shows only the story, its members
-# and what they name, so the story's key (which any change of a member bumps) is the
-# one each registers, as the page does.
-
-
-class StoryPartNode(template.Node):
-    def __init__(self, nodelist, name, story, variants):
-        self.nodelist = nodelist
-        self.name = name
-        self.story = story
-        self.variants = variants
-
-    def render(self, context):
-        story = self.story.resolve(context)
-        request = context.get("request")
-        name = ":".join(
-            [f"story-{self.name.resolve(context)}", str(story.pk)]
-            + [str(variant.resolve(context)) for variant in self.variants]
-        )
-
-        def render() -> str:
-            keys.add(request, f"story:{story.pk}")
-            return str(self.nodelist.render(context))
-
-        # The block's own output, escaped when it was rendered.
-        return mark_safe(cached_part(request, name, render))  # noqa: S308
-
-
-@register.tag("story_part")
-def do_story_part(parser, token):
-    """``{% story_part "coverage" story page.pager_key %}…{% endstory_part %}``: a part
-    of the story page named ``story-coverage:<story id>:<page>``, registering the
-    story's key. What the block reads (the lazy ``StoryPage``) is read only on a miss;
-    what it shows must be the same for every anonymous reader of that name."""
-    bits = token.split_contents()[1:]
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("{% story_part %} needs a name and the story")
-    nodelist = parser.parse(("endstory_part",))
-    parser.delete_first_token()
-    name, story, *variants = (parser.compile_filter(bit) for bit in bits)
-    return StoryPartNode(nodelist, name, story, variants)
-
-
 @register.simple_tag
 def story_feed_url(story, feed: str) -> str:
     """``{% url "coverage:story_<feed>" story.pk %}`` (``rss`` or ``atom``), from memory
