@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from entities.jsonld import jsonld_script
 from pagecache import keys, parts
+from pagecache.parts import read_when_shown
 
 from .models import Article, Section
 from .preview import article_id_from_token
@@ -24,7 +25,6 @@ from .selectors import (
     page_number,
     row_at,
 )
-from .shown import read_when_shown
 from .structured_data import article_jsonld
 from .templatetags.page_meta import canonical_url
 

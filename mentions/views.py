@@ -3,10 +3,10 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from articles.selectors import page_number
-from articles.shown import read_when_shown
 from entities.jsonld import entity_jsonld, jsonld_script
 from entities.models import Event, Person, Place, SlugRedirect
 from pagecache import keys
+from pagecache.parts import read_when_shown
 
 from .selectors import entity_at, entity_card_page, entity_page
 

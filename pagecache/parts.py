@@ -128,3 +128,26 @@ def _keep(key: str, clock: int | None, entry: dict[str, Any]) -> None:
     while len(_kept) >= KEPT_LIMIT:
         del _kept[next(iter(_kept))]  # the least recently used
     _kept[key] = (clock, entry)
+
+
+# Data a part shows, read only when a part renders it: a view passes this callable to
+# the template instead of the data. The value is read once a request; the page keys it
+# stands for are registered at every call, so that each part showing it names them
+# (a part names the keys registered while it rendered), whether the value was read
+# for this part or an earlier one.
+_UNREAD = object()
+
+
+def read_when_shown[T](request, *keys: str, load: Callable[[], T]) -> Callable[[], T]:
+    """A callable for a template context: ``load()``'s value, read at the first call;
+    ``keys`` registered for the page at every call."""
+    value: object = _UNREAD
+
+    def shown() -> T:
+        nonlocal value
+        page_keys.add(request, *keys)
+        if value is _UNREAD:
+            value = load()
+        return value  # type: ignore[return-value]  # load()'s, once read
+
+    return shown

@@ -2,9 +2,9 @@ from django.http import Http404
 from django.shortcuts import render
 
 from articles.selectors import card_page, page_number
-from articles.shown import read_when_shown
 from entities.jsonld import jsonld_script
 from pagecache import keys
+from pagecache.parts import read_when_shown
 
 from .selectors import outlet_at, outlet_jsonld
 
